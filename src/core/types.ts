@@ -1,0 +1,42 @@
+import type { GenerationParams, TaskStatus } from '../juxin/types';
+
+export type DownloadState = 'none' | 'downloading' | 'done' | 'failed' | 'expired';
+
+/** One task as the store keeps it: everything a user paid for, never the API key. */
+export interface TaskRecord {
+  /** The Juxin task id (opaque; may contain ':'). */
+  id: string;
+  /** Who started it: 'mcp', 'vscode', 'cli', … (free text for display). */
+  source: string;
+  createdAt: number;
+  updatedAt: number;
+  params: GenerationParams;
+  /** Set when this task is a remix of another. */
+  remixOf?: string;
+  status: TaskStatus;
+  /** 0..100, never goes backwards while the task runs. */
+  progress: number;
+  queuePosition?: number;
+  videoUrl?: string;
+  thumbnailUrl?: string;
+  /** When videoUrl was last received (signed URLs expire). */
+  videoUrlReceivedAt?: number;
+  failureReason?: string;
+  download: {
+    state: DownloadState;
+    localPath?: string;
+    bytes?: number;
+    error?: string;
+    attempts?: number;
+  };
+  /** Last transient problem while tracking (e.g. rate limited), for display; cleared on success. */
+  lastError?: { kind: string; message: string; at: number };
+  completedAt?: number;
+}
+
+/** A task is "settled" once nothing more will happen to it without the user asking. */
+export function isSettled(task: TaskRecord): boolean {
+  if (task.status === 'failed') return true;
+  if (task.status !== 'completed') return false;
+  return task.download.state === 'done' || task.download.state === 'failed' || task.download.state === 'expired';
+}

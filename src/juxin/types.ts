@@ -1,0 +1,92 @@
+/**
+ * The Juxin API as the rest of the product sees it. Only `src/juxin` knows the wire shapes;
+ * everything else works with these types.
+ */
+
+export const MODELS = ['sora-2', 'sora-2-pro'] as const;
+export type VideoModel = (typeof MODELS)[number];
+export const ORIENTATIONS = ['landscape', 'portrait'] as const;
+export type Orientation = (typeof ORIENTATIONS)[number];
+export const SIZES = ['small', 'large'] as const;
+export type VideoSize = (typeof SIZES)[number];
+
+/** Documented durations (seconds) per model. */
+export const ALLOWED_DURATIONS: Record<VideoModel, readonly number[]> = {
+  'sora-2': [10, 15],
+  'sora-2-pro': [10, 15, 25],
+};
+
+export const DEFAULT_BASE_URL = 'https://api.jxincm.cn';
+
+/** Parameters of one generation, as the user chose them (also what the task store keeps). */
+export interface GenerationParams {
+  prompt: string;
+  model: VideoModel;
+  orientation: Orientation;
+  size: VideoSize;
+  duration: number;
+  watermark: boolean;
+  private: boolean;
+  /** http(s) image URLs and/or local image file paths (image-to-video). */
+  images: string[];
+  characterUrl?: string;
+  /** "start,end" seconds, span 1..3. */
+  characterTimestamps?: string;
+}
+
+export type TaskStatus = 'queued' | 'processing' | 'completed' | 'failed';
+
+/** One query (or create) response, whatever its wire shape, reduced to what we use. */
+export interface NormalizedTask {
+  id: string;
+  status: TaskStatus;
+  /** 0..100 */
+  progress: number;
+  videoUrl?: string;
+  thumbnailUrl?: string;
+  gifUrl?: string;
+  /** Set when status is 'failed': the vendor's reason, or "no reason given". */
+  failureReason?: string;
+  queuePosition?: number;
+  width?: number;
+  height?: number;
+  /** Milliseconds since epoch, when the vendor gives it. */
+  updatedAt?: number;
+  /** The vendor's status string as received (for logs). */
+  rawStatus: string;
+  remixedFrom?: string;
+}
+
+export interface Character {
+  id: string;
+  username: string;
+  permalink?: string;
+  profilePictureUrl?: string;
+}
+
+export type CharacterSource = { url: string } | { fromTask: string };
+
+export type JuxinErrorKind =
+  | 'config' // no key, bad base URL: nothing was sent
+  | 'auth'
+  | 'quota'
+  | 'rate_limit'
+  | 'upstream'
+  | 'bad_request'
+  | 'not_found'
+  | 'malformed_response'
+  | 'network'
+  | 'timeout';
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+/** The client the engine depends on (the real one is `JuxinClient`; tests may fake it). */
+export interface JuxinApi {
+  /** Text- or URL-image-to-video through the unified format, or the multipart path when `images` holds local files. */
+  createVideo(params: GenerationParams, options?: RequestOptions): Promise<NormalizedTask>;
+  queryVideo(id: string, options?: RequestOptions): Promise<NormalizedTask>;
+  remixVideo(id: string, prompt: string, options?: RequestOptions): Promise<NormalizedTask>;
+  createCharacter(source: CharacterSource, timestamps: string, options?: RequestOptions): Promise<Character>;
+}

@@ -1,0 +1,90 @@
+/** Time, injected wherever code waits, so tests never sleep for real and the benchmark can run faster than life. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or rejects with the signal's reason as soon as the signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/**
+ * A clock whose time only moves when the test says so. `sleep` resolves once `advance` passes its
+ * deadline; `runUntilIdle`-style helpers can be built on `pendingSleeps`.
+ */
+export class ManualClock implements Clock {
+  private time: number;
+  private sleepers: { until: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+
+  constructor(start = 1_700_000_000_000) {
+    this.time = start;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  get pendingSleeps(): number {
+    return this.sleepers.length;
+  }
+
+  /** Deadline of the earliest pending sleep, if any. */
+  nextDeadline(): number | undefined {
+    return this.sleepers.length ? Math.min(...this.sleepers.map((s) => s.until)) : undefined;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const sleeper = { until: this.time + Math.max(0, ms), resolve, reject };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
+  }
+
+  /** Moves time forward by `ms`, waking every sleeper whose deadline has passed, in order. */
+  async advance(ms: number): Promise<void> {
+    const target = this.time + ms;
+    for (;;) {
+      const next = this.nextDeadline();
+      if (next === undefined || next > target) break;
+      this.time = Math.max(this.time, next);
+      const due = this.sleepers.filter((s) => s.until <= this.time);
+      this.sleepers = this.sleepers.filter((s) => s.until > this.time);
+      for (const s of due) s.resolve();
+      // Let the woken code run (and schedule its next sleep) before looking again.
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+      await new Promise((r) => setImmediate(r));
+    }
+    this.time = target;
+  }
+}
+
+/** A clock that runs `factor` times faster than real time (the benchmark's simulated minutes). */
+export function scaledClock(factor: number, origin = Date.now()): Clock {
+  return {
+    now: () => origin + (Date.now() - origin) * factor,
+    sleep: (ms, signal) => systemClock.sleep(ms / factor, signal),
+  };
+}
