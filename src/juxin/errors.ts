@@ -45,6 +45,8 @@ export const NEXT_STEPS: Record<JuxinErrorKind, { en: string; zh: string }> = {
 };
 
 export interface JuxinErrorInit {
+  /** Our own message in Chinese (the English one is `message`). */
+  messageZh?: string;
   status?: number;
   vendorMessage?: string;
   vendorMessageZh?: string;
@@ -61,6 +63,7 @@ export interface JuxinErrorInit {
 export class JuxinError extends Error {
   override readonly name = 'JuxinError';
   readonly kind: JuxinErrorKind;
+  readonly messageZh?: string;
   readonly status?: number;
   readonly vendorMessage?: string;
   readonly vendorMessageZh?: string;
@@ -71,6 +74,7 @@ export class JuxinError extends Error {
   constructor(kind: JuxinErrorKind, message: string, init: JuxinErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.kind = kind;
+    this.messageZh = init.messageZh;
     this.status = init.status;
     this.vendorMessage = init.vendorMessage;
     this.vendorMessageZh = init.vendorMessageZh;
@@ -89,15 +93,16 @@ export class JuxinError extends Error {
 
   /** One readable paragraph for a tool result or a notification, in both languages. */
   describe(): string {
-    const zh = this.vendorMessageZh ? ` ${this.vendorMessageZh}` : '';
+    const zh = [this.messageZh, this.vendorMessageZh].filter(Boolean).map((text) => ` ${text}`).join('');
     return `${this.message}${zh}\nNext step: ${this.nextStep}\n下一步：${this.nextStepZh}`;
   }
 
   /** Plain data for records and structured tool output. */
-  toJSON(): { kind: JuxinErrorKind; message: string; status?: number; vendorMessage?: string; vendorMessageZh?: string; nextStep: string; nextStepZh: string } {
+  toJSON(): { kind: JuxinErrorKind; message: string; messageZh?: string; status?: number; vendorMessage?: string; vendorMessageZh?: string; nextStep: string; nextStepZh: string } {
     return {
       kind: this.kind,
       message: this.message,
+      messageZh: this.messageZh,
       status: this.status,
       vendorMessage: this.vendorMessage,
       vendorMessageZh: this.vendorMessageZh,
@@ -105,4 +110,89 @@ export class JuxinError extends Error {
       nextStepZh: this.nextStepZh,
     };
   }
+}
+
+/** Removes anything that looks like a key or an Authorization header from text we did not write. */
+export function scrubSecrets(text: string): string {
+  return text.replace(/Bearer\s+[^\s"',;]+/gi, 'Bearer [redacted]').replace(/sk-[A-Za-z0-9_-]{4,}/g, 'sk-[redacted]');
+}
+
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+/** Retry-After as milliseconds: delta-seconds, or an HTTP date measured against `now`. */
+export function parseRetryAfter(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(parseFloat(text) * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function looksLikeHtml(text: string): boolean {
+  return /^\s*<(!doctype|html|head|body|\?xml)/i.test(text);
+}
+
+interface VendorSaid {
+  message?: string;
+  messageZh?: string;
+  type?: string;
+  code?: string;
+}
+
+/** The vendor's words from `{ error: { message, message_zh, type, code } }`, `{ message }`, `{ error: "…" }` or plain text. */
+function readVendorError(bodyText: string): VendorSaid {
+  const text = (value: unknown) =>
+    typeof value === 'string' && value.trim() ? scrubSecrets(value.trim()).slice(0, 500) : typeof value === 'number' ? String(value) : undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    const plain = bodyText.trim();
+    return plain && !looksLikeHtml(plain) ? { message: text(plain) } : {};
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { message: text(body) };
+  const root = body as Record<string, unknown>;
+  const inner = root.error !== null && typeof root.error === 'object' ? (root.error as Record<string, unknown>) : root;
+  return {
+    message: text(inner.message) ?? text(root.error) ?? text(root.message) ?? text(root.msg),
+    messageZh: text(inner.message_zh) ?? text(root.message_zh),
+    type: text(inner.type),
+    code: text(inner.code),
+  };
+}
+
+// "credits" but not "credentials": a bad key must stay an auth error.
+const QUOTA_WORDS = /quota|balance|余额|额度|欠费|充值|insufficient[_ ]funds|\bcredits?\b/i;
+
+/** Which kind of error an HTTP answer is, and how to say it. */
+function classify(status: number, vendor: VendorSaid, bodyText: string): { kind: JuxinErrorKind; what: string } {
+  const quota = vendor.type === 'insufficient_quota' || vendor.code === 'insufficient_quota' || QUOTA_WORDS.test(`${vendor.message ?? ''} ${vendor.messageZh ?? ''} ${vendor.type ?? ''} ${vendor.code ?? ''}`);
+  if (status === 401) return { kind: 'auth', what: 'Juxin rejected the API key (401)' };
+  // OpenAI-style relays also answer 429 "insufficient_quota": waiting would not help, so it is quota, not a rate limit.
+  if (status === 402 || ((status === 403 || status === 429) && quota)) return { kind: 'quota', what: `Juxin says the balance or quota is used up (${status})` };
+  if (status === 403) return { kind: 'auth', what: 'Juxin refused access with this API key (403)' };
+  if (status === 404) return { kind: 'not_found', what: 'Juxin answered 404 (not found)' };
+  if (status === 429) return { kind: 'rate_limit', what: 'Juxin is rate-limiting requests (429)' };
+  if (status >= 500) return { kind: 'upstream', what: `Juxin or its upstream failed (${status})` };
+  if (status >= 400) return { kind: 'bad_request', what: `Juxin rejected the request (${status})` };
+  const body = bodyText.trim() ? (looksLikeHtml(bodyText) ? 'an HTML page' : 'text that is not JSON') : 'an empty body';
+  return { kind: 'malformed_response', what: `Juxin answered ${status} with ${body} instead of the expected JSON (is the base URL right?)` };
+}
+
+/**
+ * Maps an HTTP answer that is not a usable JSON result (any 4xx/5xx, or a 2xx/3xx whose body is not JSON)
+ * to a typed error, keeping the vendor's own words (scrubbed of anything that looks like a key).
+ */
+export function errorFromResponse(status: number, bodyText: string, headers: ResponseHeaders = {}, now: number = Date.now()): JuxinError {
+  const vendor = status >= 400 ? readVendorError(bodyText) : {};
+  const { kind, what } = classify(status, vendor, bodyText);
+  const retryAfter = status === 429 || status === 503 ? parseRetryAfter(headers['retry-after'], now) : undefined;
+  return new JuxinError(kind, vendor.message ? `${what}: ${vendor.message}` : `${what}.`, {
+    status,
+    vendorMessage: vendor.message,
+    vendorMessageZh: vendor.messageZh,
+    vendorType: vendor.type,
+    vendorCode: vendor.code,
+    retryAfterMs: retryAfter,
+  });
 }

@@ -1,0 +1,221 @@
+// `npm run bench`: measures the targets of the generation core against the simulator, in one run.
+//   1. adaptive tracker vs a fixed 10 s poller on the same simulated 4-minute jobs: queries per task
+//      and completion-detection delay (target: ≤ 40% of the queries, median delay no worse)
+//   2. spawn-to-tools/list time of the stdio binary (target < 300 ms)
+//   3. memory growth while downloading a 200 MB video (target < 30 MB)
+//   4. request rate with 50 concurrent tasks (never above the cap)
+// Not part of the tests: timing figures depend on the machine.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { VideoEngine } from '../core/engine';
+import { TaskStore } from '../core/store';
+import { downloadVideo } from '../core/downloader';
+import { JuxinClient } from '../juxin/client';
+import type { GenerationParams } from '../juxin/types';
+import { startSimulator, type Simulator } from '../simulator';
+import { scaledClock, type Clock } from '../util/clock';
+
+const KEY = 'sk-bench-made-up-key-0003';
+const SCALE = 100; // simulated seconds per real second
+const JOBS = 20;
+
+const params = (prompt: string): GenerationParams => ({
+  prompt,
+  model: 'sora-2',
+  orientation: 'landscape',
+  size: 'small',
+  duration: 10,
+  watermark: false,
+  private: true,
+  images: [],
+});
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'juxin-sora-bench-'));
+}
+
+/** Simulated time at which the simulator's job really completed. */
+function completedAt(sim: Simulator, id: string): number {
+  const task = sim.tasks.get(id);
+  if (!task) throw new Error(`simulator does not know ${id}`);
+  return task.completesAt;
+}
+
+function queriesFor(sim: Simulator, id: string): number {
+  return sim.requests.filter((r) => r.method === 'GET' && (r.query?.id === id || r.path.includes(encodeURIComponent(id)))).length;
+}
+
+async function adaptiveRun(): Promise<{ queries: number[]; delays: number[] }> {
+  const sim = await startSimulator({ timeScale: SCALE, quiet: true });
+  const home = tempDir();
+  const clock = scaledClock(SCALE, Date.now());
+  const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock });
+  const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, minPollIntervalMs: 5000, maxRequestsPerSecond: 1000 });
+  await engine.start();
+  const detected = new Map<string, number>();
+  engine.onDidChange((t) => {
+    if (t.status === 'completed' && !detected.has(t.id)) detected.set(t.id, clock.now());
+  });
+  const tasks = await Promise.all(Array.from({ length: JOBS }, (_, i) => engine.generate(params(`adaptive ${i}`), 'bench')));
+  await Promise.all(tasks.map((t) => engine.waitFor(t.id, { timeoutMs: 30 * 60_000 })));
+  const result = {
+    queries: tasks.map((t) => queriesFor(sim, t.id)),
+    delays: tasks.map((t) => (detected.get(t.id)! - simTime(sim, clock, completedAt(sim, t.id))) / 1000),
+  };
+  await engine.dispose();
+  await sim.close();
+  rmSync(home, { recursive: true, force: true });
+  return result;
+}
+
+async function fixedRun(intervalMs: number): Promise<{ queries: number[]; delays: number[] }> {
+  const sim = await startSimulator({ timeScale: SCALE, quiet: true });
+  const clock = scaledClock(SCALE, Date.now());
+  const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock });
+  const runOne = async (i: number) => {
+    const created = await api.createVideo(params(`fixed ${i}`));
+    let queries = 0;
+    for (;;) {
+      await clock.sleep(intervalMs);
+      queries++;
+      const t = await api.queryVideo(created.id);
+      if (t.status === 'completed' || t.status === 'failed') {
+        return { queries, delay: (clock.now() - simTime(sim, clock, completedAt(sim, created.id))) / 1000 };
+      }
+    }
+  };
+  const runs = await Promise.all(Array.from({ length: JOBS }, (_, i) => runOne(i)));
+  await sim.close();
+  return { queries: runs.map((r) => r.queries), delays: runs.map((r) => r.delay) };
+}
+
+/** The simulator reports completion on its own scaled clock; convert to the bench clock's frame. */
+function simTime(_sim: Simulator, _clock: Clock, t: number): number {
+  return t;
+}
+
+async function spawnToToolsList(runs = 10): Promise<number[]> {
+  const serverJs = path.join(__dirname, 'server.js');
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const home = tempDir();
+    const t0 = performance.now();
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [serverJs],
+      env: { ...getDefaultEnvironment(), JUXIN_API_KEY: KEY, JUXIN_BASE_URL: 'http://127.0.0.1:9', JUXIN_SORA_HOME: home },
+      stderr: 'ignore',
+    });
+    const client = new Client({ name: 'bench', version: '1' });
+    await client.connect(transport);
+    await client.listTools();
+    times.push(performance.now() - t0);
+    await client.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+  return times;
+}
+
+async function downloadMemory(bytes: number): Promise<{ growthMb: number; seconds: number }> {
+  // The simulator runs in its own process so only the downloader's memory is measured here.
+  const simJs = path.join(__dirname, 'simulator.js');
+  const child = spawn(process.execPath, [simJs, '--port', '0', '--time-scale', '10000', '--video-bytes', String(bytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c;
+      const m = out.match(/https?:\/\/127\.0\.0\.1:\d+/);
+      if (m) resolve(m[0]);
+    });
+    child.on('exit', () => reject(new Error('simulator exited')));
+  });
+  const home = tempDir();
+  try {
+    const api = new JuxinClient({ apiKey: KEY, baseUrl: url });
+    const created = await api.createVideo(params('big file'));
+    let task = await api.queryVideo(created.id);
+    while (task.status !== 'completed') {
+      await new Promise((r) => setTimeout(r, 100));
+      task = await api.queryVideo(created.id);
+    }
+    global.gc?.();
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const t0 = performance.now();
+    await downloadVideo({ url: task.videoUrl!, destDir: home, fileName: 'big.mp4' });
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { growthMb: (peak - baseline) / 1024 / 1024, seconds };
+  } finally {
+    child.kill();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+async function rateWithManyTasks(count: number, cap: number): Promise<{ maxInWindow: number; requests: number }> {
+  const sim = await startSimulator({ timeScale: SCALE, quiet: true });
+  const home = tempDir();
+  const clock = scaledClock(SCALE, Date.now());
+  const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock });
+  const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, minPollIntervalMs: 1000, maxRequestsPerSecond: cap });
+  await engine.start();
+  const tasks: { id: string }[] = [];
+  for (let i = 0; i < count; i++) tasks.push(await engine.generate(params(`crowd ${i}`), 'bench'));
+  await Promise.all(tasks.map((t) => engine.waitFor(t.id, { timeoutMs: 60 * 60_000 })));
+  await engine.dispose();
+  // Requests to the API (not file downloads), on the simulated clock: the most in any one-second window.
+  const times = sim.requests.filter((r) => !r.path.startsWith('/files/') && !r.path.startsWith('/__sim')).map((r) => r.at).sort((a, b) => a - b);
+  let maxInWindow = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i] - times[j] >= 1000) j++;
+    maxInWindow = Math.max(maxInWindow, i - j + 1);
+  }
+  await sim.close();
+  rmSync(home, { recursive: true, force: true });
+  return { maxInWindow, requests: times.length };
+}
+
+async function main(): Promise<void> {
+  console.log(`Juxin Sora benchmark (Node ${process.version}, simulator at ${SCALE}× real time)\n`);
+
+  const [adaptive, fixed] = await Promise.all([adaptiveRun(), fixedRun(10_000)]);
+  const qa = adaptive.queries.reduce((a, b) => a + b, 0) / JOBS;
+  const qf = fixed.queries.reduce((a, b) => a + b, 0) / JOBS;
+  const da = median(adaptive.delays);
+  const df = median(fixed.delays);
+  console.log(`1. ${JOBS} simulated 4-minute jobs`);
+  console.log(`   fixed 10 s poller: ${fmt(qf)} queries/task, median detection delay ${fmt(df)} s`);
+  console.log(`   adaptive tracker : ${fmt(qa)} queries/task, median detection delay ${fmt(da)} s`);
+  console.log(`   → ${fmt((100 * qa) / qf, 0)}% of the queries (target ≤ 40%): ${qa <= 0.4 * qf ? 'PASS' : 'FAIL'}; delay ${da <= df ? 'no worse' : 'WORSE'} (target: no worse): ${da <= df ? 'PASS' : 'FAIL'}\n`);
+
+  const spawnTimes = await spawnToToolsList();
+  const ms = median(spawnTimes);
+  console.log(`2. spawn → tools/list: median ${fmt(ms, 0)} ms over ${spawnTimes.length} runs (min ${fmt(Math.min(...spawnTimes), 0)}, max ${fmt(Math.max(...spawnTimes), 0)}); target < 300 ms: ${ms < 300 ? 'PASS' : 'FAIL'}\n`);
+
+  const mem = await downloadMemory(200 * 1024 * 1024);
+  console.log(`3. download of a 200 MB video: RSS growth ${fmt(mem.growthMb)} MB in ${fmt(mem.seconds)} s; target < 30 MB: ${mem.growthMb < 30 ? 'PASS' : 'FAIL'}\n`);
+
+  const cap = 2;
+  const rate = await rateWithManyTasks(50, cap);
+  console.log(`4. 50 concurrent tasks, cap ${cap} requests/s: ${rate.requests} API requests, at most ${rate.maxInWindow} in any 1 s window (simulated time); never above the cap: ${rate.maxInWindow <= cap ? 'PASS' : 'FAIL'}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { defaultHomeDir } from '../core/engine';
+import { DEFAULT_BASE_URL } from '../juxin/types';
+
+/** Settings of the standalone server, all from the environment. */
+export interface ServerConfig {
+  apiKey?: string;
+  baseUrl: string;
+  home: string;
+  videosDir: string;
+  minPollIntervalMs: number;
+  maxRequestsPerSecond: number;
+  keepAliveMs: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Simulated seconds per real second; only for runs against the simulator (demo, tests, benchmark). */
+  timeScale: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export const ENV_HELP = `Environment variables:
+  JUXIN_API_KEY                 your Juxin API key (sk-…); without it the server starts but tools explain how to set it
+  JUXIN_BASE_URL                API base URL (default ${DEFAULT_BASE_URL})
+  JUXIN_SORA_HOME               folder for task history and videos (default: a per-user folder)
+  JUXIN_POLL_INTERVAL_MS        minimum time between status queries of one task, ms (default 5000, at least 50)
+  JUXIN_MAX_REQUESTS_PER_SECOND cap on Juxin requests per second across all tasks (default 2)
+  JUXIN_PROGRESS_KEEPALIVE_MS   progress keep-alive while waiting, ms (default 15000)
+  JUXIN_LOG_LEVEL               debug | info | warn | error (default info; logs go to stderr)
+  JUXIN_TIME_SCALE              simulator runs only: how much faster than real time the clock runs (default 1)`;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and checks the environment; every bad value gets a message that says what to write instead. */
+export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.platform): ServerConfig {
+  const problems: string[] = [];
+  const apiKey = env.JUXIN_API_KEY?.trim() || undefined;
+  if (apiKey && /\s/.test(apiKey)) problems.push('JUXIN_API_KEY contains spaces or line breaks: paste the key alone (it looks like sk-…).');
+
+  const baseUrl = (env.JUXIN_BASE_URL?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
+  try {
+    const parsed = new URL(baseUrl);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
+  } catch {
+    problems.push(`JUXIN_BASE_URL "${env.JUXIN_BASE_URL}" is not an http(s) URL: use e.g. ${DEFAULT_BASE_URL}`);
+  }
+
+  const number = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      problems.push(`${name} "${raw}" must be a number from ${min} to ${max} (default ${fallback}).`);
+      return fallback;
+    }
+    return value;
+  };
+  const minPollIntervalMs = number('JUXIN_POLL_INTERVAL_MS', 5000, 50, 600_000);
+  const maxRequestsPerSecond = number('JUXIN_MAX_REQUESTS_PER_SECOND', 2, 0.01, 100);
+  const keepAliveMs = number('JUXIN_PROGRESS_KEEPALIVE_MS', 15_000, 100, 60_000);
+  const timeScale = number('JUXIN_TIME_SCALE', 1, 1, 10_000);
+
+  const level = (env.JUXIN_LOG_LEVEL?.trim().toLowerCase() || 'info') as ServerConfig['logLevel'];
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) problems.push(`JUXIN_LOG_LEVEL "${env.JUXIN_LOG_LEVEL}" must be debug, info, warn or error.`);
+
+  let home: string;
+  try {
+    home = path.resolve(defaultHomeDir(env, platform));
+  } catch (error) {
+    problems.push(`Cannot choose a home folder: ${error instanceof Error ? error.message : error}. Set JUXIN_SORA_HOME to a writable folder.`);
+    home = '';
+  }
+
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}\n\n${ENV_HELP}`);
+  return { apiKey, baseUrl, home, videosDir: path.join(home, 'videos'), minPollIntervalMs, maxRequestsPerSecond, keepAliveMs, logLevel: level, timeScale };
+}

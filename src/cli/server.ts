@@ -1,0 +1,65 @@
+// The standalone MCP server (`npx juxin-sora-mcp`): stdio transport, logs on stderr only.
+import { mkdir } from 'node:fs/promises';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { VideoEngine } from '../core/engine';
+import { TaskStore } from '../core/store';
+import { JuxinClient } from '../juxin/client';
+import { JuxinError } from '../juxin/errors';
+import { createSoraMcpServer } from '../mcp/server';
+import { scaledClock, systemClock } from '../util/clock';
+import { stderrLogger } from '../util/log';
+import { version } from '../../package.json';
+import { ConfigError, ENV_HELP, loadServerConfig } from './config';
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stderr.write(`juxin-sora-mcp ${version}: Sora-2 video generation through the Juxin API, as an MCP server on stdio.\n\n${ENV_HELP}\n`);
+    return;
+  }
+  if (process.argv.includes('--version')) {
+    process.stderr.write(`${version}\n`);
+    return;
+  }
+  const config = loadServerConfig(process.env);
+  const logger = stderrLogger(config.logLevel);
+  await mkdir(config.videosDir, { recursive: true });
+
+  const clock = config.timeScale === 1 ? systemClock : scaledClock(config.timeScale);
+  const client = config.apiKey ? new JuxinClient({ apiKey: config.apiKey, baseUrl: config.baseUrl, logger, clock }) : undefined;
+  const engine = new VideoEngine({
+    api: () => {
+      if (!client) throw new JuxinError('config', 'No Juxin API key: set JUXIN_API_KEY in the MCP server configuration.');
+      return client;
+    },
+    store: new TaskStore(config.home),
+    videosDir: config.videosDir,
+    clock,
+    logger,
+    minPollIntervalMs: config.minPollIntervalMs,
+    maxRequestsPerSecond: config.maxRequestsPerSecond,
+  });
+  const server = createSoraMcpServer({ engine, version, logger, hasApiKey: () => client !== undefined, keepAliveMs: config.keepAliveMs });
+
+  // Answer the client first, then pick up unfinished tasks: tools/list must be fast.
+  await server.connect(new StdioServerTransport());
+  logger.info(`juxin-sora-mcp ${version} ready (home ${config.home}${client ? '' : '; no API key set'})`);
+  engine.start().catch((error: unknown) => logger.error(`resuming tasks failed: ${error instanceof Error ? error.message : error}`));
+
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await engine.dispose().catch(() => undefined);
+    await server.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.stdin.on('close', shutdown);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : `juxin-sora-mcp failed to start: ${error instanceof Error ? error.message : error}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import { type Dispatcher, FormData } from 'undici';
+import { systemClock, type Clock } from '../util/clock';
+import { silentLogger, type Logger } from '../util/log';
+import { JuxinError } from './errors';
+import { JuxinHttp } from './http';
+import { ImageError, inspectLocalImage, isHttpUrl, type LocalImage } from './images';
+import { normalizeCharacter, normalizeQueryResponse } from './normalize';
+import { DEFAULT_RETRY, type RetryOptions } from './retry';
+import {
+  type Character,
+  type CharacterSource,
+  DEFAULT_BASE_URL,
+  type GenerationParams,
+  type JuxinApi,
+  type NormalizedTask,
+  type RequestOptions,
+} from './types';
+
+export interface JuxinClientOptions {
+  apiKey: string;
+  baseUrl?: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** undici dispatcher (an Agent, a ProxyAgent, a MockAgent in tests). */
+  dispatcher?: Dispatcher;
+  requestTimeoutMs?: number;
+  retry?: Partial<RetryOptions>;
+  /** 0..1, for the backoff jitter (injected by tests). */
+  random?: () => number;
+}
+
+/** The Juxin HTTP API. Only this folder knows its paths and shapes. */
+export class JuxinClient implements JuxinApi {
+  private readonly http: JuxinHttp;
+
+  constructor(options: JuxinClientOptions) {
+    this.http = new JuxinHttp({
+      apiKey: options.apiKey,
+      baseUrl: options.baseUrl?.trim() || DEFAULT_BASE_URL,
+      clock: options.clock ?? systemClock,
+      logger: options.logger ?? silentLogger,
+      dispatcher: options.dispatcher,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+      random: options.random ?? Math.random,
+    });
+  }
+
+  async createVideo(params: GenerationParams, options: RequestOptions = {}): Promise<NormalizedTask> {
+    const urls = params.images.filter(isHttpUrl);
+    const files = params.images.filter((image) => !isHttpUrl(image));
+    if (urls.length && files.length) {
+      throw new JuxinError('bad_request', 'The images mix http(s) URLs and local files; Juxin takes one or the other in one request. Use only URLs or only local files.', {
+        messageZh: '图片不能同时包含网址和本地文件，聚鑫一次请求只接受其中一种。请只用网址，或只用本地文件。',
+      });
+    }
+    if (files.length) return this.createFromFiles(params, files, options);
+    const body: Record<string, unknown> = {
+      prompt: params.prompt,
+      model: params.model,
+      images: urls,
+      orientation: params.orientation,
+      size: params.size,
+      duration: params.duration,
+      watermark: params.watermark,
+      private: params.private,
+    };
+    if (params.characterUrl) body.character_url = params.characterUrl;
+    if (params.characterTimestamps) body.character_timestamps = params.characterTimestamps;
+    return this.http.send({ method: 'POST', path: '/v1/video/create', kind: 'create', body: { json: body }, parse: normalizeQueryResponse, signal: options.signal });
+  }
+
+  /** The OpenAI-style multipart path: the only one that takes image files rather than URLs. */
+  private async createFromFiles(params: GenerationParams, files: string[], options: RequestOptions): Promise<NormalizedTask> {
+    const images: LocalImage[] = [];
+    for (const file of files) images.push(await checkedImage(file));
+    const form = new FormData();
+    form.set('model', params.model);
+    form.set('prompt', params.prompt);
+    form.set('seconds', String(params.duration));
+    form.set('size', pixelSize(params));
+    form.set('watermark', String(params.watermark));
+    form.set('private', String(params.private));
+    if (params.characterUrl) form.set('character_url', params.characterUrl);
+    if (params.characterTimestamps) form.set('character_timestamps', params.characterTimestamps);
+    for (const image of images) {
+      form.append('input_reference', new Blob([await readFile(image.path)], { type: image.mimeType }), image.fileName);
+    }
+    return this.http.send({ method: 'POST', path: '/v1/videos', kind: 'create', body: { form }, parse: normalizeQueryResponse, signal: options.signal });
+  }
+
+  async queryVideo(id: string, options: RequestOptions = {}): Promise<NormalizedTask> {
+    const task = await this.http.send({ method: 'GET', path: `/v1/video/query?id=${encodeURIComponent(id)}`, kind: 'query', parse: normalizeQueryResponse, signal: options.signal });
+    // Some answers carry the inner id (task_…) for "sora-2:task_…": the caller tracks the id it asked about.
+    return { ...task, id };
+  }
+
+  async remixVideo(id: string, prompt: string, options: RequestOptions = {}): Promise<NormalizedTask> {
+    const task = await this.http.send({
+      method: 'POST',
+      path: `/v1/videos/${encodeURIComponent(id)}/remix`,
+      kind: 'create',
+      body: { json: { prompt } },
+      parse: normalizeQueryResponse,
+      signal: options.signal,
+    });
+    return { ...task, remixedFrom: task.remixedFrom ?? id };
+  }
+
+  async createCharacter(source: CharacterSource, timestamps: string, options: RequestOptions = {}): Promise<Character> {
+    if (!parseTimestamps(timestamps)) {
+      throw new JuxinError('bad_request', `Character timestamps "${timestamps}" must be "start,end" in seconds with end − start between 1 and 3, e.g. "1,3".`, {
+        messageZh: `角色时间戳 "${timestamps}" 应为 "开始,结束"（秒），且时长在 1～3 秒之间，例如 "1,3"。`,
+      });
+    }
+    const from = 'url' in source ? source.url : source.fromTask;
+    if (!from?.trim() || ('url' in source && !isHttpUrl(source.url))) {
+      throw new JuxinError('bad_request', 'A character needs the http(s) URL of a video, or the id of a completed task.', {
+        messageZh: '创建角色需要视频的 http(s) 网址，或已完成任务的 ID。',
+      });
+    }
+    // Never send `model` here: the relay answers 404 "channel not found" when it is present.
+    const body = 'url' in source ? { url: source.url.trim(), timestamps } : { from_task: source.fromTask.trim(), timestamps };
+    return this.http.send({ method: 'POST', path: '/sora/v1/characters', kind: 'create', body: { json: body }, parse: normalizeCharacter, signal: options.signal });
+  }
+}
+
+async function checkedImage(file: string): Promise<LocalImage> {
+  try {
+    return await inspectLocalImage(file);
+  } catch (error) {
+    if (error instanceof ImageError) throw new JuxinError('bad_request', error.message, { messageZh: error.messageZh });
+    throw error;
+  }
+}
+
+/** The multipart path wants pixels: small ≈ 720p, large ≈ 1080p, turned by orientation. */
+function pixelSize(params: GenerationParams): string {
+  const [long, short] = params.size === 'large' ? [1920, 1080] : [1280, 720];
+  return params.orientation === 'portrait' ? `${short}x${long}` : `${long}x${short}`;
+}
+
+/** "start,end" seconds with 1 ≤ end − start ≤ 3, or undefined. */
+export function parseTimestamps(value: string): { start: number; end: number } | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*$/.exec(value ?? '');
+  if (!match) return undefined;
+  const start = Number(match[1]);
+  const end = Number(match[2]);
+  const span = end - start;
+  return span >= 1 && span <= 3 ? { start, end } : undefined;
+}

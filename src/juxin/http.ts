@@ -1,0 +1,207 @@
+import { type Dispatcher, type FormData, request } from 'undici';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../util/log';
+import { errorFromResponse, JuxinError, scrubSecrets } from './errors';
+import { markNotSent, MAYBE_CREATED_EN, MAYBE_CREATED_ZH, mayHaveBeenAccepted, type RequestKind, type RetryOptions, withRetry } from './retry';
+
+export interface HttpOptions {
+  apiKey: string;
+  baseUrl: string;
+  clock: Clock;
+  logger: Logger;
+  dispatcher?: Dispatcher;
+  requestTimeoutMs: number;
+  retry: RetryOptions;
+  random: () => number;
+}
+
+export type RequestBody = { json: unknown } | { form: FormData };
+
+export interface SendOptions<T> {
+  method: 'GET' | 'POST';
+  /** Path and query, already encoded. */
+  path: string;
+  kind: RequestKind;
+  body?: RequestBody;
+  /** Turns the JSON body into the result; runs inside the attempt so a malformed query answer is retried. */
+  parse: (body: unknown) => T;
+  signal?: AbortSignal;
+}
+
+/** Connection errors raised before any byte of the request left: repeating them cannot bill twice. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+/** An answer bigger than this is not a Juxin JSON answer (a wrong base URL serving a file, say). */
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/**
+ * One logical Juxin request: checks the key and base URL before anything is sent, adds the headers,
+ * applies the per-request timeout and the retry policy, and turns every failure into a `JuxinError`
+ * (a caller's abort is rethrown as is). Never logs or reports headers or the key.
+ */
+export class JuxinHttp {
+  private readonly key: string;
+  private readonly base: URL | JuxinError;
+
+  constructor(private readonly options: HttpOptions) {
+    this.key = options.apiKey?.trim() ?? '';
+    this.base = parseBaseUrl(options.baseUrl);
+  }
+
+  async send<T>(req: SendOptions<T>): Promise<T> {
+    const url = this.url(req.path);
+    const label = `${req.method} ${req.path.split('?')[0]}`;
+    try {
+      return await withRetry(async () => req.parse(await this.attempt(url, req, label)), {
+        kind: req.kind,
+        clock: this.options.clock,
+        random: this.options.random,
+        options: this.options.retry,
+        signal: req.signal,
+        logger: this.options.logger,
+        label,
+      });
+    } catch (error) {
+      if (req.signal?.aborted) throw abortReason(req.signal);
+      if (req.kind === 'create' && error instanceof JuxinError && mayHaveBeenAccepted(error)) throw maybeCreated(error);
+      throw error;
+    }
+  }
+
+  /** The full URL, or a config error (nothing is sent without a usable key and base URL). */
+  private url(path: string): URL {
+    if (!this.key) throw new JuxinError('config', 'No Juxin API key is set, so nothing was sent.', { messageZh: '未设置聚鑫 API Key，未发送任何请求。' });
+    // A header can carry only visible ASCII: a pasted key with a line break or a full-width character would fail anyway.
+    if (!/^[\x21-\x7e]+$/.test(this.key)) {
+      throw new JuxinError('config', 'The Juxin API key contains spaces, line breaks or non-ASCII characters, so nothing was sent. Copy the key again.', {
+        messageZh: 'API Key 中含有空格、换行或非 ASCII 字符，未发送请求。请重新复制 Key。',
+      });
+    }
+    if (this.base instanceof JuxinError) throw this.base;
+    return new URL(this.base.href + path.replace(/^\/+/, ''));
+  }
+
+  private async attempt<T>(url: URL, req: SendOptions<T>, label: string): Promise<unknown> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.key}`, accept: 'application/json' };
+    let body: string | FormData | undefined;
+    if (req.body && 'json' in req.body) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(req.body.json);
+    } else if (req.body) {
+      body = req.body.form; // undici sets the multipart content type and boundary
+    }
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const started = this.options.clock.now();
+    const elapsed = () => Math.round(this.options.clock.now() - started);
+    let status: number;
+    let text: string;
+    let responseHeaders: Record<string, string | string[] | undefined>;
+    try {
+      const response = await request(url, { method: req.method, headers, body, signal, dispatcher: this.options.dispatcher });
+      status = response.statusCode;
+      responseHeaders = response.headers;
+      text = await readText(response.body, label, status);
+    } catch (error) {
+      if (req.signal?.aborted) throw abortReason(req.signal);
+      const failure = error instanceof JuxinError ? error : this.transportError(error, timeout.aborted, label);
+      this.options.logger.debug(`${label} failed (${failure.kind}) after ${elapsed()} ms`);
+      throw failure;
+    }
+    this.options.logger.debug(`${label} → ${status} in ${elapsed()} ms`);
+    // A vendor that echoes the key back must not get it into our messages.
+    const safeText = text.split(this.key).join('[redacted]');
+    if (status >= 400) throw errorFromResponse(status, safeText, responseHeaders, this.options.clock.now());
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(safeText);
+    } catch {
+      throw errorFromResponse(status, safeText, responseHeaders);
+    }
+    if (parsed === null || typeof parsed !== 'object') {
+      throw new JuxinError('malformed_response', `Juxin answered ${status} with JSON that is not an object.`, { status });
+    }
+    return parsed;
+  }
+
+  private transportError(error: unknown, timedOut: boolean, label: string): JuxinError {
+    const code = errorCode(error);
+    if (timedOut || (code && TIMEOUT_CODES.has(code))) {
+      const seconds = Math.round(this.options.requestTimeoutMs / 100) / 10;
+      return new JuxinError('timeout', `${label}: Juxin did not answer within ${seconds} s.`, { cause: error });
+    }
+    const detail = scrubSecrets((error instanceof Error ? error.message : String(error)).split(this.key).join('[redacted]'));
+    const wrapped = new JuxinError('network', `${label}: could not reach Juxin (${code ?? detail}).`, { cause: error });
+    return code && NOT_SENT_CODES.has(code) ? markNotSent(wrapped) : wrapped;
+  }
+}
+
+/** The base URL with exactly one trailing slash, or the config error to raise when it is used. */
+export function parseBaseUrl(raw: string): URL | JuxinError {
+  const shown = JSON.stringify(raw);
+  let url: URL;
+  try {
+    url = new URL(String(raw ?? '').trim());
+  } catch {
+    url = new URL('invalid:');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
+    return new JuxinError('config', `The base URL ${shown} is not a plain http(s) URL like https://api.jxincm.cn, so nothing was sent.`, {
+      messageZh: `Base URL ${shown} 不是有效的 http(s) 地址（例如 https://api.jxincm.cn），未发送请求。`,
+    });
+  }
+  // Beginners often paste the OpenAI-style ".../v1"; our paths already start with /v1.
+  url.pathname = `${url.pathname.replace(/\/+$/, '').replace(/\/v1$/i, '')}/`;
+  return url;
+}
+
+async function readText(body: AsyncIterable<Buffer> & { destroy(): unknown }, label: string, status: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy();
+      throw new JuxinError('malformed_response', `${label}: Juxin answered ${status} with more than ${MAX_BODY_BYTES / 1024 / 1024} MB, which is not an API answer (is the base URL right?).`, { status });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function maybeCreated(error: JuxinError): JuxinError {
+  return new JuxinError(error.kind, `${error.message} ${MAYBE_CREATED_EN}`, {
+    messageZh: `${error.messageZh ? `${error.messageZh} ` : ''}${MAYBE_CREATED_ZH}`,
+    status: error.status,
+    vendorMessage: error.vendorMessage,
+    vendorMessageZh: error.vendorMessageZh,
+    vendorType: error.vendorType,
+    vendorCode: error.vendorCode,
+    cause: error,
+  });
+}
+
+/** The caller's abort, as an Error (an AbortError `DOMException` unless the caller gave its own reason). */
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted.', 'AbortError');
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}

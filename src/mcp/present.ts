@@ -1,0 +1,98 @@
+import { pathToFileURL } from 'node:url';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { TaskRecord } from '../core/types';
+import type { TaskOutput } from './schemas';
+
+export const TASK_URI_PREFIX = 'juxin-sora://tasks/';
+
+export function taskUri(id: string): string {
+  return TASK_URI_PREFIX + encodeURIComponent(id);
+}
+
+/** A task as tools return it (snake_case, no internal fields, never the key — records never hold it). */
+export function toTaskOutput(task: TaskRecord, extra: { timedOut?: boolean } = {}): TaskOutput {
+  const p = task.params;
+  return {
+    task_id: task.id,
+    status: task.status,
+    progress: Math.round(task.progress),
+    queue_position: task.status === 'queued' ? task.queuePosition : undefined,
+    video_url: task.videoUrl,
+    local_path: task.download.state === 'done' ? task.download.localPath : undefined,
+    thumbnail_url: task.thumbnailUrl,
+    download_state: task.download.state,
+    error: describeProblem(task),
+    timed_out: extra.timedOut || undefined,
+    created_at: new Date(task.createdAt).toISOString(),
+    source: task.source,
+    remix_of: task.remixOf,
+    params: {
+      prompt: p.prompt,
+      model: p.model,
+      orientation: p.orientation,
+      size: p.size,
+      duration: p.duration,
+      watermark: p.watermark,
+      private: p.private,
+      images: p.images,
+      character_url: p.characterUrl,
+      character_timestamps: p.characterTimestamps,
+    },
+  };
+}
+
+function describeProblem(task: TaskRecord): string | undefined {
+  if (task.status === 'failed') {
+    const reason = task.failureReason || 'no reason given';
+    return `Generation failed: ${reason}. Change the prompt (no real people, no copyrighted characters) and try again. 生成失败：${reason}。请修改提示词（不要出现真人或受版权保护的角色）后重试。`;
+  }
+  if (task.download.state === 'failed' || task.download.state === 'expired') {
+    const why = task.download.error ?? (task.download.state === 'expired' ? 'the video link expired' : 'download failed');
+    return `The video is ready but could not be saved: ${why}. Call download_video to try again. 视频已生成但保存失败，请调用 download_video 重试。`;
+  }
+  return undefined;
+}
+
+/** One short line a person or a model can read at a glance. */
+export function summarize(task: TaskRecord, extra: { timedOut?: boolean } = {}): string {
+  const id = `Task ${task.id}`;
+  switch (task.status) {
+    case 'queued':
+      return `${id} is queued${task.queuePosition ? ` (position ${task.queuePosition})` : ''}.${extra.timedOut ? ' Still running: call wait_for_video with this task_id to keep waiting.' : ''}`;
+    case 'processing':
+      return `${id} is generating (${Math.round(task.progress)}%).${extra.timedOut ? ' Still running: call wait_for_video with this task_id to keep waiting.' : ''}`;
+    case 'failed':
+      return `${id} failed: ${task.failureReason || 'no reason given'}.`;
+    case 'completed': {
+      const d = task.download;
+      if (d.state === 'done') return `${id} is ready: saved to ${d.localPath}${task.videoUrl ? `\nURL (expires): ${task.videoUrl}` : ''}`;
+      if (d.state === 'downloading' || d.state === 'none') return `${id} is ready and downloading.${task.videoUrl ? `\nURL (expires): ${task.videoUrl}` : ''}`;
+      return `${id} is ready but the download ${d.state === 'expired' ? 'link expired' : 'failed'}: ${d.error ?? ''} Call download_video to retry.`;
+    }
+  }
+}
+
+/** The tool result for one task: structured output, a readable line, and links to the task and the file. */
+export function taskResult(task: TaskRecord, extra: { timedOut?: boolean } = {}): CallToolResult {
+  const content: CallToolResult['content'] = [{ type: 'text', text: summarize(task, extra) }];
+  if (task.download.state === 'done' && task.download.localPath) {
+    content.push({
+      type: 'resource_link',
+      uri: pathToFileURL(task.download.localPath).href,
+      name: task.download.localPath.split(/[\\/]/).pop() ?? 'video.mp4',
+      mimeType: 'video/mp4',
+      description: 'The downloaded video',
+    });
+  }
+  content.push({ type: 'resource_link', uri: taskUri(task.id), name: `task ${task.id}`, mimeType: 'application/json' });
+  return {
+    content,
+    structuredContent: toTaskOutput(task, extra),
+    isError: task.status === 'failed' ? true : undefined,
+  };
+}
+
+/** A tool error the model can act on: what happened, and what to change. */
+export function errorResult(message: string): CallToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}

@@ -1,0 +1,95 @@
+import type { ServerNotification } from '@modelcontextprotocol/sdk/types.js';
+import type { TaskRecord } from '../core/types';
+
+export type SendNotification = (notification: ServerNotification) => Promise<void>;
+
+/** Readable progress message for a task's current state (what clients show next to the bar). */
+export function progressMessage(task: TaskRecord): string {
+  switch (task.status) {
+    case 'queued':
+      return task.queuePosition ? `queued, position ${task.queuePosition}` : 'queued';
+    case 'processing':
+      return `generating ${Math.round(task.progress)}%`;
+    case 'failed':
+      return `failed: ${task.failureReason || 'no reason given'}`;
+    case 'completed':
+      switch (task.download.state) {
+        case 'done':
+          return 'done';
+        case 'failed':
+        case 'expired':
+          return 'ready, download failed';
+        default:
+          return task.download.bytes ? `downloading (${(task.download.bytes / 1e6).toFixed(1)} MB)` : 'downloading';
+      }
+  }
+}
+
+/**
+ * Maps a task onto one 0–100 scale: generation fills 0–90, the download 90–100. MCP requires the
+ * progress value to increase with every notification, so keep-alives and repeats nudge it up by a
+ * hair instead of resending the same number.
+ */
+export function progressValue(task: TaskRecord): number {
+  if (task.status === 'failed') return 100;
+  if (task.status !== 'completed') return Math.min(90, Math.max(0, task.progress) * 0.9);
+  return task.download.state === 'none' || task.download.state === 'downloading' ? 95 : 100;
+}
+
+export interface ProgressReporterOptions {
+  progressToken: string | number | undefined;
+  send: SendNotification;
+  keepAliveMs: number;
+}
+
+/** Sends `notifications/progress` on every change, and a keep-alive when nothing changed for a while. */
+export class ProgressReporter {
+  private last = -1;
+  private lastMessage = '';
+  private timer: NodeJS.Timeout | undefined;
+  private current: TaskRecord | undefined;
+
+  constructor(private readonly options: ProgressReporterOptions) {}
+
+  get enabled(): boolean {
+    return this.options.progressToken !== undefined;
+  }
+
+  update(task: TaskRecord): void {
+    this.current = task;
+    const message = progressMessage(task);
+    const value = progressValue(task);
+    if (message === this.lastMessage && value <= this.last) return;
+    this.emit(value, message);
+  }
+
+  start(): void {
+    if (!this.enabled || this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.current) this.emit(progressValue(this.current), this.lastMessage || progressMessage(this.current));
+    }, this.options.keepAliveMs);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private emit(value: number, message: string): void {
+    if (!this.enabled) return;
+    // Strictly increasing, and below 100 until the task is truly settled.
+    const round = (n: number) => Math.round(n * 100) / 100;
+    let next = round(value);
+    if (next <= this.last) next = round(Math.min(this.last + 0.01, 99.99));
+    if (next <= this.last) return;
+    this.last = next;
+    this.lastMessage = message;
+    this.options
+      .send({
+        method: 'notifications/progress',
+        params: { progressToken: this.options.progressToken!, progress: next, total: 100, message },
+      })
+      .catch(() => this.stop()); // the client went away: nobody to keep alive
+  }
+}

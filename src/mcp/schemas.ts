@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { ALLOWED_DURATIONS, MODELS, ORIENTATIONS, SIZES } from '../juxin/types';
+
+/** Shapes shared by several tools' inputs and outputs (zod raw shapes, as the SDK wants them). */
+
+export const taskIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'task_id is required: use the id returned by generate_video or list_videos')
+  .max(200)
+  .describe('The task id returned by generate_video (e.g. "sora-2:task_01k…" or "video_5c6a…"). Pass it exactly as returned.');
+
+export const timeoutSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(3600)
+  .describe('How long to wait before returning the still-running task, in seconds. Default 600.');
+
+const durations = Object.entries(ALLOWED_DURATIONS)
+  .map(([model, values]) => `${model}: ${values.join(' or ')}`)
+  .join('; ');
+
+export const generateInputShape = {
+  prompt: z
+    .string()
+    .describe(
+      'What the video shows: subject, action, setting, camera, style. Chinese or English both work. ' +
+        'Reference a character created with create_character as @username. Max 4000 characters.',
+    ),
+  images: z
+    .array(z.string())
+    .max(4)
+    .optional()
+    .describe('Optional images to animate (image-to-video): http(s) URLs, or absolute paths of local PNG/JPEG/WebP files (up to 20 MB). Do not mix URLs and local files.'),
+  model: z.enum(MODELS).optional().describe('"sora-2" (default, faster, cheaper) or "sora-2-pro" (higher quality, slower, allows 25 s and size "large").'),
+  orientation: z.enum(ORIENTATIONS).optional().describe('"landscape" 16:9 (default) or "portrait" 9:16 (phones, short-video apps).'),
+  size: z.enum(SIZES).optional().describe('"small" ~720p (default) or "large" ~1080p (sora-2-pro only).'),
+  duration: z.number().int().optional().describe(`Seconds. Allowed: ${durations}. Default 10.`),
+  watermark: z.boolean().optional().describe('Keep the Sora watermark. Default false (no watermark; may be slightly slower).'),
+  private: z
+    .boolean()
+    .optional()
+    .describe('Default true: the video is not published. Private videos can NOT be remixed later; set false if you plan to use remix_video.'),
+  character_url: z.string().optional().describe('Optional: URL of a video with a character to use (no real people). Requires character_timestamps.'),
+  character_timestamps: z.string().optional().describe('With character_url: "start,end" seconds where the character appears, span 1–3 s, e.g. "1,3".'),
+  wait: z
+    .boolean()
+    .optional()
+    .describe('Default true: wait until the video is ready and downloaded (typically 3–6 minutes), reporting progress. false: return the task id at once and use wait_for_video / get_video_status later.'),
+  timeout_seconds: timeoutSchema.optional(),
+};
+
+export const generationParamsOutput = z.object({
+  prompt: z.string(),
+  model: z.string(),
+  orientation: z.string(),
+  size: z.string(),
+  duration: z.number(),
+  watermark: z.boolean(),
+  private: z.boolean(),
+  images: z.array(z.string()),
+  character_url: z.string().optional(),
+  character_timestamps: z.string().optional(),
+});
+
+/** The result every task-returning tool gives in structuredContent. */
+export const taskOutputShape = {
+  task_id: z.string(),
+  status: z.enum(['queued', 'processing', 'completed', 'failed']),
+  progress: z.number().describe('0–100'),
+  queue_position: z.number().optional(),
+  video_url: z.string().optional().describe('Signed URL; it expires (hours). Prefer local_path.'),
+  local_path: z.string().optional().describe('Where the MP4 was saved on this machine.'),
+  thumbnail_url: z.string().optional(),
+  download_state: z.string(),
+  error: z.string().optional().describe('Why it failed or what went wrong, with the next step.'),
+  timed_out: z.boolean().optional(),
+  created_at: z.string(),
+  source: z.string(),
+  remix_of: z.string().optional(),
+  params: generationParamsOutput,
+};
+
+export const taskOutputSchema = z.object(taskOutputShape);
+export type TaskOutput = z.infer<typeof taskOutputSchema>;

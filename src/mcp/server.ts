@@ -1,0 +1,68 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { InMemoryTaskMessageQueue, InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
+import type { VideoEngine } from '../core/engine';
+import { silentLogger, type Logger } from '../util/log';
+import type { ToolContext } from './context';
+import { registerTaskResources } from './resources';
+import { registerActionTools } from './tools/actions';
+import { registerGenerateVideo } from './tools/generate';
+import { registerStatusTools } from './tools/status';
+
+export interface SoraMcpServerOptions {
+  engine: VideoEngine;
+  version: string;
+  logger?: Logger;
+  /** Lets tools explain "set your key" before anything is sent. Default: always true. */
+  hasApiKey?: () => boolean;
+  /** Progress keep-alive while nothing changes (default 15 s). */
+  keepAliveMs?: number;
+}
+
+const INSTRUCTIONS = `Sora-2 video generation through the Juxin (聚鑫) API relay.
+Typical flow: generate_video (waits and reports progress; returns local_path and video_url) → if it timed out, wait_for_video.
+Use list_videos to find earlier tasks. Generation costs money and takes minutes: never start a second generation for the same request while one is running.
+Prompts may be Chinese or English.`;
+
+/**
+ * Builds the MCP server. The stdio binary and the VS Code extension call this same factory, so both
+ * serve the very same tools; several servers (one per session) may share one engine.
+ */
+export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & { disposeSora(): void } {
+  const logger = options.logger ?? silentLogger;
+  const taskStore = new InMemoryTaskStore();
+  const server = new McpServer(
+    { name: 'juxin-sora', title: 'Juxin Sora', version: options.version },
+    {
+      capabilities: {
+        tools: { listChanged: false },
+        resources: { listChanged: true },
+        logging: {},
+        tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
+      },
+      instructions: INSTRUCTIONS,
+      taskStore,
+      taskMessageQueue: new InMemoryTaskMessageQueue(),
+    },
+  );
+  const ctx: ToolContext = {
+    engine: options.engine,
+    logger,
+    hasApiKey: options.hasApiKey ?? (() => true),
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+  };
+  registerGenerateVideo(server, ctx);
+  registerStatusTools(server, ctx);
+  registerActionTools(server, ctx);
+  const stopResources = registerTaskResources(server, options.engine);
+
+  const disposeSora = () => {
+    stopResources();
+    taskStore.cleanup();
+  };
+  const close = server.close.bind(server);
+  server.close = async () => {
+    disposeSora();
+    await close();
+  };
+  return Object.assign(server, { disposeSora });
+}

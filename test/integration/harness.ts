@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CallToolResultSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const SERVER_JS = path.join(ROOT, 'dist/server.js');
+/** Made up; the simulator accepts any sk-… key. */
+export const TEST_KEY = 'sk-test-not-a-real-key-0001';
+/** Simulated seconds per real second: a 4-minute job takes about 2 s. */
+export const TIME_SCALE = 120;
+
+/** Builds dist/ once if a test file is run on its own (npm test builds first). */
+export function ensureBuilt(): void {
+  if (existsSync(SERVER_JS)) return;
+  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed');
+}
+
+export function tempHome(): string {
+  return mkdtempSync(path.join(tmpdir(), 'juxin-sora-it-'));
+}
+
+export function removeHome(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  return startSimulator({ timeScale: TIME_SCALE, quiet: true, ...options });
+}
+
+export interface ServerHandle {
+  client: Client;
+  transport: StdioClientTransport;
+  stderr: () => string;
+  pid: number | null;
+  close(): Promise<void>;
+}
+
+/** Spawns the built stdio server and connects the SDK client to it. */
+export async function startServer(env: Record<string, string | undefined>): Promise<ServerHandle> {
+  ensureBuilt();
+  const fullEnv: Record<string, string> = { ...getDefaultEnvironment() };
+  for (const [k, v] of Object.entries({ JUXIN_TIME_SCALE: String(TIME_SCALE), JUXIN_POLL_INTERVAL_MS: '2000', JUXIN_MAX_REQUESTS_PER_SECOND: '100', JUXIN_LOG_LEVEL: 'debug', ...env })) {
+    if (v !== undefined) fullEnv[k] = v;
+  }
+  const transport = new StdioClientTransport({ command: process.execPath, args: [SERVER_JS], env: fullEnv, stderr: 'pipe' });
+  let errText = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (errText += chunk.toString('utf8')));
+  const client = new Client({ name: 'juxin-sora-integration-test', version: '1.0.0' });
+  await client.connect(transport);
+  return {
+    client,
+    transport,
+    stderr: () => errText,
+    pid: transport.pid,
+    close: async () => {
+      await client.close().catch(() => undefined);
+    },
+  };
+}
+
+export interface CallOutcome {
+  result: CallToolResult;
+  progress: Progress[];
+}
+
+export async function call(client: Client, name: string, args: Record<string, unknown>, options: { signal?: AbortSignal; timeout?: number } = {}): Promise<CallOutcome> {
+  const progress: Progress[] = [];
+  const result = (await client.callTool({ name, arguments: args }, CallToolResultSchema, {
+    onprogress: (p) => progress.push(p),
+    signal: options.signal,
+    timeout: options.timeout ?? 60_000,
+    resetTimeoutOnProgress: true,
+  })) as CallToolResult;
+  return { result, progress };
+}
+
+export function text(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+}
+
+export interface TaskOut {
+  task_id: string;
+  status: string;
+  progress: number;
+  video_url?: string;
+  local_path?: string;
+  download_state: string;
+  error?: string;
+  timed_out?: boolean;
+  params: Record<string, unknown>;
+}
+
+export function out(result: CallToolResult): TaskOut {
+  return result.structuredContent as unknown as TaskOut;
+}

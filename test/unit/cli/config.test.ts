@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ConfigError, loadServerConfig } from '../../../src/cli/config';
+
+describe('cli/config', () => {
+  it('uses the documented defaults', () => {
+    const c = loadServerConfig({ JUXIN_SORA_HOME: '/tmp/jx' }, 'linux');
+    assert.equal(c.baseUrl, 'https://api.jxincm.cn');
+    assert.equal(c.apiKey, undefined);
+    assert.equal(c.home, path.resolve('/tmp/jx'));
+    assert.equal(c.videosDir, path.join(path.resolve('/tmp/jx'), 'videos'));
+    assert.equal(c.minPollIntervalMs, 5000);
+    assert.equal(c.maxRequestsPerSecond, 2);
+    assert.equal(c.keepAliveMs, 15000);
+    assert.equal(c.timeScale, 1);
+  });
+
+  it('trims the key and the base URL\'s trailing slash', () => {
+    const c = loadServerConfig({ JUXIN_API_KEY: '  sk-made-up-0001 \n', JUXIN_BASE_URL: 'http://127.0.0.1:8787/', JUXIN_SORA_HOME: '/tmp/jx' });
+    assert.equal(c.apiKey, 'sk-made-up-0001');
+    assert.equal(c.baseUrl, 'http://127.0.0.1:8787');
+  });
+
+  it('names every bad variable and what to write instead, without echoing the key', () => {
+    const key = 'sk-made up-with-space';
+    assert.throws(
+      () => loadServerConfig({ JUXIN_API_KEY: key, JUXIN_BASE_URL: 'api.jxincm.cn', JUXIN_POLL_INTERVAL_MS: '-5', JUXIN_LOG_LEVEL: 'loud', JUXIN_SORA_HOME: '/tmp/jx' }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /JUXIN_API_KEY contains spaces/);
+        assert.match(e.message, /JUXIN_BASE_URL "api\.jxincm\.cn" is not an http\(s\) URL/);
+        assert.match(e.message, /JUXIN_POLL_INTERVAL_MS "-5" must be a number from 50/);
+        assert.match(e.message, /JUXIN_LOG_LEVEL/);
+        assert.ok(!e.message.includes(key));
+        return true;
+      },
+    );
+  });
+});
