@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { JuxinError } from '../juxin/errors';
@@ -74,6 +74,8 @@ export class VideoEngine {
     this.maxTaskAgeMs = options.maxTaskAgeMs ?? 2 * 60 * 60 * 1000;
     this.limiter = new RateLimiter(this.clock, options.maxRequestsPerSecond ?? 2);
     this.events.setMaxListeners(0);
+    // Every request in flight listens to the engine's lifetime signal.
+    setMaxListeners(0, this.lifetime.signal);
   }
 
   /** Loads the history and picks up everything unfinished: nothing a user paid for is forgotten. */
@@ -103,19 +105,25 @@ export class VideoEngine {
   async generate(input: GenerationInput, source: string): Promise<TaskRecord> {
     const params = validateGenerationParams(input, this.options.defaults?.());
     await checkLocalImages(params);
-    const created = await this.options.api().createVideo(params, { signal: this.lifetime.signal });
+    const api = this.options.api();
+    await this.limiter.acquire(this.lifetime.signal);
+    const created = await api.createVideo(params, { signal: this.lifetime.signal });
     return this.adopt(created, params, source);
   }
 
   async remix(taskId: string, prompt: string, source: string): Promise<TaskRecord> {
     const original = this.tasks.get(taskId);
-    const created = await this.options.api().remixVideo(taskId, prompt, { signal: this.lifetime.signal });
+    const api = this.options.api();
+    await this.limiter.acquire(this.lifetime.signal);
+    const created = await api.remixVideo(taskId, prompt, { signal: this.lifetime.signal });
     const params = validateGenerationParams({ ...(original?.params ?? {}), prompt, images: original?.params.images ?? [] });
     return this.adopt(created, params, source, taskId);
   }
 
-  createCharacter(source: CharacterSource, timestamps: string): Promise<Character> {
-    return this.options.api().createCharacter(source, timestamps, { signal: this.lifetime.signal });
+  async createCharacter(source: CharacterSource, timestamps: string): Promise<Character> {
+    const api = this.options.api();
+    await this.limiter.acquire(this.lifetime.signal);
+    return api.createCharacter(source, timestamps, { signal: this.lifetime.signal });
   }
 
   private async adopt(created: NormalizedTask, params: GenerationParams, source: string, remixOf?: string): Promise<TaskRecord> {

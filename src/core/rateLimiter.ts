@@ -1,14 +1,18 @@
 import type { Clock } from '../util/clock';
 
 /**
- * One request-rate cap shared by every task. Requests get evenly spaced slots (never more than
- * `perSecond` in any one-second window). A 429 pushes every next slot back: by the server's
- * Retry-After, or by a cool-down that doubles while 429s keep coming and halves after successes.
+ * One request-rate cap shared by every task: at most `perSecond` requests start in any window of one
+ * second (a sliding log of the last sends). Callers are
+ * served in order. A 429 holds everyone back: by the server's Retry-After, or by a cool-down that
+ * doubles while 429s keep coming and halves after successes.
  */
 export class RateLimiter {
-  private nextSlot = 0;
+  private readonly sent: number[] = [];
+  private readonly capacity: number;
+  private readonly windowMs: number;
+  private blockedUntil = 0;
   private cooldownMs = 0;
-  private readonly spacingMs: number;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly clock: Clock,
@@ -16,22 +20,37 @@ export class RateLimiter {
     private readonly maxCooldownMs = 60_000,
   ) {
     if (!(perSecond > 0)) throw new Error('perSecond must be positive');
-    this.spacingMs = 1000 / perSecond;
+    // Below one request a second, spread them out: one request per 1/perSecond seconds.
+    this.capacity = Math.max(1, Math.floor(perSecond));
+    // 5% longer than a second: requests arrive with a few ms of jitter, and the cap is what the relay sees.
+    this.windowMs = ((1000 * this.capacity) / perSecond) * 1.05;
   }
 
-  /** Waits for this caller's slot. Slots are reserved in call order, so nobody starves. */
-  async acquire(signal?: AbortSignal): Promise<void> {
-    const now = this.clock.now();
-    const slot = Math.max(now, this.nextSlot);
-    this.nextSlot = slot + this.spacingMs;
-    if (slot > now) await this.clock.sleep(slot - now, signal);
+  /** Waits for this caller's turn. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(() => this.waitForRoom(signal));
+    // A caller that gives up (abort) must not block the ones behind it.
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async waitForRoom(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      while (this.sent.length && this.sent[0] <= now - this.windowMs) this.sent.shift();
+      const wait = Math.max(this.blockedUntil - now, this.sent.length >= this.capacity ? this.sent[0] + this.windowMs - now : 0);
+      if (wait <= 0) {
+        this.sent.push(now);
+        return;
+      }
+      await this.clock.sleep(wait, signal);
+    }
   }
 
   /** After a 429: everyone waits. */
   penalize(retryAfterMs?: number): void {
     this.cooldownMs = Math.min(this.maxCooldownMs, this.cooldownMs ? this.cooldownMs * 2 : 1000);
-    const wait = retryAfterMs ?? this.cooldownMs;
-    this.nextSlot = Math.max(this.nextSlot, this.clock.now() + wait);
+    this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + (retryAfterMs ?? this.cooldownMs));
   }
 
   /** After a success: the cool-down relaxes. */
@@ -39,7 +58,6 @@ export class RateLimiter {
     this.cooldownMs = this.cooldownMs <= 1000 ? 0 : this.cooldownMs / 2;
   }
 
-  /** Current cool-down (for the poll schedule: back off everything while the relay is unhappy). */
   get currentCooldownMs(): number {
     return this.cooldownMs;
   }

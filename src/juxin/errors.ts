@@ -114,7 +114,7 @@ export class JuxinError extends Error {
 
 /** Removes anything that looks like a key or an Authorization header from text we did not write. */
 export function scrubSecrets(text: string): string {
-  return text.replace(/Bearer\s+[^\s"',;]+/gi, 'Bearer [redacted]').replace(/sk-[A-Za-z0-9_-]{4,}/g, 'sk-[redacted]');
+  return text.replace(/Bearer\s+[^\s"',;]+/gi, 'Bearer [redacted]').replace(/\bsk-[A-Za-z0-9_-]{4,}/g, 'sk-[redacted]');
 }
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -124,7 +124,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!text) return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(parseFloat(text) * 1000);
-  const date = Date.parse(text);
+  // An HTTP date has a weekday and month name; V8 would also "parse" things like "-3".
+  const date = /[a-z]{3}/i.test(text) ? Date.parse(text) : NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
@@ -166,7 +167,7 @@ const QUOTA_WORDS = /quota|balance|余额|额度|欠费|充值|insufficient[_ ]f
 
 /** Which kind of error an HTTP answer is, and how to say it. */
 function classify(status: number, vendor: VendorSaid, bodyText: string): { kind: JuxinErrorKind; what: string } {
-  const quota = vendor.type === 'insufficient_quota' || vendor.code === 'insufficient_quota' || QUOTA_WORDS.test(`${vendor.message ?? ''} ${vendor.messageZh ?? ''} ${vendor.type ?? ''} ${vendor.code ?? ''}`);
+  const quota = QUOTA_WORDS.test([vendor.message, vendor.messageZh, vendor.type, vendor.code].join(' ')); // also type "insufficient_quota"
   if (status === 401) return { kind: 'auth', what: 'Juxin rejected the API key (401)' };
   // OpenAI-style relays also answer 429 "insufficient_quota": waiting would not help, so it is quota, not a rate limit.
   if (status === 402 || ((status === 403 || status === 429) && quota)) return { kind: 'quota', what: `Juxin says the balance or quota is used up (${status})` };

@@ -103,7 +103,7 @@ export class JuxinHttp {
       body = req.body.form; // undici sets the multipart content type and boundary
     }
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const { signal, release } = eitherSignal(timeout, req.signal);
     const started = this.options.clock.now();
     const elapsed = () => Math.round(this.options.clock.now() - started);
     let status: number;
@@ -119,28 +119,26 @@ export class JuxinHttp {
       const failure = error instanceof JuxinError ? error : this.transportError(error, timeout.aborted, label);
       this.options.logger.debug(`${label} failed (${failure.kind}) after ${elapsed()} ms`);
       throw failure;
+    } finally {
+      release();
     }
     this.options.logger.debug(`${label} → ${status} in ${elapsed()} ms`);
     // A vendor that echoes the key back must not get it into our messages.
     const safeText = text.split(this.key).join('[redacted]');
-    if (status >= 400) throw errorFromResponse(status, safeText, responseHeaders, this.options.clock.now());
-    let parsed: unknown;
+    // Wall time, not the injected clock: a Retry-After date is the server's real time.
+    if (status >= 400) throw errorFromResponse(status, safeText, responseHeaders);
     try {
-      parsed = JSON.parse(safeText);
+      return JSON.parse(safeText) as unknown; // `parse` rejects JSON of the wrong shape
     } catch {
       throw errorFromResponse(status, safeText, responseHeaders);
     }
-    if (parsed === null || typeof parsed !== 'object') {
-      throw new JuxinError('malformed_response', `Juxin answered ${status} with JSON that is not an object.`, { status });
-    }
-    return parsed;
   }
 
   private transportError(error: unknown, timedOut: boolean, label: string): JuxinError {
     const code = errorCode(error);
     if (timedOut || (code && TIMEOUT_CODES.has(code))) {
-      const seconds = Math.round(this.options.requestTimeoutMs / 100) / 10;
-      return new JuxinError('timeout', `${label}: Juxin did not answer within ${seconds} s.`, { cause: error });
+      const ms = this.options.requestTimeoutMs;
+      return new JuxinError('timeout', `${label}: Juxin did not answer within ${ms < 1000 ? `${ms} ms` : `${ms / 1000} s`}.`, { cause: error });
     }
     const detail = scrubSecrets((error instanceof Error ? error.message : String(error)).split(this.key).join('[redacted]'));
     const wrapped = new JuxinError('network', `${label}: could not reach Juxin (${code ?? detail}).`, { cause: error });
@@ -191,6 +189,26 @@ function maybeCreated(error: JuxinError): JuxinError {
     vendorCode: error.vendorCode,
     cause: error,
   });
+}
+
+/**
+ * A signal that aborts when either does. `release` detaches it from the caller's signal, which may be
+ * long-lived (one per tracked task) and would otherwise collect a listener per request.
+ */
+function eitherSignal(timeout: AbortSignal, caller: AbortSignal | undefined): { signal: AbortSignal; release: () => void } {
+  if (!caller) return { signal: timeout, release: () => {} };
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (caller.aborted) abort();
+  caller.addEventListener('abort', abort, { once: true });
+  timeout.addEventListener('abort', abort, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      caller.removeEventListener('abort', abort);
+      timeout.removeEventListener('abort', abort);
+    },
+  };
 }
 
 /** The caller's abort, as an Error (an AbortError `DOMException` unless the caller gave its own reason). */

@@ -31,6 +31,8 @@ export interface SimulatorOptions {
   queueSeconds?: number;
   /** Simulated generation time of a 10 s sora-2 job (default 90 s). */
   generateSeconds?: number;
+  /** Relative spread of job times (default 0.2: ±20%), so jobs don't all finish in step. */
+  timingJitter?: number;
   quiet?: boolean;
 }
 
@@ -74,7 +76,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const now = () => origin + (clock.now() - origin) * scale;
   const acceptKey = options.acceptKey ?? defaultAcceptKey;
   const signingKey = randomBytes(16);
-  const timing = { queueSeconds: options.queueSeconds ?? 150, generateSeconds: options.generateSeconds ?? 90 };
+  const timing = { queueSeconds: options.queueSeconds ?? 150, generateSeconds: options.generateSeconds ?? 90, jitter: options.timingJitter ?? 0.2 };
   const video: VideoSource = options.videoBytes ? { bytes: options.videoBytes } : { file: options.videoFile ?? findMediaFile('sample.mp4') };
   const thumbnail = findMediaFile('sample-thumbnail.png');
   const faults = new FaultController();

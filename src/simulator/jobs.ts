@@ -31,6 +31,8 @@ export interface SimTask {
 export interface Timing {
   queueSeconds: number;
   generateSeconds: number;
+  /** Relative spread of both times, e.g. 0.2 for ±20%. */
+  jitter?: number;
 }
 
 const BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -43,12 +45,17 @@ export function newTaskId(style: IdStyle): string {
 
 let failureCounter = 0;
 
-export function createJob(input: Omit<SimTask, 'startsAt' | 'completesAt' | 'markers' | 'failureStyle' | 'downloads'>, timing: Timing): SimTask {
+export function createJob(
+  input: Omit<SimTask, 'startsAt' | 'completesAt' | 'markers' | 'failureStyle' | 'downloads'>,
+  timing: Timing,
+  random: () => number = Math.random,
+): SimTask {
   const markers = readMarkers(input.prompt);
   const pro = input.model === 'sora-2-pro';
-  // Longer and better videos take longer, roughly as users report.
-  const queue = timing.queueSeconds * (markers.slowQueue ? 4 : 1) * (pro ? 1.3 : 1);
-  const generate = timing.generateSeconds * (pro ? 1.6 : 1) * (input.duration / 10) ** 0.5 * (input.size === 'large' ? 1.2 : 1);
+  // Longer and better videos take longer, roughly as users report; no two jobs take exactly as long.
+  const vary = (jitter: number) => 1 + (random() * 2 - 1) * jitter;
+  const queue = timing.queueSeconds * (markers.slowQueue ? 4 : 1) * (pro ? 1.3 : 1) * vary(timing.jitter ?? 0);
+  const generate = timing.generateSeconds * (pro ? 1.6 : 1) * (input.duration / 10) ** 0.5 * (input.size === 'large' ? 1.2 : 1) * vary(timing.jitter ?? 0);
   const startsAt = input.createdAt + queue * 1000;
   const failsEarly = markers.moderation || markers.failNoReason;
   const completesAt = markers.never ? Infinity : failsEarly ? startsAt + generate * 300 : startsAt + generate * 1000;
