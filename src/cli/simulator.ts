@@ -1,57 +1,97 @@
 // `node dist/simulator.js --port 8787 --time-scale 60`: a Juxin simulator to point any client at.
+// Prints its URL on stdout and runs until interrupted.
 import { parseArgs } from 'node:util';
-import { startSimulator } from '../simulator';
+import { MARKERS, startSimulator, type SimulatorOptions } from '../simulator';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '8787' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'time-scale': { type: 'string', default: '1' },
-    'id-style': { type: 'string', default: 'alternate' },
-    'upper-case': { type: 'boolean', default: false },
-    'video-bytes': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-
-if (values.help) {
-  console.log(`Usage: node dist/simulator.js [--port 8787] [--time-scale 60] [--id-style task|video|alternate] [--upper-case] [--video-bytes N]
+const USAGE = `Usage: node dist/simulator.js [options]
+  --port N               port (default 8787; 0 = any free port)
+  --host H               address to listen on (default 127.0.0.1)
+  --time-scale X         simulated seconds per real second (default 1; 60 = a 4-minute job in 4 s)
+  --id-style S           task | video | alternate (default alternate)
+  --upper-case           statuses as NOT_START / IN_PROGRESS / SUCCESS / FAILURE
+  --omit-video-url M     detail-url | downloadable-url: leave out the top-level video_url
+  --video-file PATH      MP4 to serve (default media/sample.mp4)
+  --video-bytes N        serve a synthetic MP4 of N bytes instead
+  --queue-seconds N      simulated queue time of a 10 s sora-2 job (default 150)
+  --generate-seconds N   simulated generation time (default 90)
+  --url-lifetime N       simulated lifetime of signed video URLs, seconds (default 3600)
+  --seed N               repeatable ids, timings and URLs
 Any key of the form sk-… (8+ characters after "sk-") is accepted, except ones containing "invalid".
-Fault injection: POST /__sim/faults {"kind":"rate_limit","on":"query","times":2}; prompt markers #sim:moderation, #sim:never, …`);
-  process.exit(0);
+Faults: POST /__sim/faults {"kind":"rate_limit","on":"query","times":2}; DELETE /__sim/faults;
+GET /__sim/requests, /__sim/tasks. Prompt markers: ${MARKERS.map((m) => `#sim:${m}`).join(', ')}.`;
+
+function main(): void {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '8787' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'time-scale': { type: 'string', default: '1' },
+        'id-style': { type: 'string', default: 'alternate' },
+        'upper-case': { type: 'boolean', default: false },
+        'omit-video-url': { type: 'string' },
+        'video-file': { type: 'string' },
+        'video-bytes': { type: 'string' },
+        'queue-seconds': { type: 'string' },
+        'generate-seconds': { type: 'string' },
+        'url-lifetime': { type: 'string' },
+        seed: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+
+  const number = (name: string, value: string | undefined, ok: (n: number) => boolean, rule: string): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (value.trim() === '' || !ok(n)) return usageError(`--${name} must be ${rule}, got "${value}"`);
+    return n;
+  };
+  const whole = (n: number) => Number.isInteger(n) && n >= 0;
+  const positive = (n: number) => Number.isFinite(n) && n > 0;
+  const idStyle = values['id-style'] as string;
+  if (!['task', 'video', 'alternate'].includes(idStyle)) return usageError('--id-style must be task, video or alternate');
+  const omit = values['omit-video-url'];
+  if (omit !== undefined && omit !== 'detail-url' && omit !== 'downloadable-url') return usageError('--omit-video-url must be detail-url or downloadable-url');
+
+  const options: SimulatorOptions = {
+    port: number('port', values.port, (n) => whole(n) && n < 65536, 'a port number (0-65535)'),
+    host: values.host,
+    timeScale: number('time-scale', values['time-scale'], positive, 'a positive number'),
+    idStyle: idStyle as SimulatorOptions['idStyle'],
+    upperCaseStatus: values['upper-case'],
+    omitTopLevelVideoUrl: omit as SimulatorOptions['omitTopLevelVideoUrl'],
+    videoFile: values['video-file'],
+    videoBytes: number('video-bytes', values['video-bytes'], (n) => whole(n) && n >= 64, 'a whole number of bytes, at least 64'),
+    queueSeconds: number('queue-seconds', values['queue-seconds'], (n) => n >= 0, 'a number of seconds ≥ 0'),
+    generateSeconds: number('generate-seconds', values['generate-seconds'], (n) => n >= 0, 'a number of seconds ≥ 0'),
+    urlLifetimeSeconds: number('url-lifetime', values['url-lifetime'], positive, 'a positive number of seconds'),
+    seed: number('seed', values.seed, Number.isInteger, 'a whole number'),
+  };
+
+  startSimulator(options).then(
+    (sim) => {
+      const stop = () => void sim.close().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+    (error: unknown) => {
+      console.error(`Juxin simulator failed to start: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
 }
 
-const number = (name: string, value: string | undefined, min: number): number | undefined => {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min) {
-    console.error(`--${name} must be a number ≥ ${min}`);
-    process.exit(2);
-  }
-  return n;
-};
-
-const idStyle = values['id-style'];
-if (!['task', 'video', 'alternate'].includes(idStyle!)) {
-  console.error('--id-style must be task, video or alternate');
+function usageError(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
   process.exit(2);
 }
 
-startSimulator({
-  port: number('port', values.port, 0),
-  host: values.host,
-  timeScale: number('time-scale', values['time-scale'], 1),
-  idStyle: idStyle as 'task' | 'video' | 'alternate',
-  upperCaseStatus: values['upper-case'],
-  videoBytes: number('video-bytes', values['video-bytes'], 64),
-}).then(
-  (sim) => {
-    const stop = () => sim.close().then(() => process.exit(0));
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  },
-  (error: unknown) => {
-    console.error(`simulator failed to start: ${error instanceof Error ? error.message : error}`);
-    process.exit(1);
-  },
-);
+main();

@@ -19,7 +19,8 @@ export interface EngineOptions {
   /** The API client; throws JuxinError('config') when no key is set. Called for every request, so a new key takes effect at once. */
   api: () => JuxinApi;
   store: TaskStore;
-  videosDir: string;
+  /** Where videos are saved; a function when a setting can change it. */
+  videosDir: string | (() => string);
   clock?: Clock;
   logger?: Logger;
   minPollIntervalMs?: number;
@@ -383,12 +384,13 @@ export class VideoEngine {
       t.download = { state: 'downloading', attempts: (t.download.attempts ?? 0) + 1 };
     });
     const download = this.options.download ?? downloadVideo;
-    await mkdir(this.options.videosDir, { recursive: true });
+    const videosDir = this.videosDir();
+    await mkdir(videosDir, { recursive: true });
     let lastEmit = 0;
     const attempt = (url: string) =>
       download({
         url,
-        destDir: this.options.videosDir,
+        destDir: videosDir,
         fileName: videoFileName(task),
         signal: this.lifetime.signal,
         clock: this.clock,
@@ -441,6 +443,11 @@ export class VideoEngine {
       this.logger.warn(`could not refresh the video URL of ${id}: ${describe(error)}`);
       return this.tasks.get(id) ?? task;
     }
+  }
+
+  private videosDir(): string {
+    const dir = this.options.videosDir;
+    return typeof dir === 'function' ? dir() : dir;
   }
 
   // ---- records ----------------------------------------------------------------------------------

@@ -1,22 +1,32 @@
-/** Fault injection: code, `POST /__sim/faults`, or markers in the prompt (see README.md). */
+import { z } from 'zod';
+
+/** Fault injection from code or `POST /__sim/faults` (prompt markers live in markers.ts). See README.md. */
 
 export const FAULT_KINDS = ['rate_limit', 'server_error', 'html_200', 'cut_download', 'expired_url', 'malformed_json', 'hang'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const FAULT_TARGETS = ['create', 'query', 'download', 'remix', 'character', 'any'] as const;
 export type FaultTarget = (typeof FAULT_TARGETS)[number];
+/** The kind of request a fault can hit. */
+export type RequestTarget = Exclude<FaultTarget, 'any'>;
 
-export interface FaultSpec {
-  kind: FaultKind;
-  /** Which requests it hits (default 'any'). */
-  on?: FaultTarget;
+export const FaultSpecSchema = z.strictObject({
+  kind: z.enum(FAULT_KINDS),
+  /** Which requests it hits (default 'any'; 'download' for cut_download and expired_url). */
+  on: z.enum(FAULT_TARGETS).optional(),
   /** How many requests it hits before it is used up (default 1). */
-  times?: number;
-  retryAfterSeconds?: number;
+  times: z.number().int().positive().optional(),
+  /** For rate_limit: the Retry-After header, seconds (default 1). */
+  retryAfterSeconds: z.number().nonnegative().optional(),
   /** For server_error: 500, 502, 503 or 504 (default 502). */
-  status?: number;
-  /** For cut_download: bytes sent before the connection is destroyed (default half the file). */
-  afterBytes?: number;
-}
+  status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
+  /** For cut_download: body bytes sent before the connection is destroyed (default half the file). */
+  afterBytes: z.number().int().nonnegative().optional(),
+});
+export type FaultSpec = z.infer<typeof FaultSpecSchema>;
+
+// These only make sense on a download; with `on: 'any'` they wait for one instead of being used up
+// by the first query.
+const DOWNLOAD_ONLY: readonly FaultKind[] = ['cut_download', 'expired_url'];
 
 interface ActiveFault extends FaultSpec {
   remaining: number;
@@ -25,49 +35,32 @@ interface ActiveFault extends FaultSpec {
 export class FaultController {
   private faults: ActiveFault[] = [];
 
+  /** Adds a fault; throws with a readable message when the spec is wrong. */
   add(spec: FaultSpec): void {
-    if (!FAULT_KINDS.includes(spec.kind)) throw new Error(`unknown fault kind ${spec.kind}: use one of ${FAULT_KINDS.join(', ')}`);
-    if (spec.on && !FAULT_TARGETS.includes(spec.on)) throw new Error(`unknown fault target ${spec.on}: use one of ${FAULT_TARGETS.join(', ')}`);
-    this.faults.push({ ...spec, remaining: spec.times ?? 1 });
+    const parsed = FaultSpecSchema.safeParse(spec);
+    if (!parsed.success) throw new Error(`bad fault ${JSON.stringify(spec)}: ${z.prettifyError(parsed.error)}`);
+    const fault = parsed.data;
+    const on = fault.on ?? (DOWNLOAD_ONLY.includes(fault.kind) ? 'download' : 'any');
+    this.faults.push({ ...fault, on, remaining: fault.times ?? 1 });
   }
 
   clear(): void {
     this.faults = [];
   }
 
+  /** The faults still armed, `times` being what is left of each. */
   list(): FaultSpec[] {
-    return this.faults.map((f) => ({ ...f, times: f.remaining }));
+    return this.faults.map(({ remaining, ...f }) => ({ ...f, times: remaining }));
   }
 
-  /** Takes the first fault that applies to this request, counting it down. */
-  take(target: Exclude<FaultTarget, 'any'>): FaultSpec | undefined {
-    const index = this.faults.findIndex((f) => (f.on ?? 'any') === target || (f.on ?? 'any') === 'any');
+  /** Takes the first armed fault that applies to this request, counting it down. */
+  take(target: RequestTarget): FaultSpec | undefined {
+    const index = this.faults.findIndex((f) => (f.on === target || f.on === 'any') && (target === 'download' || !DOWNLOAD_ONLY.includes(f.kind)));
     if (index < 0) return undefined;
     const fault = this.faults[index];
     fault.remaining--;
     if (fault.remaining <= 0) this.faults.splice(index, 1);
-    return fault;
+    const { remaining: _left, ...spec } = fault;
+    return spec;
   }
-}
-
-/** Per-task behaviour chosen by a marker in the prompt, e.g. "a cat #sim:moderation". */
-export interface PromptMarkers {
-  moderation: boolean;
-  failNoReason: boolean;
-  never: boolean;
-  expired: boolean;
-  cut: boolean;
-  slowQueue: boolean;
-}
-
-export function readMarkers(prompt: string): PromptMarkers {
-  const has = (m: string) => prompt.includes(`#sim:${m}`);
-  return {
-    moderation: has('moderation'),
-    failNoReason: has('fail-no-reason'),
-    never: has('never'),
-    expired: has('expired'),
-    cut: has('cut'),
-    slowQueue: has('slow-queue'),
-  };
 }

@@ -1,14 +1,18 @@
 import type { JobState, SimTask } from './jobs';
 
+/** How answers are dressed, and where signed file URLs come from. */
 export interface ShapeOptions {
   upperCaseStatus: boolean;
+  /** false: `video_url` at top level; true or 'detail-url': only `detail.url`; 'downloadable-url': only `detail.draft_info.downloadable_url`. */
   omitTopLevelVideoUrl: boolean | 'detail-url' | 'downloadable-url';
+  /** Simulated time now, ms. */
   now: number;
-  videoUrl: (task: SimTask) => string;
+  /** A signed URL of one of the task's files (see files.ts for the names). */
   fileUrl: (task: SimTask, name: string) => string;
 }
 
-const MODERATION_REASON = 'Content moderation: the prompt may depict a real person or a copyrighted character. 内容审核未通过：提示词可能涉及真人或受版权保护的角色。';
+export const MODERATION_REASON =
+  'This content may violate our content policies: the prompt may depict a real person or a copyrighted character. 内容审核未通过：提示词可能涉及真人或受版权保护的角色。';
 
 const UPPER: Record<string, string> = { queued: 'NOT_START', pending: 'NOT_START', processing: 'IN_PROGRESS', in_progress: 'IN_PROGRESS', completed: 'SUCCESS', failed: 'FAILURE' };
 
@@ -17,61 +21,74 @@ function dims(task: SimTask): { width: number; height: number } {
   return task.orientation === 'portrait' ? { width: h, height: w } : { width: w, height: h };
 }
 
+function word(raw: string, options: ShapeOptions): string {
+  return options.upperCaseStatus ? (UPPER[raw] ?? raw.toUpperCase()) : raw;
+}
+
+/** Relays disagree on the words for "waiting" and "running"; alternate between tasks. */
+function rawStatus(task: SimTask, state: JobState): string {
+  if (state.status === 'queued') return task.serial % 2 ? 'queued' : 'pending';
+  if (state.status === 'processing') return task.serial % 2 ? 'in_progress' : 'processing';
+  return state.status;
+}
+
 /** The answer to a query (or a create/remix), in the shape the task's id style implies. */
 export function renderTask(task: SimTask, state: JobState, options: ShapeOptions): Record<string, unknown> {
   return task.style === 'video' ? shapeC(task, state, options) : shapeAB(task, state, options);
 }
 
-function status(raw: string, options: ShapeOptions): string {
-  return options.upperCaseStatus ? (UPPER[raw] ?? raw.toUpperCase()) : raw;
+/** The answer to `POST /v1/video/create`: just the id and the first status for task ids, Shape C for video ids. */
+export function renderCreated(task: SimTask, state: JobState, options: ShapeOptions): Record<string, unknown> {
+  const stamp = { status_update_time: Math.round(options.now) };
+  if (task.style === 'video') return { ...shapeC(task, state, options), ...stamp };
+  return { id: task.id, status: word(rawStatus(task, state), options), ...stamp };
 }
 
 /** Shapes A (queued/processing/failed) and B (completed) of the API notes. */
 function shapeAB(task: SimTask, state: JobState, options: ShapeOptions): Record<string, unknown> {
-  const inner = task.id.replace(/^sora-2:/, '');
+  const inner = task.id.replace(/^[^:]*:/, '');
   const { width, height } = dims(task);
-  const base = { id: task.id, status_update_time: Math.round(options.now) };
   const input = { size: task.size, images: task.images, prompt: task.prompt, orientation: task.orientation };
+  const raw = rawStatus(task, state);
+  const head = { id: task.id, status: word(raw, options) };
+  const stamp = { status_update_time: Math.round(options.now) };
 
   if (state.status === 'completed') {
-    const url = options.videoUrl(task);
-    const body: Record<string, unknown> = {
-      ...base,
-      status: status('completed', options),
-      width,
-      height,
-      thumbnail_url: options.fileUrl(task, 'thumbnail.webp'),
-      detail: {
-        id: inner,
-        status: 'completed',
-        input,
-        gif_url: options.fileUrl(task, 'preview.gif'),
-        draft_info: { downloadable_url: url, encodings: { source: { path: url }, md: { path: url }, thumbnail: { path: options.fileUrl(task, 'thumbnail.webp') } } },
-      } as Record<string, unknown>,
+    const thumbnail = options.fileUrl(task, 'thumbnail.webp');
+    const downloadable = options.fileUrl(task, 'downloadable.mp4');
+    const detail: Record<string, unknown> = {
+      id: inner,
+      status: raw,
+      input,
+      url: options.fileUrl(task, 'detail-src.mp4'),
+      gif_url: options.fileUrl(task, 'preview.gif'),
+      draft_info: { downloadable_url: downloadable, encodings: { source: { path: downloadable }, md: { path: downloadable }, thumbnail: { path: thumbnail } } },
     };
-    if (options.omitTopLevelVideoUrl === false) body.video_url = url;
-    if (options.omitTopLevelVideoUrl !== 'downloadable-url') (body.detail as Record<string, unknown>).url = url;
+    const body: Record<string, unknown> = { ...head, width, height, video_url: options.fileUrl(task, 'src.mp4'), thumbnail_url: thumbnail, detail, ...stamp };
+    if (options.omitTopLevelVideoUrl !== false) delete body.video_url;
+    if (options.omitTopLevelVideoUrl === 'downloadable-url') delete detail.url;
     return body;
   }
 
-  const raw = state.status === 'queued' ? (task.failureStyle % 2 ? 'queued' : 'pending') : state.status === 'processing' ? (task.failureStyle % 2 ? 'in_progress' : 'processing') : 'failed';
+  const queued = state.status === 'queued';
   const pendingInfo: Record<string, unknown> = {
-    status: state.status === 'queued' ? 'queued' : 'processing',
+    status: queued ? 'queued' : state.status,
     progress_pct: Math.round(state.fraction * 1000) / 1000,
+    // The vendor reports the draft's small preview size here, not the final one.
     width: Math.round(width / 3.6),
     height: Math.round(height / 3.6),
     n_frames: task.duration * 30,
     failure_reason: null,
     progress_pos_in_queue: state.queuePosition ?? null,
-    estimated_queue_wait_time: state.status === 'queued' ? Math.round((task.startsAt - options.now) / 1000) : null,
-    queue_status_message: null,
-    moderation_result: { type: task.markers.moderation ? 'rejected' : 'passed', is_output_rejection: false },
+    estimated_queue_wait_time: queued ? Math.max(0, Math.round((task.startsAt - options.now) / 1000)) : null,
+    queue_status_message: queued ? 'Waiting in queue' : null,
+    moderation_result: { type: state.status === 'failed' && task.markers.moderation ? 'rejected' : 'passed', is_output_rejection: false },
   };
   const detail: Record<string, unknown> = { id: inner, status: raw, input, pending_info: pendingInfo };
-  const body: Record<string, unknown> = { ...base, status: status(raw, options), detail };
+  const body: Record<string, unknown> = { ...head, detail, ...stamp };
   if (state.status === 'failed' && task.markers.moderation) {
     // Different relays put the reason in different places; rotate through all of them.
-    switch (task.failureStyle) {
+    switch (task.failureStyle % 5) {
       case 0:
         body.fail_reason = MODERATION_REASON;
         break;
@@ -94,26 +111,36 @@ function shapeAB(task: SimTask, state: JobState, options: ShapeOptions): Record<
 /** Shape C: OpenAI-style video objects (ids video_…). */
 function shapeC(task: SimTask, state: JobState, options: ShapeOptions): Record<string, unknown> {
   const { width, height } = dims(task);
-  const raw = state.status === 'processing' ? 'in_progress' : state.status;
+  const completed = state.status === 'completed';
   const body: Record<string, unknown> = {
     id: task.id,
     object: 'video',
     model: task.model,
-    status: status(raw, options),
-    progress: state.status === 'completed' ? 100 : Math.round(state.fraction * 100),
+    status: word(state.status === 'processing' ? 'in_progress' : state.status, options),
+    progress: completed ? 100 : Math.round(state.fraction * 100),
     seconds: String(task.duration),
     size: `${width}x${height}`,
     created_at: Math.floor(task.createdAt / 1000),
-    completed_at: state.status === 'completed' ? Math.floor(task.completesAt / 1000) : null,
-    video_url: state.status === 'completed' && options.omitTopLevelVideoUrl === false ? options.videoUrl(task) : null,
+    completed_at: completed ? Math.floor(task.completesAt / 1000) : null,
+    video_url: completed && options.omitTopLevelVideoUrl === false ? options.fileUrl(task, 'src.mp4') : null,
   };
-  if (state.status === 'completed' && options.omitTopLevelVideoUrl !== false) {
-    body.detail = options.omitTopLevelVideoUrl === 'downloadable-url' ? { draft_info: { downloadable_url: options.videoUrl(task) } } : { url: options.videoUrl(task) };
+  if (completed) {
+    body.thumbnail_url = options.fileUrl(task, 'thumbnail.webp');
+    if (options.omitTopLevelVideoUrl === 'downloadable-url') body.detail = { draft_info: { downloadable_url: options.fileUrl(task, 'downloadable.mp4') } };
+    else if (options.omitTopLevelVideoUrl !== false) body.detail = { url: options.fileUrl(task, 'detail-src.mp4') };
   }
-  if (state.status === 'completed') body.thumbnail_url = options.fileUrl(task, 'thumbnail.webp');
   if (task.remixedFrom) body.remixed_from_video_id = task.remixedFrom;
   if (state.status === 'failed' && task.markers.moderation) {
-    body.error = task.failureStyle % 2 ? { message: MODERATION_REASON, code: 'moderation_blocked' } : MODERATION_REASON;
+    switch (task.failureStyle % 3) {
+      case 0:
+        body.error = { code: 'moderation_blocked', message: MODERATION_REASON };
+        break;
+      case 1:
+        body.error = MODERATION_REASON;
+        break;
+      default:
+        body.fail_reason = MODERATION_REASON;
+    }
   }
   return body;
 }
@@ -123,4 +150,9 @@ export function vendorError(message: string, messageZh: string, type = 'invalid_
   return { error: { message, message_zh: messageZh, type, ...(code ? { code } : {}) } };
 }
 
-export const HTML_PAGE = `<!DOCTYPE html><html><head><title>聚鑫 API</title></head><body><h1>Welcome</h1><p>This is a web page, not the API.</p></body></html>`;
+/** What the relay's web front end answers for any path that is not the API (with status 200). */
+export const HTML_PAGE = `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>聚鑫 API</title></head><body><div id="root"><h1>聚鑫 API</h1><p>Welcome. This is a web page, not the API.</p></div></body></html>`;
+
+/** What a storage service answers for an expired or tampered signed URL (status 403). */
+export const STORAGE_DENIED_XML =
+  '<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request. Signed expiry time has passed or the signature is invalid.</Message></Error>';

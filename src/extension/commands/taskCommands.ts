@@ -1,0 +1,145 @@
+import * as vscode from 'vscode';
+import type { TaskRecord } from '../../core/types';
+import { parseTimestamps } from '../../juxin/client';
+import { isHttpUrl } from '../../juxin/images';
+import { describeError } from '../messages';
+import { followWithProgress, statusText } from '../progress';
+import type { Services } from '../services';
+import { generateVideo } from './generate';
+import { Commands } from './ids';
+
+/** A task id from a sidebar button, or a quick pick of the tasks that fit. */
+async function resolveTask(services: Services, arg: unknown, fits: (t: TaskRecord) => boolean, placeholder: string): Promise<TaskRecord | undefined> {
+  const engine = services.host.engine;
+  if (typeof arg === 'string') {
+    const task = engine.get(arg);
+    if (!task) void vscode.window.showErrorMessage(vscode.l10n.t('No video task with id {0}.', arg));
+    return task;
+  }
+  const tasks = engine.list({}).filter(fits);
+  if (!tasks.length) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No matching videos yet. Run "Sora: Generate Video…" to make one.'));
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    tasks.map((t) => ({ label: t.params.prompt.slice(0, 80), description: statusText(t), detail: `${t.params.model} · ${t.params.orientation} · ${t.params.duration}s · ${new Date(t.createdAt).toLocaleString()}`, task: t })),
+    { placeHolder: placeholder, matchOnDescription: true, matchOnDetail: true },
+  );
+  return picked?.task;
+}
+
+const done = (t: TaskRecord) => t.status === 'completed';
+
+export function registerTaskCommands(services: Services): vscode.Disposable[] {
+  const engine = services.host.engine;
+  const run = (id: string, fn: (arg?: unknown) => Promise<unknown>) =>
+    vscode.commands.registerCommand(id, async (arg?: unknown) => {
+      try {
+        return await fn(arg);
+      } catch (error) {
+        services.logger.error(`${id} failed: ${error instanceof Error ? error.message : error}`);
+        void vscode.window.showErrorMessage(describeError(error));
+        return undefined;
+      }
+    });
+
+  return [
+    run(Commands.generate, (arg) => generateVideo(services, isAnswers(arg) ? arg : undefined)),
+    run(Commands.showVideos, async () => vscode.commands.executeCommand('juxinSora.videos.focus')),
+    run(Commands.openVideo, async (arg) => {
+      const task = await resolveTask(services, arg, () => true, vscode.l10n.t('Which video?'));
+      if (task) services.openPreview(task.id);
+      return task?.id;
+    }),
+    run(Commands.openFile, async (arg) => {
+      const task = await resolveTask(services, arg, (t) => t.download.state === 'done', vscode.l10n.t('Which video file?'));
+      if (task?.download.localPath) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(task.download.localPath));
+    }),
+    run(Commands.downloadVideo, async (arg) => {
+      const task = await resolveTask(services, arg, done, vscode.l10n.t('Download which video?'));
+      if (!task) return undefined;
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading the video…') }, () => engine.download(task.id));
+      if (result.download.state === 'done') void vscode.window.showInformationMessage(vscode.l10n.t('Saved to {0}', result.download.localPath!));
+      else void vscode.window.showErrorMessage(vscode.l10n.t('The download failed: {0}', result.download.error ?? ''));
+      return result.download.localPath;
+    }),
+    run(Commands.copyVideoUrl, async (arg) => {
+      const task = await resolveTask(services, arg, (t) => !!t.videoUrl, vscode.l10n.t('Copy the URL of which video?'));
+      if (!task?.videoUrl) return undefined;
+      await vscode.env.clipboard.writeText(task.videoUrl);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Video URL copied. It expires after a few hours; the downloaded file does not.'));
+      return task.videoUrl;
+    }),
+    run(Commands.revealInOS, async (arg) => {
+      const task = await resolveTask(services, arg, (t) => t.download.state === 'done', vscode.l10n.t('Reveal which video?'));
+      if (task?.download.localPath) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(task.download.localPath));
+    }),
+    run(Commands.remixVideo, async (arg) => {
+      const task = await resolveTask(services, arg, (t) => done(t) && !t.params.private, vscode.l10n.t('Remix which video? (only public videos can be remixed)'));
+      if (!task) return undefined;
+      if (task.params.private) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('This video was generated as private, and Juxin cannot remix private videos. Generate it again with "private" off to remix it.'));
+        return undefined;
+      }
+      const prompt = typeof arg === 'object' && arg && 'prompt' in arg ? String((arg as { prompt: unknown }).prompt) : await vscode.window.showInputBox({ title: vscode.l10n.t('Remix'), prompt: vscode.l10n.t('Describe the change, e.g. "make the background purple"'), ignoreFocusOut: true });
+      if (!prompt?.trim()) return undefined;
+      const remix = await engine.remix(task.id, prompt.trim(), 'vscode');
+      void followWithProgress(services, remix.id);
+      return remix.id;
+    }),
+    run(Commands.createCharacter, async () => {
+      const source = await vscode.window.showQuickPick(
+        [
+          { label: vscode.l10n.t('From one of my finished videos'), value: 'task' as const },
+          { label: vscode.l10n.t('From a video URL…'), value: 'url' as const },
+        ],
+        { placeHolder: vscode.l10n.t('Where is the character?') },
+      );
+      if (!source) return undefined;
+      let from: { url: string } | { fromTask: string };
+      if (source.value === 'task') {
+        const task = await resolveTask(services, undefined, done, vscode.l10n.t('Which video shows the character?'));
+        if (!task) return undefined;
+        from = { fromTask: task.id };
+      } else {
+        const url = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Video URL (https://…)'), validateInput: (v) => (isHttpUrl(v) ? undefined : vscode.l10n.t('Enter an http(s) URL.')) });
+        if (!url) return undefined;
+        from = { url: url.trim() };
+      }
+      const timestamps = await vscode.window.showInputBox({
+        prompt: vscode.l10n.t('When is the character visible? "start,end" in seconds, 1–3 s apart'),
+        value: '1,3',
+        validateInput: (v) => (parseTimestamps(v) ? undefined : vscode.l10n.t('Use "start,end" with 1 to 3 seconds between them, e.g. 1,3.')),
+      });
+      if (!timestamps) return undefined;
+      const character = await engine.createCharacter(from, timestamps.trim());
+      const mention = `@${character.username}`;
+      await vscode.env.clipboard.writeText(mention);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Character created: {0} (copied). Put it in a prompt to feature the character.', mention));
+      return mention;
+    }),
+    run(Commands.retry, async (arg) => {
+      const task = await resolveTask(services, arg, (t) => t.status === 'failed' || done(t), vscode.l10n.t('Retry which video?'));
+      if (!task) return undefined;
+      return generateVideo(services, { ...task.params });
+    }),
+    run(Commands.removeFromHistory, async (arg) => {
+      const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg && 'taskId' in arg ? String((arg as { taskId: unknown }).taskId) : undefined;
+      const task = await resolveTask(services, id, () => true, vscode.l10n.t('Remove which video from the history?'));
+      if (!task) return undefined;
+      const skipConfirm = typeof arg === 'object' && arg !== null && (arg as { confirm?: boolean }).confirm === false;
+      if (!skipConfirm) {
+        const remove = vscode.l10n.t('Remove');
+        const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Remove this video from the history? The downloaded file stays on disk.'), { modal: true }, remove);
+        if (choice !== remove) return undefined;
+      }
+      await engine.remove(task.id);
+      return task.id;
+    }),
+  ];
+}
+
+function isAnswers(arg: unknown): arg is { prompt: string } {
+  return typeof arg === 'object' && arg !== null && typeof (arg as { prompt?: unknown }).prompt === 'string';
+}
+

@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import type { VideoEngine } from '../core/engine';
+import { ApiKeyStore } from './apiKey';
+import { registerKeyCommands, offerEnvironmentKey } from './commands/keyCommands';
+import { registerTaskCommands } from './commands/taskCommands';
+import { EngineHost } from './engineHost';
+import { createLogger } from './logger';
+import { registerMcpProvider, SoraMcpProvider } from './mcpProvider';
+import type { Services } from './services';
+import { SoraStatusBar } from './statusBar';
+import { PreviewManager, registerVideosView } from './views';
+
+/** What activate() returns: used by the in-VS-Code tests; it never exposes the key. */
+export interface SoraExtensionApi {
+  engine: VideoEngine;
+  hasApiKey(): Promise<boolean>;
+  mcpDefinitions(): Promise<vscode.McpHttpServerDefinition[]>;
+  resolveMcp(definition: vscode.McpHttpServerDefinition): Promise<vscode.McpHttpServerDefinition | undefined>;
+  openPreviewIds(): string[];
+  videosDir(): string;
+  activationMs: number;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<SoraExtensionApi> {
+  const started = performance.now();
+  const version = String(context.extension.packageJSON.version ?? '0.0.0');
+  const { channel, logger } = createLogger();
+  context.subscriptions.push(channel);
+
+  const keys = new ApiKeyStore(context.secrets);
+  const host = new EngineHost(context, keys, logger);
+  context.subscriptions.push(keys, host);
+
+  // The MCP provider first: VS Code may have activated us just to ask for it.
+  const mcp = new SoraMcpProvider(host, keys, logger, version);
+  context.subscriptions.push(mcp, registerMcpProvider(mcp));
+
+  await host.start();
+
+  let previews: PreviewManager | undefined;
+  const services: Services = { context, host, keys, logger, openPreview: (id) => previews?.open(id) };
+  previews = new PreviewManager(services);
+  context.subscriptions.push(previews, registerVideosView(services), new SoraStatusBar(host.engine), ...registerKeyCommands(services), ...registerTaskCommands(services));
+  void offerEnvironmentKey(services);
+
+  const activationMs = performance.now() - started;
+  logger.info(`Juxin Sora ${version} activated in ${activationMs.toFixed(0)} ms; task history in ${host.home}`);
+  return {
+    engine: host.engine,
+    hasApiKey: async () => Boolean(await keys.get()),
+    mcpDefinitions: () => mcp.provideMcpServerDefinitions(),
+    resolveMcp: (d) => mcp.resolveMcpServerDefinition(d),
+    openPreviewIds: () => previews?.openTaskIds ?? [],
+    videosDir: () => host.videosDir(),
+    activationMs,
+  };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}

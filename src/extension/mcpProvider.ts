@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import { createSoraMcpServer } from '../mcp/server';
+import { startMcpHttpHost, type McpHttpHost } from '../mcp/httpHost';
+import type { Logger } from '../util/log';
+import type { ApiKeyStore } from './apiKey';
+import type { EngineHost } from './engineHost';
+import { affectsMcpDefinition } from './settings';
+import { Disposable, toDisposable } from './util/dispose';
+
+export const MCP_PROVIDER_ID = 'juxin-sora.mcp';
+export const MCP_SERVER_LABEL = 'Juxin Sora';
+
+/**
+ * Serves the MCP server to VS Code (Copilot agent mode) from inside the extension host, over
+ * Streamable HTTP on 127.0.0.1: no separate Node.js needed, works in remote windows, and every
+ * session uses the window's one engine. The definition carries only a random per-session secret
+ * header; the API key never leaves the extension host.
+ */
+export class SoraMcpProvider extends Disposable implements vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition> {
+  private host: Promise<McpHttpHost> | undefined;
+  private generation = 0;
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeMcpServerDefinitions = this.changed.event;
+
+  constructor(
+    private readonly engineHost: EngineHost,
+    private readonly keys: ApiKeyStore,
+    private readonly logger: Logger,
+    private readonly version: string,
+  ) {
+    super();
+    this._register(
+      keys.onDidChange(() => {
+        this.generation++;
+        this.changed.fire();
+      }),
+    );
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!affectsMcpDefinition(e)) return;
+        this.generation++;
+        this.changed.fire();
+      }),
+    );
+    this._register(toDisposable(() => void this.host?.then((h) => h.close())));
+  }
+
+  /** Cheap and silent: starts the loopback listener (once) and describes it. */
+  async provideMcpServerDefinitions(): Promise<vscode.McpHttpServerDefinition[]> {
+    const host = await this.ensureHost();
+    return [new vscode.McpHttpServerDefinition(MCP_SERVER_LABEL, vscode.Uri.parse(host.url), { ...host.headers }, `${this.version}+${this.generation}`)];
+  }
+
+  /** Interaction belongs here: without a key, ask for one (cancelling leaves the server stopped). */
+  async resolveMcpServerDefinition(definition: vscode.McpHttpServerDefinition): Promise<vscode.McpHttpServerDefinition | undefined> {
+    if (await this.keys.get()) return definition;
+    const key = await this.keys.prompt();
+    return key ? definition : undefined;
+  }
+
+  private ensureHost(): Promise<McpHttpHost> {
+    this.host ??= startMcpHttpHost({
+      createServer: () =>
+        createSoraMcpServer({ engine: this.engineHost.engine, version: this.version, logger: this.logger, hasApiKey: () => this.engineHost.hasKey }),
+      logger: this.logger,
+    }).catch((error: unknown) => {
+      this.host = undefined;
+      throw error;
+    });
+    return this.host;
+  }
+}
+
+export function registerMcpProvider(provider: SoraMcpProvider): vscode.Disposable {
+  return vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider);
+}

@@ -1,0 +1,18 @@
+import * as vscode from 'vscode';
+import { JuxinError } from '../juxin/errors';
+import { ParamError } from '../core/params';
+
+export function isChinese(): boolean {
+  return vscode.env.language.toLowerCase().startsWith('zh');
+}
+
+/** A failure as the user should read it: what happened and what to do, in their language. */
+export function describeError(error: unknown): string {
+  const zh = isChinese();
+  if (error instanceof ParamError) return zh ? error.messageZh : error.message;
+  if (error instanceof JuxinError) {
+    if (zh) return `${error.messageZh ?? error.vendorMessageZh ?? error.message} ${error.nextStepZh}`;
+    return `${error.message} ${error.nextStep}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import type { TaskRecord } from '../core/types';
+import { Commands } from './commands/ids';
+import { isChinese } from './messages';
+import type { Services } from './services';
+
+/** The status line of a task, in the UI's language. */
+export function statusText(task: TaskRecord): string {
+  switch (task.status) {
+    case 'queued':
+      return task.queuePosition ? vscode.l10n.t('queued, position {0}', task.queuePosition) : vscode.l10n.t('queued');
+    case 'processing':
+      return vscode.l10n.t('generating {0}%', Math.round(task.progress));
+    case 'failed':
+      return vscode.l10n.t('failed: {0}', task.failureReason || vscode.l10n.t('no reason given'));
+    case 'completed':
+      if (task.download.state === 'done') return vscode.l10n.t('ready');
+      if (task.download.state === 'failed' || task.download.state === 'expired') return vscode.l10n.t('ready, but the download failed');
+      return vscode.l10n.t('downloading');
+  }
+}
+
+function shortPrompt(task: TaskRecord): string {
+  const p = task.params.prompt;
+  return p.length > 40 ? `${p.slice(0, 40)}…` : p;
+}
+
+/**
+ * A cancellable progress notification for one task. Cancelling stops watching; the paid task goes on
+ * and stays in the sidebar.
+ */
+export async function followWithProgress(services: Services, taskId: string): Promise<void> {
+  const engine = services.host.engine;
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Sora: ${shortPrompt(engine.get(taskId)!)}`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      let shown = 0;
+      const report = (task: TaskRecord) => {
+        const value = task.status === 'completed' ? 100 : task.progress;
+        progress.report({ message: statusText(task), increment: Math.max(0, value - shown) });
+        shown = Math.max(shown, value);
+      };
+      report(engine.get(taskId)!);
+      return engine.waitFor(taskId, { timeoutMs: 3 * 60 * 60 * 1000, signal: abort.signal, onUpdate: report });
+    },
+  );
+  if (result.aborted) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Stopped watching. The video keeps generating and will appear in the Sora sidebar.'));
+    return;
+  }
+  await announce(services, result.task);
+}
+
+/** The end of a task: Play / Reveal / Copy URL, or what went wrong and what to do. */
+export async function announce(services: Services, task: TaskRecord): Promise<void> {
+  if (task.status === 'failed') {
+    const retry = vscode.l10n.t('Edit and Retry');
+    const hint = isChinese() ? '请修改提示词（不要出现真人或受版权保护的角色）后重试。' : 'Change the prompt (no real people, no copyrighted characters) and try again.';
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Video failed: {0}', task.failureReason || vscode.l10n.t('no reason given')) + ` ${hint}`, retry);
+    if (choice === retry) await vscode.commands.executeCommand(Commands.retry, task.id);
+    return;
+  }
+  if (task.download.state !== 'done') {
+    const again = vscode.l10n.t('Download Again');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('The video is ready but could not be saved: {0}', task.download.error ?? ''), again);
+    if (choice === again) await vscode.commands.executeCommand(Commands.downloadVideo, task.id);
+    return;
+  }
+  const play = vscode.l10n.t('Play');
+  const reveal = vscode.l10n.t('Reveal');
+  const copy = vscode.l10n.t('Copy URL');
+  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Your video is ready: {0}', shortPrompt(task)), play, reveal, copy);
+  if (choice === play) services.openPreview(task.id);
+  else if (choice === reveal) await vscode.commands.executeCommand(Commands.revealInOS, task.id);
+  else if (choice === copy) await vscode.commands.executeCommand(Commands.copyVideoUrl, task.id);
+}

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { DEFAULT_BASE_URL, type GenerationParams } from '../juxin/types';
+
+export const SECTION = 'juxinSora';
+
+export interface ExtensionSettings {
+  baseUrl: string;
+  defaults: Omit<GenerationParams, 'prompt' | 'images'>;
+  /** Empty: a folder in the extension's global storage. */
+  downloadFolder: string;
+  pollIntervalSeconds: number;
+  maxRequestsPerSecond: number;
+}
+
+export function readSettings(): ExtensionSettings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return {
+    baseUrl: (c.get<string>('baseUrl') || DEFAULT_BASE_URL).trim().replace(/\/+$/, ''),
+    defaults: {
+      model: c.get('defaultModel', 'sora-2'),
+      orientation: c.get('defaultOrientation', 'landscape'),
+      size: c.get('defaultSize', 'small'),
+      duration: c.get('defaultDuration', 10),
+      watermark: c.get('defaultWatermark', false),
+      private: c.get('defaultPrivate', true),
+    },
+    downloadFolder: (c.get<string>('downloadFolder') ?? '').trim(),
+    pollIntervalSeconds: Math.max(1, c.get('pollIntervalSeconds', 5)),
+    maxRequestsPerSecond: Math.max(0.1, c.get('maxRequestsPerSecond', 2)),
+  };
+}
+
+/**
+ * The folder videos are saved in: the setting if it is absolute, relative to the first workspace folder
+ * if it is relative (e.g. "videos/"), else `<global storage>/videos`.
+ */
+export function resolveDownloadFolder(setting: string, globalStorage: string, workspaceFolder: string | undefined): string {
+  if (!setting) return path.join(globalStorage, 'videos');
+  if (path.isAbsolute(setting)) return path.normalize(setting);
+  if (workspaceFolder) return path.resolve(workspaceFolder, setting);
+  return path.join(globalStorage, 'videos');
+}
+
+/** Settings whose change means new MCP definitions (the tools' defaults and where they talk to). */
+export function affectsMcpDefinition(e: vscode.ConfigurationChangeEvent): boolean {
+  return ['baseUrl', 'defaultModel', 'defaultOrientation', 'defaultSize', 'defaultDuration', 'defaultWatermark', 'defaultPrivate'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+}

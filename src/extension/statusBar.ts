@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import type { VideoEngine } from '../core/engine';
+import { Commands } from './commands/ids';
+import { Disposable, toDisposable } from './util/dispose';
+
+/** "$(loading~spin) Sora 1 · 42%" while anything runs; click to show the videos. */
+export class SoraStatusBar extends Disposable {
+  private readonly item = this._register(vscode.window.createStatusBarItem('juxinSora.status', vscode.StatusBarAlignment.Left, 50));
+
+  constructor(private readonly engine: VideoEngine) {
+    super();
+    this.item.name = 'Juxin Sora';
+    this.item.command = Commands.showVideos;
+    this._register(toDisposable(engine.onDidChange(() => this.update())));
+    this._register(toDisposable(engine.onDidRemove(() => this.update())));
+    this.update();
+  }
+
+  private update(): void {
+    const running = this.engine.list({}).filter((t) => t.status === 'queued' || t.status === 'processing' || (t.status === 'completed' && t.download.state === 'downloading'));
+    if (!running.length) return this.item.hide();
+    const avg = Math.round(running.reduce((a, t) => a + (t.status === 'completed' ? 100 : t.progress), 0) / running.length);
+    this.item.text = `$(loading~spin) Sora ${running.length} · ${avg}%`;
+    this.item.tooltip = vscode.l10n.t('{0} video(s) generating — click to show the Sora videos', running.length);
+    this.item.show();
+  }
+}

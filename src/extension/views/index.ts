@@ -1,0 +1,2 @@
+export { registerVideosView, VideosViewProvider } from './videosView';
+export { PreviewManager } from './previewPanel';
