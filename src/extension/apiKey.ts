@@ -15,6 +15,8 @@ export function checkKeyShape(value: string): string | undefined {
 export class ApiKeyStore implements vscode.Disposable {
   private cached: string | undefined;
   private loaded = false;
+  /** Bumped by every write and every change event: a read that finishes after a newer one is dropped. */
+  private generation = 0;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
@@ -22,7 +24,11 @@ export class ApiKeyStore implements vscode.Disposable {
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange(async (e) => {
       if (e.key !== SECRET_ID) return;
-      this.cached = await secrets.get(SECRET_ID);
+      // Our own writes fire this too; only a change made elsewhere (another window) needs the re-read.
+      const generation = ++this.generation;
+      const value = await secrets.get(SECRET_ID);
+      if (generation !== this.generation || value === this.cached) return;
+      this.cached = value;
       this.changed.fire();
     });
   }
@@ -41,6 +47,7 @@ export class ApiKeyStore implements vscode.Disposable {
   }
 
   async set(key: string): Promise<void> {
+    this.generation++;
     this.cached = key.trim();
     this.loaded = true;
     await this.secrets.store(SECRET_ID, this.cached);
@@ -48,6 +55,7 @@ export class ApiKeyStore implements vscode.Disposable {
   }
 
   async delete(): Promise<void> {
+    this.generation++;
     this.cached = undefined;
     this.loaded = true;
     await this.secrets.delete(SECRET_ID);

@@ -4,10 +4,12 @@ import { defaultHomeDir } from '../core/home';
 import { TaskStore } from '../core/store';
 import { JuxinClient } from '../juxin/client';
 import { JuxinError } from '../juxin/errors';
+import { scaledClock, systemClock, type Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import type { ApiKeyStore } from './apiKey';
 import { Disposable, toDisposable } from './util/dispose';
-import { SECTION, readSettings, resolveDownloadFolder } from './settings';
+import { resolveDownloadFolder } from './paths';
+import { SECTION, readSettings } from './settings';
 
 /**
  * The one engine of this window: the palette, the sidebar and Copilot (through the MCP server) all
@@ -17,6 +19,7 @@ export class EngineHost extends Disposable {
   readonly engine: VideoEngine;
   readonly home: string;
   private client: JuxinClient | undefined;
+  private readonly clock: Clock;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -26,7 +29,9 @@ export class EngineHost extends Disposable {
     super();
     this.home = defaultHomeDir(process.env);
     const settings = readSettings();
+    this.clock = clockFromEnvironment();
     this.engine = new VideoEngine({
+      clock: this.clock,
       api: () => {
         if (!this.client) throw new JuxinError('config', 'No Juxin API key is set: run "Sora: Set API Key".');
         return this.client;
@@ -64,8 +69,14 @@ export class EngineHost extends Disposable {
   private rebuildClient(): void {
     const key = this.keys.current;
     const { baseUrl } = readSettings();
-    this.client = key ? new JuxinClient({ apiKey: key, baseUrl, logger: this.logger }) : undefined;
+    this.client = key ? new JuxinClient({ apiKey: key, baseUrl, logger: this.logger, clock: this.clock }) : undefined;
     if (this.client) this.engine.resumeTracking();
     this.logger.info(key ? `API key set; using ${baseUrl}` : 'no API key set');
   }
+}
+
+/** JUXIN_TIME_SCALE: only for runs against the simulator (the tests), where minutes pass in seconds. */
+function clockFromEnvironment(): Clock {
+  const scale = Number(process.env.JUXIN_TIME_SCALE);
+  return Number.isFinite(scale) && scale > 1 ? scaledClock(scale) : systemClock;
 }

@@ -1,5 +1,5 @@
-import path from 'node:path';
 import * as vscode from 'vscode';
+export { resolveDownloadFolder } from './paths';
 import { DEFAULT_BASE_URL, type GenerationParams } from '../juxin/types';
 
 export const SECTION = 'juxinSora';
@@ -29,17 +29,6 @@ export function readSettings(): ExtensionSettings {
     pollIntervalSeconds: Math.max(1, c.get('pollIntervalSeconds', 5)),
     maxRequestsPerSecond: Math.max(0.1, c.get('maxRequestsPerSecond', 2)),
   };
-}
-
-/**
- * The folder videos are saved in: the setting if it is absolute, relative to the first workspace folder
- * if it is relative (e.g. "videos/"), else `<global storage>/videos`.
- */
-export function resolveDownloadFolder(setting: string, globalStorage: string, workspaceFolder: string | undefined): string {
-  if (!setting) return path.join(globalStorage, 'videos');
-  if (path.isAbsolute(setting)) return path.normalize(setting);
-  if (workspaceFolder) return path.resolve(workspaceFolder, setting);
-  return path.join(globalStorage, 'videos');
 }
 
 /** Settings whose change means new MCP definitions (the tools' defaults and where they talk to). */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultController, FaultSpec } from './faults';
-import { readJson, sendJson } from './http';
+import { readBody, sendJson } from './http';
 import { jobState, type SimTask } from './jobs';
 
 /** `/__sim/…`: fault injection and inspection for tests in another process. No auth, loopback only. */
@@ -25,8 +25,13 @@ export interface ControlContext {
 export async function handleControl(ctx: ControlContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const method = req.method ?? 'GET';
   if (path === '/__sim/faults' && method === 'POST') {
-    const body = await readJson(req).catch(() => null);
-    const specs = Array.isArray(body) ? body : body ? [body] : [];
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    const specs = Array.isArray(body) ? body : body !== null && typeof body === 'object' ? [body] : [];
     try {
       if (!specs.length) throw new Error('send a fault object (or a JSON array of them), e.g. {"kind":"rate_limit","on":"query"}');
       for (const spec of specs) ctx.faults.add(spec as FaultSpec);

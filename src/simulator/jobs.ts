@@ -90,9 +90,9 @@ export function jobState(task: SimTask, now: number): JobState {
     return failsByMarker(task.markers) ? { status: 'failed', fraction: 0.3 } : { status: 'completed', fraction: 1 };
   }
   if (task.completesAt === Infinity) {
-    // Creeps towards 95% and stays below it: a task that never finishes.
+    // Creeps towards 94% and stays there: a task that never finishes.
     const minutes = (now - task.startsAt) / 60_000;
-    return { status: 'processing', fraction: 0.95 * (1 - Math.exp(-minutes)) };
+    return { status: 'processing', fraction: 0.94 * (1 - Math.exp(-minutes)) };
   }
   const linear = (now - task.startsAt) / (task.completesAt - task.startsAt);
   // Smooth, a little slow at the start like the real service; 100% only once completed. A job that

@@ -60,8 +60,12 @@ export function syntheticStream(total: number, start: number, end: number): Read
     read() {
       if (position > end) return void this.push(null);
       const size = Math.min(filler.length, end - position + 1);
-      const piece = Buffer.from(filler.subarray(0, size));
-      if (position < header.length) header.copy(piece, 0, position, Math.min(header.length, position + size));
+      // The filler is never written to, so chunks can share it; only the first one gets its own copy.
+      let piece = filler.subarray(0, size);
+      if (position < header.length) {
+        piece = Buffer.from(piece);
+        header.copy(piece, 0, position, Math.min(header.length, position + size));
+      }
       position += size;
       this.push(piece);
     },

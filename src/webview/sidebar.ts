@@ -38,7 +38,8 @@ function item(task: TaskView): HTMLElement {
   const status = el('div', { className: `status ${task.status}`, text: task.statusText, attrs: { 'aria-live': 'polite', 'data-testid': 'status' } });
   const progress = running
     ? el('vscode-progress-bar', {
-        attrs: { value: String(task.progress), max: '100', 'aria-label': `${strings.progress} ${task.progress}%`, 'data-testid': 'progress' },
+        // Queued: no percentage to show yet, so the bar moves without one.
+        attrs: { ...(task.status === 'queued' ? { indeterminate: '' } : { value: String(task.progress) }), max: '100', 'aria-label': `${strings.progress} ${task.progress}%`, 'data-testid': 'progress' },
       })
     : undefined;
   const failure = task.failureReason ? el('div', { className: 'failure', text: task.failureReason }) : undefined;

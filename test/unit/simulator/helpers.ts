@@ -65,7 +65,7 @@ export async function send(dispatcher: Dispatcher, url: string, method: string, 
   if (init.key !== null) headers.authorization = `Bearer ${init.key ?? TEST_KEY}`;
   let body: string | FormData | undefined;
   if (init.json !== undefined) {
-    headers['content-type'] = 'application/json';
+    headers['content-type'] ??= 'application/json';
     body = typeof init.json === 'string' ? init.json : JSON.stringify(init.json);
   } else if (init.form) {
     body = init.form;

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { Agent } from 'undici';
+import { send } from './helpers';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, 'src/cli/simulator.ts');
+
+function run(args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function output(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('simulator: the CLI (node dist/simulator.js)', function () {
+  this.timeout(10_000);
+  const children: ChildProcess[] = [];
+  after(() => children.forEach((c) => c.exitCode === null && c.kill()));
+
+  it('prints its URL, serves the API at the given time scale, and stops on SIGTERM', async () => {
+    const child = run(['--port', '0', '--time-scale', '6000', '--id-style', 'video', '--seed', '3']);
+    children.push(child);
+    const exited = output(child);
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (c: Buffer) => {
+        const m = /Juxin simulator listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(c.toString());
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', () => reject(new Error('exited before listening')));
+    });
+    const agent = new Agent();
+    const created = await send(agent, `${url}/v1/video/create`, 'POST', { json: { prompt: 'a cat', images: [] } });
+    assert.equal(created.status, 200);
+    assert.match(created.json.id, /^video_/);
+    // 6000×: the 4-minute job takes about 40 ms of real time; ask until it is done.
+    const started = Date.now();
+    let status = '';
+    while (status !== 'completed' && Date.now() - started < 5000) status = (await send(agent, `${url}/v1/videos/${created.json.id}`, 'GET')).json.status;
+    assert.equal(status, 'completed');
+    assert.ok(Date.now() - started < 2000, 'done in simulated minutes, not real ones');
+    await agent.destroy();
+    child.kill('SIGTERM');
+    assert.equal((await exited).code, 0);
+  });
+
+  it('refuses bad options with a message and the usage, exit code 2', async () => {
+    const result = await output(run(['--time-scale', '0']));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--time-scale must be a positive number/);
+    assert.match(result.stderr, /Usage:/);
+  });
+});

@@ -1,0 +1,104 @@
+// Playwright drives the real workbench (code-server in Debian's chromium) like a person would.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+
+const XSS_PROMPT = '<img src=x onerror=alert(1)> a cat playing piano';
+
+/** Runs a command from the palette by its title, as a person would. */
+export async function runCommand(page, title) {
+  // Keys typed while a webview has focus go to its iframe: give the focus back to the workbench first.
+  await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** The inner frame of a webview that contains `selector` (webviews are nested iframes), optionally with some text. */
+export async function webviewFrame(page, selector, timeoutMs = 30_000, text) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame.isDetached() || !(await frame.$(selector).catch(() => null))) continue;
+      if (text === undefined || (await frame.evaluate((t) => document.body.textContent.includes(t), text).catch(() => false))) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview shows ${selector}`);
+}
+
+async function shot(page, ctx, name) {
+  const file = path.join(ctx.artifacts, `${name}.png`);
+  await page.screenshot({ path: file });
+  mkdirSync(ctx.screenshots, { recursive: true });
+  copyFileSync(file, path.join(ctx.screenshots, `${name}.png`));
+}
+
+/** Answers the current quick input step: types text if given, then Enter. */
+async function answer(page, text) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  if (text !== undefined) await input.fill(text);
+  await page.waitForTimeout(150);
+  await page.keyboard.press('Enter');
+}
+
+export const e2eTests = [
+  {
+    title: 'Sora: Generate Video… from the command palette, through every quick-input step',
+    async run(ctx) {
+      const { page } = ctx;
+      await runCommand(page, 'Sora: Generate Video');
+      await page.locator('.quick-input-widget', { hasText: 'Generate a Sora video' }).waitFor({ timeout: 15_000 });
+      await shot(page, ctx, 'palette-generate');
+      await answer(page, 'a paper boat drifting down a rainy street at night, neon reflections');
+      for (let step = 0; step < 5; step++) await answer(page); // model, orientation, size, duration, images: defaults
+      await page.locator('.notifications-toasts', { hasText: 'Sora:' }).first().waitFor({ timeout: 20_000 });
+    },
+  },
+  {
+    title: 'the Videos sidebar shows live progress, and a prompt with HTML renders as text',
+    async run(ctx) {
+      const { page } = ctx;
+      await runCommand(page, 'Sora: Show Videos');
+      const frame = await webviewFrame(page, '[data-testid="task-list"]');
+      await frame.waitForSelector('[data-testid="progress"]', { timeout: 20_000 });
+      await shot(page, ctx, 'sidebar-progress');
+      const prompts = await frame.$$eval('.prompt', (els) => els.map((e) => e.textContent));
+      assert.ok(prompts.includes(XSS_PROMPT), `the prompt is shown literally; saw ${JSON.stringify(prompts)}`);
+      assert.equal(await frame.$$eval('img[src="x"]', (els) => els.length), 0, 'no <img> was created from the prompt');
+      assert.deepEqual(ctx.alerts, [], 'no script ran');
+      const items = await frame.$$('[data-task-id]');
+      assert.ok(items.length >= 4, `${items.length} tasks listed (palette, in-host and Copilot)`);
+      await frame.waitForFunction(() => document.querySelectorAll('[data-testid="progress"]').length === 0, undefined, { timeout: 60_000 });
+      await shot(page, ctx, 'sidebar-done');
+    },
+  },
+  {
+    title: 'Play opens the preview, and the video element loads the MP4 and plays',
+    async run(ctx) {
+      const { page } = ctx;
+      const sidebar = await webviewFrame(page, '[data-testid="task-list"]');
+      const item = sidebar.locator('[data-task-id]', { hasText: XSS_PROMPT }).first();
+      await item.locator('[data-testid="action-play"]').click();
+      const preview = await webviewFrame(page, '#player', 30_000, XSS_PROMPT);
+      assert.equal(await preview.$eval('.prompt', (p) => p.textContent), XSS_PROMPT, 'the preview shows the prompt as text');
+      assert.equal(await preview.$$eval('img[src="x"]', (els) => els.length), 0);
+      await preview.waitForFunction(() => document.querySelector('#player').readyState >= 1, undefined, { timeout: 20_000 });
+      const duration = await preview.$eval('#player', (v) => v.duration);
+      assert.ok(Math.abs(duration - 10) < 0.5, `duration ${duration}`);
+      const src = await preview.$eval('#player', (v) => v.currentSrc);
+      assert.match(src, /vscode-(resource|cdn)|vscode-remote-resource|\/vscode-remote-resource/, `played from the local file through asWebviewUri: ${src}`);
+      await preview.$eval('#player', (v) => {
+        v.muted = true;
+        return v.play();
+      });
+      await preview.waitForFunction(() => document.querySelector('#player').currentTime > 0.5, undefined, { timeout: 15_000 });
+      await shot(page, ctx, 'preview');
+    },
+  },
+];

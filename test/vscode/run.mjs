@@ -1,0 +1,234 @@
+// `node test/vscode/run.mjs`: the extension's tests in a REAL VS Code (code-server 4.139.1 = VS Code
+// 1.139.1), offline. 1) provision (cached), 2) package the .vsix and install it into a fresh
+// extensions folder, 3) start the Juxin simulator, 4) start code-server and open the workbench in
+// Debian's chromium (Playwright), 5) the in-host mocha suite runs inside the extension host and writes
+// its results to a file, 6) Playwright drives the workbench (e2e), 7) report "N passed, N failed".
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { provision } from './provision.mjs';
+import { e2eTests } from './e2e/workbench.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+const TEST_KEY = 'sk-test-not-a-real-key-0001';
+// Simulated seconds per real second: a 4-minute job takes 12 s, long enough to watch its progress.
+const TIME_SCALE = 20;
+const TOTAL_TIMEOUT_MS = 15 * 60 * 1000;
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+
+const log = (m) => process.stdout.write(`[vscode-host] ${m}\n`);
+const children = [];
+
+function freePort() {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function startProcess(command, args, options) {
+  const child = spawn(command, args, { ...options, detached: true });
+  children.push(child);
+  return child;
+}
+
+function killAll() {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function bundleSuite(out) {
+  const esbuild = require('esbuild');
+  const dir = path.join(ROOT, 'test/vscode/suite');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort();
+  if (!files.length) throw new Error('no in-host test files in test/vscode/suite');
+  await esbuild.build({
+    stdin: { contents: files.map((f) => `import './${f}';`).join('\n'), resolveDir: dir, sourcefile: 'suite-entry.ts', loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+    outfile: out,
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+  return files;
+}
+
+async function waitFor(check, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  const { cache, node, codeServer } = provision(ROOT);
+  const nodeEnv = { ...process.env, PATH: `${path.dirname(node.bin)}:${process.env.PATH}` };
+
+  log('packaging the extension (.vsix)');
+  const vsix = path.join(cache, 'juxin-sora.vsix');
+  execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--readme-path', 'docs/extension.md', '--out', vsix], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const vsixKb = Math.round(readFileSync(vsix).length / 1024);
+
+  const work = mkdtempSync(path.join(tmpdir(), 'juxin-vscode-'));
+  const userData = path.join(work, 'user-data');
+  const extensions = path.join(work, 'extensions');
+  const folder = path.join(work, 'workspace');
+  const soraHome = path.join(work, 'sora-home');
+  for (const d of [userData, extensions, folder, soraHome, ARTIFACTS]) mkdirSync(d, { recursive: true });
+  writeFileSync(path.join(folder, 'notes.md'), '# My video ideas\n\na paper boat drifting down a rainy street at night\n');
+
+  // The test runner goes in first: the install below registers what it finds in the folder.
+  cpSync(path.join(ROOT, 'test/vscode/runner'), path.join(extensions, 'juxin-sora-tests.test-runner-0.0.1'), { recursive: true });
+  log(`installing ${path.basename(vsix)} (${vsixKb} KB) into a fresh VS Code`);
+  execFileSync(codeServer, ['--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', vsix], { env: nodeEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  const installed = readFileSync(path.join(extensions, 'extensions.json'), 'utf8');
+  if (!installed.includes('test-runner') || !installed.includes('juxin-sora.juxin-sora')) throw new Error(`extensions not registered: ${installed}`);
+
+  const suiteFile = path.join(cache, 'suite.js');
+  const suiteFiles = await bundleSuite(suiteFile);
+  log(`in-host suite: ${suiteFiles.join(', ')}`);
+
+  const sim = startProcess(process.execPath, [path.join(ROOT, 'dist/simulator.js'), '--port', '0', '--time-scale', String(TIME_SCALE)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let simOut = '';
+  sim.stdout.on('data', (c) => (simOut += c));
+  const simUrl = await waitFor(() => simOut.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0], 20_000, 'the simulator');
+
+  mkdirSync(path.join(userData, 'User'), { recursive: true });
+  writeFileSync(
+    path.join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        'chat.tools.global.autoApprove': true,
+        'juxinSora.baseUrl': simUrl,
+      },
+      null,
+      2,
+    ),
+  );
+
+  // Machine-scoped settings (the base URL) live in the remote machine's settings in code-server.
+  mkdirSync(path.join(userData, 'Machine'), { recursive: true });
+  writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify({ 'juxinSora.baseUrl': simUrl }, null, 2));
+
+  const results = path.join(work, 'results.json');
+  const port = await freePort();
+  const serverLog = path.join(ARTIFACTS, 'code-server.log');
+  const cs = startProcess(
+    codeServer,
+    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', folder],
+    {
+      env: {
+        ...nodeEnv,
+        JUXIN_SIM_URL: simUrl,
+        JUXIN_TEST_KEY: TEST_KEY,
+        JUXIN_SORA_HOME: soraHome,
+        JUXIN_TIME_SCALE: String(TIME_SCALE),
+        JUXIN_TEST_SUITE: suiteFile,
+        JUXIN_TEST_RESULTS: results,
+        JUXIN_TEST_MOCHA: require.resolve('mocha'),
+        JUXIN_API_KEY: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let csOut = '';
+  cs.stdout.on('data', (c) => (csOut += c));
+  cs.stderr.on('data', (c) => (csOut += c));
+  await waitFor(() => csOut.includes('HTTP server listening'), 60_000, 'code-server');
+  log(`code-server on 127.0.0.1:${port}, simulator at ${simUrl}`);
+
+  const { chromium } = require('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+  });
+  const outcomes = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const alerts = [];
+    page.on('dialog', (d) => {
+      alerts.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
+    const t0 = Date.now();
+    log('workbench open; the in-host suite runs in the extension host');
+    // VS Code asks once before it lets tools run without confirmation; the suite's invokeTool waits on it.
+    const approver = setInterval(async () => {
+      const enable = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Enable$/ });
+      if (await enable.count().catch(() => 0)) await enable.first().click().catch(() => undefined);
+    }, 500);
+    const inHost = await waitFor(() => existsSync(results) && JSON.parse(readFileSync(results, 'utf8')), 10 * 60_000, 'the in-host suite').finally(() => clearInterval(approver));
+    for (const r of inHost.results) outcomes.push({ ...r, title: `[in VS Code] ${r.title}` });
+    log(`in-host suite finished in ${Math.round((Date.now() - t0) / 1000)} s`);
+
+    for (const test of e2eTests) {
+      const t = Date.now();
+      try {
+        await test.run({ page, artifacts: ARTIFACTS, screenshots: path.join(ROOT, 'docs/screenshots'), alerts, simUrl });
+        outcomes.push({ title: `[workbench] ${test.title}`, state: 'passed', ms: Date.now() - t });
+      } catch (error) {
+        await page.screenshot({ path: path.join(ARTIFACTS, `failed-${test.title.replace(/[^a-z0-9]+/gi, '-')}.png`) }).catch(() => undefined);
+        outcomes.push({ title: `[workbench] ${test.title}`, state: 'failed', error: String(error?.stack ?? error) });
+      }
+    }
+  } finally {
+    writeFileSync(serverLog, csOut);
+    await browser.close().catch(() => undefined);
+  }
+
+  const passed = outcomes.filter((o) => o.state === 'passed');
+  const failed = outcomes.filter((o) => o.state === 'failed');
+  for (const o of outcomes) process.stdout.write(`  ${o.state === 'passed' ? '✔' : '✘'} ${o.title}${o.ms ? ` (${o.ms} ms)` : ''}\n`);
+  for (const f of failed) process.stdout.write(`\n✘ ${f.title}\n${f.error}\n`);
+  writeFileSync(path.join(ARTIFACTS, 'vscode-results.json'), JSON.stringify({ vsixKb, outcomes }, null, 2));
+  log(`done in ${Math.round((Date.now() - started) / 1000)} s; .vsix ${vsixKb} KB; artifacts in test-artifacts/`);
+  process.stdout.write(`\nvscode: ${passed.length} passed, ${failed.length} failed\n`);
+  return outcomes.length > 0 && failed.length === 0 ? 0 : 1;
+}
+
+const watchdog = setTimeout(() => {
+  process.stderr.write('[vscode-host] the VS Code tests took longer than 15 minutes: stopping\n');
+  killAll();
+  process.exit(1);
+}, TOTAL_TIMEOUT_MS);
+
+main()
+  .then(
+    (code) => (process.exitCode = code),
+    (error) => {
+      process.stderr.write(`[vscode-host] ${error?.stack ?? error}\n`);
+      process.exitCode = 1;
+    },
+  )
+  .finally(() => {
+    clearTimeout(watchdog);
+    killAll();
+  });
