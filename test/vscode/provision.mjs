@@ -47,13 +47,23 @@ function ensureCodeServer(cache, node) {
   rmSync(prefix, { recursive: true, force: true });
   log(`installing code-server ${CODE_SERVER_VERSION} (about 2–3 minutes, once)`);
   const started = Date.now();
-  execFileSync('npm', ['install', '-g', '--prefix', prefix, `code-server@${CODE_SERVER_VERSION}`, `--allow-scripts=${NATIVE_SCRIPTS}`, '--no-audit', '--no-fund', '--loglevel=error'], {
+  // Node 24's own npm, with none of the npm_* variables of an enclosing `npm test`: otherwise npm runs
+  // code-server's install scripts with the Node that runs `npm test`, and code-server refuses it.
+  const npmCli = path.join(node.dir, 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+  execFileSync(node.bin, [npmCli, 'install', '-g', '--prefix', prefix, `code-server@${CODE_SERVER_VERSION}`, `--allow-scripts=${NATIVE_SCRIPTS}`, '--no-audit', '--no-fund', '--loglevel=error'], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PATH: `${path.dirname(node.bin)}:${process.env.PATH}`, npm_config_nodedir: node.dir },
+    env: { ...nodeEnvironment(node), npm_config_nodedir: node.dir },
   });
   writeFileSync(path.join(prefix, '.ok'), new Date().toISOString());
   log(`code-server installed in ${Math.round((Date.now() - started) / 1000)} s`);
   return bin;
+}
+
+/** The environment for anything run with Node 24: it first on PATH, no npm_* leftovers of `npm test`. */
+export function nodeEnvironment(node) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+  env.PATH = `${path.dirname(node.bin)}:${env.PATH}`;
+  return env;
 }
 
 /** Returns the paths of Node 24 and code-server, installing what is missing. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { provision } from './provision.mjs';
+import { nodeEnvironment, provision } from './provision.mjs';
 import { e2eTests } from './e2e/workbench.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -82,7 +82,7 @@ async function waitFor(check, timeoutMs, what) {
 async function main() {
   const started = Date.now();
   const { cache, node, codeServer } = provision(ROOT);
-  const nodeEnv = { ...process.env, PATH: `${path.dirname(node.bin)}:${process.env.PATH}` };
+  const nodeEnv = nodeEnvironment(node);
 
   log('packaging the extension (.vsix)');
   const vsix = path.join(cache, 'juxin-sora.vsix');
