@@ -2,7 +2,7 @@
 // cached in .cache/vscode-host/ (like .vscode-test/ caches a VS Code), and the Debian packages the
 // install and the browser need.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -49,7 +49,7 @@ function ensureCodeServer(cache, node) {
   const started = Date.now();
   // Node 24's own npm, with none of the npm_* variables of an enclosing `npm test`: otherwise npm runs
   // code-server's install scripts with the Node that runs `npm test`, and code-server refuses it.
-  const npmCli = path.join(node.dir, 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+  const npmCli = findNpmCli();
   execFileSync(node.bin, [npmCli, 'install', '-g', '--prefix', prefix, `code-server@${CODE_SERVER_VERSION}`, `--allow-scripts=${NATIVE_SCRIPTS}`, '--no-audit', '--no-fund', '--loglevel=error'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...nodeEnvironment(node), npm_config_nodedir: node.dir },
@@ -57,6 +57,20 @@ function ensureCodeServer(cache, node) {
   writeFileSync(path.join(prefix, '.ok'), new Date().toISOString());
   log(`code-server installed in ${Math.round((Date.now() - started) / 1000)} s`);
   return bin;
+}
+
+/** This machine's npm (its JavaScript entry point), to run under Node 24: the Node package has no npm. */
+function findNpmCli() {
+  const candidates = [process.env.npm_execpath];
+  try {
+    const npm = execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim();
+    candidates.push(path.join(path.dirname(realpathSync(npm)), 'npm-cli.js'));
+  } catch {
+    // no npm on PATH
+  }
+  const found = candidates.find((c) => c && c.endsWith('.js') && existsSync(c));
+  if (!found) throw new Error('cannot find npm-cli.js to install code-server with');
+  return found;
 }
 
 /** The environment for anything run with Node 24: it first on PATH, no npm_* leftovers of `npm test`. */
