@@ -1,8 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import { systemClock, type Clock } from '../util/clock';
 import { safeJoin } from './naming';
@@ -128,19 +125,21 @@ export async function downloadVideo(options: DownloadOptions): Promise<DownloadR
     const length = Number(response.headers['content-length']);
     const total = Number.isFinite(length) ? (resuming ? have + length : length) : undefined;
     let received = resuming ? have : 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        received += chunk.length;
-        options.onProgress?.(received, total);
-        done(null, chunk);
-      },
-    });
+    // Chunk by chunk, each written before the next is read: memory stays flat, and after a cut the
+    // .part file holds exactly what arrived, so the next attempt can resume from there.
+    const file = await open(part, resuming ? 'a' : 'w');
     try {
-      await pipeline(response.body, counter, createWriteStream(part, { flags: resuming ? 'a' : 'w' }), { signal: options.signal });
+      for await (const chunk of response.body) {
+        await file.write(chunk as Buffer);
+        received += (chunk as Buffer).length;
+        options.onProgress?.(received, total);
+      }
     } catch (error) {
       if (options.signal?.aborted) throw error;
       lastError = new DownloadError(`the transfer broke after ${received} bytes`);
       continue;
+    } finally {
+      await file.close();
     }
     if (total !== undefined && received < total) {
       lastError = new DownloadError(`the transfer ended early (${received} of ${total} bytes)`);
