@@ -5,7 +5,8 @@
 //   3. memory growth while downloading a 200 MB video (target < 30 MB)
 //   4. request rate with 50 concurrent tasks (never above the cap)
 // Not part of the tests: timing figures depend on the machine.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'undici';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -130,19 +131,24 @@ async function spawnToToolsList(runs = 10): Promise<number[]> {
   return times;
 }
 
-async function downloadMemory(bytes: number): Promise<{ growthMb: number; seconds: number }> {
-  // The simulator runs in its own process so only the downloader's memory is measured here.
-  const simJs = path.join(__dirname, 'simulator.js');
-  const child = spawn(process.execPath, [simJs, '--port', '0', '--time-scale', '10000', '--video-bytes', String(bytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A simulator in its own process: its timestamps and memory are not disturbed by the code measured here. */
+async function spawnSimulator(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.join(__dirname, 'simulator.js'), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (c: Buffer) => {
+    child.stdout!.on('data', (c: Buffer) => {
       out += c;
       const m = out.match(/https?:\/\/127\.0\.0\.1:\d+/);
       if (m) resolve(m[0]);
     });
     child.on('exit', () => reject(new Error('simulator exited')));
   });
+  return { url, child };
+}
+
+async function downloadMemory(bytes: number): Promise<{ growthMb: number; seconds: number }> {
+  // The simulator runs in its own process so only the downloader's memory is measured here.
+  const { url, child } = await spawnSimulator(['--time-scale', '10000', '--video-bytes', String(bytes)]);
   const home = tempDir();
   try {
     const api = new JuxinClient({ apiKey: KEY, baseUrl: url });
@@ -169,27 +175,33 @@ async function downloadMemory(bytes: number): Promise<{ growthMb: number; second
 }
 
 async function rateWithManyTasks(count: number, cap: number): Promise<{ maxInWindow: number; requests: number }> {
-  // A slower clock here: at 100× one real millisecond of timer jitter is 0.1 simulated seconds.
+  // The simulator stamps each request as it arrives, in its own process (an event loop shared with 50
+  // tasks would stamp late); a slower clock keeps a millisecond of jitter small in simulated time.
+  const { url, child } = await spawnSimulator(['--time-scale', String(RATE_SCALE)]);
   const clock = scaledClock(RATE_SCALE);
-  const sim = await startSimulator({ clock, quiet: true });
   const home = tempDir();
-  const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock });
-  const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, minPollIntervalMs: 1000, maxRequestsPerSecond: cap });
-  await engine.start();
-  const tasks: { id: string }[] = [];
-  for (let i = 0; i < count; i++) tasks.push(await engine.generate(params(`crowd ${i}`), 'bench'));
-  await Promise.all(tasks.map((t) => engine.waitFor(t.id, { timeoutMs: 60 * 60_000 })));
-  await engine.dispose();
-  // Requests to the API (not file downloads), on the simulated clock: the most in any one-second window.
-  const times = sim.requests.filter((r) => !r.path.startsWith('/files/') && !r.path.startsWith('/__sim')).map((r) => r.at).sort((a, b) => a - b);
-  let maxInWindow = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i] - times[j] >= 1000) j++;
-    maxInWindow = Math.max(maxInWindow, i - j + 1);
+  try {
+    const api = new JuxinClient({ apiKey: KEY, baseUrl: url, clock });
+    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, minPollIntervalMs: 1000, maxRequestsPerSecond: cap });
+    await engine.start();
+    const tasks: { id: string }[] = [];
+    for (let i = 0; i < count; i++) tasks.push(await engine.generate(params(`crowd ${i}`), 'bench'));
+    await Promise.all(tasks.map((t) => engine.waitFor(t.id, { timeoutMs: 60 * 60_000 })));
+    await engine.dispose();
+    const { body } = await request(`${url}/__sim/requests`);
+    const { requests } = (await body.json()) as { requests: { path: string; at: number }[] };
+    // Requests to the API (not file downloads), on the simulated clock: the most in any one-second window.
+    const times = requests.filter((r) => !r.path.startsWith('/files/') && !r.path.startsWith('/__sim')).map((r) => r.at).sort((a, b) => a - b);
+    let maxInWindow = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i] - times[j] >= 1000) j++;
+      maxInWindow = Math.max(maxInWindow, i - j + 1);
+    }
+    return { maxInWindow, requests: times.length };
+  } finally {
+    child.kill();
+    rmSync(home, { recursive: true, force: true });
   }
-  await sim.close();
-  rmSync(home, { recursive: true, force: true });
-  return { maxInWindow, requests: times.length };
 }
 
 async function main(): Promise<void> {
