@@ -15,6 +15,7 @@ import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotoc
 import { VideoEngine } from '../core/engine';
 import { TaskStore } from '../core/store';
 import { downloadVideo } from '../core/downloader';
+import { validateGenerationParams } from '../core/params';
 import { JuxinClient } from '../juxin/client';
 import type { GenerationParams } from '../juxin/types';
 import { startSimulator, type Simulator } from '../simulator';
@@ -25,16 +26,8 @@ const SCALE = 100; // simulated seconds per real second
 const JOBS = 20;
 const RATE_SCALE = 4;
 
-const params = (prompt: string): GenerationParams => ({
-  prompt,
-  model: 'sora-2',
-  orientation: 'landscape',
-  size: 'small',
-  duration: 10,
-  watermark: false,
-  private: true,
-  images: [],
-});
+/** A default 10 s sora-2 job: the "simulated 4-minute job" of the targets. */
+const params = (prompt: string): GenerationParams => validateGenerationParams({ prompt });
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

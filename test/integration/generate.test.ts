@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { call, out, removeHome, type ServerHandle, simulator, startServer, TEST_KEY, tempHome, text } from './harness';
-import type { Simulator } from '../../src/simulator';
+import { call, out, serverFixture, TEST_KEY, text } from './harness';
 
 function isMp4(file: string): boolean {
   return readFileSync(file).subarray(4, 8).toString('latin1') === 'ftyp';
@@ -10,24 +9,10 @@ function isMp4(file: string): boolean {
 
 describe('stdio server: generation end to end against the simulator', function () {
   this.timeout(60_000);
-  let sim: Simulator;
-  let home: string;
-  let server: ServerHandle;
-
-  beforeEach(async () => {
-    sim = await simulator();
-    home = tempHome();
-    server = await startServer({ JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home, JUXIN_PROGRESS_KEEPALIVE_MS: '300' });
-  });
-
-  afterEach(async () => {
-    await server.close();
-    await sim.close();
-    removeHome(home);
-  });
+  const f = serverFixture({ JUXIN_PROGRESS_KEEPALIVE_MS: '300' });
 
   it('lists every tool with a title, a description, schemas and annotations', async () => {
-    const { tools } = await server.client.listTools();
+    const { tools } = await f.server.client.listTools();
     const names = tools.map((t) => t.name).sort();
     assert.deepEqual(names, ['create_character', 'download_video', 'generate_video', 'get_video_status', 'list_videos', 'remix_video', 'wait_for_video']);
     for (const tool of tools) {
@@ -46,13 +31,13 @@ describe('stdio server: generation end to end against the simulator', function (
   });
 
   it('generates with progress that never goes backwards, downloads a real MP4 and returns everything', async () => {
-    const { result, progress } = await call(server.client, 'generate_video', { prompt: '一只猫在樱花下弹钢琴 a cat playing piano', orientation: 'portrait', duration: 15 });
+    const { result, progress } = await call(f.server.client, 'generate_video', { prompt: '一只猫在樱花下弹钢琴 a cat playing piano', orientation: 'portrait', duration: 15 });
     assert.ok(!result.isError, text(result));
     const o = out(result);
     assert.equal(o.status, 'completed');
     assert.equal(o.progress, 100);
     assert.equal(o.download_state, 'done');
-    assert.ok(o.video_url?.startsWith(sim.url), o.video_url);
+    assert.ok(o.video_url?.startsWith(f.sim.url), o.video_url);
     assert.ok(o.local_path && existsSync(o.local_path), 'the MP4 is on disk');
     assert.ok(isMp4(o.local_path!));
     assert.ok(statSync(o.local_path!).size > 10_000);
@@ -73,38 +58,38 @@ describe('stdio server: generation end to end against the simulator', function (
     const taskLink = links.find((l) => l.type === 'resource_link' && l.uri.startsWith('juxin-sora://'));
     assert.ok(taskLink && taskLink.type === 'resource_link');
 
-    const { resources } = await server.client.listResources();
+    const { resources } = await f.server.client.listResources();
     assert.ok(resources.some((r) => r.uri === taskLink.uri));
-    const read = await server.client.readResource({ uri: taskLink.uri });
+    const read = await f.server.client.readResource({ uri: taskLink.uri });
     const first = read.contents[0];
     assert.ok(first && 'text' in first);
     assert.equal(JSON.parse(first.text as string).task_id, o.task_id);
-    assert.ok(!server.stderr().includes(TEST_KEY), 'the key never reaches the log');
+    assert.ok(!f.server.stderr().includes(TEST_KEY), 'the key never reaches the log');
   });
 
   it('wait:false returns at once; get_video_status and wait_for_video follow the task', async () => {
-    const { result } = await call(server.client, 'generate_video', { prompt: 'waves on a beach', wait: false });
+    const { result } = await call(f.server.client, 'generate_video', { prompt: 'waves on a beach', wait: false });
     const started = out(result);
     assert.ok(['queued', 'processing'].includes(started.status));
     assert.equal(started.download_state, 'none');
 
-    const status = out((await call(server.client, 'get_video_status', { task_id: started.task_id })).result);
+    const status = out((await call(f.server.client, 'get_video_status', { task_id: started.task_id })).result);
     assert.equal(status.task_id, started.task_id);
 
     // timeout_seconds is on the server's (simulated, TIME_SCALE×) clock: 1800 s is 15 s here.
-    const { result: waited, progress } = await call(server.client, 'wait_for_video', { task_id: started.task_id, timeout_seconds: 1800 });
+    const { result: waited, progress } = await call(f.server.client, 'wait_for_video', { task_id: started.task_id, timeout_seconds: 1800 });
     assert.equal(out(waited).status, 'completed');
     assert.ok(out(waited).local_path);
     assert.ok(progress.length >= 1);
 
-    const list = (await call(server.client, 'list_videos', { limit: 5 })).result;
+    const list = (await call(f.server.client, 'list_videos', { limit: 5 })).result;
     const tasks = (list.structuredContent as { tasks: { task_id: string }[] }).tasks;
     assert.deepEqual(tasks.map((t) => t.task_id), [started.task_id]);
   });
 
   it('times out with the running task, keeps the client alive with keep-alives, and says to call wait_for_video', async () => {
     // 360 simulated seconds are 3 real seconds at TIME_SCALE 120; keep-alives run on real time.
-    const { result, progress } = await call(server.client, 'generate_video', { prompt: 'a slow one #sim:never', timeout_seconds: 360 });
+    const { result, progress } = await call(f.server.client, 'generate_video', { prompt: 'a slow one #sim:never', timeout_seconds: 360 });
     const o = out(result);
     assert.equal(o.timed_out, true);
     assert.ok(['queued', 'processing'].includes(o.status));
@@ -115,7 +100,7 @@ describe('stdio server: generation end to end against the simulator', function (
   });
 
   it('reports a moderation failure with its reason, as a tool error', async () => {
-    const { result } = await call(server.client, 'generate_video', { prompt: 'a famous actor #sim:moderation' });
+    const { result } = await call(f.server.client, 'generate_video', { prompt: 'a famous actor #sim:moderation' });
     assert.equal(result.isError, true);
     const o = out(result);
     assert.equal(o.status, 'failed');
@@ -124,33 +109,33 @@ describe('stdio server: generation end to end against the simulator', function (
   });
 
   it('reports a failure without a reason as "no reason given"', async () => {
-    const { result } = await call(server.client, 'generate_video', { prompt: 'mystery #sim:fail-no-reason' });
+    const { result } = await call(f.server.client, 'generate_video', { prompt: 'mystery #sim:fail-no-reason' });
     assert.equal(out(result).status, 'failed');
     assert.match(out(result).error!, /no reason given/);
   });
 
   it('survives 429 with Retry-After, 5xx and HTML pages while polling', async () => {
-    sim.faults.add({ kind: 'rate_limit', on: 'query', times: 2, retryAfterSeconds: 1 });
-    sim.faults.add({ kind: 'server_error', on: 'query', times: 2, status: 502 });
-    sim.faults.add({ kind: 'html_200', on: 'query', times: 2 });
-    const { result } = await call(server.client, 'generate_video', { prompt: 'robust polling' });
+    f.sim.faults.add({ kind: 'rate_limit', on: 'query', times: 2, retryAfterSeconds: 1 });
+    f.sim.faults.add({ kind: 'server_error', on: 'query', times: 2, status: 502 });
+    f.sim.faults.add({ kind: 'html_200', on: 'query', times: 2 });
+    const { result } = await call(f.server.client, 'generate_video', { prompt: 'robust polling' });
     assert.equal(out(result).status, 'completed', text(result));
     assert.ok(out(result).local_path);
-    const statuses = sim.requests.filter((r) => r.path.includes('query')).map((r) => r.status);
+    const statuses = f.sim.requests.filter((r) => r.path.includes('query')).map((r) => r.status);
     assert.ok(statuses.includes(429) && statuses.includes(502), `statuses seen: ${statuses.join(',')}`);
   });
 
   it('resumes a download cut in the middle and saves a whole MP4', async () => {
-    const { result } = await call(server.client, 'generate_video', { prompt: 'cut transfer #sim:cut' });
+    const { result } = await call(f.server.client, 'generate_video', { prompt: 'cut transfer #sim:cut' });
     const o = out(result);
     assert.equal(o.download_state, 'done', text(result));
     assert.ok(isMp4(o.local_path!));
-    const downloads = sim.requests.filter((r) => r.path.endsWith('.mp4'));
+    const downloads = f.sim.requests.filter((r) => r.path.endsWith('.mp4'));
     assert.ok(downloads.length >= 2, 'a second request resumed the transfer');
   });
 
   it('marks an expired video link and explains what to do', async () => {
-    const { result } = await call(server.client, 'generate_video', { prompt: 'too late #sim:expired' });
+    const { result } = await call(f.server.client, 'generate_video', { prompt: 'too late #sim:expired' });
     const o = out(result);
     assert.equal(o.status, 'completed');
     assert.equal(o.download_state, 'expired');
@@ -158,25 +143,25 @@ describe('stdio server: generation end to end against the simulator', function (
   });
 
   it('does not retry a create that failed upstream (it may have been billed), and says to check list_videos', async () => {
-    sim.faults.add({ kind: 'server_error', on: 'create', times: 1, status: 502 });
-    const { result } = await call(server.client, 'generate_video', { prompt: 'pay once' });
+    f.sim.faults.add({ kind: 'server_error', on: 'create', times: 1, status: 502 });
+    const { result } = await call(f.server.client, 'generate_video', { prompt: 'pay once' });
     assert.equal(result.isError, true);
     assert.match(text(result), /list_videos/);
-    assert.equal(sim.requests.filter((r) => r.method === 'POST' && r.path === '/v1/video/create').length, 1);
+    assert.equal(f.sim.requests.filter((r) => r.method === 'POST' && r.path === '/v1/video/create').length, 1);
   });
 
   it('retries a create rejected with 429 (nothing was billed) and completes', async () => {
-    sim.faults.add({ kind: 'rate_limit', on: 'create', times: 1, retryAfterSeconds: 1 });
-    const { result } = await call(server.client, 'generate_video', { prompt: 'retry me', wait: false });
+    f.sim.faults.add({ kind: 'rate_limit', on: 'create', times: 1, retryAfterSeconds: 1 });
+    const { result } = await call(f.server.client, 'generate_video', { prompt: 'retry me', wait: false });
     assert.ok(!result.isError, text(result));
-    assert.equal(sim.requests.filter((r) => r.method === 'POST' && r.path === '/v1/video/create').length, 2);
+    assert.equal(f.sim.requests.filter((r) => r.method === 'POST' && r.path === '/v1/video/create').length, 2);
   });
 
   it('stops waiting at once when the call is cancelled, while the task is still tracked and downloaded', async () => {
     const controller = new AbortController();
     let firstProgress!: () => void;
     const progressed = new Promise<void>((resolve) => (firstProgress = resolve));
-    const pending = server.client.callTool({ name: 'generate_video', arguments: { prompt: 'cancel the wait' } }, CallToolResultSchema, {
+    const pending = f.server.client.callTool({ name: 'generate_video', arguments: { prompt: 'cancel the wait' } }, CallToolResultSchema, {
       signal: controller.signal,
       onprogress: () => firstProgress(),
       timeout: 60_000,
@@ -188,10 +173,10 @@ describe('stdio server: generation end to end against the simulator', function (
     assert.ok(Date.now() - t0 < 500, 'the call ended at once');
 
     // The task goes on: find it in the history and wait for it.
-    const list = (await call(server.client, 'list_videos', {})).result;
+    const list = (await call(f.server.client, 'list_videos', {})).result;
     const [task] = (list.structuredContent as { tasks: { task_id: string }[] }).tasks;
     assert.ok(task, 'the task is in the history');
-    const waited = out((await call(server.client, 'wait_for_video', { task_id: task.task_id, timeout_seconds: 1800 })).result);
+    const waited = out((await call(f.server.client, 'wait_for_video', { task_id: task.task_id, timeout_seconds: 1800 })).result);
     assert.equal(waited.status, 'completed');
     assert.equal(waited.download_state, 'done');
   });

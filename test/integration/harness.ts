@@ -99,3 +99,35 @@ export interface TaskOut {
 export function out(result: CallToolResult): TaskOut {
   return result.structuredContent as unknown as TaskOut;
 }
+
+export interface Fixture {
+  sim: Simulator;
+  home: string;
+  server: ServerHandle;
+}
+
+/**
+ * A simulator, a fresh history folder and a connected server for each test (or, with `once`, for the
+ * whole suite). Read the fields inside tests and hooks; they are replaced before each test.
+ */
+export function serverFixture(env: Record<string, string> = {}, options: { once?: boolean } = {}): Fixture {
+  const fixture = {} as Fixture;
+  const setUp = async () => {
+    fixture.sim = await simulator();
+    fixture.home = tempHome();
+    fixture.server = await startServer({ JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: fixture.sim.url, JUXIN_SORA_HOME: fixture.home, ...env });
+  };
+  const tearDown = async () => {
+    await fixture.server?.close();
+    await fixture.sim?.close();
+    if (fixture.home) removeHome(fixture.home);
+  };
+  if (options.once) {
+    before(setUp);
+    after(tearDown);
+  } else {
+    beforeEach(setUp);
+    afterEach(tearDown);
+  }
+  return fixture;
+}

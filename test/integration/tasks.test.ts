@@ -1,31 +1,16 @@
 import assert from 'node:assert/strict';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { removeHome, type ServerHandle, simulator, startServer, TEST_KEY, tempHome } from './harness';
-import type { Simulator } from '../../src/simulator';
+import { serverFixture } from './harness';
 
 describe('stdio server: MCP task-augmented execution of generate_video', function () {
   this.timeout(60_000);
-  let sim: Simulator;
-  let home: string;
-  let server: ServerHandle;
-
-  before(async () => {
-    sim = await simulator();
-    home = tempHome();
-    server = await startServer({ JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home });
-  });
-
-  after(async () => {
-    await server.close();
-    await sim.close();
-    removeHome(home);
-  });
+  const f = serverFixture({}, { once: true });
 
   it('returns a task handle at once, then the final result when polled', async () => {
     const kinds: string[] = [];
     let final: { structuredContent?: Record<string, unknown> } | undefined;
     let mcpTaskId: string | undefined;
-    const stream = server.client.experimental.tasks.callToolStream(
+    const stream = f.server.client.experimental.tasks.callToolStream(
       { name: 'generate_video', arguments: { prompt: 'a lighthouse at dusk' } },
       CallToolResultSchema,
       { task: { ttl: 120_000 } },
@@ -42,12 +27,12 @@ describe('stdio server: MCP task-augmented execution of generate_video', functio
     assert.equal(final?.structuredContent?.status, 'completed');
     assert.equal(final?.structuredContent?.download_state, 'done');
 
-    const task = await server.client.experimental.tasks.getTask(mcpTaskId!);
+    const task = await f.server.client.experimental.tasks.getTask(mcpTaskId!);
     assert.equal(task.status, 'completed');
   });
 
   it('still answers plain calls of the other tools', async () => {
-    const result = await server.client.callTool({ name: 'list_videos', arguments: {} });
+    const result = await f.server.client.callTool({ name: 'list_videos', arguments: {} });
     assert.ok(!result.isError);
   });
 });
