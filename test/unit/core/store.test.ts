@@ -4,20 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileNameForId, TaskStore } from '../../../src/core/store';
 import type { TaskRecord } from '../../../src/core/types';
+import { taskRecord } from '../../fixtures/tasks';
 
-function record(id: string, patch: Partial<TaskRecord> = {}): TaskRecord {
-  return {
-    id,
-    source: 'test',
-    createdAt: 1_700_000_000_000,
-    updatedAt: 1_700_000_000_000,
-    params: { prompt: 'p', model: 'sora-2', orientation: 'landscape', size: 'small', duration: 10, watermark: false, private: true, images: [] },
-    status: 'queued',
-    progress: 0,
-    download: { state: 'none' },
-    ...patch,
-  };
-}
+const record = (id: string, patch: Partial<TaskRecord> = {}) => taskRecord({ id, ...patch });
 
 describe('core/store', () => {
   let home: string;

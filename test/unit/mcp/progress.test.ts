@@ -2,20 +2,9 @@ import assert from 'node:assert/strict';
 import type { ServerNotification } from '@modelcontextprotocol/sdk/types.js';
 import { ProgressReporter, progressMessage, progressValue } from '../../../src/mcp/progress';
 import type { TaskRecord } from '../../../src/core/types';
+import { taskRecord } from '../../fixtures/tasks';
 
-function task(patch: Partial<TaskRecord> = {}): TaskRecord {
-  return {
-    id: 'sora-2:task_x',
-    source: 'test',
-    createdAt: 0,
-    updatedAt: 0,
-    params: { prompt: 'p', model: 'sora-2', orientation: 'landscape', size: 'small', duration: 10, watermark: false, private: true, images: [] },
-    status: 'queued',
-    progress: 0,
-    download: { state: 'none' },
-    ...patch,
-  };
-}
+const task = (patch: Partial<TaskRecord> = {}) => taskRecord({ id: 'sora-2:task_x', ...patch });
 
 describe('mcp/progress', () => {
   it('says where a task is in words a person reads', () => {
