@@ -44,6 +44,8 @@ export interface WaitResult {
   timedOut: boolean;
   /** The caller's signal ended the wait (the task itself goes on). */
   aborted?: boolean;
+  /** The task was removed from the history while waiting. */
+  removed?: boolean;
 }
 
 const RUNNING: TaskStatus[] = ['queued', 'processing'];
@@ -190,6 +192,7 @@ export class VideoEngine {
       const timer = new AbortController();
       const finish = (result: WaitResult) => {
         off();
+        offRemove();
         timer.abort();
         options.signal?.removeEventListener('abort', onAbort);
         resolve(result);
@@ -199,6 +202,7 @@ export class VideoEngine {
         options.onUpdate?.(task);
         if (isSettled(task)) finish({ task, timedOut: false });
       });
+      const offRemove = this.onDidRemove((removedId) => removedId === id && finish({ task: initial, timedOut: false, removed: true }));
       const onAbort = () => finish({ task: this.tasks.get(id) ?? initial, timedOut: false, aborted: true });
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -46,6 +46,7 @@ export async function followWithProgress(services: Services, taskId: string): Pr
       return engine.waitFor(taskId, { timeoutMs: 3 * 60 * 60 * 1000, signal: abort.signal, onUpdate: report });
     },
   );
+  if (result.removed) return;
   if (result.aborted) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Stopped watching. The video keeps generating and will appear in the Sora sidebar.'));
     return;

@@ -151,7 +151,7 @@ describe('core/engine', function () {
   });
 
   it('remixes into a new tracked task and removes tasks from the history', async () => {
-    const engine = make(new FakeApi(2));
+    const engine = make(new FakeApi(1000)); // nothing finishes during this test
     await engine.start();
     const original = await engine.generate({ prompt: 'dancer', private: false }, 'test');
     const remix = await engine.remix(original.id, 'purple', 'test');
@@ -159,7 +159,9 @@ describe('core/engine', function () {
     assert.equal(remix.params.prompt, 'purple');
     const removed: string[] = [];
     engine.onDidRemove((id) => removed.push(id));
+    const waiting = engine.waitFor(original.id, { timeoutMs: 60 * 60_000 });
     await engine.remove(original.id);
+    assert.equal((await waiting).removed, true, 'a wait on a removed task ends');
     assert.deepEqual(removed, [original.id]);
     assert.equal(engine.get(original.id), undefined);
     assert.deepEqual(engine.list({}).map((t) => t.id), [remix.id]);

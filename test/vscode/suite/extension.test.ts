@@ -104,6 +104,31 @@ describe('Juxin Sora in a real VS Code', function () {
     await waitUntil(() => api.engine.get(fromCopilot.id)?.download.state === 'done', 60_000, 'the MCP task to finish');
   });
 
+  it('runs the task commands: download again, retry, remix rules, remove from history, getting started', async () => {
+    const done = api.engine.list({}).find((t) => t.download.state === 'done' && t.source === 'vscode');
+    assert.ok(done, 'a finished task from the palette');
+    const saved = await vscode.commands.executeCommand<string>('juxinSora.downloadVideo', done.id);
+    assert.equal(saved, api.engine.get(done.id)?.download.localPath);
+    assert.ok(saved && existsSync(saved));
+
+    // A private video can't be remixed: the command says so and creates nothing.
+    const count = api.engine.list({}).length;
+    assert.equal(await vscode.commands.executeCommand('juxinSora.remixVideo', done.id), undefined);
+    assert.equal(api.engine.list({}).length, count);
+
+    const retried = await vscode.commands.executeCommand<{ id: string; params: { prompt: string; orientation: string } }>('juxinSora.retry', done.id);
+    assert.ok(retried && retried.id !== done.id, 'retry makes a new task');
+    assert.equal(retried.params.prompt, done.params.prompt);
+    assert.equal(retried.params.orientation, done.params.orientation, 'with the same parameters');
+
+    const removed = await vscode.commands.executeCommand<string>('juxinSora.removeFromHistory', { taskId: retried.id, confirm: false });
+    assert.equal(removed, retried.id);
+    assert.equal(api.engine.get(retried.id), undefined);
+
+    await vscode.commands.executeCommand('juxinSora.openGettingStarted');
+    await vscode.commands.executeCommand('juxinSora.showVideos');
+  });
+
   it('keeps the history on disk, without the key', async () => {
     const home = process.env.JUXIN_SORA_HOME!;
     const files = readdirSync(path.join(home, 'tasks')).filter((f) => f.endsWith('.json'));
