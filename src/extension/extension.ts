@@ -8,7 +8,7 @@ import { createLogger } from './logger';
 import { registerMcpProvider, SoraMcpProvider } from './mcpProvider';
 import type { Services } from './services';
 import { SoraStatusBar } from './statusBar';
-import { PreviewManager, registerVideosView } from './views';
+import { registerPreviewPanel, registerVideosView, type PreviewPanels } from './views';
 
 /** What activate() returns: used by the in-VS-Code tests; it never exposes the key. */
 export interface SoraExtensionApi {
@@ -17,6 +17,9 @@ export interface SoraExtensionApi {
   mcpDefinitions(): Promise<vscode.McpHttpServerDefinition[]>;
   resolveMcp(definition: vscode.McpHttpServerDefinition): Promise<vscode.McpHttpServerDefinition | undefined>;
   openPreviewIds(): string[];
+  /** The page of a task's open preview, and of the Videos view once resolved (for the views tests). */
+  previewHtml(taskId: string): string | undefined;
+  videosViewHtml(): string | undefined;
   videosDir(): string;
   activationMs: number;
 }
@@ -37,10 +40,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
 
   await host.start();
 
-  let previews: PreviewManager | undefined;
+  let previews: PreviewPanels | undefined;
   const services: Services = { context, host, keys, logger, openPreview: (id) => previews?.open(id) };
-  previews = new PreviewManager(services);
-  context.subscriptions.push(previews, registerVideosView(services), new SoraStatusBar(host.engine), ...registerKeyCommands(services), ...registerTaskCommands(services));
+  previews = registerPreviewPanel(services);
+  const videosView = registerVideosView(services);
+  context.subscriptions.push(previews.disposable, videosView, new SoraStatusBar(host.engine), ...registerKeyCommands(services), ...registerTaskCommands(services));
   void offerEnvironmentKey(services);
 
   const activationMs = performance.now() - started;
@@ -50,7 +54,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
     hasApiKey: async () => Boolean(await keys.get()),
     mcpDefinitions: () => mcp.provideMcpServerDefinitions(),
     resolveMcp: (d) => mcp.resolveMcpServerDefinition(d),
-    openPreviewIds: () => previews?.openTaskIds ?? [],
+    openPreviewIds: () => previews?.openTaskIds() ?? [],
+    previewHtml: (taskId) => previews?.htmlOf(taskId),
+    videosViewHtml: () => videosView.html,
     videosDir: () => host.videosDir(),
     activationMs,
   };

@@ -1,115 +1,95 @@
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+// The "Videos" view. Browser code only: it talks to the extension through postMessage and renders
+// every string from a prompt or the API with textContent.
 import { el, readData, vscodeApi } from './dom';
-import type { FromSidebar, SidebarAction, Strings, TaskView, ToSidebar } from './protocol';
+import { createClickGuard } from './model/clickGuard';
+import { shorten } from './model/format';
+import { removeTask, upsertTask } from './model/taskList';
+import { toTaskModel } from './model/taskModel';
+import { isAllowedRemoteUrl } from './model/urls';
+import type { FromSidebar, PageSettings, SidebarState, Strings, TaskAction, TaskSnapshot, ToSidebar } from './protocol';
+import { emptyState } from './sidebar/emptyState';
+import { TaskItem } from './sidebar/taskItem';
 
 const strings = readData<Strings>('strings');
-const app = document.getElementById('app')!;
+const settings = readData<PageSettings>('settings');
+let state: SidebarState = readData<SidebarState>('state') ?? { tasks: [], hasKey: false };
+
 const vscode = vscodeApi();
-const tasks = new Map<string, TaskView>();
-let hasKey = false;
-
 const send = (message: FromSidebar) => vscode.postMessage(message);
+const firstClick = createClickGuard(() => Date.now());
+const handlers = {
+  action: (action: TaskAction, id: string) => {
+    if (firstClick(`${action}:${id}`)) send({ type: 'action', action, id });
+  },
+  setKey: () => send({ type: 'command', command: 'setKey' }),
+  mayLoadImage: (url: string) => isAllowedRemoteUrl(url, settings.apiBaseUrl),
+};
 
-function button(label: string, onClick: () => void, secondary = true, testId?: string): HTMLElement {
-  const b = el('vscode-button', { text: label, attrs: { ...(secondary ? { secondary: '' } : {}), ...(testId ? { 'data-testid': testId } : {}) } });
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-function actions(task: TaskView): HTMLElement {
-  const bar = el('div', { className: 'actions', attrs: { role: 'group', 'aria-label': task.prompt.slice(0, 60) } });
-  const add = (action: SidebarAction, show: boolean, primary = false) => {
-    if (show) bar.appendChild(button(strings[action], () => send({ type: 'action', action, id: task.id }), !primary, `action-${action}`));
-  };
-  add('play', task.downloaded || task.hasUrl, true);
-  add('openFile', task.downloaded);
-  add('copyUrl', task.hasUrl);
-  add('download', task.status === 'completed' && !task.downloaded);
-  add('remix', task.canRemix);
-  add('retry', task.status === 'failed' || task.status === 'completed');
-  add('remove', true);
-  return bar;
-}
-
-function item(task: TaskView): HTMLElement {
-  const running = task.status === 'queued' || task.status === 'processing' || (task.status === 'completed' && !task.downloaded && !task.failureReason);
-  const poster = task.thumbnail ? el('img', { className: 'poster', attrs: { src: task.thumbnail, alt: '' } }) : el('div', { className: `poster placeholder ${task.status}`, attrs: { 'aria-hidden': 'true' } });
-  const status = el('div', { className: `status ${task.status}`, text: task.statusText, attrs: { 'aria-live': 'polite', 'data-testid': 'status' } });
-  const progress = running
-    ? el('vscode-progress-bar', {
-        // Queued: no percentage to show yet, so the bar moves without one.
-        attrs: { ...(task.status === 'queued' ? { indeterminate: '' } : { value: String(task.progress) }), max: '100', 'aria-label': `${strings.progress} ${task.progress}%`, 'data-testid': 'progress' },
-      })
-    : undefined;
-  const failure = task.failureReason ? el('div', { className: 'failure', text: task.failureReason }) : undefined;
-  const hint = task.hint ? el('div', { className: 'hint', text: task.hint }) : undefined;
-  return el(
-    'li',
-    { className: 'task', attrs: { 'data-task-id': task.id, tabindex: '-1' } },
-    poster,
-    el(
-      'div',
-      { className: 'body' },
-      el('div', { className: 'prompt', text: task.prompt, attrs: { title: task.prompt } }),
-      el('div', { className: 'params', text: `${task.params} · ${task.source}` }),
-      status,
-      progress,
-      failure,
-      hint,
-      actions(task),
-    ),
-  );
-}
-
-function emptyState(): HTMLElement {
-  return el(
-    'section',
-    { className: 'empty', attrs: { 'data-testid': 'empty' } },
-    el('h2', { text: strings.emptyTitle }),
-    el('p', { text: hasKey ? strings.stepKeyDone : strings.stepKey }),
-    hasKey ? undefined : button(strings.setKey, () => send({ type: 'command', command: 'setKey' }), false, 'empty-set-key'),
-    el('p', { text: strings.stepGenerate }),
-    button(strings.generate, () => send({ type: 'command', command: 'generate' }), !hasKey ? true : false, 'empty-generate'),
-    el('p', { className: 'hint', text: strings.copilotHint }),
-    button(strings.gettingStarted, () => send({ type: 'command', command: 'gettingStarted' }), true),
-  );
-}
+const app = document.getElementById('app')!;
+const list = el('ul', { className: 'tasks', attrs: { role: 'list', 'aria-label': strings.videos, 'data-testid': 'task-list' } });
+// One polite live region for the whole list: it speaks when a task changes state (queued → generating →
+// ready / failed), not at every percent.
+const announcer = el('div', { className: 'visually-hidden', attrs: { role: 'status', 'aria-live': 'polite', 'data-testid': 'announcer' } });
+const items = new Map<string, TaskItem>();
+const phases = new Map<string, string>();
+let emptyShownFor: boolean | undefined;
 
 function render(): void {
-  const focused = (document.activeElement as HTMLElement | null)?.closest?.('[data-task-id]')?.getAttribute('data-task-id');
-  app.replaceChildren();
-  if (!tasks.size) {
-    app.appendChild(emptyState());
+  if (!state.tasks.length) {
+    items.clear();
+    if (emptyShownFor !== state.hasKey) {
+      emptyShownFor = state.hasKey;
+      app.replaceChildren(emptyState(strings, state.hasKey, (command) => send({ type: 'command', command })), announcer);
+    }
     return;
   }
-  const list = el('ul', { className: 'tasks', attrs: { role: 'list', 'aria-label': strings.videos, 'data-testid': 'task-list' } });
-  for (const task of [...tasks.values()]) list.appendChild(item(task));
-  app.appendChild(list);
-  if (focused) (list.querySelector(`[data-task-id="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
+  if (emptyShownFor !== undefined || list.parentElement !== app) {
+    emptyShownFor = undefined;
+    app.replaceChildren(list, announcer);
+  }
+  const ids = new Set(state.tasks.map((t) => t.id));
+  for (const [id, item] of items) {
+    if (ids.has(id)) continue;
+    item.element.remove();
+    items.delete(id);
+  }
+  state.tasks.forEach((task, index) => {
+    const model = toTaskModel(task, strings);
+    let item = items.get(task.id);
+    if (item) item.update(model);
+    else items.set(task.id, (item = new TaskItem(model, strings, handlers)));
+    // Only out-of-place items move: moving a node would take the keyboard focus out of it.
+    if (list.children[index] !== item.element) list.insertBefore(item.element, list.children[index] ?? null);
+  });
+  announceChanges(state.tasks);
+}
+
+function announceChanges(tasks: TaskSnapshot[]): void {
+  let latest: string | undefined;
+  for (const task of tasks) {
+    const phase = `${task.status}/${task.download.state}`;
+    const before = phases.get(task.id);
+    phases.set(task.id, phase);
+    if (before !== undefined && before !== phase) latest = `${toTaskModel(task, strings).statusText}: ${shorten(task.prompt, 60)}`;
+  }
+  if (latest) announcer.textContent = latest;
 }
 
 window.addEventListener('message', (event: MessageEvent<ToSidebar>) => {
   const message = event.data;
-  switch (message.type) {
+  switch (message?.type) {
     case 'tasks':
-      tasks.clear();
-      hasKey = message.hasKey;
-      for (const t of message.tasks) tasks.set(t.id, t);
+      state = { tasks: message.tasks, hasKey: message.hasKey };
       break;
-    case 'task': {
-      // New tasks go first (the list is newest first).
-      if (!tasks.has(message.task.id)) {
-        const rest = [...tasks.entries()];
-        tasks.clear();
-        tasks.set(message.task.id, message.task);
-        for (const [k, v] of rest) tasks.set(k, v);
-      } else tasks.set(message.task.id, message.task);
+    case 'task':
+      state = { ...state, tasks: upsertTask(state.tasks, message.task) };
       break;
-    }
     case 'removed':
-      tasks.delete(message.id);
+      state = { ...state, tasks: removeTask(state.tasks, message.id) };
+      phases.delete(message.id);
       break;
+    default:
+      return;
   }
   render();
 });

@@ -14,7 +14,7 @@ function log(message) {
   process.stdout.write(`[vscode-host] ${message}\n`);
 }
 
-function ensureAptPackages() {
+export function ensureAptPackages() {
   const missing = APT_PACKAGES.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
   if (!missing.length) return;
   if (process.getuid?.() !== 0) {

@@ -1,2 +1,2 @@
-export { registerVideosView, VideosViewProvider } from './videosView';
-export { PreviewManager } from './previewPanel';
+export { registerVideosView, VideosViewProvider, type VideosViewRegistration } from './videosView';
+export { registerPreviewPanel, PreviewManager, type PreviewPanels } from './previewManager';

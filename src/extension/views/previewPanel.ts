@@ -1,119 +1,113 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskRecord } from '../../core/types';
-import { Commands, PREVIEW_VIEW_TYPE } from '../commands/ids';
+import type { PreviewState, ToPreview } from '../../webview/protocol';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
 import { Disposable, toDisposable } from '../util/dispose';
-import { getNonce, renderPage } from './html';
-import { parsePreviewMessage } from './messages';
+import { PREVIEW_ACTION_COMMANDS } from './actions';
+import { escapeAttribute, getNonce, renderPage, contentSecurityPolicy } from './html';
+import { validatePreviewMessage } from './messages';
+import { pageFiles, pageRoots, pageSettings, snapshotContext } from './page';
+import { chooseMedia, sameMedia, type MediaSource } from './previewMedia';
+import { toSnapshot } from './snapshot';
 import { webviewStrings } from './strings';
-import { toTaskView } from './taskView';
-import { isAllowedRemoteUrl, originOf } from './urls';
+import { originOf } from './urls';
 
-/** One preview panel per task: plays the downloaded MP4 (or the URL before download). */
-class PreviewPanel extends Disposable {
-  private renderedSource: string | undefined;
+/**
+ * The preview of one task: plays the downloaded MP4 through `asWebviewUri` (the page may read only
+ * the folder holding it), or the video URL before the download finishes (the CSP then allows exactly
+ * that origin). Shows the prompt and parameters and follows the task live.
+ */
+export class PreviewPanel extends Disposable {
+  private media: MediaSource | undefined;
 
   constructor(
     private readonly services: Services,
     readonly taskId: string,
     readonly panel: vscode.WebviewPanel,
-    onDispose: () => void,
   ) {
     super();
     this._register(panel);
-    this._register(panel.onDidDispose(() => {
-      onDispose();
-      this.dispose();
-    }));
+    this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)));
-    this._register(toDisposable(services.host.engine.onDidChange((task) => task.id === taskId && this.update(task))));
-    const task = services.host.engine.get(taskId);
+    const engine = services.host.engine;
+    this._register(toDisposable(engine.onDidChange((task) => task.id === taskId && this.update(task))));
+    this._register(toDisposable(engine.onDidRemove((id) => id === taskId && this.showGone())));
+    panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'sora.svg');
+    const task = engine.get(taskId);
     if (task) this.render(task);
-    else panel.webview.html = `<!DOCTYPE html><html><body><p>${vscode.l10n.t('This video is no longer in the history.')}</p></body></html>`;
+    else this.showGone();
   }
 
-  /** Where the video comes from: the local file, or an allowed remote URL before download. */
-  private source(task: TaskRecord): { uri?: vscode.Uri; remote?: string } {
-    if (task.download.state === 'done' && task.download.localPath) return { uri: vscode.Uri.file(task.download.localPath) };
-    if (task.videoUrl && isAllowedRemoteUrl(task.videoUrl, readSettings().baseUrl)) return { remote: task.videoUrl };
-    return {};
+  get html(): string {
+    return this.panel.webview.html;
   }
 
   private render(task: TaskRecord): void {
+    const { webview } = this.panel;
     const extensionUri = this.services.context.extensionUri;
-    const { uri, remote } = this.source(task);
-    const webview = this.panel.webview;
-    // Only the folder holding this video (and our own scripts) is readable by the page.
+    const media = chooseMedia(task, readSettings().baseUrl, existsSync);
+    const snapshot = toSnapshot(task, snapshotContext());
+    const posterOrigin = snapshot.thumbnail ? originOf(snapshot.thumbnail) : undefined;
+    this.media = media;
     webview.options = {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media'), ...(uri ? [vscode.Uri.file(path.dirname(uri.fsPath))] : [])],
+      localResourceRoots: [...pageRoots(extensionUri), ...(media?.kind === 'local' ? [vscode.Uri.file(path.dirname(media.file))] : [])],
     };
-    const src = uri ? webview.asWebviewUri(uri).toString() : remote;
-    this.renderedSource = src;
-    this.panel.title = `Sora: ${task.params.prompt.slice(0, 30)}`;
+    const state: PreviewState = {
+      task: snapshot,
+      media: media && { src: media.kind === 'local' ? webview.asWebviewUri(vscode.Uri.file(media.file)).toString() : media.url, local: media.kind === 'local' },
+    };
+    this.panel.title = previewTitle(task);
     webview.html = renderPage({
       webview,
       nonce: getNonce(),
-      title: 'Sora preview',
-      script: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'preview.js')),
-      style: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview', 'preview.css')),
-      mediaSources: remote ? [originOf(remote)] : [],
-      imgSources: [],
-      data: { strings: webviewStrings(), task: toTaskView(task), src: src ?? null, local: Boolean(uri) },
+      title: this.panel.title,
+      ...pageFiles(webview, extensionUri, 'preview'),
+      mediaSources: media?.kind === 'remote' ? [media.origin] : [],
+      imgSources: posterOrigin ? [posterOrigin] : [],
+      data: { strings: webviewStrings(), settings: pageSettings(), state },
       body: '<main id="app" data-testid="preview"></main>',
       lang: vscode.env.language,
     });
   }
 
   private update(task: TaskRecord): void {
-    const { uri, remote } = this.source(task);
-    const next = uri ? this.panel.webview.asWebviewUri(uri).toString() : remote;
-    // A new source (e.g. the download finished) needs new resource roots and CSP: render again.
-    if (next !== this.renderedSource) return this.render(task);
-    void this.panel.webview.postMessage({ type: 'update', task: toTaskView(task), src: next });
+    // A new source (the download finished, or the file went away) needs new resource roots and CSP.
+    if (!sameMedia(chooseMedia(task, readSettings().baseUrl, existsSync), this.media)) return this.render(task);
+    const message: ToPreview = { type: 'task', task: toSnapshot(task, snapshotContext()) };
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** The task left the history (or never came back after a reload): say so, with no script at all. */
+  private showGone(): void {
+    const { webview } = this.panel;
+    this.media = undefined;
+    const { style } = pageFiles(webview, this.services.context.extensionUri, 'preview');
+    const csp = contentSecurityPolicy({ cspSource: webview.cspSource, nonce: getNonce() });
+    const text = escapeAttribute(vscode.l10n.t('This video is no longer in the history.'));
+    webview.options = { enableScripts: false, localResourceRoots: pageRoots(this.services.context.extensionUri) };
+    webview.html = `<!DOCTYPE html><html lang="${escapeAttribute(vscode.env.language)}"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}"><link rel="stylesheet" href="${escapeAttribute(style.toString())}"></head><body><p class="notice" data-testid="gone">${text}</p></body></html>`;
   }
 
   private async onMessage(raw: unknown): Promise<void> {
-    const message = parsePreviewMessage(raw);
-    if (!message || (message.type !== 'ready' && message.id !== this.taskId)) return this.services.logger.warn('ignored a malformed message from a preview');
-    if (message.type === 'mediaError') return this.services.logger.warn(`the preview could not play task ${this.taskId}`);
+    const engine = this.services.host.engine;
+    const message = validatePreviewMessage(raw, this.taskId, (id) => engine.get(id) !== undefined);
+    if (!message) return this.services.logger.warn('ignored a message from a preview that is not of the protocol or not about its task');
     if (message.type === 'ready') return;
-    const command = { openFile: Commands.openFile, reveal: Commands.revealInOS, copyUrl: Commands.copyVideoUrl, download: Commands.downloadVideo }[message.action];
-    await vscode.commands.executeCommand(command, this.taskId);
+    if (message.type === 'mediaError') return this.services.logger.warn(`the preview could not play task ${this.taskId}`);
+    try {
+      await vscode.commands.executeCommand(PREVIEW_ACTION_COMMANDS[message.action], this.taskId);
+    } catch (error) {
+      this.services.logger.error(`a preview action failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }
 
-/** Opens previews and brings them back after a window reload. */
-export class PreviewManager extends Disposable implements vscode.WebviewPanelSerializer {
-  private readonly panels = new Map<string, PreviewPanel>();
-
-  constructor(private readonly services: Services) {
-    super();
-    this._register(vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, this));
-    this._register(toDisposable(() => this.panels.forEach((p) => p.dispose())));
-  }
-
-  open(taskId: string): void {
-    const existing = this.panels.get(taskId);
-    if (existing) return existing.panel.reveal();
-    const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'Sora', vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false });
-    this.adopt(taskId, panel);
-  }
-
-  /** The webview state holds only the task id. */
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const taskId = typeof state === 'object' && state !== null && typeof (state as { taskId?: unknown }).taskId === 'string' ? (state as { taskId: string }).taskId : undefined;
-    if (!taskId) return panel.dispose();
-    this.adopt(taskId, panel);
-  }
-
-  get openTaskIds(): string[] {
-    return [...this.panels.keys()];
-  }
-
-  private adopt(taskId: string, panel: vscode.WebviewPanel): void {
-    this.panels.set(taskId, new PreviewPanel(this.services, taskId, panel, () => this.panels.delete(taskId)));
-  }
+/** "Sora: <start of the prompt>" — the tab title. */
+export function previewTitle(task: TaskRecord): string {
+  const prompt = task.params.prompt.replace(/\s+/g, ' ').trim();
+  return `Sora: ${prompt.length > 30 ? `${prompt.slice(0, 30)}…` : prompt}`;
 }

@@ -1,0 +1,173 @@
+import type { PreviewAction, Strings, TaskAction, TaskSnapshot } from '../protocol';
+import { fill } from './format';
+
+/** How a status reads at a glance; the page maps it to a theme colour. */
+export type Tone = 'running' | 'ready' | 'warning' | 'error';
+
+/** A progress bar to show: `value` 0..100, or undefined when there is no percentage (queued, downloading). */
+export interface ProgressModel {
+  value: number | undefined;
+  label: string;
+}
+
+/** One task as an item shows it: every string final, in the UI language. */
+export interface TaskModel {
+  id: string;
+  prompt: string;
+  statusText: string;
+  tone: Tone;
+  progress: ProgressModel | undefined;
+  params: string;
+  source: string;
+  /** What went wrong, as Juxin (or the downloader) said it. */
+  failure: string | undefined;
+  /** What to do about it. */
+  advice: string | undefined;
+  /** A passing problem while tracking (rate limit, network…), with its next step. */
+  problem: string | undefined;
+  /** Tracking is paused until a key is set: offer the button. */
+  needsKey: boolean;
+  actions: TaskAction[];
+  primary: TaskAction | undefined;
+  thumbnail: string | undefined;
+}
+
+// Moderation rejections are the most common failure (shared/juxin-api.md), in either language.
+const MODERATION = /moderat|content polic|violat|guardrail|safety|copyright|likeness|real (person|people)|审核|违规|敏感|版权|真人|不合规/i;
+const TIMED_OUT = /timed out|no longer knows|\(404\)/i;
+
+export function statusText(task: TaskSnapshot, s: Strings): string {
+  switch (task.status) {
+    case 'queued':
+      return task.queuePosition ? fill(s.statusQueuedAt, task.queuePosition) : s.statusQueued;
+    case 'processing':
+      return fill(s.statusGenerating, Math.round(task.progress));
+    case 'failed':
+      return s.statusFailed;
+    case 'completed':
+      if (task.download.state === 'done') return s.statusReady;
+      if (task.download.state === 'failed' || task.download.state === 'expired') return s.statusNotSaved;
+      return s.statusDownloading;
+  }
+}
+
+function tone(task: TaskSnapshot): Tone {
+  if (task.status === 'failed') return 'error';
+  if (task.status !== 'completed') return 'running';
+  if (task.download.state === 'done') return 'ready';
+  return task.download.state === 'failed' || task.download.state === 'expired' ? 'warning' : 'running';
+}
+
+/** A bar while something is still happening; none once the task has settled. */
+export function progressModel(task: TaskSnapshot, s: Strings): ProgressModel | undefined {
+  const label = statusText(task, s);
+  if (task.status === 'queued') return { value: undefined, label };
+  if (task.status === 'processing') return { value: clamp(Math.round(task.progress)), label };
+  if (task.status === 'completed' && (task.download.state === 'none' || task.download.state === 'downloading')) return { value: undefined, label };
+  return undefined;
+}
+
+/** "sora-2 · landscape · small · 10 s · private" in the UI language. */
+export function parameterSummary(task: TaskSnapshot, s: Strings): string {
+  const p = task.params;
+  return [
+    p.model,
+    p.orientation === 'portrait' ? s.portrait : s.landscape,
+    p.size === 'large' ? s.sizeLarge : s.sizeSmall,
+    fill(s.seconds, p.duration),
+    p.private ? s.private : s.public,
+    p.watermark ? s.watermark : '',
+    p.images > 0 ? fill(s.images, p.images) : '',
+    p.character ? s.character : '',
+    task.remixOf ? s.remixed : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+export function sourceLabel(source: string, s: Strings): string {
+  if (source === 'mcp') return s.fromCopilot;
+  if (source === 'vscode') return s.fromPalette;
+  return source;
+}
+
+/** What to do next after a failure (generation or download). */
+export function advice(task: TaskSnapshot, s: Strings): string | undefined {
+  if (task.status === 'failed') {
+    const reason = task.failureReason ?? '';
+    if (MODERATION.test(reason)) return s.hintModeration;
+    if (TIMED_OUT.test(reason)) return s.hintTimedOut;
+    return s.hintFailed;
+  }
+  if (task.status === 'completed' && task.download.state === 'failed') return s.hintDownloadFailed;
+  if (task.status === 'completed' && task.download.state === 'expired') return s.hintExpired;
+  return undefined;
+}
+
+function failure(task: TaskSnapshot): string | undefined {
+  if (task.status === 'failed') return task.failureReason || undefined;
+  if (task.status === 'completed' && (task.download.state === 'failed' || task.download.state === 'expired')) return task.download.error || undefined;
+  return undefined;
+}
+
+/** The buttons a task offers, in the order shown. */
+export function taskActions(task: TaskSnapshot): TaskAction[] {
+  const completed = task.status === 'completed';
+  const saved = task.download.state === 'done';
+  const actions: TaskAction[] = [];
+  if (completed && (saved || task.hasVideoUrl)) actions.push('play');
+  if (saved) actions.push('openFile');
+  if (task.hasVideoUrl) actions.push('copyUrl');
+  if (completed && task.hasVideoUrl && !saved && task.download.state !== 'downloading') actions.push('download');
+  // Juxin cannot remix a private video.
+  if (completed && !task.params.private) actions.push('remix');
+  if (completed || task.status === 'failed') actions.push('retry');
+  actions.push('remove');
+  return actions;
+}
+
+/** The preview's buttons: the file once it is saved, the URL, or a download that is still missing. */
+export function previewActions(task: TaskSnapshot): PreviewAction[] {
+  const saved = task.download.state === 'done';
+  const actions: PreviewAction[] = [];
+  if (saved) actions.push('openFile', 'reveal');
+  if (task.hasVideoUrl) actions.push('copyUrl');
+  if (task.status === 'completed' && task.hasVideoUrl && !saved && task.download.state !== 'downloading') actions.push('download');
+  return actions;
+}
+
+/** The one button drawn as primary: Play once there is a video, Retry after a failure. */
+function primaryAction(task: TaskSnapshot, actions: TaskAction[]): TaskAction | undefined {
+  const preferred: TaskAction = task.status === 'failed' ? 'retry' : 'play';
+  return actions.includes(preferred) ? preferred : undefined;
+}
+
+export function toTaskModel(task: TaskSnapshot, s: Strings): TaskModel {
+  const actions = taskActions(task);
+  const problem = task.problem && !isFinished(task) ? `${task.problem.message} ${task.problem.nextStep}`.trim() : undefined;
+  return {
+    id: task.id,
+    prompt: task.prompt,
+    statusText: statusText(task, s),
+    tone: tone(task),
+    progress: progressModel(task, s),
+    params: parameterSummary(task, s),
+    source: sourceLabel(task.source, s),
+    failure: failure(task),
+    advice: advice(task, s),
+    problem,
+    needsKey: problem !== undefined && (task.problem!.kind === 'config' || task.problem!.kind === 'auth'),
+    actions,
+    primary: primaryAction(task, actions),
+    thumbnail: task.thumbnail,
+  };
+}
+
+/** Generation is over (download may still be going). */
+function isFinished(task: TaskSnapshot): boolean {
+  return task.status === 'failed' || (task.status === 'completed' && task.download.state === 'done');
+}
+
+function clamp(n: number): number {
+  return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : 0;
+}
