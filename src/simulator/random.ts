@@ -1,3 +1,4 @@
+import { seededRandom } from '../util/random';
 import { randomBytes } from 'node:crypto';
 
 /** A source of numbers in [0, 1). */
@@ -8,15 +9,7 @@ export type Random = () => number;
  * repeat from run to run; without one, fresh randomness every time.
  */
 export function createRandom(seed?: number): Random {
-  if (seed === undefined) return Math.random;
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seed === undefined ? Math.random : seededRandom(seed);
 }
 
 export function randomString(random: Random, alphabet: string, length: number): string {
