@@ -5,17 +5,32 @@ import assert from 'node:assert/strict';
 
 const XSS_PROMPT = '<img src=x onerror=alert(1)> a cat playing piano';
 
-/** Runs a command from the palette by its title, as a person would. */
+/**
+ * Runs a command from the palette by its title, as a person would. The workbench may still be opening
+ * an editor (the walkthrough the in-host suite opened, say) and take the focus, which closes the
+ * palette: then it is opened again, a few times at most.
+ */
 export async function runCommand(page, title) {
-  // Keys typed while a webview has focus go to its iframe: give the focus back to the workbench first.
-  await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  let lastError;
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    // Keys typed while a webview has focus go to its iframe: give the focus back to the workbench first.
+    await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (error) {
+      lastError = error;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+    }
+  }
+  throw lastError;
 }
 
 /** The inner frame of a webview that contains `selector` (webviews are nested iframes), optionally with some text. */
