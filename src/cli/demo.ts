@@ -76,26 +76,26 @@ async function main(): Promise<number> {
 
   const client = new Client({ name: 'juxin-sora-demo', version: '1.0.0' });
   const transport = new StdioClientTransport({ command: process.execPath, args: [serverJs], env, stderr: 'inherit' });
-  const bar = new SingleBar({ format: '{bar} {percentage}% | {message}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+  const progress = progressDisplay();
   try {
     await client.connect(transport);
     const { tools } = await client.listTools();
     console.log(`Connected to juxin-sora-mcp: ${tools.map((t) => t.name).join(', ')}`);
     console.log(`Prompt: ${prompt}\n`);
 
-    bar.start(100, 0, { message: 'creating task' });
+    progress.update(0, 'creating task');
     const args: Record<string, unknown> = { prompt, wait: true, timeout_seconds: 1800 };
     if (values.model) args.model = values.model;
     if (values.orientation) args.orientation = values.orientation;
     if (values.duration) args.duration = Number(values.duration);
     if (values.image?.length) args.images = values.image;
     const result = (await client.callTool({ name: 'generate_video', arguments: args }, CallToolResultSchema, {
-      onprogress: (p) => bar.update(Math.floor(p.progress), { message: p.message ?? '' }),
+      onprogress: (p) => progress.update(Math.floor(p.progress), p.message ?? ''),
       resetTimeoutOnProgress: true,
       timeout: 120_000,
       maxTotalTimeout: 40 * 60_000,
     })) as CallToolResult;
-    bar.stop();
+    progress.stop();
 
     const out = result.structuredContent as { status?: string; video_url?: string; local_path?: string; task_id?: string } | undefined;
     const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).filter(Boolean).join('\n');
@@ -109,10 +109,40 @@ async function main(): Promise<number> {
     reportDuration(out.local_path);
     return 0;
   } finally {
-    bar.stop();
+    progress.stop();
     await client.close().catch(() => undefined);
     await sim?.close();
   }
+}
+
+interface ProgressDisplay {
+  update(percent: number, message: string): void;
+  stop(): void;
+}
+
+/** A live bar in a terminal; one line per change when the output is a file or a CI log (a bar would print nothing). */
+function progressDisplay(): ProgressDisplay {
+  if (process.stdout.isTTY) {
+    const bar = new SingleBar({ format: '{bar} {percentage}% | {message}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+    let started = false;
+    return {
+      update(percent, message) {
+        if (!started) bar.start(100, percent, { message });
+        else bar.update(percent, { message });
+        started = true;
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let last = '';
+  return {
+    update(percent, message) {
+      if (message === last) return;
+      last = message;
+      console.log(`${String(percent).padStart(3)}% | ${message}`);
+    },
+    stop: () => undefined,
+  };
 }
 
 function looksLikeMp4(file: string): boolean {
