@@ -41,14 +41,21 @@ export interface ServerHandle {
   close(): Promise<void>;
 }
 
-/** Spawns the built stdio server and connects the SDK client to it. */
-export async function startServer(env: Record<string, string | undefined>): Promise<ServerHandle> {
+/** How to start the server: by default `node dist/server.js`. */
+export interface Launch {
+  command: string;
+  args: string[];
+  cwd?: string;
+}
+
+/** Spawns the built stdio server (or `launch`) and connects the SDK client to it. */
+export async function startServer(env: Record<string, string | undefined>, launch: Launch = { command: process.execPath, args: [SERVER_JS] }): Promise<ServerHandle> {
   ensureBuilt();
   const fullEnv: Record<string, string> = { ...getDefaultEnvironment() };
   for (const [k, v] of Object.entries({ JUXIN_TIME_SCALE: String(TIME_SCALE), JUXIN_POLL_INTERVAL_MS: '2000', JUXIN_MAX_REQUESTS_PER_SECOND: '100', JUXIN_LOG_LEVEL: 'debug', ...env })) {
     if (v !== undefined) fullEnv[k] = v;
   }
-  const transport = new StdioClientTransport({ command: process.execPath, args: [SERVER_JS], env: fullEnv, stderr: 'pipe' });
+  const transport = new StdioClientTransport({ ...launch, env: fullEnv, stderr: 'pipe' });
   let errText = '';
   transport.stderr?.on('data', (chunk: Buffer) => (errText += chunk.toString('utf8')));
   const client = new Client({ name: 'juxin-sora-integration-test', version: '1.0.0' });
