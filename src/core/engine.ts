@@ -283,6 +283,7 @@ export class VideoEngine {
       if (now - task.createdAt > this.maxTaskAgeMs) {
         await this.mutate(id, (t) => {
           t.status = 'failed';
+          delete t.lastError;
           t.failureReason = `timed out: Juxin did not finish the task within ${Math.round(this.maxTaskAgeMs / 60000)} minutes; check the Juxin console`;
         });
         return;
@@ -320,6 +321,7 @@ export class VideoEngine {
         if (error.kind === 'not_found' && ++notFound >= 5) {
           await this.mutate(id, (t) => {
             t.status = 'failed';
+            delete t.lastError;
             t.failureReason = 'Juxin no longer knows this task (404); check the Juxin console';
           });
           return;

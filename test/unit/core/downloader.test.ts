@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DownloadError, downloadVideo } from '../../../src/core/downloader';
@@ -19,7 +19,7 @@ describe('core/downloader', () => {
   let server: Server;
   let url: string;
   let dir: string;
-  let mode: 'ok' | 'cut-once' | 'html' | 'expired' | 'ignore-range' = 'ok';
+  let mode: 'ok' | 'cut-once' | 'html' | 'expired' | 'ignore-range' | 'gone' | 'busy-once' | 'bad-request' | 'satisfied' = 'ok';
   let requests: { range?: string }[] = [];
   const clock = new ManualClock();
   // No real waiting between attempts: the injected clock's sleeps are advanced by hand.
@@ -30,6 +30,10 @@ describe('core/downloader', () => {
       requests.push({ range: req.headers.range });
       if (mode === 'expired') return void res.writeHead(403, { 'content-type': 'application/xml' }).end('<Error>AuthenticationFailed</Error>');
       if (mode === 'html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html>not a video</html>');
+      if (mode === 'gone') return void res.writeHead(404).end('no such blob');
+      if (mode === 'bad-request') return void res.writeHead(400).end('bad');
+      if (mode === 'busy-once' && requests.length === 1) return void res.writeHead(503).end('busy');
+      if (mode === 'satisfied' && req.headers.range) return void res.writeHead(416, { 'content-range': `bytes */${VIDEO.length}` }).end();
       const m = /bytes=(\d+)-/.exec(req.headers.range ?? '');
       const start = m && mode !== 'ignore-range' ? Number(m[1]) : 0;
       const body = VIDEO.subarray(start);
@@ -96,5 +100,45 @@ describe('core/downloader', () => {
     mode = 'ok';
     await assert.rejects(downloadVideo({ url, destDir: dir, fileName: '../escape.mp4', clock: sleepless }), /Refusing the file name/);
     assert.equal(requests.length, 0);
+  });
+
+  it('answers a range past the end (416) with the file it already has', async () => {
+    mode = 'satisfied';
+    writeFileSync(path.join(dir, 'f.mp4.part'), VIDEO);
+    const r = await downloadVideo({ url, destDir: dir, fileName: 'f.mp4', clock: sleepless });
+    assert.deepEqual(readFileSync(r.path), VIDEO);
+    assert.deepEqual(requests, [{ range: `bytes=${VIDEO.length}-` }]);
+  });
+
+  it('retries a 503, refuses a 400 at once, and treats a 404 as a link that is gone', async () => {
+    mode = 'busy-once';
+    const r = await downloadVideo({ url, destDir: dir, fileName: 'g.mp4', clock: sleepless });
+    assert.deepEqual(readFileSync(r.path), VIDEO);
+    assert.equal(requests.length, 2);
+
+    mode = 'bad-request';
+    requests = [];
+    await assert.rejects(downloadVideo({ url, destDir: dir, fileName: 'h.mp4', clock: sleepless }), (e: unknown) => e instanceof DownloadError && !e.expired && /answered 400/.test(e.message));
+    assert.equal(requests.length, 1);
+
+    mode = 'gone';
+    requests = [];
+    await assert.rejects(downloadVideo({ url, destDir: dir, fileName: 'i.mp4', clock: sleepless }), (e: unknown) => e instanceof DownloadError && e.expired && /404/.test(e.message));
+    assert.equal(requests.length, 1);
+  });
+
+  it('gives up after its attempts when the server is unreachable, naming the cause', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    await assert.rejects(
+      downloadVideo({ url: `http://127.0.0.1:${closed}/v.mp4`, destDir: dir, fileName: 'k.mp4', clock: sleepless, maxAttempts: 3 }),
+      (e: unknown) => e instanceof DownloadError && /after 3 attempts/.test(e.message) && /ECONNREFUSED/.test(e.message),
+    );
+    assert.deepEqual(readdirSync(dir), []);
   });
 });

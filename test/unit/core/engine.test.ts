@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { VideoEngine } from '../../../src/core/engine';
+import { type EngineOptions, VideoEngine } from '../../../src/core/engine';
 import { DownloadError, type DownloadOptions } from '../../../src/core/downloader';
 import { TaskStore } from '../../../src/core/store';
 import { JuxinError } from '../../../src/juxin/errors';
@@ -22,9 +22,14 @@ class FakeApi implements JuxinApi {
     return { id: `sora-2:task_${this.creates}_${params.prompt.length}`, status: 'queued', progress: 0, rawStatus: 'pending' };
   }
   attempts = 0;
+  /** Answers a query instead of the script above when set: a value is returned, an Error thrown. */
+  answer?: (id: string, attempt: number) => NormalizedTask | Error | undefined;
   async queryVideo(id: string): Promise<NormalizedTask> {
     this.attempts++;
     if (this.failWith) throw this.failWith;
+    const scripted = this.answer?.(id, this.attempts);
+    if (scripted instanceof Error) throw scripted;
+    if (scripted) return scripted;
     const n = (this.queries.get(id) ?? 0) + 1;
     this.queries.set(id, n);
     if (n >= this.doneAfter) return { id, status: 'completed', progress: 100, rawStatus: 'completed', videoUrl: `https://cdn.test/${encodeURIComponent(id)}.mp4?n=${n}` };
@@ -33,7 +38,9 @@ class FakeApi implements JuxinApi {
   async remixVideo(id: string): Promise<NormalizedTask> {
     return { id: `video_remix_of_${id}`, status: 'queued', progress: 0, rawStatus: 'queued', remixedFrom: id };
   }
-  async createCharacter() {
+  characters: unknown[] = [];
+  async createCharacter(source: unknown, timestamps: string) {
+    this.characters.push({ source, timestamps });
     return { id: 'ch_1', username: 'abc.def' };
   }
 }
@@ -57,8 +64,8 @@ describe('core/engine', function () {
   let home: string;
   const clock = scaledClock(2000); // tracking minutes pass in tens of milliseconds
   const engines: VideoEngine[] = [];
-  const make = (api: JuxinApi, download = fakeDownload({ calls: [] })) => {
-    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, minPollIntervalMs: 1000, maxRequestsPerSecond: 50, download });
+  const make = (api: JuxinApi, download = fakeDownload({ calls: [] }), more: Partial<EngineOptions> = {}) => {
+    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, minPollIntervalMs: 1000, maxRequestsPerSecond: 50, download, ...more });
     engines.push(engine);
     return engine;
   };
@@ -165,5 +172,137 @@ describe('core/engine', function () {
     assert.deepEqual(removed, [original.id]);
     assert.equal(engine.get(original.id), undefined);
     assert.deepEqual(engine.list({}).map((t) => t.id), [remix.id]);
+  });
+
+  it('gives up on a task Juxin never finishes, and says so', async () => {
+    const engine = make(new FakeApi(1_000_000), undefined, { maxTaskAgeMs: 30 * 60_000 });
+    await engine.start();
+    const task = await engine.generate({ prompt: 'forever' }, 'test');
+    const { task: done } = await engine.waitFor(task.id, { timeoutMs: 24 * 60 * 60_000 });
+    assert.equal(done.status, 'failed');
+    assert.match(done.failureReason!, /did not finish the task within 30 minutes/);
+  });
+
+  it('marks a task failed after Juxin answers 404 five times in a row, and keeps the last problem on the record meanwhile', async () => {
+    const api = new FakeApi();
+    api.answer = () => new JuxinError('not_found', 'Juxin answered 404 (not found).');
+    const engine = make(api);
+    await engine.start();
+    const task = await engine.generate({ prompt: 'gone' }, 'test');
+    const problems: string[] = [];
+    engine.onDidChange((t) => t.lastError && problems.push(t.lastError.kind));
+    const { task: done } = await engine.waitFor(task.id, { timeoutMs: 24 * 60 * 60_000 });
+    assert.equal(done.status, 'failed');
+    assert.match(done.failureReason!, /no longer knows this task/);
+    assert.equal(api.attempts, 5);
+    assert.deepEqual(problems, ['not_found', 'not_found', 'not_found', 'not_found'], 'the first four are shown as tracking problems');
+  });
+
+  it('keeps tracking through an unexpected error in a query', async () => {
+    const api = new FakeApi(2);
+    api.answer = (_id, attempt) => (attempt === 1 ? new TypeError('socket hang up') : undefined);
+    const engine = make(api);
+    await engine.start();
+    const task = await engine.generate({ prompt: 'bumpy' }, 'test');
+    const { task: done } = await engine.waitFor(task.id, { timeoutMs: 24 * 60 * 60_000 });
+    assert.equal(done.download.state, 'done');
+    assert.ok(api.attempts >= 3);
+  });
+
+  it('records a failed download without a video URL, a broken one, and an expired one, each settled', async () => {
+    const api = new FakeApi();
+    api.answer = (id) => ({ id, status: 'completed', progress: 100, rawStatus: 'completed', ...(id.includes('nourl') ? {} : { videoUrl: `https://cdn.test/${id}` }) });
+    const broken = async (o: DownloadOptions) => {
+      throw new DownloadError(o.url.includes('expired') ? 'the video link was refused (403)' : 'the video server answered 500', o.url.includes('expired'));
+    };
+    const engine = make(api, broken);
+    await engine.start();
+    const outcome = async (prompt: string) => {
+      const task = await engine.generate({ prompt }, 'test');
+      return (await engine.waitFor(task.id, { timeoutMs: 24 * 60 * 60_000 })).task.download;
+    };
+    // Ids that say what the fake download should do.
+    api.createVideo = async (params) => ({ id: `sora-2:task_${params.prompt}`, status: 'queued', progress: 0, rawStatus: 'pending' });
+    assert.deepEqual(await outcome('nourl'), { state: 'failed', error: 'Juxin gave no video URL for this task' });
+    const brokenDl = await outcome('broken');
+    assert.equal(brokenDl.state, 'failed');
+    assert.match(brokenDl.error!, /answered 500/);
+    const expired = await outcome('expired');
+    assert.equal(expired.state, 'expired', 'an expired link, refreshed once and refused again');
+  });
+
+  it('downloads again on request, and copies into another folder only when it is absolute', async () => {
+    const calls = { calls: [] as string[] };
+    const engine = make(new FakeApi(1), fakeDownload(calls));
+    await engine.start();
+    const running = await engine.generate({ prompt: 'copy me' }, 'test');
+    await assert.rejects(engine.download(running.id), (e: unknown) => e instanceof JuxinError && e.kind === 'bad_request' && /only a completed video/.test(e.message));
+    const { task } = await engine.waitFor(running.id, { timeoutMs: 24 * 60 * 60_000 });
+    assert.equal(calls.calls.length, 1);
+
+    rmSync(task.download.localPath!);
+    const again = await engine.download(task.id);
+    assert.equal(calls.calls.length, 2, 'a missing file is fetched again');
+    assert.ok(existsSync(again.download.localPath!));
+
+    const elsewhere = path.join(home, 'elsewhere');
+    await engine.download(task.id, { directory: elsewhere });
+    assert.deepEqual(readdirSync(elsewhere), [path.basename(again.download.localPath!)]);
+    await assert.rejects(engine.download(task.id, { directory: 'relative/dir' }), /must be an absolute path/);
+    await assert.rejects(engine.download('nope'), (e: unknown) => e instanceof JuxinError && e.kind === 'not_found');
+  });
+
+  it('refreshes a task on request, and creates characters through the same rate cap', async () => {
+    const api = new FakeApi(1000);
+    const engine = make(api);
+    await engine.start();
+    const task = await engine.generate({ prompt: 'look now' }, 'test');
+    const before = api.attempts;
+    const fresh = await engine.refresh(task.id);
+    assert.equal(api.attempts, before + 1);
+    assert.equal(fresh.status, 'processing');
+    await assert.rejects(engine.refresh('unknown'), (e: unknown) => e instanceof JuxinError && e.kind === 'not_found');
+    assert.deepEqual(await engine.createCharacter({ fromTask: task.id }, '1,3'), { id: 'ch_1', username: 'abc.def' });
+    assert.deepEqual(api.characters, [{ source: { fromTask: task.id }, timestamps: '1,3' }]);
+  });
+
+  it('picks up what another process added to the same history', async () => {
+    const api = new FakeApi(1000);
+    const mine = make(api);
+    const theirs = make(api);
+    await Promise.all([mine.start(), theirs.start()]);
+    const added: string[] = [];
+    mine.onDidChange((t) => added.push(t.id));
+    const task = await theirs.generate({ prompt: 'from the other window' }, 'other');
+    assert.equal(mine.get(task.id), undefined);
+    await mine.reload();
+    assert.equal(mine.get(task.id)?.source, 'other');
+    assert.ok(added.includes(task.id));
+    const count = added.length;
+    await mine.reload();
+    assert.equal(added.length, count, 'an unchanged record is not announced again');
+  });
+
+  it('shows download progress live, at most twice a second', async () => {
+    const api = new FakeApi(1);
+    // Five bursts of twenty chunks, a simulated second apart.
+    const slow = async (o: DownloadOptions) => {
+      for (let burst = 0; burst < 5; burst++) {
+        for (let chunk = 1; chunk <= 20; chunk++) o.onProgress?.((burst * 20 + chunk) * 1000, 100_000);
+        await o.clock!.sleep(1000);
+      }
+      const file = path.join(o.destDir, o.fileName);
+      writeFileSync(file, Buffer.from('00000018667479706d703432', 'hex'));
+      return { path: file, bytes: 100_000 };
+    };
+    const engine = make(api, slow);
+    await engine.start();
+    const task = await engine.generate({ prompt: 'bytes' }, 'test');
+    const seen: number[] = [];
+    engine.onDidChange((t) => t.id === task.id && t.download.state === 'downloading' && t.download.bytes && seen.push(t.download.bytes));
+    await engine.waitFor(task.id, { timeoutMs: 24 * 60 * 60_000 });
+    // A hundred chunks, about one update per burst (the engine's clock runs 2000× fast, so a few more can slip through).
+    assert.ok(seen.length >= 5 && seen.length <= 15, `${seen.length} updates`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1]);
   });
 });
