@@ -169,6 +169,7 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
   });
   const outcomes = [];
+  let metrics = {};
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const alerts = [];
@@ -188,6 +189,7 @@ async function main() {
     const inHost = await waitFor(() => existsSync(results) && JSON.parse(readFileSync(results, 'utf8')), 10 * 60_000, 'the in-host suite').finally(() => clearInterval(approver));
     for (const r of inHost.results) outcomes.push({ ...r, title: `[in VS Code] ${r.title}` });
     log(`in-host suite finished in ${Math.round((Date.now() - t0) / 1000)} s`);
+    metrics = inHost.metrics ?? {};
 
     for (const test of e2eTests) {
       const t = Date.now();
@@ -208,8 +210,9 @@ async function main() {
   const failed = outcomes.filter((o) => o.state === 'failed');
   for (const o of outcomes) process.stdout.write(`  ${o.state === 'passed' ? '✔' : '✘'} ${o.title}${o.ms ? ` (${o.ms} ms)` : ''}\n`);
   for (const f of failed) process.stdout.write(`\n✘ ${f.title}\n${f.error}\n`);
-  writeFileSync(path.join(ARTIFACTS, 'vscode-results.json'), JSON.stringify({ vsixKb, outcomes }, null, 2));
-  log(`done in ${Math.round((Date.now() - started) / 1000)} s; .vsix ${vsixKb} KB; artifacts in test-artifacts/`);
+  writeFileSync(path.join(ARTIFACTS, 'vscode-results.json'), JSON.stringify({ vsixKb, metrics, outcomes }, null, 2));
+  const measured = Object.entries(metrics).map(([k, v]) => `; ${k} ${v}`).join('');
+  log(`done in ${Math.round((Date.now() - started) / 1000)} s; .vsix ${vsixKb} KB${measured}; artifacts in test-artifacts/`);
   process.stdout.write(`\nvscode: ${passed.length} passed, ${failed.length} failed\n`);
   return outcomes.length > 0 && failed.length === 0 ? 0 : 1;
 }

@@ -66,5 +66,9 @@ describe('extension/views: what reaches a webview', () => {
     assert.equal(resolveDownloadFolder('/abs/videos', '/g', '/ws'), path.normalize('/abs/videos'));
     assert.equal(resolveDownloadFolder('videos/', '/g', '/ws'), path.resolve('/ws', 'videos/'));
     assert.equal(resolveDownloadFolder('videos/', '/g', undefined), path.join('/g', 'videos'));
+    assert.equal(resolveDownloadFolder('~/Videos/sora', '/g', '/ws', '/home/me'), path.join('/home/me', 'Videos', 'sora'));
+    assert.equal(resolveDownloadFolder('~', '/g', '/ws', '/home/me'), path.normalize('/home/me'));
+    assert.equal(resolveDownloadFolder('  ', '/g', '/ws'), path.join('/g', 'videos'), 'blank is the default');
+    assert.equal(resolveDownloadFolder('~videos', '/g', '/ws'), path.resolve('/ws', '~videos'), 'only ~ followed by a separator is the home folder');
   });
 });

@@ -36,7 +36,7 @@ describe('Juxin Sora in a real VS Code', function () {
   it('runs in VS Code 1.139 and activates quickly', () => {
     assert.match(vscode.version, /^1\.139\./);
     assert.ok(api.activationMs < 2000, `activation took ${api.activationMs.toFixed(0)} ms`);
-    console.log(`activation: ${api.activationMs.toFixed(0)} ms`);
+    (globalThis as { juxinTestMetrics?: Record<string, string> }).juxinTestMetrics!.activation = `${api.activationMs.toFixed(0)} ms`;
   });
 
   it('contributes every command', async () => {
