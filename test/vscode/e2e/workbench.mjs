@@ -82,7 +82,23 @@ export const e2eTests = [
       await runCommand(page, 'Sora: Show Videos');
       const frame = await webviewFrame(page, '[data-testid="task-list"]');
       await frame.waitForSelector('[data-testid="progress"]', { timeout: 20_000 });
+      // Live: once generation starts the bar carries a percentage, and it moves on (or the task
+      // finishes) with no reload of the view.
+      const percent = () => {
+        const bar = document.querySelector('[data-testid="progress"][value]');
+        const value = bar ? Number(bar.getAttribute('value')) : 0;
+        return value > 0 && value < 100 ? value : false;
+      };
+      const first = await (await frame.waitForFunction(percent, undefined, { timeout: 60_000 })).jsonValue();
       await shot(page, ctx, 'sidebar-progress');
+      await frame.waitForFunction(
+        (seen) => {
+          const bar = document.querySelector('[data-testid="progress"][value]');
+          return bar ? Number(bar.getAttribute('value')) > seen : document.querySelectorAll('[data-testid="progress"]').length === 0;
+        },
+        first,
+        { timeout: 60_000 },
+      );
       const prompts = await frame.$$eval('.prompt', (els) => els.map((e) => e.textContent));
       assert.ok(prompts.includes(XSS_PROMPT), `the prompt is shown literally; saw ${JSON.stringify(prompts)}`);
       assert.equal(await frame.$$eval('img[src="x"]', (els) => els.length), 0, 'no <img> was created from the prompt');
