@@ -151,8 +151,8 @@ interface MemoryFigures {
 
 /**
  * Downloads a synthetic video of `bytes` in a fresh Node process started with --expose-gc, so nothing
- * measured before disturbs it: a first transfer cut after 1 MB loads every code path, then a full GC,
- * the baseline, and the whole download with RSS sampled every 10 ms.
+ * measured before disturbs it: a first transfer cut after 1 MB loads every code path; then, twice, a
+ * full GC, the baseline, and a whole download with RSS sampled every 10 ms.
  */
 async function downloadMemory(bytes: number): Promise<MemoryFigures> {
   // The simulator runs in its own process so only the downloader's memory is measured.
