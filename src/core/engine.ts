@@ -281,11 +281,7 @@ export class VideoEngine {
       if (!task || !RUNNING.includes(task.status)) return;
       const now = this.clock.now();
       if (now - task.createdAt > this.maxTaskAgeMs) {
-        await this.mutate(id, (t) => {
-          t.status = 'failed';
-          delete t.lastError;
-          t.failureReason = `timed out: Juxin did not finish the task within ${Math.round(this.maxTaskAgeMs / 60000)} minutes; check the Juxin console`;
-        });
+        await this.giveUp(id, `timed out: Juxin did not finish the task within ${Math.round(this.maxTaskAgeMs / 60000)} minutes; check the Juxin console`);
         return;
       }
       const delay = nextPollDelay({
@@ -319,11 +315,7 @@ export class VideoEngine {
         if (error.kind === 'rate_limit') this.limiter.penalize(error.retryAfterMs);
         if (error.kind === 'auth' || error.kind === 'config' || error.kind === 'quota') this.pause(error);
         if (error.kind === 'not_found' && ++notFound >= 5) {
-          await this.mutate(id, (t) => {
-            t.status = 'failed';
-            delete t.lastError;
-            t.failureReason = 'Juxin no longer knows this task (404); check the Juxin console';
-          });
+          await this.giveUp(id, 'Juxin no longer knows this task (404); check the Juxin console');
           return;
         }
         this.logger.warn(`query of ${id} failed (${error.kind}): ${error.message}`);
@@ -332,6 +324,15 @@ export class VideoEngine {
         });
       }
     }
+  }
+
+  /** Stops following a task for good: failed with `reason`, and no stale tracking problem beside it. */
+  private giveUp(id: string, reason: string): Promise<TaskRecord> {
+    return this.mutate(id, (t) => {
+      t.status = 'failed';
+      t.failureReason = reason;
+      delete t.lastError;
+    });
   }
 
   /** Auth and config problems stop all polling until the key changes: no point hammering with a bad key. */
