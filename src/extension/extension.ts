@@ -40,9 +40,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
 
   await host.start();
 
-  let previews: PreviewPanels | undefined;
-  const services: Services = { context, host, keys, logger, openPreview: (id) => previews?.open(id) };
-  previews = registerPreviewPanel(services);
+  // The preview panels need the services, and the services open previews: the closure runs later.
+  const services: Services = { context, host, keys, logger, openPreview: (id) => previews.open(id) };
+  const previews: PreviewPanels = registerPreviewPanel(services);
   const videosView = registerVideosView(services);
   context.subscriptions.push(previews.disposable, videosView, new SoraStatusBar(host.engine), ...registerKeyCommands(services), ...registerTaskCommands(services));
   void offerEnvironmentKey(services);
@@ -54,8 +54,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
     hasApiKey: async () => Boolean(await keys.get()),
     mcpDefinitions: () => mcp.provideMcpServerDefinitions(),
     resolveMcp: (d) => mcp.resolveMcpServerDefinition(d),
-    openPreviewIds: () => previews?.openTaskIds() ?? [],
-    previewHtml: (taskId) => previews?.htmlOf(taskId),
+    openPreviewIds: () => previews.openTaskIds(),
+    previewHtml: (taskId) => previews.htmlOf(taskId),
     videosViewHtml: () => videosView.html,
     videosDir: () => host.videosDir(),
     activationMs,

@@ -4,7 +4,7 @@
 // Debian's chromium (Playwright), 5) the in-host mocha suite runs inside the extension host and writes
 // its results to a file, 6) Playwright drives the workbench (e2e), 7) report "N passed, N failed".
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -169,7 +169,7 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
   });
   const outcomes = [];
-  let metrics = {};
+  let metrics;
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const alerts = [];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promptSlug, safeJoin, shortId, UnsafePathError, videoFileName } from '../../../src/core/naming';
 
 const task = (prompt: string, id = 'sora-2:task_01k6x15vhrff09dkkqjrzwhm60') => ({ id, createdAt: Date.UTC(2026, 10, 24, 12), params: { prompt } });
+// eslint-disable-next-line no-control-regex -- control characters are exactly what Windows refuses
 const WINDOWS_BAD = /[<>:"/\\|?*\u0000-\u001f]/;
 
 describe('core/naming', () => {
