@@ -11,7 +11,14 @@ import * as esbuild from 'esbuild';
 const suiteDir = path.resolve('test/vscode/suite');
 const suite = path.resolve('.cache/vscode-electron/suite.js');
 await esbuild.build({
-  stdin: { contents: readdirSync(suiteDir).filter((f) => f.endsWith('.test.ts')).map((f) => `import './${f}';`).join('\n'), resolveDir: suiteDir, loader: 'ts' },
+  stdin: {
+    contents: readdirSync(suiteDir)
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => `import './${f}';`)
+      .join('\n'),
+    resolveDir: suiteDir,
+    loader: 'ts',
+  },
   bundle: true,
   platform: 'node',
   format: 'cjs',

@@ -40,7 +40,13 @@ try {
   copyFileSync(path.join(HERE, 'README.md'), path.join(stage, 'README.md'));
   copyFileSync(path.join(ROOT, 'LICENSE'), path.join(stage, 'LICENSE'));
   mkdirSync(values.out, { recursive: true });
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', path.resolve(values.out)], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', path.resolve(values.out)], {
+      cwd: stage,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  );
   process.stdout.write(`${path.resolve(values.out, packed.filename)}\n`);
 } finally {
   rmSync(stage, { recursive: true, force: true });

@@ -58,7 +58,8 @@ function completedAt(sim: Simulator, id: string): number {
 }
 
 function queriesFor(sim: Simulator, id: string): number {
-  return sim.requests.filter((r) => r.method === 'GET' && !r.path.startsWith('/files/') && (r.query?.id === id || r.path.includes(encodeURIComponent(id)))).length;
+  return sim.requests.filter((r) => r.method === 'GET' && !r.path.startsWith('/files/') && (r.query?.id === id || r.path.includes(encodeURIComponent(id))))
+    .length;
 }
 
 async function adaptiveRun(): Promise<{ queries: number[]; delays: number[] }> {
@@ -67,7 +68,14 @@ async function adaptiveRun(): Promise<{ queries: number[]; delays: number[] }> {
   const sim = await startSimulator({ clock, quiet: true });
   const home = tempDir();
   const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock });
-  const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, minPollIntervalMs: 5000, maxRequestsPerSecond: 1000 });
+  const engine = new VideoEngine({
+    api: () => api,
+    store: new TaskStore(home),
+    videosDir: path.join(home, 'videos'),
+    clock,
+    minPollIntervalMs: 5000,
+    maxRequestsPerSecond: 1000,
+  });
   await engine.start();
   const tasks = await Promise.all(Array.from({ length: JOBS }, (_, i) => engine.generate(params(`adaptive ${i}`), 'bench')));
   await Promise.all(tasks.map((t) => engine.waitFor(t.id, { timeoutMs: 30 * 60_000 })));
@@ -202,10 +210,18 @@ async function memoryProbe(baseUrl: string, taskId: string): Promise<void> {
   };
   try {
     const warmUp = new AbortController();
-    await downloadVideo({ url: await freshUrl(), destDir: home, fileName: 'warm-up.mp4', signal: warmUp.signal, onProgress: (n) => n > 1024 * 1024 && warmUp.abort() }).catch(() => undefined);
+    await downloadVideo({
+      url: await freshUrl(),
+      destDir: home,
+      fileName: 'warm-up.mp4',
+      signal: warmUp.signal,
+      onProgress: (n) => n > 1024 * 1024 && warmUp.abort(),
+    }).catch(() => undefined);
     const first = await measure('first.mp4');
     const second = await measure('second.mp4');
-    process.stdout.write(JSON.stringify({ firstMb: first.rssMb, secondMb: second.rssMb, arrayBuffersMb: first.arrayBuffersMb, seconds: first.seconds } satisfies MemoryFigures));
+    process.stdout.write(
+      JSON.stringify({ firstMb: first.rssMb, secondMb: second.rssMb, arrayBuffersMb: first.arrayBuffersMb, seconds: first.seconds } satisfies MemoryFigures),
+    );
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -219,7 +235,14 @@ async function rateWithManyTasks(count: number, cap: number): Promise<{ maxInWin
   const home = tempDir();
   try {
     const api = new JuxinClient({ apiKey: KEY, baseUrl: url, clock });
-    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, minPollIntervalMs: 1000, maxRequestsPerSecond: cap });
+    const engine = new VideoEngine({
+      api: () => api,
+      store: new TaskStore(home),
+      videosDir: path.join(home, 'videos'),
+      clock,
+      minPollIntervalMs: 1000,
+      maxRequestsPerSecond: cap,
+    });
     await engine.start();
     const tasks: { id: string }[] = [];
     for (let i = 0; i < count; i++) tasks.push(await engine.generate(params(`crowd ${i}`), 'bench'));
@@ -228,7 +251,10 @@ async function rateWithManyTasks(count: number, cap: number): Promise<{ maxInWin
     const { body } = await request(`${url}/__sim/requests`);
     const { requests } = (await body.json()) as { requests: { path: string; at: number }[] };
     // Requests to the API (not file downloads), on the simulated clock: the most in any one-second window.
-    const times = requests.filter((r) => !r.path.startsWith('/files/') && !r.path.startsWith('/__sim')).map((r) => r.at).sort((a, b) => a - b);
+    const times = requests
+      .filter((r) => !r.path.startsWith('/files/') && !r.path.startsWith('/__sim'))
+      .map((r) => r.at)
+      .sort((a, b) => a - b);
     let maxInWindow = 0;
     for (let i = 0, j = 0; i < times.length; i++) {
       while (times[i] - times[j] >= 1000) j++;
@@ -253,34 +279,47 @@ async function pollingSection(): Promise<void> {
   console.log(`   adaptive tracker : ${fmt(qa)} queries/task, median detection delay ${fmt(da)} s`);
   console.log(`   detection delays (s), adaptive: ${adaptive.delays.map((d) => fmt(d)).join(' ')}`);
   console.log(`   detection delays (s), fixed   : ${fixed.delays.map((d) => fmt(d)).join(' ')}`);
-  console.log(`   → ${fmt((100 * qa) / qf, 0)}% of the queries (target ≤ 40%): ${qa <= 0.4 * qf ? 'PASS' : 'FAIL'}; delay ${da <= df ? 'no worse' : 'WORSE'} (target: no worse): ${da <= df ? 'PASS' : 'FAIL'}\n`);
+  console.log(
+    `   → ${fmt((100 * qa) / qf, 0)}% of the queries (target ≤ 40%): ${qa <= 0.4 * qf ? 'PASS' : 'FAIL'}; delay ${da <= df ? 'no worse' : 'WORSE'} (target: no worse): ${da <= df ? 'PASS' : 'FAIL'}\n`,
+  );
 }
 
 async function startupSection(): Promise<void> {
   const spawnTimes = await spawnToToolsList();
   const ms = median(spawnTimes);
-  console.log(`2. spawn → tools/list: median ${fmt(ms, 0)} ms over ${spawnTimes.length} runs (min ${fmt(Math.min(...spawnTimes), 0)}, max ${fmt(Math.max(...spawnTimes), 0)}); target < 300 ms: ${ms < 300 ? 'PASS' : 'FAIL'}\n`);
+  console.log(
+    `2. spawn → tools/list: median ${fmt(ms, 0)} ms over ${spawnTimes.length} runs (min ${fmt(Math.min(...spawnTimes), 0)}, max ${fmt(Math.max(...spawnTimes), 0)}); target < 300 ms: ${ms < 300 ? 'PASS' : 'FAIL'}\n`,
+  );
 }
 
 async function memorySection(): Promise<void> {
   const big = await downloadMemory(200 * 1024 * 1024);
   const small = await downloadMemory(20 * 1024 * 1024);
   console.log(`3. RSS growth while downloading (a fresh process, code paths loaded by a 1 MB transfer, baseline after a full GC):`);
-  console.log(`   200 MB video: ${fmt(big.firstMb)} MB in ${fmt(big.seconds)} s (socket buffers awaiting GC: ${fmt(big.arrayBuffersMb)} MB); a second one in the same process: ${fmt(big.secondMb)} MB`);
+  console.log(
+    `   200 MB video: ${fmt(big.firstMb)} MB in ${fmt(big.seconds)} s (socket buffers awaiting GC: ${fmt(big.arrayBuffersMb)} MB); a second one in the same process: ${fmt(big.secondMb)} MB`,
+  );
   console.log(`    20 MB video: ${fmt(small.firstMb)} MB; a second one: ${fmt(small.secondMb)} MB — the growth does not follow the file size`);
-  console.log(`   target < 30 MB for the 200 MB video: ${big.firstMb < 30 ? 'PASS' : 'FAIL'} (first download), ${big.secondMb < 30 ? 'PASS' : 'FAIL'} (second)\n`);
+  console.log(
+    `   target < 30 MB for the 200 MB video: ${big.firstMb < 30 ? 'PASS' : 'FAIL'} (first download), ${big.secondMb < 30 ? 'PASS' : 'FAIL'} (second)\n`,
+  );
 }
 
 async function rateSection(): Promise<void> {
   const cap = 2;
   const rate = await rateWithManyTasks(50, cap);
-  console.log(`4. 50 concurrent tasks, cap ${cap} requests/s: ${rate.requests} API requests, at most ${rate.maxInWindow} in any 1 s window (simulated time); never above the cap: ${rate.maxInWindow <= cap ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `4. 50 concurrent tasks, cap ${cap} requests/s: ${rate.requests} API requests, at most ${rate.maxInWindow} in any 1 s window (simulated time); never above the cap: ${rate.maxInWindow <= cap ? 'PASS' : 'FAIL'}`,
+  );
 }
 
 /** `npm run bench` runs every section; `npm run bench -- 2 3` only those. */
 async function main(): Promise<void> {
   const sections = [pollingSection, startupSection, memorySection, rateSection];
-  const chosen = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n >= 1 && n <= sections.length);
+  const chosen = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n >= 1 && n <= sections.length);
   console.log(`Juxin Sora benchmark (Node ${process.version}, simulator at ${SCALE}× real time)\n`);
   for (const [i, section] of sections.entries()) if (!chosen.length || chosen.includes(i + 1)) await section();
 }

@@ -98,14 +98,19 @@ async function main(): Promise<number> {
     progress.stop();
 
     const out = result.structuredContent as { status?: string; video_url?: string; local_path?: string; task_id?: string } | undefined;
-    const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).filter(Boolean).join('\n');
+    const text = result.content
+      .map((c) => (c.type === 'text' ? c.text : ''))
+      .filter(Boolean)
+      .join('\n');
     if (result.isError || out?.status !== 'completed' || !out.local_path) {
       console.error(`\n${text}`);
       return 1;
     }
     console.log(`\nTask:      ${out.task_id}`);
     console.log(`Video URL: ${out.video_url}`);
-    console.log(`Saved MP4: ${out.local_path} (${(statSync(out.local_path).size / 1024).toFixed(0)} KB${looksLikeMp4(out.local_path) ? ', MP4 verified' : ''})`);
+    console.log(
+      `Saved MP4: ${out.local_path} (${(statSync(out.local_path).size / 1024).toFixed(0)} KB${looksLikeMp4(out.local_path) ? ', MP4 verified' : ''})`,
+    );
     reportDuration(out.local_path);
     return 0;
   } finally {

@@ -147,7 +147,9 @@ export async function downloadVideo(options: DownloadOptions): Promise<DownloadR
     }
     return finish(part, dest, options, received);
   }
-  throw lastError instanceof DownloadError ? lastError : new DownloadError(`download failed after ${maxAttempts} attempts: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  throw lastError instanceof DownloadError
+    ? lastError
+    : new DownloadError(`download failed after ${maxAttempts} attempts: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
 }
 
 async function finish(part: string, dest: string, options: DownloadOptions, bytes: number): Promise<DownloadResult> {

@@ -483,7 +483,12 @@ export class VideoEngine {
 }
 
 async function exists(file: string | undefined): Promise<boolean> {
-  return file ? stat(file).then(() => true, () => false) : false;
+  return file
+    ? stat(file).then(
+        () => true,
+        () => false,
+      )
+    : false;
 }
 
 function describe(error: unknown): string {

@@ -48,11 +48,19 @@ export function validateGenerationParams(input: GenerationInput, defaults: Parti
   }
   const model = p.model as VideoModel;
   if (!ORIENTATIONS.includes(p.orientation)) {
-    throw new ParamError('orientation', `Unknown orientation "${p.orientation}": use landscape or portrait.`, `未知方向 "${p.orientation}"：请使用 landscape（横屏）或 portrait（竖屏）。`);
+    throw new ParamError(
+      'orientation',
+      `Unknown orientation "${p.orientation}": use landscape or portrait.`,
+      `未知方向 "${p.orientation}"：请使用 landscape（横屏）或 portrait（竖屏）。`,
+    );
   }
   if (!SIZES.includes(p.size)) throw new ParamError('size', `Unknown size "${p.size}": use small or large.`, `未知清晰度 "${p.size}"：请使用 small 或 large。`);
   if (p.size === 'large' && model !== 'sora-2-pro') {
-    throw new ParamError('size', 'Size "large" (~1080p) is only available with sora-2-pro: choose sora-2-pro or size "small".', '“large”（约 1080p）仅 sora-2-pro 支持：请改用 sora-2-pro 或选择 small。');
+    throw new ParamError(
+      'size',
+      'Size "large" (~1080p) is only available with sora-2-pro: choose sora-2-pro or size "small".',
+      '“large”（约 1080p）仅 sora-2-pro 支持：请改用 sora-2-pro 或选择 small。',
+    );
   }
   const allowed = ALLOWED_DURATIONS[model];
   if (typeof p.duration !== 'number' || !allowed.includes(p.duration)) {
@@ -68,7 +76,11 @@ export function validateGenerationParams(input: GenerationInput, defaults: Parti
   if (images.length > MAX_IMAGES) throw new ParamError('images', `At most ${MAX_IMAGES} images per video.`, `每个视频最多 ${MAX_IMAGES} 张图片。`);
   const urls = images.filter(isHttpUrl);
   if (urls.length && urls.length !== images.length) {
-    throw new ParamError('images', 'Use only image URLs or only local image files in one request, not both.', '一次请求中请只使用图片链接或只使用本地图片，不要混用。');
+    throw new ParamError(
+      'images',
+      'Use only image URLs or only local image files in one request, not both.',
+      '一次请求中请只使用图片链接或只使用本地图片，不要混用。',
+    );
   }
   const params: GenerationParams = {
     prompt,
@@ -82,7 +94,11 @@ export function validateGenerationParams(input: GenerationInput, defaults: Parti
   };
   if (p.characterUrl !== undefined || p.characterTimestamps !== undefined) {
     if (!p.characterUrl || !isHttpUrl(p.characterUrl)) {
-      throw new ParamError('characterUrl', 'character_url must be an http(s) URL of a video with the character.', 'character_url 必须是包含角色的视频的 http(s) 链接。');
+      throw new ParamError(
+        'characterUrl',
+        'character_url must be an http(s) URL of a video with the character.',
+        'character_url 必须是包含角色的视频的 http(s) 链接。',
+      );
     }
     if (!p.characterTimestamps || !parseTimestamps(p.characterTimestamps)) {
       throw new ParamError(

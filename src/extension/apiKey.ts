@@ -66,7 +66,7 @@ export class ApiKeyStore implements vscode.Disposable {
   async prompt(): Promise<string | undefined> {
     const key = await vscode.window.showInputBox({
       title: vscode.l10n.t('Juxin API key'),
-      prompt: vscode.l10n.t('Paste the key from the Juxin console (api.jxincm.cn). It is stored in VS Code\'s secret storage, never in settings.'),
+      prompt: vscode.l10n.t("Paste the key from the Juxin console (api.jxincm.cn). It is stored in VS Code's secret storage, never in settings."),
       placeHolder: 'sk-…',
       password: true,
       ignoreFocusOut: true,

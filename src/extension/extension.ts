@@ -44,7 +44,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
   const services: Services = { context, host, keys, logger, openPreview: (id) => previews.open(id) };
   const previews: PreviewPanels = registerPreviewPanel(services);
   const videosView = registerVideosView(services);
-  context.subscriptions.push(previews.disposable, videosView, new SoraStatusBar(host.engine), ...registerKeyCommands(services), ...registerTaskCommands(services));
+  context.subscriptions.push(
+    previews.disposable,
+    videosView,
+    new SoraStatusBar(host.engine),
+    ...registerKeyCommands(services),
+    ...registerTaskCommands(services),
+  );
   void offerEnvironmentKey(services);
 
   const activationMs = performance.now() - started;

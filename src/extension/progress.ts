@@ -58,8 +58,13 @@ export async function followWithProgress(services: Services, taskId: string): Pr
 export async function announce(services: Services, task: TaskRecord): Promise<void> {
   if (task.status === 'failed') {
     const retry = vscode.l10n.t('Edit and Retry');
-    const hint = isChinese() ? '请修改提示词（不要出现真人或受版权保护的角色）后重试。' : 'Change the prompt (no real people, no copyrighted characters) and try again.';
-    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Video failed: {0}', task.failureReason || vscode.l10n.t('no reason given')) + ` ${hint}`, retry);
+    const hint = isChinese()
+      ? '请修改提示词（不要出现真人或受版权保护的角色）后重试。'
+      : 'Change the prompt (no real people, no copyrighted characters) and try again.';
+    const choice = await vscode.window.showErrorMessage(
+      vscode.l10n.t('Video failed: {0}', task.failureReason || vscode.l10n.t('no reason given')) + ` ${hint}`,
+      retry,
+    );
     if (choice === retry) await vscode.commands.executeCommand(Commands.retry, task.id);
     return;
   }

@@ -33,5 +33,7 @@ export function readSettings(): ExtensionSettings {
 
 /** Settings whose change means new MCP definitions (the tools' defaults and where they talk to). */
 export function affectsMcpDefinition(e: vscode.ConfigurationChangeEvent): boolean {
-  return ['baseUrl', 'defaultModel', 'defaultOrientation', 'defaultSize', 'defaultDuration', 'defaultWatermark', 'defaultPrivate'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+  return ['baseUrl', 'defaultModel', 'defaultOrientation', 'defaultSize', 'defaultDuration', 'defaultWatermark', 'defaultPrivate'].some((k) =>
+    e.affectsConfiguration(`${SECTION}.${k}`),
+  );
 }

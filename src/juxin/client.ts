@@ -51,9 +51,13 @@ export class JuxinClient implements JuxinApi {
     const urls = params.images.filter(isHttpUrl);
     const files = params.images.filter((image) => !isHttpUrl(image));
     if (urls.length && files.length) {
-      throw new JuxinError('bad_request', 'The images mix http(s) URLs and local files; Juxin takes one or the other in one request. Use only URLs or only local files.', {
-        messageZh: '图片不能同时包含网址和本地文件，聚鑫一次请求只接受其中一种。请只用网址，或只用本地文件。',
-      });
+      throw new JuxinError(
+        'bad_request',
+        'The images mix http(s) URLs and local files; Juxin takes one or the other in one request. Use only URLs or only local files.',
+        {
+          messageZh: '图片不能同时包含网址和本地文件，聚鑫一次请求只接受其中一种。请只用网址，或只用本地文件。',
+        },
+      );
     }
     if (files.length) return this.createFromFiles(params, files, options);
     const body: Record<string, unknown> = {
@@ -68,7 +72,14 @@ export class JuxinClient implements JuxinApi {
     };
     if (params.characterUrl) body.character_url = params.characterUrl;
     if (params.characterTimestamps) body.character_timestamps = params.characterTimestamps;
-    return this.http.send({ method: 'POST', path: '/v1/video/create', kind: 'create', body: { json: body }, parse: normalizeQueryResponse, signal: options.signal });
+    return this.http.send({
+      method: 'POST',
+      path: '/v1/video/create',
+      kind: 'create',
+      body: { json: body },
+      parse: normalizeQueryResponse,
+      signal: options.signal,
+    });
   }
 
   /** The OpenAI-style multipart path: the only one that takes image files rather than URLs. */
@@ -91,7 +102,13 @@ export class JuxinClient implements JuxinApi {
   }
 
   async queryVideo(id: string, options: RequestOptions = {}): Promise<NormalizedTask> {
-    const task = await this.http.send({ method: 'GET', path: `/v1/video/query?id=${encodeURIComponent(id)}`, kind: 'query', parse: normalizeQueryResponse, signal: options.signal });
+    const task = await this.http.send({
+      method: 'GET',
+      path: `/v1/video/query?id=${encodeURIComponent(id)}`,
+      kind: 'query',
+      parse: normalizeQueryResponse,
+      signal: options.signal,
+    });
     // Some answers carry the inner id (task_…) for "sora-2:task_…": the caller tracks the id it asked about.
     return { ...task, id };
   }
@@ -122,7 +139,14 @@ export class JuxinClient implements JuxinApi {
     }
     // Never send `model` here: the relay answers 404 "channel not found" when it is present.
     const body = 'url' in source ? { url: source.url.trim(), timestamps } : { from_task: source.fromTask.trim(), timestamps };
-    return this.http.send({ method: 'POST', path: '/sora/v1/characters', kind: 'create', body: { json: body }, parse: normalizeCharacter, signal: options.signal });
+    return this.http.send({
+      method: 'POST',
+      path: '/sora/v1/characters',
+      kind: 'create',
+      body: { json: body },
+      parse: normalizeCharacter,
+      signal: options.signal,
+    });
   }
 }
 

@@ -93,12 +93,24 @@ export class JuxinError extends Error {
 
   /** One readable paragraph for a tool result or a notification, in both languages. */
   describe(): string {
-    const zh = [this.messageZh, this.vendorMessageZh].filter(Boolean).map((text) => ` ${text}`).join('');
+    const zh = [this.messageZh, this.vendorMessageZh]
+      .filter(Boolean)
+      .map((text) => ` ${text}`)
+      .join('');
     return `${this.message}${zh}\nNext step: ${this.nextStep}\n下一步：${this.nextStepZh}`;
   }
 
   /** Plain data for records and structured tool output. */
-  toJSON(): { kind: JuxinErrorKind; message: string; messageZh?: string; status?: number; vendorMessage?: string; vendorMessageZh?: string; nextStep: string; nextStepZh: string } {
+  toJSON(): {
+    kind: JuxinErrorKind;
+    message: string;
+    messageZh?: string;
+    status?: number;
+    vendorMessage?: string;
+    vendorMessageZh?: string;
+    nextStep: string;
+    nextStepZh: string;
+  } {
     return {
       kind: this.kind,
       message: this.message,

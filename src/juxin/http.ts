@@ -172,7 +172,11 @@ async function readText(body: AsyncIterable<Buffer> & { destroy(): unknown }, la
     size += chunk.length;
     if (size > MAX_BODY_BYTES) {
       body.destroy();
-      throw new JuxinError('malformed_response', `${label}: Juxin answered ${status} with more than ${MAX_BODY_BYTES / 1024 / 1024} MB, which is not an API answer (is the base URL right?).`, { status });
+      throw new JuxinError(
+        'malformed_response',
+        `${label}: Juxin answered ${status} with more than ${MAX_BODY_BYTES / 1024 / 1024} MB, which is not an API answer (is the base URL right?).`,
+        { status },
+      );
     }
     chunks.push(chunk);
   }

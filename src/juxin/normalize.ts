@@ -55,7 +55,12 @@ export function normalizeQueryResponse(body: unknown): NormalizedTask {
 
 /** Vendor status words (any case, `-`/space/`_`) to ours; anything unknown is taken as still running. */
 export function normalizeStatus(raw: string): TaskStatus {
-  switch (raw.trim().toLowerCase().replace(/[\s-]+/g, '_')) {
+  switch (
+    raw
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_')
+  ) {
     case 'pending':
     case 'queued':
     case 'not_start':

@@ -15,7 +15,7 @@ export interface ToolContext {
 }
 
 export const NO_KEY_MESSAGE =
-  'No Juxin API key is configured, so nothing was sent. Set JUXIN_API_KEY in this MCP server\'s environment ' +
+  "No Juxin API key is configured, so nothing was sent. Set JUXIN_API_KEY in this MCP server's environment " +
   '(in VS Code: run "Sora: Set API Key"), then call the tool again. Get a key from the Juxin console (https://api.jxincm.cn).\n' +
   '未配置聚鑫 API Key，未发送任何请求。请在 MCP 服务器的环境变量中设置 JUXIN_API_KEY（VS Code 中运行“Sora: 设置 API Key”）后重试。';
 

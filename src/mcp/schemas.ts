@@ -10,12 +10,7 @@ export const taskIdSchema = z
   .max(200)
   .describe('The task id returned by generate_video (e.g. "sora-2:task_01k…" or "video_5c6a…"). Pass it exactly as returned.');
 
-export const timeoutSchema = z
-  .number()
-  .int()
-  .min(1)
-  .max(3600)
-  .describe('How long to wait before returning the still-running task, in seconds. Default 600.');
+export const timeoutSchema = z.number().int().min(1).max(3600).describe('How long to wait before returning the still-running task, in seconds. Default 600.');
 
 const durations = Object.entries(ALLOWED_DURATIONS)
   .map(([model, values]) => `${model}: ${values.join(' or ')}`)
@@ -32,7 +27,9 @@ export const generateInputShape = {
     .array(z.string())
     .max(4)
     .optional()
-    .describe('Optional images to animate (image-to-video): http(s) URLs, or absolute paths of local PNG/JPEG/WebP files (up to 20 MB). Do not mix URLs and local files.'),
+    .describe(
+      'Optional images to animate (image-to-video): http(s) URLs, or absolute paths of local PNG/JPEG/WebP files (up to 20 MB). Do not mix URLs and local files.',
+    ),
   model: z.enum(MODELS).optional().describe('"sora-2" (default, faster, cheaper) or "sora-2-pro" (higher quality, slower, allows 25 s and size "large").'),
   orientation: z.enum(ORIENTATIONS).optional().describe('"landscape" 16:9 (default) or "portrait" 9:16 (phones, short-video apps).'),
   size: z.enum(SIZES).optional().describe('"small" ~720p (default) or "large" ~1080p (sora-2-pro only).'),
@@ -47,7 +44,9 @@ export const generateInputShape = {
   wait: z
     .boolean()
     .optional()
-    .describe('Default true: wait until the video is ready and downloaded (typically 3–6 minutes), reporting progress. false: return the task id at once and use wait_for_video / get_video_status later.'),
+    .describe(
+      'Default true: wait until the video is ready and downloaded (typically 3–6 minutes), reporting progress. false: return the task id at once and use wait_for_video / get_video_status later.',
+    ),
   timeout_seconds: timeoutSchema.optional(),
 };
 

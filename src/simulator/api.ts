@@ -34,12 +34,14 @@ const ok = (body: unknown): Answer => ({ status: 200, body });
 export function matchRoute(ctx: ApiContext, method: string, path: string): Route | undefined {
   if (method === 'POST' && path === '/v1/video/create') return { target: 'create', run: (req) => createFromJson(ctx, req) };
   if (method === 'POST' && path === '/v1/videos') return { target: 'create', run: (req) => createFromForm(ctx, req) };
-  if (method === 'GET' && path === '/v1/video/query') return { target: 'query', run: async (_req, url) => ok(ctx.render(findTask(ctx, url.searchParams.get('id')))) };
+  if (method === 'GET' && path === '/v1/video/query')
+    return { target: 'query', run: async (_req, url) => ok(ctx.render(findTask(ctx, url.searchParams.get('id')))) };
   if (method === 'POST' && path === '/sora/v1/characters') return { target: 'character', run: (req) => createCharacter(ctx, req) };
   const m = /^\/v1\/videos\/([^/]+)(\/content|\/remix)?$/.exec(path);
   if (!m) return undefined;
   if (method === 'GET' && !m[2]) return { target: 'query', run: async () => ok(ctx.render(findTask(ctx, decodeId(m[1])))) };
-  if ((method === 'GET' || method === 'HEAD') && m[2] === '/content') return { target: 'download', run: async () => contentOf(ctx, findTask(ctx, decodeId(m[1]))) };
+  if ((method === 'GET' || method === 'HEAD') && m[2] === '/content')
+    return { target: 'download', run: async () => contentOf(ctx, findTask(ctx, decodeId(m[1]))) };
   if (method === 'POST' && m[2] === '/remix') return { target: 'remix', run: (req) => remix(ctx, req, findTask(ctx, decodeId(m[1]))) };
   return undefined;
 }
@@ -103,7 +105,10 @@ async function createFromForm(ctx: ApiContext, req: IncomingMessage): Promise<An
     if (typeof value === 'string') throw badRequest('input_reference must be an uploaded image file', 'input_reference 必须是上传的图片文件');
     const head = new Uint8Array(await value.slice(0, 12).arrayBuffer());
     if (!sniffImage(head)) {
-      throw badRequest(`input_reference ${JSON.stringify(value.name)} is not an image (PNG, JPEG, WebP or GIF)`, `input_reference ${JSON.stringify(value.name)} 不是图片（支持 PNG、JPEG、WebP、GIF）`);
+      throw badRequest(
+        `input_reference ${JSON.stringify(value.name)} is not an image (PNG, JPEG, WebP or GIF)`,
+        `input_reference ${JSON.stringify(value.name)} 不是图片（支持 PNG、JPEG、WebP、GIF）`,
+      );
     }
     images.push(`upload://${value.name}`);
   }
@@ -127,7 +132,18 @@ async function remix(ctx: ApiContext, req: IncomingMessage, source: SimTask): Pr
   }
   if (jobState(source, ctx.now()).status !== 'completed') throw badRequest('only completed videos can be remixed', '只能对已完成的视频进行二次创作（remix）');
   const { model, orientation, size, duration, images } = source;
-  const task = addJob(ctx, { model, orientation, size, duration, images, private: false, id: newTaskId('video', ctx.random), style: 'video', prompt: body.prompt, remixedFrom: source.id });
+  const task = addJob(ctx, {
+    model,
+    orientation,
+    size,
+    duration,
+    images,
+    private: false,
+    id: newTaskId('video', ctx.random),
+    style: 'video',
+    prompt: body.prompt,
+    remixedFrom: source.id,
+  });
   return ok(ctx.render(task));
 }
 

@@ -30,7 +30,10 @@ export interface SimTask {
   downloads: number;
 }
 
-export type JobInput = Pick<SimTask, 'id' | 'style' | 'model' | 'prompt' | 'orientation' | 'size' | 'duration' | 'private' | 'images' | 'createdAt' | 'remixedFrom'>;
+export type JobInput = Pick<
+  SimTask,
+  'id' | 'style' | 'model' | 'prompt' | 'orientation' | 'size' | 'duration' | 'private' | 'images' | 'createdAt' | 'remixedFrom'
+>;
 
 export interface Timing {
   /** Queue time of a 10 s sora-2 job, simulated seconds. */

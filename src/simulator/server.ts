@@ -116,7 +116,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       case 'hang':
         return 0; // never answers; close() ends it
       case 'rate_limit':
-        sendJson(res, 429, vendorError('Too many requests, please slow down', '请求过于频繁，请稍后再试', 'rate_limit_error'), { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
+        sendJson(res, 429, vendorError('Too many requests, please slow down', '请求过于频繁，请稍后再试', 'rate_limit_error'), {
+          'retry-after': String(fault.retryAfterSeconds ?? 1),
+        });
         return 429;
       case 'server_error': {
         const status = fault.status ?? 502;

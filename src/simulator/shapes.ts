@@ -14,7 +14,14 @@ export interface ShapeOptions {
 export const MODERATION_REASON =
   'This content may violate our content policies: the prompt may depict a real person or a copyrighted character. 内容审核未通过：提示词可能涉及真人或受版权保护的角色。';
 
-const UPPER: Record<string, string> = { queued: 'NOT_START', pending: 'NOT_START', processing: 'IN_PROGRESS', in_progress: 'IN_PROGRESS', completed: 'SUCCESS', failed: 'FAILURE' };
+const UPPER: Record<string, string> = {
+  queued: 'NOT_START',
+  pending: 'NOT_START',
+  processing: 'IN_PROGRESS',
+  in_progress: 'IN_PROGRESS',
+  completed: 'SUCCESS',
+  failed: 'FAILURE',
+};
 
 function dims(task: SimTask): { width: number; height: number } {
   const [w, h] = task.size === 'large' ? [1920, 1080] : [1280, 720];

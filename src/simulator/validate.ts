@@ -35,11 +35,17 @@ export function checkParams(p: RawParams): CheckedParams {
   if (typeof p.prompt !== 'string' || !p.prompt.trim()) throw badRequest('prompt is required', 'prompt 不能为空');
   const model = p.model === undefined ? 'sora-2' : p.model;
   if (typeof model !== 'string' || !(MODELS as readonly string[]).includes(model)) {
-    throw badRequest(`model ${JSON.stringify(model)} is not supported: use ${MODELS.join(', ')}`, `不支持的模型 ${JSON.stringify(model)}，可选：${MODELS.join('、')}`);
+    throw badRequest(
+      `model ${JSON.stringify(model)} is not supported: use ${MODELS.join(', ')}`,
+      `不支持的模型 ${JSON.stringify(model)}，可选：${MODELS.join('、')}`,
+    );
   }
   const orientation = p.orientation ?? 'landscape';
   if (orientation !== 'portrait' && orientation !== 'landscape') {
-    throw badRequest(`orientation must be portrait or landscape, got ${JSON.stringify(orientation)}`, 'orientation 只能是 portrait（竖屏）或 landscape（横屏）');
+    throw badRequest(
+      `orientation must be portrait or landscape, got ${JSON.stringify(orientation)}`,
+      'orientation 只能是 portrait（竖屏）或 landscape（横屏）',
+    );
   }
   const size = p.size ?? 'small';
   if (size !== 'small' && size !== 'large') throw badRequest(`size must be small or large, got ${JSON.stringify(size)}`, 'size 只能是 small 或 large');
@@ -47,7 +53,10 @@ export function checkParams(p: RawParams): CheckedParams {
   const duration = p.duration === undefined ? 10 : typeof p.duration === 'string' && /^\d+$/.test(p.duration) ? Number(p.duration) : p.duration;
   const allowed = model === 'sora-2-pro' ? [10, 15, 25] : [10, 15];
   if (typeof duration !== 'number' || !allowed.includes(duration)) {
-    throw badRequest(`duration ${JSON.stringify(p.duration)} is not supported for ${model}: use ${allowed.join(', ')}`, `${model} 不支持时长 ${JSON.stringify(p.duration)}，可选：${allowed.join('、')} 秒`);
+    throw badRequest(
+      `duration ${JSON.stringify(p.duration)} is not supported for ${model}: use ${allowed.join(', ')}`,
+      `${model} 不支持时长 ${JSON.stringify(p.duration)}，可选：${allowed.join('、')} 秒`,
+    );
   }
   for (const flag of ['watermark', 'private'] as const) {
     if (p[flag] !== undefined && typeof p[flag] !== 'boolean') throw badRequest(`${flag} must be true or false`, `${flag} 只能是 true 或 false`);
@@ -66,7 +75,10 @@ export function checkTimestamps(value: unknown, field = 'timestamps'): void {
   const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*$/.exec(value) : null;
   const span = m ? Number(m[2]) - Number(m[1]) : NaN;
   if (!(span >= 1 && span <= 3)) {
-    throw badRequest(`${field} must be "start,end" in seconds with a span of 1 to 3 seconds, got ${JSON.stringify(value)}`, `${field} 格式应为 "开始,结束"（秒），时长 1～3 秒`);
+    throw badRequest(
+      `${field} must be "start,end" in seconds with a span of 1 to 3 seconds, got ${JSON.stringify(value)}`,
+      `${field} 格式应为 "开始,结束"（秒），时长 1～3 秒`,
+    );
   }
 }
 
@@ -74,7 +86,10 @@ export function checkImageUrls(images: unknown): string[] {
   if (!Array.isArray(images)) throw badRequest('images is required (use [] for text-to-video)', 'images 字段必填（文生视频请传 []）');
   for (const image of images) {
     if (typeof image !== 'string' || !/^https?:\/\/\S+$/.test(image)) {
-      throw badRequest(`images must be http(s) URLs, got ${JSON.stringify(image).slice(0, 80)}`, 'images 只能是图片的 http(s) 网址；本地图片请用 /v1/videos 上传');
+      throw badRequest(
+        `images must be http(s) URLs, got ${JSON.stringify(image).slice(0, 80)}`,
+        'images 只能是图片的 http(s) 网址；本地图片请用 /v1/videos 上传',
+      );
     }
   }
   return images as string[];

@@ -39,7 +39,10 @@ function render(): void {
     items.clear();
     if (emptyShownFor !== state.hasKey) {
       emptyShownFor = state.hasKey;
-      app.replaceChildren(emptyState(strings, state.hasKey, (command) => send({ type: 'command', command })), announcer);
+      app.replaceChildren(
+        emptyState(strings, state.hasKey, (command) => send({ type: 'command', command })),
+        announcer,
+      );
     }
     return;
   }

@@ -31,7 +31,11 @@ describe('stdio server: generation end to end against the simulator', function (
   });
 
   it('generates with progress that never goes backwards, downloads a real MP4 and returns everything', async () => {
-    const { result, progress } = await call(f.server.client, 'generate_video', { prompt: '一只猫在樱花下弹钢琴 a cat playing piano', orientation: 'portrait', duration: 15 });
+    const { result, progress } = await call(f.server.client, 'generate_video', {
+      prompt: '一只猫在樱花下弹钢琴 a cat playing piano',
+      orientation: 'portrait',
+      duration: 15,
+    });
     assert.ok(!result.isError, text(result));
     const o = out(result);
     assert.equal(o.status, 'completed');
@@ -43,15 +47,28 @@ describe('stdio server: generation end to end against the simulator', function (
     assert.ok(statSync(o.local_path!).size > 10_000);
     assert.match(o.local_path!, /一只猫在樱花下弹钢琴/, 'file name carries the prompt slug');
     assert.deepEqual(
-      { model: o.params.model, orientation: o.params.orientation, size: o.params.size, duration: o.params.duration, private: o.params.private, watermark: o.params.watermark },
+      {
+        model: o.params.model,
+        orientation: o.params.orientation,
+        size: o.params.size,
+        duration: o.params.duration,
+        private: o.params.private,
+        watermark: o.params.watermark,
+      },
       { model: 'sora-2', orientation: 'portrait', size: 'small', duration: 15, private: true, watermark: false },
     );
 
     assert.ok(progress.length >= 4, `got ${progress.length} progress notifications`);
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i].progress > progress[i - 1].progress, `progress increases at ${i}`);
     const messages = progress.map((p) => p.message ?? '');
-    assert.ok(messages.some((m) => m.startsWith('queued')), messages.join(' | '));
-    assert.ok(messages.some((m) => /^generating \d+%$/.test(m)), messages.join(' | '));
+    assert.ok(
+      messages.some((m) => m.startsWith('queued')),
+      messages.join(' | '),
+    );
+    assert.ok(
+      messages.some((m) => /^generating \d+%$/.test(m)),
+      messages.join(' | '),
+    );
 
     const links = result.content.filter((c) => c.type === 'resource_link');
     assert.ok(links.some((l) => l.type === 'resource_link' && l.uri.startsWith('file://') && l.mimeType === 'video/mp4'));
@@ -84,7 +101,10 @@ describe('stdio server: generation end to end against the simulator', function (
 
     const list = (await call(f.server.client, 'list_videos', { limit: 5 })).result;
     const tasks = (list.structuredContent as { tasks: { task_id: string }[] }).tasks;
-    assert.deepEqual(tasks.map((t) => t.task_id), [started.task_id]);
+    assert.deepEqual(
+      tasks.map((t) => t.task_id),
+      [started.task_id],
+    );
   });
 
   it('times out with the running task, keeps the client alive with keep-alives, and says to call wait_for_video', async () => {

@@ -49,10 +49,19 @@ export interface Launch {
 }
 
 /** Spawns the built stdio server (or `launch`) and connects the SDK client to it. */
-export async function startServer(env: Record<string, string | undefined>, launch: Launch = { command: process.execPath, args: [SERVER_JS] }): Promise<ServerHandle> {
+export async function startServer(
+  env: Record<string, string | undefined>,
+  launch: Launch = { command: process.execPath, args: [SERVER_JS] },
+): Promise<ServerHandle> {
   ensureBuilt();
   const fullEnv: Record<string, string> = { ...getDefaultEnvironment() };
-  for (const [k, v] of Object.entries({ JUXIN_TIME_SCALE: String(TIME_SCALE), JUXIN_POLL_INTERVAL_MS: '2000', JUXIN_MAX_REQUESTS_PER_SECOND: '100', JUXIN_LOG_LEVEL: 'debug', ...env })) {
+  for (const [k, v] of Object.entries({
+    JUXIN_TIME_SCALE: String(TIME_SCALE),
+    JUXIN_POLL_INTERVAL_MS: '2000',
+    JUXIN_MAX_REQUESTS_PER_SECOND: '100',
+    JUXIN_LOG_LEVEL: 'debug',
+    ...env,
+  })) {
     if (v !== undefined) fullEnv[k] = v;
   }
   const transport = new StdioClientTransport({ ...launch, env: fullEnv, stderr: 'pipe' });
@@ -76,7 +85,12 @@ export interface CallOutcome {
   progress: Progress[];
 }
 
-export async function call(client: Client, name: string, args: Record<string, unknown>, options: { signal?: AbortSignal; timeout?: number } = {}): Promise<CallOutcome> {
+export async function call(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+  options: { signal?: AbortSignal; timeout?: number } = {},
+): Promise<CallOutcome> {
   const progress: Progress[] = [];
   const result = (await client.callTool({ name, arguments: args }, CallToolResultSchema, {
     onprogress: (p) => progress.push(p),

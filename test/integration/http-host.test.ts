@@ -12,7 +12,7 @@ import { removeHome, simulator, TEST_KEY, tempHome, TIME_SCALE } from './harness
 import type { Simulator } from '../../src/simulator';
 import path from 'node:path';
 
-describe('MCP over Streamable HTTP on loopback (the VS Code extension\'s transport)', function () {
+describe("MCP over Streamable HTTP on loopback (the VS Code extension's transport)", function () {
   this.timeout(30_000);
   let sim: Simulator;
   let home: string;
@@ -25,7 +25,14 @@ describe('MCP over Streamable HTTP on loopback (the VS Code extension\'s transpo
     home = tempHome();
     const clock = scaledClock(TIME_SCALE);
     const api = new JuxinClient({ apiKey: TEST_KEY, baseUrl: sim.url, clock });
-    engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, minPollIntervalMs: 2000, maxRequestsPerSecond: 200 });
+    engine = new VideoEngine({
+      api: () => api,
+      store: new TaskStore(home),
+      videosDir: path.join(home, 'videos'),
+      clock,
+      minPollIntervalMs: 2000,
+      maxRequestsPerSecond: 200,
+    });
     await engine.start();
     host = await startMcpHttpHost({
       createServer: () => {
@@ -70,9 +77,18 @@ describe('MCP over Streamable HTTP on loopback (the VS Code extension\'s transpo
     }
   });
 
-  const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
+  const init = {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+  };
   const post = (headers: Record<string, string>) =>
-    request(host.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(init) });
+    request(host.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+      body: JSON.stringify(init),
+    });
 
   it('refuses a request without the secret', async () => {
     const r = await post({});

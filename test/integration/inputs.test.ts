@@ -53,7 +53,7 @@ describe('stdio server: bad input, keys and configuration', function () {
       writeFileSync(big, png);
       await rejects({ prompt: 'ok', images: [big] }, /20 ?MB/);
     });
-    it('rejects a wrong type with the SDK\'s schema error', async () => {
+    it("rejects a wrong type with the SDK's schema error", async () => {
       const { result } = await call(server.client, 'generate_video', { prompt: 'ok', duration: 'ten' });
       assert.equal(result.isError, true);
       assert.equal(creates(), 0);
@@ -67,7 +67,10 @@ describe('stdio server: bad input, keys and configuration', function () {
       const done = out((await call(server.client, 'generate_video', { prompt: 'a bird' })).result);
       const { result } = await call(server.client, 'download_video', { task_id: done.task_id, directory: '../../escape' });
       assert.equal(result.isError, true, text(result));
-      assert.deepEqual(readdirSync(home).filter((f) => f === 'escape'), []);
+      assert.deepEqual(
+        readdirSync(home).filter((f) => f === 'escape'),
+        [],
+      );
     });
     it('refuses to remix a private video and explains why', async () => {
       const done = out((await call(server.client, 'generate_video', { prompt: 'a bird', wait: false })).result);

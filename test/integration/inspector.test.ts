@@ -34,7 +34,14 @@ describe('MCP Inspector CLI against the binary', function () {
     ensureBuilt();
     sim = await simulator();
     home = tempHome();
-    env = { JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home, JUXIN_TIME_SCALE: '120', JUXIN_POLL_INTERVAL_MS: '2000', JUXIN_MAX_REQUESTS_PER_SECOND: '100' };
+    env = {
+      JUXIN_API_KEY: TEST_KEY,
+      JUXIN_BASE_URL: sim.url,
+      JUXIN_SORA_HOME: home,
+      JUXIN_TIME_SCALE: '120',
+      JUXIN_POLL_INTERVAL_MS: '2000',
+      JUXIN_MAX_REQUESTS_PER_SECOND: '100',
+    };
   });
 
   after(async () => {
@@ -50,7 +57,17 @@ describe('MCP Inspector CLI against the binary', function () {
   });
 
   it('completes a generation through generate_video', async () => {
-    const r = await inspector(env, '--method', 'tools/call', '--tool-name', 'generate_video', '--tool-arg', 'prompt=a paper boat on a river', '--tool-arg', 'timeout_seconds=1800');
+    const r = await inspector(
+      env,
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'generate_video',
+      '--tool-arg',
+      'prompt=a paper boat on a river',
+      '--tool-arg',
+      'timeout_seconds=1800',
+    );
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout) as { structuredContent: { status: string; local_path: string }; isError?: boolean };
     assert.equal(result.structuredContent.status, 'completed', r.stdout);

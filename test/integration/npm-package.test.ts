@@ -41,7 +41,10 @@ describe('the npm package juxin-sora-mcp, run through npx', function () {
   it('starts from npx in an empty folder and completes a generation against the simulator', async () => {
     // An empty folder, so npx cannot find this checkout's own bin of the same name.
     const home = path.join(dir, 'home');
-    server = await startServer({ JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home }, { command: 'npx', args: ['-y', `--package=${tgz}`, 'juxin-sora-mcp'], cwd: dir });
+    server = await startServer(
+      { JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home },
+      { command: 'npx', args: ['-y', `--package=${tgz}`, 'juxin-sora-mcp'], cwd: dir },
+    );
     const { tools } = await server.client.listTools();
     assert.ok(tools.some((t) => t.name === 'generate_video'));
     const { result, progress } = await call(server.client, 'generate_video', { prompt: 'a paper boat drifting down a rainy street', timeout_seconds: 1800 });

@@ -9,7 +9,8 @@ export const CODE_SERVER_VERSION = '4.139.1';
 // The Node that code-server 4.139.1 was verified with (it needs Node 24); pinned so a new 24.x on the
 // registry cannot change a test run.
 export const NODE_VERSION = '24.21.0';
-const NATIVE_SCRIPTS = 'code-server,node-pty,@parcel/watcher,kerberos,@vscode/spdlog,@vscode/deviceid,@vscode/native-watchdog,native-keymap,@vscode/policy-watcher,@vscode/sqlite3';
+const NATIVE_SCRIPTS =
+  'code-server,node-pty,@parcel/watcher,kerberos,@vscode/spdlog,@vscode/deviceid,@vscode/native-watchdog,native-keymap,@vscode/policy-watcher,@vscode/sqlite3';
 const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'pkg-config', 'libsecret-1-dev'];
 
 function log(message) {
@@ -24,7 +25,10 @@ export function ensureAptPackages() {
   }
   log(`installing Debian packages: ${missing.join(' ')}`);
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '-qq', ...missing], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 function ensureNode(cache) {
@@ -52,10 +56,25 @@ function ensureCodeServer(cache, node) {
   // Node 24's own npm, with none of the npm_* variables of an enclosing `npm test`: otherwise npm runs
   // code-server's install scripts with the Node that runs `npm test`, and code-server refuses it.
   const npmCli = findNpmCli();
-  execFileSync(node.bin, [npmCli, 'install', '-g', '--prefix', prefix, `code-server@${CODE_SERVER_VERSION}`, `--allow-scripts=${NATIVE_SCRIPTS}`, '--no-audit', '--no-fund', '--loglevel=error'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...nodeEnvironment(node), npm_config_nodedir: node.dir },
-  });
+  execFileSync(
+    node.bin,
+    [
+      npmCli,
+      'install',
+      '-g',
+      '--prefix',
+      prefix,
+      `code-server@${CODE_SERVER_VERSION}`,
+      `--allow-scripts=${NATIVE_SCRIPTS}`,
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...nodeEnvironment(node), npm_config_nodedir: node.dir },
+    },
+  );
   writeFileSync(path.join(prefix, '.ok'), new Date().toISOString());
   log(`code-server installed in ${Math.round((Date.now() - started) / 1000)} s`);
   return bin;

@@ -53,7 +53,9 @@ function killAll() {
 async function bundleSuite(out) {
   const esbuild = require('esbuild');
   const dir = path.join(ROOT, 'test/vscode/suite');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort();
   if (!files.length) throw new Error('no in-host test files in test/vscode/suite');
   await esbuild.build({
     stdin: { contents: files.map((f) => `import './${f}';`).join('\n'), resolveDir: dir, sourcefile: 'suite-entry.ts', loader: 'ts' },
@@ -86,7 +88,10 @@ async function main() {
 
   log('packaging the extension (.vsix)');
   const vsix = path.join(cache, 'juxin-sora.vsix');
-  execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--readme-path', 'docs/extension.md', '--out', vsix], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--readme-path', 'docs/extension.md', '--out', vsix], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const vsixKb = Math.round(readFileSync(vsix).length / 1024);
 
   const work = mkdtempSync(path.join(tmpdir(), 'juxin-vscode-'));
@@ -100,7 +105,10 @@ async function main() {
   // The test runner goes in first: the install below registers what it finds in the folder.
   cpSync(path.join(ROOT, 'test/vscode/runner'), path.join(extensions, 'juxin-sora-tests.test-runner-0.0.1'), { recursive: true });
   log(`installing ${path.basename(vsix)} (${vsixKb} KB) into a fresh VS Code`);
-  execFileSync(codeServer, ['--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', vsix], { env: nodeEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(codeServer, ['--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', vsix], {
+    env: nodeEnv,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const installed = readFileSync(path.join(extensions, 'extensions.json'), 'utf8');
   if (!installed.includes('test-runner') || !installed.includes('juxin-sora.juxin-sora')) throw new Error(`extensions not registered: ${installed}`);
 
@@ -108,7 +116,9 @@ async function main() {
   const suiteFiles = await bundleSuite(suiteFile);
   log(`in-host suite: ${suiteFiles.join(', ')}`);
 
-  const sim = startProcess(process.execPath, [path.join(ROOT, 'dist/simulator.js'), '--port', '0', '--time-scale', String(TIME_SCALE)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = startProcess(process.execPath, [path.join(ROOT, 'dist/simulator.js'), '--port', '0', '--time-scale', String(TIME_SCALE)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let simOut = '';
   sim.stdout.on('data', (c) => (simOut += c));
   const simUrl = await waitFor(() => simOut.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0], 20_000, 'the simulator');
@@ -141,7 +151,20 @@ async function main() {
   const serverLog = path.join(ARTIFACTS, 'code-server.log');
   const cs = startProcess(
     codeServer,
-    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', folder],
+    [
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      folder,
+    ],
     {
       env: {
         ...nodeEnv,
@@ -166,7 +189,15 @@ async function main() {
   const { chromium } = require('playwright-core');
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
   });
   const outcomes = [];
   let metrics;
@@ -184,9 +215,15 @@ async function main() {
     // VS Code asks once before it lets tools run without confirmation; the suite's invokeTool waits on it.
     const approver = setInterval(async () => {
       const enable = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Enable$/ });
-      if (await enable.count().catch(() => 0)) await enable.first().click().catch(() => undefined);
+      if (await enable.count().catch(() => 0))
+        await enable
+          .first()
+          .click()
+          .catch(() => undefined);
     }, 500);
-    const inHost = await waitFor(() => existsSync(results) && JSON.parse(readFileSync(results, 'utf8')), 10 * 60_000, 'the in-host suite').finally(() => clearInterval(approver));
+    const inHost = await waitFor(() => existsSync(results) && JSON.parse(readFileSync(results, 'utf8')), 10 * 60_000, 'the in-host suite').finally(() =>
+      clearInterval(approver),
+    );
     for (const r of inHost.results) outcomes.push({ ...r, title: `[in VS Code] ${r.title}` });
     log(`in-host suite finished in ${Math.round((Date.now() - t0) / 1000)} s`);
     metrics = inHost.metrics ?? {};
@@ -211,7 +248,9 @@ async function main() {
   for (const o of outcomes) process.stdout.write(`  ${o.state === 'passed' ? '✔' : '✘'} ${o.title}${o.ms ? ` (${o.ms} ms)` : ''}\n`);
   for (const f of failed) process.stdout.write(`\n✘ ${f.title}\n${f.error}\n`);
   writeFileSync(path.join(ARTIFACTS, 'vscode-results.json'), JSON.stringify({ vsixKb, metrics, outcomes }, null, 2));
-  const measured = Object.entries(metrics).map(([k, v]) => `; ${k} ${v}`).join('');
+  const measured = Object.entries(metrics)
+    .map(([k, v]) => `; ${k} ${v}`)
+    .join('');
   log(`done in ${Math.round((Date.now() - started) / 1000)} s; .vsix ${vsixKb} KB${measured}; artifacts in test-artifacts/`);
   process.stdout.write(`\nvscode: ${passed.length} passed, ${failed.length} failed\n`);
   return outcomes.length > 0 && failed.length === 0 ? 0 : 1;

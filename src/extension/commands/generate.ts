@@ -56,7 +56,12 @@ async function askQuestions(services: Services): Promise<GenerateAnswers | undef
           prompt: vscode.l10n.t('Describe the video: subject, action, setting, camera, style. Chinese or English.'),
           value: draft.prompt ?? selection ?? '',
           placeholder: vscode.l10n.t('e.g. a cat playing piano under cherry blossoms, slow dolly-in'),
-          validate: (v) => (!v.trim() ? vscode.l10n.t('The prompt is empty.') : v.length > MAX_PROMPT_CHARS ? vscode.l10n.t('At most {0} characters.', MAX_PROMPT_CHARS) : undefined),
+          validate: (v) =>
+            !v.trim()
+              ? vscode.l10n.t('The prompt is empty.')
+              : v.length > MAX_PROMPT_CHARS
+                ? vscode.l10n.t('At most {0} characters.', MAX_PROMPT_CHARS)
+                : undefined,
         },
       );
       if (value === undefined) return false;
@@ -64,19 +69,29 @@ async function askQuestions(services: Services): Promise<GenerateAnswers | undef
       return true;
     },
     async (n, total) => {
-      const model = await pickOne<VideoModel>({ title, step: n, totalSteps: total }, vscode.l10n.t('Model'), [
-        { label: 'sora-2', description: vscode.l10n.t('standard: faster, cheaper'), value: 'sora-2' },
-        { label: 'sora-2-pro', description: vscode.l10n.t('higher quality, slower; allows 25 s and 1080p'), value: 'sora-2-pro' },
-      ], draft.model);
+      const model = await pickOne<VideoModel>(
+        { title, step: n, totalSteps: total },
+        vscode.l10n.t('Model'),
+        [
+          { label: 'sora-2', description: vscode.l10n.t('standard: faster, cheaper'), value: 'sora-2' },
+          { label: 'sora-2-pro', description: vscode.l10n.t('higher quality, slower; allows 25 s and 1080p'), value: 'sora-2-pro' },
+        ],
+        draft.model,
+      );
       if (!model) return false;
       draft.model = model;
       return true;
     },
     async (n, total) => {
-      const orientation = await pickOne<Orientation>({ title, step: n, totalSteps: total }, vscode.l10n.t('Orientation'), [
-        { label: vscode.l10n.t('Landscape 16:9'), description: 'landscape', value: 'landscape' },
-        { label: vscode.l10n.t('Portrait 9:16'), description: vscode.l10n.t('portrait — phones, short-video apps'), value: 'portrait' },
-      ], draft.orientation);
+      const orientation = await pickOne<Orientation>(
+        { title, step: n, totalSteps: total },
+        vscode.l10n.t('Orientation'),
+        [
+          { label: vscode.l10n.t('Landscape 16:9'), description: 'landscape', value: 'landscape' },
+          { label: vscode.l10n.t('Portrait 9:16'), description: vscode.l10n.t('portrait — phones, short-video apps'), value: 'portrait' },
+        ],
+        draft.orientation,
+      );
       if (!orientation) return false;
       draft.orientation = orientation;
       return true;
@@ -102,11 +117,16 @@ async function askQuestions(services: Services): Promise<GenerateAnswers | undef
       return true;
     },
     async (n, total) => {
-      const how = await pickOne<'none' | 'files' | 'urls'>({ title, step: n, totalSteps: total }, vscode.l10n.t('Start from an image? (optional)'), [
-        { label: vscode.l10n.t('No image (text to video)'), value: 'none' },
-        { label: vscode.l10n.t('Pick image files…'), description: 'PNG, JPEG, WebP', value: 'files' },
-        { label: vscode.l10n.t('Enter image URLs…'), description: 'https://…', value: 'urls' },
-      ], 'none');
+      const how = await pickOne<'none' | 'files' | 'urls'>(
+        { title, step: n, totalSteps: total },
+        vscode.l10n.t('Start from an image? (optional)'),
+        [
+          { label: vscode.l10n.t('No image (text to video)'), value: 'none' },
+          { label: vscode.l10n.t('Pick image files…'), description: 'PNG, JPEG, WebP', value: 'files' },
+          { label: vscode.l10n.t('Enter image URLs…'), description: 'https://…', value: 'urls' },
+        ],
+        'none',
+      );
       if (!how) return false;
       if (how === 'files') {
         const picked = await vscode.window.showOpenDialog({
@@ -118,10 +138,13 @@ async function askQuestions(services: Services): Promise<GenerateAnswers | undef
         if (!picked) return false;
         draft.images = picked.map((u) => u.fsPath);
       } else if (how === 'urls') {
-        const urls = await inputText({ title, step: n, totalSteps: total }, {
-          prompt: vscode.l10n.t('Image URLs, separated by spaces'),
-          validate: (v) => (v.split(/\s+/).filter(Boolean).every(isHttpUrl) ? undefined : vscode.l10n.t('Each image must be an http(s) URL.')),
-        });
+        const urls = await inputText(
+          { title, step: n, totalSteps: total },
+          {
+            prompt: vscode.l10n.t('Image URLs, separated by spaces'),
+            validate: (v) => (v.split(/\s+/).filter(Boolean).every(isHttpUrl) ? undefined : vscode.l10n.t('Each image must be an http(s) URL.')),
+          },
+        );
         if (urls === undefined) return false;
         draft.images = urls.split(/\s+/).filter(Boolean);
       } else {
@@ -130,7 +153,7 @@ async function askQuestions(services: Services): Promise<GenerateAnswers | undef
       return true;
     },
   ];
-  for (let i = 0; i < steps.length; ) {
+  for (let i = 0; i < steps.length;) {
     try {
       if (!(await steps[i](i + 1, steps.length))) return undefined;
       i++;

@@ -14,7 +14,7 @@ export function registerKeyCommands(services: Services): vscode.Disposable[] {
         return true;
       }
       const key = await services.keys.prompt();
-      if (key) void vscode.window.showInformationMessage(vscode.l10n.t('Juxin API key saved in VS Code\'s secret storage.'));
+      if (key) void vscode.window.showInformationMessage(vscode.l10n.t("Juxin API key saved in VS Code's secret storage."));
       return key !== undefined;
     }),
     vscode.commands.registerCommand(Commands.removeApiKey, async (arg?: { confirm?: boolean }) => {
@@ -24,13 +24,19 @@ export function registerKeyCommands(services: Services): vscode.Disposable[] {
       }
       if (arg?.confirm !== false) {
         const remove = vscode.l10n.t('Remove Key');
-        const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Remove the Juxin API key from this machine? Running videos stop being tracked until you set a key again.'), { modal: true }, remove);
+        const choice = await vscode.window.showWarningMessage(
+          vscode.l10n.t('Remove the Juxin API key from this machine? Running videos stop being tracked until you set a key again.'),
+          { modal: true },
+          remove,
+        );
         if (choice !== remove) return false;
       }
       await services.keys.delete();
       return true;
     }),
-    vscode.commands.registerCommand(Commands.openGettingStarted, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
+    vscode.commands.registerCommand(Commands.openGettingStarted, () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
+    ),
   ];
 }
 
@@ -42,6 +48,10 @@ export async function offerEnvironmentKey(services: Services): Promise<void> {
   if (!fromEnv || checkKeyShape(fromEnv) || (await services.keys.get()) || services.context.globalState.get(IMPORTED)) return;
   await services.context.globalState.update(IMPORTED, true);
   const use = vscode.l10n.t('Import');
-  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('JUXIN_API_KEY is set in your environment. Store it in VS Code\'s secret storage for the Sora extension?'), use, vscode.l10n.t('Not Now'));
+  const choice = await vscode.window.showInformationMessage(
+    vscode.l10n.t("JUXIN_API_KEY is set in your environment. Store it in VS Code's secret storage for the Sora extension?"),
+    use,
+    vscode.l10n.t('Not Now'),
+  );
   if (choice === use) await services.keys.set(fromEnv);
 }

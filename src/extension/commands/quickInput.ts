@@ -42,10 +42,21 @@ export function pickOne<T>(step: Step, placeholder: string, items: PickItem<T>[]
 }
 
 /** One input box step with validation and a back button. Resolves undefined on cancel. */
-export function inputText(step: Step, options: { prompt: string; value?: string; placeholder?: string; validate?: (v: string) => string | undefined }): Promise<string | undefined> {
+export function inputText(
+  step: Step,
+  options: { prompt: string; value?: string; placeholder?: string; validate?: (v: string) => string | undefined },
+): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const box = vscode.window.createInputBox();
-    Object.assign(box, { title: step.title, step: step.step, totalSteps: step.totalSteps, prompt: options.prompt, value: options.value ?? '', placeholder: options.placeholder, ignoreFocusOut: true });
+    Object.assign(box, {
+      title: step.title,
+      step: step.step,
+      totalSteps: step.totalSteps,
+      prompt: options.prompt,
+      value: options.value ?? '',
+      placeholder: options.placeholder,
+      ignoreFocusOut: true,
+    });
     box.buttons = step.step > 1 ? [vscode.QuickInputButtons.Back] : [];
     let done = false;
     box.onDidChangeValue((v) => (box.validationMessage = options.validate?.(v)));

@@ -22,7 +22,12 @@ async function resolveTask(services: Services, arg: unknown, fits: (t: TaskRecor
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    tasks.map((t) => ({ label: t.params.prompt.slice(0, 80), description: statusText(t), detail: `${t.params.model} · ${t.params.orientation} · ${t.params.duration}s · ${new Date(t.createdAt).toLocaleString()}`, task: t })),
+    tasks.map((t) => ({
+      label: t.params.prompt.slice(0, 80),
+      description: statusText(t),
+      detail: `${t.params.model} · ${t.params.orientation} · ${t.params.duration}s · ${new Date(t.createdAt).toLocaleString()}`,
+      task: t,
+    })),
     { placeHolder: placeholder, matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.task;
@@ -58,7 +63,9 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
     run(Commands.downloadVideo, async (arg) => {
       const task = await resolveTask(services, arg, done, vscode.l10n.t('Download which video?'));
       if (!task) return undefined;
-      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading the video…') }, () => engine.download(task.id));
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading the video…') }, () =>
+        engine.download(task.id),
+      );
       if (result.download.state === 'done') void vscode.window.showInformationMessage(vscode.l10n.t('Saved to {0}', result.download.localPath!));
       else void vscode.window.showErrorMessage(vscode.l10n.t('The download failed: {0}', result.download.error ?? ''));
       return result.download.localPath;
@@ -75,13 +82,27 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
       if (task?.download.localPath) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(task.download.localPath));
     }),
     run(Commands.remixVideo, async (arg) => {
-      const task = await resolveTask(services, arg, (t) => done(t) && !t.params.private, vscode.l10n.t('Remix which video? (only public videos can be remixed)'));
+      const task = await resolveTask(
+        services,
+        arg,
+        (t) => done(t) && !t.params.private,
+        vscode.l10n.t('Remix which video? (only public videos can be remixed)'),
+      );
       if (!task) return undefined;
       if (task.params.private) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('This video was generated as private, and Juxin cannot remix private videos. Generate it again with "private" off to remix it.'));
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('This video was generated as private, and Juxin cannot remix private videos. Generate it again with "private" off to remix it.'),
+        );
         return undefined;
       }
-      const prompt = typeof arg === 'object' && arg && 'prompt' in arg ? String((arg as { prompt: unknown }).prompt) : await vscode.window.showInputBox({ title: vscode.l10n.t('Remix'), prompt: vscode.l10n.t('Describe the change, e.g. "make the background purple"'), ignoreFocusOut: true });
+      const prompt =
+        typeof arg === 'object' && arg && 'prompt' in arg
+          ? String((arg as { prompt: unknown }).prompt)
+          : await vscode.window.showInputBox({
+              title: vscode.l10n.t('Remix'),
+              prompt: vscode.l10n.t('Describe the change, e.g. "make the background purple"'),
+              ignoreFocusOut: true,
+            });
       if (!prompt?.trim()) return undefined;
       const remix = await engine.remix(task.id, prompt.trim(), 'vscode');
       void followWithProgress(services, remix.id);
@@ -102,7 +123,10 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
         if (!task) return undefined;
         from = { fromTask: task.id };
       } else {
-        const url = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Video URL (https://…)'), validateInput: (v) => (isHttpUrl(v) ? undefined : vscode.l10n.t('Enter an http(s) URL.')) });
+        const url = await vscode.window.showInputBox({
+          prompt: vscode.l10n.t('Video URL (https://…)'),
+          validateInput: (v) => (isHttpUrl(v) ? undefined : vscode.l10n.t('Enter an http(s) URL.')),
+        });
         if (!url) return undefined;
         from = { url: url.trim() };
       }
@@ -130,7 +154,11 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
       const skipConfirm = typeof arg === 'object' && arg !== null && (arg as { confirm?: boolean }).confirm === false;
       if (!skipConfirm) {
         const remove = vscode.l10n.t('Remove');
-        const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Remove this video from the history? The downloaded file stays on disk.'), { modal: true }, remove);
+        const choice = await vscode.window.showWarningMessage(
+          vscode.l10n.t('Remove this video from the history? The downloaded file stays on disk.'),
+          { modal: true },
+          remove,
+        );
         if (choice !== remove) return undefined;
       }
       await engine.remove(task.id);
@@ -142,4 +170,3 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
 function isAnswers(arg: unknown): arg is { prompt: string } {
   return typeof arg === 'object' && arg !== null && typeof (arg as { prompt?: unknown }).prompt === 'string';
 }
-

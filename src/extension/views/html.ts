@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
 export function getNonce(): string {
-  return randomBytes(24).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  return randomBytes(24)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 /** For values placed inside a double-quoted HTML attribute (and text in <title>). */

@@ -15,7 +15,7 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
         'Returns local_path. Takes seconds. The signed video URL expires after some hours; if it has, the server asks Juxin for a fresh one.',
       inputSchema: {
         task_id: taskIdSchema,
-        directory: z.string().optional().describe('Absolute folder to save into (created if missing). Default: the server\'s videos folder.'),
+        directory: z.string().optional().describe("Absolute folder to save into (created if missing). Default: the server's videos folder."),
       },
       outputSchema: taskOutputShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },

@@ -68,7 +68,10 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
         ctx,
         async () => {
           const tasks = ctx.engine.list({ limit: limit ?? 20, status });
-          const lines = tasks.map((t) => `- ${t.id} [${t.status}${t.status === 'processing' ? ` ${Math.round(t.progress)}%` : ''}] ${t.params.prompt.slice(0, 60)}${t.download.localPath ? ` → ${t.download.localPath}` : ''}`);
+          const lines = tasks.map(
+            (t) =>
+              `- ${t.id} [${t.status}${t.status === 'processing' ? ` ${Math.round(t.progress)}%` : ''}] ${t.params.prompt.slice(0, 60)}${t.download.localPath ? ` → ${t.download.localPath}` : ''}`,
+          );
           return {
             content: [{ type: 'text', text: tasks.length ? lines.join('\n') : 'No videos yet. Call generate_video to make one.' }],
             structuredContent: { tasks: tasks.map((t) => toTaskOutput(t)), total: tasks.length },

@@ -32,10 +32,16 @@ export class ButtonGroup<A extends string> {
     const focusedAction = focused && this.element.contains(focused) ? focused.getAttribute('data-action') : undefined;
     this.element.replaceChildren(
       // tabindex now, not when the element first renders: the focus may have to move to it at once.
-      ...buttons.map((b) => el('vscode-button', { text: b.label, attrs: { tabindex: '0', 'data-action': b.action, 'data-testid': `action-${b.action}`, ...(b.primary ? {} : { secondary: '' }) } })),
+      ...buttons.map((b) =>
+        el('vscode-button', {
+          text: b.label,
+          attrs: { tabindex: '0', 'data-action': b.action, 'data-testid': `action-${b.action}`, ...(b.primary ? {} : { secondary: '' }) },
+        }),
+      ),
     );
     if (focusedAction) {
-      const again = this.element.querySelector<HTMLElement>(`[data-action="${CSS.escape(focusedAction)}"]`) ?? this.element.querySelector<HTMLElement>('[data-action]');
+      const again =
+        this.element.querySelector<HTMLElement>(`[data-action="${CSS.escape(focusedAction)}"]`) ?? this.element.querySelector<HTMLElement>('[data-action]');
       again?.focus();
     }
   }

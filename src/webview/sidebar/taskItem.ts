@@ -48,7 +48,19 @@ export class TaskItem {
       'li',
       { className: 'task', attrs: { role: 'listitem', 'data-testid': 'task', 'aria-labelledby': promptId } },
       this.poster,
-      el('div', { className: 'body' }, this.prompt, this.params, this.status, this.progress.element, this.failure, this.advice, this.problem, this.keyButton, this.actions.element),
+      el(
+        'div',
+        { className: 'body' },
+        this.prompt,
+        this.params,
+        this.status,
+        this.progress.element,
+        this.failure,
+        this.advice,
+        this.problem,
+        this.keyButton,
+        this.actions.element,
+      ),
     );
     this.update(model);
   }

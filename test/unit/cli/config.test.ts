@@ -15,7 +15,7 @@ describe('cli/config', () => {
     assert.equal(c.timeScale, 1);
   });
 
-  it('trims the key and the base URL\'s trailing slash', () => {
+  it("trims the key and the base URL's trailing slash", () => {
     const c = loadServerConfig({ JUXIN_API_KEY: '  sk-made-up-0001 \n', JUXIN_BASE_URL: 'http://127.0.0.1:8787/', JUXIN_SORA_HOME: '/tmp/jx' });
     assert.equal(c.apiKey, 'sk-made-up-0001');
     assert.equal(c.baseUrl, 'http://127.0.0.1:8787');
@@ -24,7 +24,14 @@ describe('cli/config', () => {
   it('names every bad variable and what to write instead, without echoing the key', () => {
     const key = 'sk-made up-with-space';
     assert.throws(
-      () => loadServerConfig({ JUXIN_API_KEY: key, JUXIN_BASE_URL: 'api.jxincm.cn', JUXIN_POLL_INTERVAL_MS: '-5', JUXIN_LOG_LEVEL: 'loud', JUXIN_SORA_HOME: '/tmp/jx' }),
+      () =>
+        loadServerConfig({
+          JUXIN_API_KEY: key,
+          JUXIN_BASE_URL: 'api.jxincm.cn',
+          JUXIN_POLL_INTERVAL_MS: '-5',
+          JUXIN_LOG_LEVEL: 'loud',
+          JUXIN_SORA_HOME: '/tmp/jx',
+        }),
       (e: unknown) => {
         assert.ok(e instanceof ConfigError);
         assert.match(e.message, /JUXIN_API_KEY contains spaces/);

@@ -8,7 +8,10 @@ import { DownloadError, downloadVideo } from '../../../src/core/downloader';
 import { ManualClock } from '../../../src/util/clock';
 
 // A fake MP4: an ftyp box, then bytes that spell their own offset (so a bad resume shows).
-const VIDEO = Buffer.concat([Buffer.from('00000018667479706973736f0000020069736f6d6d703432', 'hex'), Buffer.from(Array.from({ length: 200_000 }, (_, i) => i % 251))]);
+const VIDEO = Buffer.concat([
+  Buffer.from('00000018667479706973736f0000020069736f6d6d703432', 'hex'),
+  Buffer.from(Array.from({ length: 200_000 }, (_, i) => i % 251)),
+]);
 
 /** Resolves once `file` holds some bytes (or after 5 s, when the test will fail on its own). */
 async function whenSaved(file: string): Promise<void> {
@@ -37,7 +40,11 @@ describe('core/downloader', () => {
       const m = /bytes=(\d+)-/.exec(req.headers.range ?? '');
       const start = m && mode !== 'ignore-range' ? Number(m[1]) : 0;
       const body = VIDEO.subarray(start);
-      res.writeHead(start ? 206 : 200, { 'content-type': 'video/mp4', 'content-length': body.length, ...(start ? { 'content-range': `bytes ${start}-${VIDEO.length - 1}/${VIDEO.length}` } : {}) });
+      res.writeHead(start ? 206 : 200, {
+        'content-type': 'video/mp4',
+        'content-length': body.length,
+        ...(start ? { 'content-range': `bytes ${start}-${VIDEO.length - 1}/${VIDEO.length}` } : {}),
+      });
       if (mode === 'cut-once' && requests.length === 1) {
         // Cut only once the client has saved some of it: a cut that lands before the first chunk is
         // written leaves nothing to resume, and the test would depend on timing.
@@ -85,7 +92,10 @@ describe('core/downloader', () => {
 
   it('refuses an HTML page served as the video and leaves no file', async () => {
     mode = 'html';
-    await assert.rejects(downloadVideo({ url, destDir: dir, fileName: 'd.mp4', clock: sleepless }), (e: unknown) => e instanceof DownloadError && /not an MP4/.test(e.message));
+    await assert.rejects(
+      downloadVideo({ url, destDir: dir, fileName: 'd.mp4', clock: sleepless }),
+      (e: unknown) => e instanceof DownloadError && /not an MP4/.test(e.message),
+    );
     assert.deepEqual(readdirSync(dir), []);
   });
 
@@ -118,12 +128,18 @@ describe('core/downloader', () => {
 
     mode = 'bad-request';
     requests = [];
-    await assert.rejects(downloadVideo({ url, destDir: dir, fileName: 'h.mp4', clock: sleepless }), (e: unknown) => e instanceof DownloadError && !e.expired && /answered 400/.test(e.message));
+    await assert.rejects(
+      downloadVideo({ url, destDir: dir, fileName: 'h.mp4', clock: sleepless }),
+      (e: unknown) => e instanceof DownloadError && !e.expired && /answered 400/.test(e.message),
+    );
     assert.equal(requests.length, 1);
 
     mode = 'gone';
     requests = [];
-    await assert.rejects(downloadVideo({ url, destDir: dir, fileName: 'i.mp4', clock: sleepless }), (e: unknown) => e instanceof DownloadError && e.expired && /404/.test(e.message));
+    await assert.rejects(
+      downloadVideo({ url, destDir: dir, fileName: 'i.mp4', clock: sleepless }),
+      (e: unknown) => e instanceof DownloadError && e.expired && /404/.test(e.message),
+    );
     assert.equal(requests.length, 1);
   });
 

@@ -32,7 +32,8 @@ class FakeApi implements JuxinApi {
     if (scripted) return scripted;
     const n = (this.queries.get(id) ?? 0) + 1;
     this.queries.set(id, n);
-    if (n >= this.doneAfter) return { id, status: 'completed', progress: 100, rawStatus: 'completed', videoUrl: `https://cdn.test/${encodeURIComponent(id)}.mp4?n=${n}` };
+    if (n >= this.doneAfter)
+      return { id, status: 'completed', progress: 100, rawStatus: 'completed', videoUrl: `https://cdn.test/${encodeURIComponent(id)}.mp4?n=${n}` };
     return { id, status: 'processing', progress: (100 * n) / this.doneAfter - (n === 2 ? 50 : 0), rawStatus: 'in_progress' };
   }
   async remixVideo(id: string): Promise<NormalizedTask> {
@@ -65,7 +66,16 @@ describe('core/engine', function () {
   const clock = scaledClock(2000); // tracking minutes pass in tens of milliseconds
   const engines: VideoEngine[] = [];
   const make = (api: JuxinApi, download = fakeDownload({ calls: [] }), more: Partial<EngineOptions> = {}) => {
-    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, minPollIntervalMs: 1000, maxRequestsPerSecond: 50, download, ...more });
+    const engine = new VideoEngine({
+      api: () => api,
+      store: new TaskStore(home),
+      videosDir: path.join(home, 'videos'),
+      clock,
+      minPollIntervalMs: 1000,
+      maxRequestsPerSecond: 50,
+      download,
+      ...more,
+    });
     engines.push(engine);
     return engine;
   };
@@ -171,7 +181,10 @@ describe('core/engine', function () {
     assert.equal((await waiting).removed, true, 'a wait on a removed task ends');
     assert.deepEqual(removed, [original.id]);
     assert.equal(engine.get(original.id), undefined);
-    assert.deepEqual(engine.list({}).map((t) => t.id), [remix.id]);
+    assert.deepEqual(
+      engine.list({}).map((t) => t.id),
+      [remix.id],
+    );
   });
 
   it('gives up on a task Juxin never finishes, and says so', async () => {
@@ -211,7 +224,13 @@ describe('core/engine', function () {
 
   it('records a failed download without a video URL, a broken one, and an expired one, each settled', async () => {
     const api = new FakeApi();
-    api.answer = (id) => ({ id, status: 'completed', progress: 100, rawStatus: 'completed', ...(id.includes('nourl') ? {} : { videoUrl: `https://cdn.test/${id}` }) });
+    api.answer = (id) => ({
+      id,
+      status: 'completed',
+      progress: 100,
+      rawStatus: 'completed',
+      ...(id.includes('nourl') ? {} : { videoUrl: `https://cdn.test/${id}` }),
+    });
     const broken = async (o: DownloadOptions) => {
       throw new DownloadError(o.url.includes('expired') ? 'the video link was refused (403)' : 'the video server answered 500', o.url.includes('expired'));
     };
@@ -236,7 +255,10 @@ describe('core/engine', function () {
     const engine = make(new FakeApi(1), fakeDownload(calls));
     await engine.start();
     const running = await engine.generate({ prompt: 'copy me' }, 'test');
-    await assert.rejects(engine.download(running.id), (e: unknown) => e instanceof JuxinError && e.kind === 'bad_request' && /only a completed video/.test(e.message));
+    await assert.rejects(
+      engine.download(running.id),
+      (e: unknown) => e instanceof JuxinError && e.kind === 'bad_request' && /only a completed video/.test(e.message),
+    );
     const { task } = await engine.waitFor(running.id, { timeoutMs: 24 * 60 * 60_000 });
     assert.equal(calls.calls.length, 1);
 

@@ -18,7 +18,19 @@ describe('core/naming', () => {
   });
 
   it('is safe on Windows, macOS and Linux whatever the prompt', () => {
-    const nasty = ['../../etc/passwd', '<img src=x onerror=alert(1)>', 'CON', 'nul.txt', '...', '   ', '🎬🎥', 'a'.repeat(2000), 'C:\\Windows\\System32', 'x\u0000y', 'what? *now* "quoted" |pipe|'];
+    const nasty = [
+      '../../etc/passwd',
+      '<img src=x onerror=alert(1)>',
+      'CON',
+      'nul.txt',
+      '...',
+      '   ',
+      '🎬🎥',
+      'a'.repeat(2000),
+      'C:\\Windows\\System32',
+      'x\u0000y',
+      'what? *now* "quoted" |pipe|',
+    ];
     for (const prompt of nasty) {
       const name = videoFileName(task(prompt));
       assert.ok(!WINDOWS_BAD.test(name), `${JSON.stringify(prompt)} → ${name}`);

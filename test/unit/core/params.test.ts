@@ -19,9 +19,12 @@ const rejects = (input: Parameters<typeof validateGenerationParams>[0], field: s
   );
 
 describe('core/params: checked before anything is sent', () => {
-  it('applies the defaults, then the caller\'s defaults, then the input', () => {
+  it("applies the defaults, then the caller's defaults, then the input", () => {
     assert.deepEqual(validateGenerationParams({ prompt: '  a cat  ' }), { ...DEFAULT_PARAMS, prompt: 'a cat' });
-    const p = validateGenerationParams({ prompt: 'x', orientation: 'portrait' }, { model: 'sora-2-pro', duration: 25, size: 'large', orientation: 'landscape' });
+    const p = validateGenerationParams(
+      { prompt: 'x', orientation: 'portrait' },
+      { model: 'sora-2-pro', duration: 25, size: 'large', orientation: 'landscape' },
+    );
     assert.deepEqual([p.model, p.duration, p.size, p.orientation], ['sora-2-pro', 25, 'large', 'portrait']);
   });
 
@@ -43,7 +46,12 @@ describe('core/params: checked before anything is sent', () => {
   });
 
   it('accepts a character with valid timestamps and trims image entries', () => {
-    const p = validateGenerationParams({ prompt: '@abc.def waves', characterUrl: 'https://x/v.mp4', characterTimestamps: ' 1,3 ', images: [' https://x/a.png ', ''] });
+    const p = validateGenerationParams({
+      prompt: '@abc.def waves',
+      characterUrl: 'https://x/v.mp4',
+      characterTimestamps: ' 1,3 ',
+      images: [' https://x/a.png ', ''],
+    });
     assert.equal(p.characterTimestamps, '1,3');
     assert.deepEqual(p.images, ['https://x/a.png']);
   });
@@ -57,8 +65,14 @@ describe('core/params: checked before anything is sent', () => {
       writeFileSync(fake, '<!DOCTYPE html>');
       await checkLocalImages(validateGenerationParams({ prompt: 'x', images: [png] }));
       await checkLocalImages(validateGenerationParams({ prompt: 'x', images: ['https://x/a.png'] }));
-      await assert.rejects(checkLocalImages(validateGenerationParams({ prompt: 'x', images: [fake] })), (e: unknown) => e instanceof ParamError && /not a PNG/.test(e.message));
-      await assert.rejects(checkLocalImages(validateGenerationParams({ prompt: 'x', images: [dir] })), (e: unknown) => e instanceof ParamError && /folder/.test(e.message));
+      await assert.rejects(
+        checkLocalImages(validateGenerationParams({ prompt: 'x', images: [fake] })),
+        (e: unknown) => e instanceof ParamError && /not a PNG/.test(e.message),
+      );
+      await assert.rejects(
+        checkLocalImages(validateGenerationParams({ prompt: 'x', images: [dir] })),
+        (e: unknown) => e instanceof ParamError && /folder/.test(e.message),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -66,7 +80,7 @@ describe('core/params: checked before anything is sent', () => {
 });
 
 describe('core/home: where history and videos live', () => {
-  it('uses JUXIN_SORA_HOME, else the OS\'s usual place', () => {
+  it("uses JUXIN_SORA_HOME, else the OS's usual place", () => {
     assert.equal(defaultHomeDir({ JUXIN_SORA_HOME: '/data/sora' }, 'linux', '/home/me'), path.resolve('/data/sora'));
     assert.equal(defaultHomeDir({}, 'linux', '/home/me'), '/home/me/.local/share/juxin-sora');
     assert.equal(defaultHomeDir({ XDG_DATA_HOME: '/xdg' }, 'linux', '/home/me'), '/xdg/juxin-sora');

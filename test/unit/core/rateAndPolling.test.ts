@@ -41,7 +41,10 @@ describe('core/rateLimiter: one cap shared by every task', () => {
     const order: string[] = [];
     const cancelled = new AbortController();
     const a = limiter.acquire().then(() => order.push('a'));
-    const b = limiter.acquire(cancelled.signal).then(() => order.push('b'), () => order.push('b-cancelled'));
+    const b = limiter.acquire(cancelled.signal).then(
+      () => order.push('b'),
+      () => order.push('b-cancelled'),
+    );
     const c = limiter.acquire().then(() => order.push('c'));
     cancelled.abort();
     await drain(clock, () => order.length === 3);
@@ -90,19 +93,28 @@ describe('core/pollSchedule: adaptive polling', () => {
     assert.equal(nextPollDelay({ ...base, status: 'processing', progress: 40, history, now: 190_000 }), 36_000, '60% of the time left while far');
     const near: ProgressSample[] = [...history, { at: 235_000, progress: 85 }];
     assert.equal(nextPollDelay({ ...base, status: 'processing', progress: 85, history: near, now: 235_000 }), 16_500, 'just past the end when near');
-    assert.equal(nextPollDelay({ ...base, status: 'processing', progress: 99, history: [...near, { at: 249_000, progress: 99 }], now: 249_000 }), 5000, 'never under the minimum');
+    assert.equal(
+      nextPollDelay({ ...base, status: 'processing', progress: 99, history: [...near, { at: 249_000, progress: 99 }], now: 249_000 }),
+      5000,
+      'never under the minimum',
+    );
   });
 
-  it('on simulated 4-minute jobs: at most 40% of a fixed 10 s poller\'s queries, detection no slower', () => {
+  it("on simulated 4-minute jobs: at most 40% of a fixed 10 s poller's queries, detection no slower", () => {
     // Jobs of 2–3 minutes in the queue and 75–105 s of generation, progress rising a little faster near the end.
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const adaptive = { queries: 0, delays: [] as number[] };
     const fixed = { queries: 0, delays: [] as number[] };
     for (let job = 0; job < 40; job++) {
       const start = 120_000 + rand() * 60_000;
       const end = start + 75_000 + rand() * 30_000;
-      const state = (t: number) => (t < start ? { status: 'queued' as const, progress: 0 } : t >= end ? { status: 'completed' as const, progress: 100 } : { status: 'processing' as const, progress: 100 * ((t - start) / (end - start)) ** 1.15 });
+      const state = (t: number) =>
+        t < start
+          ? { status: 'queued' as const, progress: 0 }
+          : t >= end
+            ? { status: 'completed' as const, progress: 100 }
+            : { status: 'processing' as const, progress: 100 * ((t - start) / (end - start)) ** 1.15 };
       // Adaptive
       let now = 0;
       const history: ProgressSample[] = [];

@@ -24,7 +24,12 @@ describe('core/store', () => {
   it('keeps one file per task with a name that is safe for ids containing ":"', async () => {
     await store.put(record('sora-2:task_abc'));
     await store.put(record('video_5c6a-1'));
-    assert.deepEqual(readdirSync(store.dir).filter((f) => f.endsWith('.json')).sort(), [fileNameForId('sora-2:task_abc'), fileNameForId('video_5c6a-1')].sort());
+    assert.deepEqual(
+      readdirSync(store.dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+      [fileNameForId('sora-2:task_abc'), fileNameForId('video_5c6a-1')].sort(),
+    );
     assert.ok(!fileNameForId('sora-2:task_abc').includes(':'));
     assert.equal((await store.get('sora-2:task_abc'))?.id, 'sora-2:task_abc');
     assert.deepEqual((await store.load()).map((t) => t.id).sort(), ['sora-2:task_abc', 'video_5c6a-1']);
@@ -46,8 +51,14 @@ describe('core/store', () => {
     const fileA = path.join(store.dir, fileNameForId('a'));
     writeFileSync(fileA, '{"id": "a", "status": "proc'); // a crash mid-write of a non-atomic writer
     const loaded = await store.load();
-    assert.deepEqual(loaded.map((t) => [t.id, t.progress]).sort(), [['a', 0], ['b', 7]]);
-    assert.ok(readdirSync(store.dir).some((f) => f.startsWith(`${fileNameForId('a')}.corrupt-`)), 'the damaged copy is kept aside');
+    assert.deepEqual(loaded.map((t) => [t.id, t.progress]).sort(), [
+      ['a', 0],
+      ['b', 7],
+    ]);
+    assert.ok(
+      readdirSync(store.dir).some((f) => f.startsWith(`${fileNameForId('a')}.corrupt-`)),
+      'the damaged copy is kept aside',
+    );
     assert.ok(warnings.some((w) => /restored the previous version/.test(w)));
   });
 
@@ -56,18 +67,28 @@ describe('core/store', () => {
     writeFileSync(path.join(store.dir, fileNameForId('c')), 'not json at all');
     writeFileSync(path.join(store.dir, fileNameForId('d')), JSON.stringify({ id: 'd', status: 'weird' }));
     const loaded = await store.load();
-    assert.deepEqual(loaded.map((t) => t.id), ['b']);
+    assert.deepEqual(
+      loaded.map((t) => t.id),
+      ['b'],
+    );
     assert.equal(readdirSync(store.dir).filter((f) => f.includes('.corrupt-')).length, 2);
-    assert.deepEqual((await store.load()).map((t) => t.id), ['b'], 'and it stays quiet afterwards');
+    assert.deepEqual(
+      (await store.load()).map((t) => t.id),
+      ['b'],
+      'and it stays quiet afterwards',
+    );
   });
 
   it('ignores temp files a killed writer left behind', async () => {
     await store.put(record('a', { progress: 10 }));
     writeFileSync(path.join(store.dir, `${fileNameForId('a')}.1234567890`), '{"half":');
-    assert.deepEqual((await store.load()).map((t) => [t.id, t.progress]), [['a', 10]]);
+    assert.deepEqual(
+      (await store.load()).map((t) => [t.id, t.progress]),
+      [['a', 10]],
+    );
   });
 
-  it('two stores on one folder (two processes) never lose each other\'s updates', async () => {
+  it("two stores on one folder (two processes) never lose each other's updates", async () => {
     const other = new TaskStore(home, logger);
     await store.put(record('shared', { progress: 0 }));
     // Interleaved read-modify-writes: each adds its own field; without the lock one would overwrite the other.
@@ -86,6 +107,9 @@ describe('core/store', () => {
     await store.update('a', (t) => ({ ...t!, progress: 1 }));
     await store.remove('a');
     assert.equal(await store.get('a'), undefined);
-    assert.deepEqual(readdirSync(store.dir).filter((f) => f.startsWith(fileNameForId('a'))), []);
+    assert.deepEqual(
+      readdirSync(store.dir).filter((f) => f.startsWith(fileNameForId('a'))),
+      [],
+    );
   });
 });

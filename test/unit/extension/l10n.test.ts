@@ -39,8 +39,16 @@ describe('extension localization (English and 简体中文 everywhere)', () => {
     const en = JSON.parse(readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
     const zh = JSON.parse(readFileSync(path.join(ROOT, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
     assert.ok(keys.size > 30);
-    assert.deepEqual([...keys].filter((k) => !en[k]), [], 'missing in package.nls.json');
-    assert.deepEqual([...keys].filter((k) => !zh[k]), [], 'missing in package.nls.zh-cn.json');
+    assert.deepEqual(
+      [...keys].filter((k) => !en[k]),
+      [],
+      'missing in package.nls.json',
+    );
+    assert.deepEqual(
+      [...keys].filter((k) => !zh[k]),
+      [],
+      'missing in package.nls.zh-cn.json',
+    );
     assert.deepEqual(Object.keys(en).sort(), Object.keys(zh).sort(), 'the two files have the same keys');
   });
 });

@@ -8,7 +8,20 @@ import { JuxinClient, type JuxinClientOptions, parseTimestamps } from '../../../
 import { JuxinError } from '../../../src/juxin/errors';
 import { MAYBE_CREATED_ZH } from '../../../src/juxin/retry';
 import type { GenerationParams } from '../../../src/juxin/types';
-import { captureLogger, type CapturedRequest, fixture, fixtureText, hang, json, reset, type Responder, startServer, TEST_KEY, text, VirtualClock } from './helpers';
+import {
+  captureLogger,
+  type CapturedRequest,
+  fixture,
+  fixtureText,
+  hang,
+  json,
+  reset,
+  type Responder,
+  startServer,
+  TEST_KEY,
+  text,
+  VirtualClock,
+} from './helpers';
 
 const PARAMS: GenerationParams = {
   prompt: 'a cat surfing at sunset',
@@ -171,7 +184,13 @@ describe('JuxinClient', () => {
       const jpg = path.join(tmp, 'second.JPEG');
       await writeFile(png, PNG);
       await writeFile(jpg, JPEG);
-      const task = await client(server.url).api.createVideo({ ...PARAMS, images: [png, jpg], watermark: true, characterUrl: 'https://example.com/c.mp4', characterTimestamps: '2,4' });
+      const task = await client(server.url).api.createVideo({
+        ...PARAMS,
+        images: [png, jpg],
+        watermark: true,
+        characterUrl: 'https://example.com/c.mp4',
+        characterTimestamps: '2,4',
+      });
       assert.equal(task.status, 'queued');
       const [request] = server.requests;
       assert.equal(request.url, '/v1/videos');
@@ -278,7 +297,13 @@ describe('JuxinClient', () => {
 
     it('retries 502/503/504 and a malformed body, then succeeds', async () => {
       const upstream = fixtureText('error-upstream.json');
-      const server = await serve(json(502, upstream), json(503, upstream), json(504, upstream), text(200, fixtureText('wrong-path.html')), json(200, fixture('shape-a-pending.json')));
+      const server = await serve(
+        json(502, upstream),
+        json(503, upstream),
+        json(504, upstream),
+        text(200, fixtureText('wrong-path.html')),
+        json(200, fixture('shape-a-pending.json')),
+      );
       const { api, clock } = client(server.url, { retry: { maxAttempts: 5 } });
       const task = await api.queryVideo('sora-2:task_01k6x15vhrff09dkkqjrzwhm60');
       assert.equal(task.status, 'queued');
@@ -346,7 +371,9 @@ describe('JuxinClient', () => {
     it('rethrows the caller abort as an AbortError, not a timeout', async () => {
       const controller = new AbortController();
       const server = await serve(() => controller.abort());
-      const error = await client(server.url, { requestTimeoutMs: 10_000 }).api.queryVideo('x', { signal: controller.signal }).catch((e: unknown) => e);
+      const error = await client(server.url, { requestTimeoutMs: 10_000 })
+        .api.queryVideo('x', { signal: controller.signal })
+        .catch((e: unknown) => e);
       assert.ok(!(error instanceof JuxinError));
       assert.equal((error as Error).name, 'AbortError');
       assert.equal(server.requests.length, 1);
@@ -364,7 +391,9 @@ describe('JuxinClient', () => {
 
     it('sends nothing when the signal is already aborted', async () => {
       const server = await serve(json(200, fixture('shape-c-in-progress.json')));
-      const error = await client(server.url).api.queryVideo('x', { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+      const error = await client(server.url)
+        .api.queryVideo('x', { signal: AbortSignal.abort() })
+        .catch((e: unknown) => e);
       assert.equal((error as Error).name, 'AbortError');
       assert.equal(server.requests.length, 0);
     });
@@ -542,7 +571,15 @@ describe('JuxinClient', () => {
       );
       const secretPart = TEST_KEY.slice(3);
       for (const error of errors) {
-        for (const shown of [error.message, error.describe(), JSON.stringify(error), String(error), error.messageZh ?? '', error.vendorMessage ?? '', error.vendorMessageZh ?? '']) {
+        for (const shown of [
+          error.message,
+          error.describe(),
+          JSON.stringify(error),
+          String(error),
+          error.messageZh ?? '',
+          error.vendorMessage ?? '',
+          error.vendorMessageZh ?? '',
+        ]) {
           assert.ok(!shown.includes(secretPart), `key leaked in a ${error.kind} error`);
         }
       }

@@ -23,7 +23,10 @@ describe('errorFromResponse', () => {
     assert.equal(errorFromResponse(403, JSON.stringify({ error: { message: '余额不足' } }), {}).kind, 'quota');
     assert.equal(errorFromResponse(403, JSON.stringify({ error: { message: 'denied', message_zh: '额度已用完' } }), {}).kind, 'quota');
     assert.equal(errorFromResponse(403, JSON.stringify({ error: { message: 'no', type: 'insufficient_quota' } }), {}).kind, 'quota');
-    assert.equal(errorFromResponse(429, JSON.stringify({ error: { message: 'You exceeded your current quota', type: 'insufficient_quota' } }), {}).kind, 'quota');
+    assert.equal(
+      errorFromResponse(429, JSON.stringify({ error: { message: 'You exceeded your current quota', type: 'insufficient_quota' } }), {}).kind,
+      'quota',
+    );
   });
 
   it('other 403 → auth (also "invalid credentials", which is not about credits)', () => {

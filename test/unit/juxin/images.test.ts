@@ -51,7 +51,10 @@ describe('images', () => {
   it('says when the content does not match an image extension', async () => {
     const file = path.join(tmp, 'photo.jpg');
     await writeFile(file, 'not an image at all');
-    await assert.rejects(inspectLocalImage(file), (error: unknown) => error instanceof ImageError && /does not match its extension/.test(error.message) && /内容与扩展名不符/.test(error.messageZh));
+    await assert.rejects(
+      inspectLocalImage(file),
+      (error: unknown) => error instanceof ImageError && /does not match its extension/.test(error.message) && /内容与扩展名不符/.test(error.messageZh),
+    );
     const plain = path.join(tmp, 'notes.txt');
     await writeFile(plain, 'hello');
     await assert.rejects(inspectLocalImage(plain), (error: unknown) => error instanceof ImageError && !/extension/.test(error.message));

@@ -3,7 +3,19 @@ import * as juxin from '../../../src/juxin';
 
 describe('juxin public API', () => {
   it('exports the client, the normalizer, the errors and the retry policy', () => {
-    for (const name of ['JuxinClient', 'JuxinError', 'normalizeQueryResponse', 'normalizeCharacter', 'errorFromResponse', 'scrubSecrets', 'withRetry', 'isRetryable', 'retryDelay', 'parseTimestamps', 'inspectLocalImage']) {
+    for (const name of [
+      'JuxinClient',
+      'JuxinError',
+      'normalizeQueryResponse',
+      'normalizeCharacter',
+      'errorFromResponse',
+      'scrubSecrets',
+      'withRetry',
+      'isRetryable',
+      'retryDelay',
+      'parseTimestamps',
+      'inspectLocalImage',
+    ]) {
       assert.equal(typeof (juxin as Record<string, unknown>)[name], 'function', name);
     }
     assert.equal(juxin.DEFAULT_BASE_URL, 'https://api.jxincm.cn');

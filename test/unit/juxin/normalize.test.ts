@@ -215,7 +215,29 @@ describe('normalizeQueryResponse', () => {
   it('never crashes on random JSON: it returns a valid task or a malformed_response error', () => {
     const random = seededRandom(20251006);
     const leaves = [null, true, false, 0, 1, -1, 0.5, 1e308, '', 'x', 'completed', 'FAILURE', 'https://x/v.mp4', '12%', 'NaN'];
-    const keys = ['id', 'status', 'detail', 'pending_info', 'progress', 'progress_pct', 'video_url', 'url', 'draft_info', 'downloadable_url', 'error', 'message', 'fail_reason', 'failure_reason', 'data', 'size', 'width', 'progress_pos_in_queue', 'status_update_time', 'completed_at', 'remixed_from_video_id'];
+    const keys = [
+      'id',
+      'status',
+      'detail',
+      'pending_info',
+      'progress',
+      'progress_pct',
+      'video_url',
+      'url',
+      'draft_info',
+      'downloadable_url',
+      'error',
+      'message',
+      'fail_reason',
+      'failure_reason',
+      'data',
+      'size',
+      'width',
+      'progress_pos_in_queue',
+      'status_update_time',
+      'completed_at',
+      'remixed_from_video_id',
+    ];
     const value = (depth: number): unknown => {
       const r = random();
       if (depth > 3 || r < 0.45) return leaves[Math.floor(random() * leaves.length)];
@@ -228,7 +250,8 @@ describe('normalizeQueryResponse', () => {
     for (let i = 0; i < 3000; i++) {
       const top = value(0);
       // Most real answers have an id: give most random objects one, so the rest of the parser is exercised.
-      if (top && typeof top === 'object' && !Array.isArray(top) && random() < 0.8) (top as Record<string, unknown>).id = leaves[Math.floor(random() * leaves.length)];
+      if (top && typeof top === 'object' && !Array.isArray(top) && random() < 0.8)
+        (top as Record<string, unknown>).id = leaves[Math.floor(random() * leaves.length)];
       const body = JSON.parse(JSON.stringify(top) ?? 'null');
       try {
         const task = normalizeQueryResponse(body);
@@ -262,7 +285,10 @@ describe('normalizeCharacter', () => {
 
   it('rejects an answer without id or username', () => {
     for (const body of [null, 'x', {}, { id: 'ch_1' }, { username: 'a' }]) {
-      assert.throws(() => normalizeCharacter(body), (e: unknown) => e instanceof JuxinError && e.kind === 'malformed_response');
+      assert.throws(
+        () => normalizeCharacter(body),
+        (e: unknown) => e instanceof JuxinError && e.kind === 'malformed_response',
+      );
     }
   });
 });

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { JuxinError } from '../../../src/juxin/errors';
-import { DEFAULT_RETRY, isRetryable, markNotSent, mayHaveBeenAccepted, type RequestKind, retryDelay, type RetryOptions, withRetry } from '../../../src/juxin/retry';
+import {
+  DEFAULT_RETRY,
+  isRetryable,
+  markNotSent,
+  mayHaveBeenAccepted,
+  type RequestKind,
+  retryDelay,
+  type RetryOptions,
+  withRetry,
+} from '../../../src/juxin/retry';
 import type { JuxinErrorKind } from '../../../src/juxin/types';
 import { ManualClock } from '../../../src/util/clock';
 import { silentLogger } from '../../../src/util/log';
@@ -22,7 +31,14 @@ async function run(outcomes: (Error | 'ok')[], opts: { kind?: RequestKind; optio
       if (outcome === 'ok') return 'done';
       throw outcome;
     },
-    { kind: opts.kind ?? 'query', clock, random: opts.random ?? (() => 1), options: { ...OPTIONS, ...opts.options }, logger: silentLogger, label: 'GET /v1/video/query' },
+    {
+      kind: opts.kind ?? 'query',
+      clock,
+      random: opts.random ?? (() => 1),
+      options: { ...OPTIONS, ...opts.options },
+      logger: silentLogger,
+      label: 'GET /v1/video/query',
+    },
   ).catch((error: unknown) => error);
   return { result, attempts, sleeps: clock.sleeps, elapsed: clock.now() - started };
 }
@@ -30,13 +46,31 @@ async function run(outcomes: (Error | 'ok')[], opts: { kind?: RequestKind; optio
 describe('retry policy', () => {
   describe('isRetryable', () => {
     it('retries queries on network errors, timeouts, 429, 502/503/504 and malformed bodies', () => {
-      for (const error of [err('network'), refused(), err('timeout'), err('rate_limit', 429), err('upstream', 502), err('upstream', 503), err('upstream', 504), err('malformed_response', 200)]) {
+      for (const error of [
+        err('network'),
+        refused(),
+        err('timeout'),
+        err('rate_limit', 429),
+        err('upstream', 502),
+        err('upstream', 503),
+        err('upstream', 504),
+        err('malformed_response', 200),
+      ]) {
         assert.equal(isRetryable(error, 'query'), true, error.message);
       }
     });
 
     it('never retries 400/401/403/404, quota, config, a plain 500 or a non-Juxin error', () => {
-      for (const error of [err('bad_request', 400), err('auth', 401), err('auth', 403), err('quota', 403), err('not_found', 404), err('config'), err('upstream', 500), err('upstream')]) {
+      for (const error of [
+        err('bad_request', 400),
+        err('auth', 401),
+        err('auth', 403),
+        err('quota', 403),
+        err('not_found', 404),
+        err('config'),
+        err('upstream', 500),
+        err('upstream'),
+      ]) {
         assert.equal(isRetryable(error, 'query'), false, error.message);
         assert.equal(isRetryable(error, 'create'), false, error.message);
       }
@@ -60,8 +94,14 @@ describe('retry policy', () => {
     it('grows exponentially with full jitter, capped at maxDelayMs', () => {
       const ceilings = [1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, err('network'), { ...OPTIONS, maxDelayMs: 10_000 }, () => 1));
       assert.deepEqual(ceilings, [1000, 2000, 4000, 8000, 10_000, 10_000]);
-      assert.equal(retryDelay(3, err('network'), OPTIONS, () => 0), 0);
-      assert.equal(retryDelay(3, err('network'), OPTIONS, () => 0.25), 1000);
+      assert.equal(
+        retryDelay(3, err('network'), OPTIONS, () => 0),
+        0,
+      );
+      assert.equal(
+        retryDelay(3, err('network'), OPTIONS, () => 0.25),
+        1000,
+      );
     });
 
     it('stays within [0, ceiling] for any random value', () => {
@@ -75,9 +115,18 @@ describe('retry policy', () => {
     });
 
     it('uses Retry-After instead, capped at maxRetryAfterMs', () => {
-      assert.equal(retryDelay(1, err('rate_limit', 429, 7000), OPTIONS, () => 0), 7000);
-      assert.equal(retryDelay(1, err('rate_limit', 429, 3_600_000), OPTIONS, () => 0), OPTIONS.maxRetryAfterMs);
-      assert.equal(retryDelay(1, err('rate_limit', 429, 0), OPTIONS, () => 1), 0);
+      assert.equal(
+        retryDelay(1, err('rate_limit', 429, 7000), OPTIONS, () => 0),
+        7000,
+      );
+      assert.equal(
+        retryDelay(1, err('rate_limit', 429, 3_600_000), OPTIONS, () => 0),
+        OPTIONS.maxRetryAfterMs,
+      );
+      assert.equal(
+        retryDelay(1, err('rate_limit', 429, 0), OPTIONS, () => 1),
+        0,
+      );
     });
   });
 

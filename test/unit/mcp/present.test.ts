@@ -40,7 +40,9 @@ describe('mcp/present', () => {
   });
 
   it('links the downloaded MP4 as a file resource and the task as a juxin-sora resource', () => {
-    const result = taskResult(task({ status: 'completed', progress: 100, videoUrl: 'https://x/v.mp4', download: { state: 'done', localPath: '/tmp/videos/a b.mp4' } }));
+    const result = taskResult(
+      task({ status: 'completed', progress: 100, videoUrl: 'https://x/v.mp4', download: { state: 'done', localPath: '/tmp/videos/a b.mp4' } }),
+    );
     const links = result.content.filter((c) => c.type === 'resource_link');
     assert.deepEqual(
       links.map((l) => (l.type === 'resource_link' ? [l.uri, l.mimeType] : [])),

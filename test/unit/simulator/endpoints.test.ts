@@ -6,7 +6,16 @@ const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a
 
 function videoForm(fields: Record<string, string> = {}, files: { name: string; type: string; bytes: Buffer }[] = []): FormData {
   const form = new FormData();
-  for (const [k, v] of Object.entries({ model: 'sora-2', prompt: 'the cat in the photo waves', seconds: '10', size: '720x1280', watermark: 'false', private: 'false', ...fields })) form.set(k, v);
+  for (const [k, v] of Object.entries({
+    model: 'sora-2',
+    prompt: 'the cat in the photo waves',
+    seconds: '10',
+    size: '720x1280',
+    watermark: 'false',
+    private: 'false',
+    ...fields,
+  }))
+    form.set(k, v);
   for (const f of files) form.append('input_reference', new Blob([new Uint8Array(f.bytes)], { type: f.type }), f.name);
   return form;
 }
@@ -122,7 +131,13 @@ describe('simulator: endpoints', () => {
         assert.equal(r.status, 400, JSON.stringify(fields));
         assert.match(r.json.error.message, field);
       }
-      const url = await h.call('POST', '/v1/videos', { form: (() => { const f = videoForm(); f.set('input_reference', 'https://example.com/cat.png'); return f; })() });
+      const url = await h.call('POST', '/v1/videos', {
+        form: (() => {
+          const f = videoForm();
+          f.set('input_reference', 'https://example.com/cat.png');
+          return f;
+        })(),
+      });
       assert.equal(url.status, 400);
       const garbage = await h.call('POST', '/v1/videos', { headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, json: 'not multipart at all' });
       assert.equal(garbage.status, 400);

@@ -27,7 +27,10 @@ describe('simulator: fault injection', () => {
     }
     assert.equal((await h.create()).status, 200, 'used up');
     assert.equal(h.sim.tasks.size, 1, 'a refused create creates nothing');
-    assert.deepEqual(h.sim.requests.map((r) => r.status), [429, 429, 200]);
+    assert.deepEqual(
+      h.sim.requests.map((r) => r.status),
+      [429, 429, 200],
+    );
   });
 
   it('server_error: the chosen 5xx with 请求上游地址失败', async () => {
@@ -154,7 +157,13 @@ describe('simulator: fault injection', () => {
   describe('over HTTP (/__sim, no key needed)', () => {
     it('adds, lists and clears faults', async () => {
       h = await harness();
-      const post = await h.call('POST', '/__sim/faults', { key: null, json: [{ kind: 'rate_limit', on: 'query', times: 2 }, { kind: 'hang', on: 'remix' }] });
+      const post = await h.call('POST', '/__sim/faults', {
+        key: null,
+        json: [
+          { kind: 'rate_limit', on: 'query', times: 2 },
+          { kind: 'hang', on: 'remix' },
+        ],
+      });
       assert.equal(post.status, 200);
       assert.deepEqual(post.json.faults, [
         { kind: 'rate_limit', on: 'query', times: 2 },

@@ -147,7 +147,8 @@ describe('simulator: a job over its life', () => {
   it('makes sora-2-pro, longer and larger videos slower', async () => {
     h = await harness({ idStyle: 'task' });
     const ids = [];
-    for (const params of [{}, { duration: 15 }, { model: 'sora-2-pro' }, { model: 'sora-2-pro', size: 'large', duration: 25 }]) ids.push((await h.create(params)).json.id);
+    for (const params of [{}, { duration: 15 }, { model: 'sora-2-pro' }, { model: 'sora-2-pro', size: 'large', duration: 25 }])
+      ids.push((await h.create(params)).json.id);
     const ends = ids.map((id) => h.sim.tasks.get(id)!.completesAt - h.sim.tasks.get(id)!.createdAt);
     assert.equal(ends[0], TEN_SECOND_JOB.queue + TEN_SECOND_JOB.generate);
     assert.ok(ends[0] < ends[1] && ends[1] < ends[2] && ends[2] < ends[3], ends.join(' < '));

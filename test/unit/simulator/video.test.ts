@@ -50,7 +50,15 @@ describe('simulator: media and helpers', () => {
     assert.ok(newTaskId('task', createRandom(7), at + 1000) > a, 'time-ordered like a ULID');
     assert.equal(a.slice(12, 14), '01', 'the time prefix of a 2025 ULID');
     assert.match(newTaskId('video'), /^video_[0-9a-f-]{36}$/);
-    const uuids = new Set(Array.from({ length: 100 }, ((r) => () => randomUuid(r))(createRandom(1))));
+    const uuids = new Set(
+      Array.from(
+        { length: 100 },
+        (
+          (r) => () =>
+            randomUuid(r)
+        )(createRandom(1)),
+      ),
+    );
     assert.equal(uuids.size, 100);
   });
 });

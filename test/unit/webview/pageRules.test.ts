@@ -14,7 +14,17 @@ describe('webview/model: rules the pages and the extension share', () => {
     assert.equal(isAllowedRemoteUrl('http://localhost:8787/files/a/src.mp4', sim), false, 'another host name is another origin');
     assert.equal(isAllowedRemoteUrl('http://evil.example/v.mp4', 'https://api.jxincm.cn'), false);
     assert.equal(isAllowedRemoteUrl('http://api.jxincm.cn/v.mp4', 'https://api.jxincm.cn'), false, 'http is not https of the same host');
-    for (const bad of ['javascript:alert(1)', 'file:///etc/passwd', 'data:video/mp4;base64,AAAA', 'blob:https://x/1', 'vscode-resource:/a', '//evil.example/x', 'not a url', '', undefined]) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'data:video/mp4;base64,AAAA',
+      'blob:https://x/1',
+      'vscode-resource:/a',
+      '//evil.example/x',
+      'not a url',
+      '',
+      undefined,
+    ]) {
       assert.equal(isAllowedRemoteUrl(bad, sim), false, String(bad));
     }
     assert.equal(isAllowedRemoteUrl('http://127.0.0.1:8787/x', 'not a url'), false, 'a broken base URL allows no http');
@@ -34,16 +44,31 @@ describe('webview/model: rules the pages and the extension share', () => {
     const c = snapshot({ id: 'c', createdAt: 1 });
     let list = [a, c];
     list = upsertTask(list, b);
-    assert.deepEqual(list.map((t) => t.id), ['a', 'b', 'c']);
+    assert.deepEqual(
+      list.map((t) => t.id),
+      ['a', 'b', 'c'],
+    );
     list = upsertTask(list, snapshot({ id: 'd', createdAt: 4 }));
-    assert.deepEqual(list.map((t) => t.id), ['d', 'a', 'b', 'c']);
+    assert.deepEqual(
+      list.map((t) => t.id),
+      ['d', 'a', 'b', 'c'],
+    );
     list = upsertTask(list, snapshot({ id: 'z', createdAt: 0 }));
-    assert.deepEqual(list.map((t) => t.id), ['d', 'a', 'b', 'c', 'z']);
+    assert.deepEqual(
+      list.map((t) => t.id),
+      ['d', 'a', 'b', 'c', 'z'],
+    );
     const updated = upsertTask(list, { ...b, status: 'processing', progress: 50 });
-    assert.deepEqual(updated.map((t) => t.id), ['d', 'a', 'b', 'c', 'z']);
+    assert.deepEqual(
+      updated.map((t) => t.id),
+      ['d', 'a', 'b', 'c', 'z'],
+    );
     assert.equal(updated[2].progress, 50);
     assert.equal(list[2].progress, 0, 'the old list is not changed');
-    assert.deepEqual(removeTask(updated, 'a').map((t) => t.id), ['d', 'b', 'c', 'z']);
+    assert.deepEqual(
+      removeTask(updated, 'a').map((t) => t.id),
+      ['d', 'b', 'c', 'z'],
+    );
     assert.deepEqual(removeTask(updated, 'nope').length, 5);
   });
 

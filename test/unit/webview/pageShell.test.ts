@@ -27,7 +27,10 @@ const cspOf = (html: string) => /http-equiv="Content-Security-Policy" content="(
 describe('extension/views: the page shell and what comes back from a page', () => {
   it('allows only our nonce script, our CSS and the sources asked for', () => {
     const sidebar = contentSecurityPolicy({ cspSource: CSP_SOURCE, nonce: 'abc', img: ['https:', 'http://127.0.0.1:8787'] });
-    assert.equal(sidebar, `default-src 'none'; script-src 'nonce-abc'; style-src ${CSP_SOURCE}; font-src ${CSP_SOURCE}; img-src ${CSP_SOURCE} https: http://127.0.0.1:8787`);
+    assert.equal(
+      sidebar,
+      `default-src 'none'; script-src 'nonce-abc'; style-src ${CSP_SOURCE}; font-src ${CSP_SOURCE}; img-src ${CSP_SOURCE} https: http://127.0.0.1:8787`,
+    );
     assert.doesNotMatch(sidebar, /media-src/, 'the list plays no media');
     const preview = contentSecurityPolicy({ cspSource: CSP_SOURCE, nonce: 'abc', media: ['http://127.0.0.1:8787'] });
     assert.match(preview, new RegExp(`media-src ${CSP_SOURCE.replace(/[.+]/g, '\\$&')} http://127\\.0\\.0\\.1:8787$`));
@@ -36,8 +39,15 @@ describe('extension/views: the page shell and what comes back from a page', () =
   });
 
   it('drops any source that could widen the policy', () => {
-    const csp = contentSecurityPolicy({ cspSource: CSP_SOURCE, nonce: 'abc', img: ['*', "'unsafe-inline'", 'https://a.example; script-src *', 'http://x y', 'data:', 'https://ok.example'] });
-    assert.equal(csp.split('; ').find((d) => d.startsWith('img-src')), `img-src ${CSP_SOURCE} https://ok.example`);
+    const csp = contentSecurityPolicy({
+      cspSource: CSP_SOURCE,
+      nonce: 'abc',
+      img: ['*', "'unsafe-inline'", 'https://a.example; script-src *', 'http://x y', 'data:', 'https://ok.example'],
+    });
+    assert.equal(
+      csp.split('; ').find((d) => d.startsWith('img-src')),
+      `img-src ${CSP_SOURCE} https://ok.example`,
+    );
   });
 
   it('puts a prompt only inside escaped data attributes, never as markup, with no inline handlers', () => {
@@ -57,7 +67,12 @@ describe('extension/views: the page shell and what comes back from a page', () =
     const tricky = `"'<>&\u2028 "><script>alert(1)</script> 🎬 中文 &amp;`;
     const html = page({ state: { prompt: tricky } });
     const attr = /data-state="([^"]*)"/.exec(html)![1];
-    const decoded = attr.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const decoded = attr
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
     assert.deepEqual(JSON.parse(decoded), { prompt: tricky });
     assert.equal(escapeAttribute(`"'<>&`), '&quot;&#39;&lt;&gt;&amp;');
   });
@@ -70,7 +85,11 @@ describe('extension/views: the page shell and what comes back from a page', () =
 
   it('accepts from the list only protocol messages about tasks that exist', () => {
     const exists = (id: string) => id === 'sora-2:task_1';
-    assert.deepEqual(validateSidebarMessage({ type: 'action', action: 'play', id: 'sora-2:task_1' }, exists), { type: 'action', action: 'play', id: 'sora-2:task_1' });
+    assert.deepEqual(validateSidebarMessage({ type: 'action', action: 'play', id: 'sora-2:task_1' }, exists), {
+      type: 'action',
+      action: 'play',
+      id: 'sora-2:task_1',
+    });
     assert.deepEqual(validateSidebarMessage({ type: 'command', command: 'setKey' }, exists), { type: 'command', command: 'setKey' });
     assert.deepEqual(validateSidebarMessage({ type: 'ready' }, exists), { type: 'ready' });
     assert.equal(validateSidebarMessage({ type: 'action', action: 'play', id: 'sora-2:task_2' }, exists), undefined, 'unknown task');
@@ -78,15 +97,23 @@ describe('extension/views: the page shell and what comes back from a page', () =
     assert.equal(validateSidebarMessage({ type: 'action', action: 'play' }, exists), undefined);
     assert.equal(validateSidebarMessage({ type: 'action', action: 'play', id: 42 }, exists), undefined);
     assert.equal(validateSidebarMessage({ type: 'command', command: 'workbench.action.terminal.new' }, exists), undefined);
-    assert.equal(validateSidebarMessage({ type: 'action', action: 'play', id: 'x'.repeat(1000) }, () => true), undefined);
-    for (const junk of ['play', null, undefined, 42, [], { type: 'constructor' }, { type: '__proto__' }]) assert.equal(validateSidebarMessage(junk, exists), undefined);
+    assert.equal(
+      validateSidebarMessage({ type: 'action', action: 'play', id: 'x'.repeat(1000) }, () => true),
+      undefined,
+    );
+    for (const junk of ['play', null, undefined, 42, [], { type: 'constructor' }, { type: '__proto__' }])
+      assert.equal(validateSidebarMessage(junk, exists), undefined);
   });
 
   it('accepts from a preview only messages about its own task', () => {
     const exists = () => true;
     assert.deepEqual(validatePreviewMessage({ type: 'action', action: 'reveal', id: 'a' }, 'a', exists), { type: 'action', action: 'reveal', id: 'a' });
     assert.equal(validatePreviewMessage({ type: 'action', action: 'reveal', id: 'b' }, 'a', exists), undefined, 'another task');
-    assert.equal(validatePreviewMessage({ type: 'action', action: 'reveal', id: 'a' }, 'a', () => false), undefined, 'removed meanwhile');
+    assert.equal(
+      validatePreviewMessage({ type: 'action', action: 'reveal', id: 'a' }, 'a', () => false),
+      undefined,
+      'removed meanwhile',
+    );
     assert.equal(validatePreviewMessage({ type: 'action', action: 'remove', id: 'a' }, 'a', exists), undefined, 'not a preview action');
     assert.deepEqual(validatePreviewMessage({ type: 'mediaError', id: 'a' }, 'a', exists), { type: 'mediaError', id: 'a' });
     assert.deepEqual(validatePreviewMessage({ type: 'ready' }, 'a', exists), { type: 'ready' });
@@ -95,13 +122,32 @@ describe('extension/views: the page shell and what comes back from a page', () =
   it('plays the saved file, else an allowed URL, else nothing', () => {
     const base = 'http://127.0.0.1:8787';
     const saved = taskRecord({ status: 'completed', videoUrl: 'https://cdn.example/v.mp4', download: { state: 'done', localPath: '/v/a.mp4' } });
-    assert.deepEqual(chooseMedia(saved, base, () => true), { kind: 'local', file: '/v/a.mp4' });
-    assert.deepEqual(chooseMedia(saved, base, () => false), { kind: 'remote', url: 'https://cdn.example/v.mp4', origin: 'https://cdn.example' }, 'the file was deleted');
+    assert.deepEqual(
+      chooseMedia(saved, base, () => true),
+      { kind: 'local', file: '/v/a.mp4' },
+    );
+    assert.deepEqual(
+      chooseMedia(saved, base, () => false),
+      { kind: 'remote', url: 'https://cdn.example/v.mp4', origin: 'https://cdn.example' },
+      'the file was deleted',
+    );
     const simulator = taskRecord({ status: 'completed', videoUrl: `${base}/files/t/src.mp4`, download: { state: 'downloading' } });
-    assert.deepEqual(chooseMedia(simulator, base, () => true), { kind: 'remote', url: `${base}/files/t/src.mp4`, origin: base });
-    assert.equal(chooseMedia(taskRecord({ videoUrl: 'http://192.0.2.7/v.mp4' }), base, () => true), undefined);
-    assert.equal(chooseMedia(taskRecord({ videoUrl: 'file:///etc/passwd' }), base, () => true), undefined);
-    assert.equal(chooseMedia(taskRecord(), base, () => true), undefined);
+    assert.deepEqual(
+      chooseMedia(simulator, base, () => true),
+      { kind: 'remote', url: `${base}/files/t/src.mp4`, origin: base },
+    );
+    assert.equal(
+      chooseMedia(taskRecord({ videoUrl: 'http://192.0.2.7/v.mp4' }), base, () => true),
+      undefined,
+    );
+    assert.equal(
+      chooseMedia(taskRecord({ videoUrl: 'file:///etc/passwd' }), base, () => true),
+      undefined,
+    );
+    assert.equal(
+      chooseMedia(taskRecord(), base, () => true),
+      undefined,
+    );
     assert.equal(sameMedia({ kind: 'local', file: '/a' }, { kind: 'local', file: '/a' }), true);
     assert.equal(sameMedia({ kind: 'local', file: '/a' }, { kind: 'remote', url: '/a', origin: 'x' }), false);
     assert.equal(sameMedia(undefined, undefined), true);

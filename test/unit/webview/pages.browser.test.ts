@@ -40,7 +40,10 @@ describe('webview pages in a real browser, under the real CSP', function () {
       logLevel: 'silent',
     });
     for (const file of result.outputFiles) bundles.set(path.basename(file.path), file.text);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
   });
 
   after(async () => {
@@ -81,7 +84,8 @@ describe('webview pages in a real browser, under the real CSP', function () {
       requests.push(url.href);
       if (url.origin !== ORIGIN) return route.abort();
       if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html });
-      if (url.pathname.startsWith('/dist/webview/')) return route.fulfill({ contentType: 'text/javascript', body: bundles.get(path.basename(url.pathname)) ?? '' });
+      if (url.pathname.startsWith('/dist/webview/'))
+        return route.fulfill({ contentType: 'text/javascript', body: bundles.get(path.basename(url.pathname)) ?? '' });
       if (url.pathname.startsWith('/media/webview/')) return route.fulfill({ contentType: 'text/css', body: readFileSync(path.join(ROOT, url.pathname)) });
       if (url.pathname === '/videos/sample.mp4') return route.fulfill({ contentType: 'video/mp4', body: readFileSync(path.join(ROOT, 'media/sample.mp4')) });
       return route.fulfill({ status: 404, body: '' });
@@ -137,12 +141,20 @@ describe('webview pages in a real browser, under the real CSP', function () {
     await bar.waitFor();
     assert.equal(await bar.getAttribute('indeterminate'), '', 'no percentage while queued');
     assert.equal(await page.textContent('[data-task-id="t1"] [data-testid="status"]'), 'Queued · position 2');
-    const inner = () => bar.evaluate((el) => {
-      const p = el.shadowRoot!.querySelector('[role="progressbar"]')!;
-      return { now: p.getAttribute('aria-valuenow'), label: p.getAttribute('aria-label'), styled: el.shadowRoot!.adoptedStyleSheets.length > 0, width: getComputedStyle(el.shadowRoot!.querySelector('.indicator')!).width };
-    });
+    const inner = () =>
+      bar.evaluate((el) => {
+        const p = el.shadowRoot!.querySelector('[role="progressbar"]')!;
+        return {
+          now: p.getAttribute('aria-valuenow'),
+          label: p.getAttribute('aria-label'),
+          styled: el.shadowRoot!.adoptedStyleSheets.length > 0,
+          width: getComputedStyle(el.shadowRoot!.querySelector('.indicator')!).width,
+        };
+      });
     await post(page, { type: 'task', task: { ...running, status: 'processing', progress: 40, queuePosition: undefined } });
-    await page.waitForFunction(() => document.querySelector('vscode-progress-bar')?.shadowRoot?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') === '40');
+    await page.waitForFunction(
+      () => document.querySelector('vscode-progress-bar')?.shadowRoot?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') === '40',
+    );
     const at40 = await inner();
     assert.equal(at40.label, 'Generating · 40%');
     assert.ok(at40.styled, 'the element styled its shadow root with a constructable stylesheet');
@@ -152,7 +164,11 @@ describe('webview pages in a real browser, under the real CSP', function () {
     await page.waitForFunction(() => document.querySelector('vscode-progress-bar')?.getAttribute('value') === '75');
     assert.ok(await handle!.evaluate((el) => el.isConnected), 'the same bar element, updated in place');
     // The button's own stylesheet applies inside its shadow root (its padding comes from there).
-    const button = await page.$eval('[data-testid="action-remove"]', (b) => ({ padding: getComputedStyle(b.shadowRoot!.querySelector('.base')!).paddingLeft, role: b.getAttribute('role'), tab: (b as HTMLElement).tabIndex }));
+    const button = await page.$eval('[data-testid="action-remove"]', (b) => ({
+      padding: getComputedStyle(b.shadowRoot!.querySelector('.base')!).paddingLeft,
+      role: b.getAttribute('role'),
+      tab: (b as HTMLElement).tabIndex,
+    }));
     assert.deepEqual(button, { padding: '13px', role: 'button', tab: 0 });
     assert.deepEqual(await violations(), []);
     await page.close();

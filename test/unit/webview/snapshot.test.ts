@@ -10,7 +10,12 @@ describe('extension/views/snapshot: what a page may see of a task', () => {
   it('leaves out the local path and the video URL, keeps the file name and whether a URL exists', () => {
     const file = path.join('/home/me/videos', '2026-11-24 boat abcd.mp4');
     const s = toSnapshot(
-      taskRecord({ status: 'completed', progress: 100, videoUrl: 'https://cdn.example/v.mp4?sig=secret', download: { state: 'done', localPath: file, bytes: 10 } }),
+      taskRecord({
+        status: 'completed',
+        progress: 100,
+        videoUrl: 'https://cdn.example/v.mp4?sig=secret',
+        download: { state: 'done', localPath: file, bytes: 10 },
+      }),
       en,
     );
     const json = JSON.stringify(s);
@@ -33,13 +38,33 @@ describe('extension/views/snapshot: what a page may see of a task', () => {
   it('copies the parameters as counts and flags', () => {
     const s = toSnapshot(
       taskRecord({
-        params: { prompt: '<b>hi</b>', model: 'sora-2-pro', orientation: 'portrait', size: 'large', duration: 25, watermark: true, private: false, images: ['/tmp/a.png', 'https://x/b.png'], characterUrl: 'https://x/c.mp4', characterTimestamps: '1,3' },
+        params: {
+          prompt: '<b>hi</b>',
+          model: 'sora-2-pro',
+          orientation: 'portrait',
+          size: 'large',
+          duration: 25,
+          watermark: true,
+          private: false,
+          images: ['/tmp/a.png', 'https://x/b.png'],
+          characterUrl: 'https://x/c.mp4',
+          characterTimestamps: '1,3',
+        },
         remixOf: 'sora-2:task_0',
         source: 'mcp',
       }),
       en,
     );
-    assert.deepEqual(s.params, { model: 'sora-2-pro', orientation: 'portrait', size: 'large', duration: 25, private: false, watermark: true, images: 2, character: true });
+    assert.deepEqual(s.params, {
+      model: 'sora-2-pro',
+      orientation: 'portrait',
+      size: 'large',
+      duration: 25,
+      private: false,
+      watermark: true,
+      images: 2,
+      character: true,
+    });
     assert.equal(s.prompt, '<b>hi</b>', 'raw text: the page renders it as text');
     assert.equal(s.remixOf, 'sora-2:task_0');
     assert.equal(s.source, 'mcp');

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { fill, shorten } from '../../../src/webview/model/format';
-import { advice, parameterSummary, previewActions, progressModel, sourceLabel, statusText, taskActions, toTaskModel } from '../../../src/webview/model/taskModel';
+import {
+  advice,
+  parameterSummary,
+  previewActions,
+  progressModel,
+  sourceLabel,
+  statusText,
+  taskActions,
+  toTaskModel,
+} from '../../../src/webview/model/taskModel';
 import { completed, snapshot, STRINGS as S } from './helpers';
 
 describe('webview/model/taskModel: a task as an item shows it', () => {
@@ -43,7 +52,13 @@ describe('webview/model/taskModel: a task as an item shows it', () => {
   });
 
   it('says what to do after each kind of failure', () => {
-    for (const reason of ['Content moderation: the prompt violates our policy', 'This content may violate our guardrails', '内容审核未通过', '涉及真人', 'copyright']) {
+    for (const reason of [
+      'Content moderation: the prompt violates our policy',
+      'This content may violate our guardrails',
+      '内容审核未通过',
+      '涉及真人',
+      'copyright',
+    ]) {
       assert.equal(advice(snapshot({ status: 'failed', failureReason: reason }), S), 'HINT-MODERATION', reason);
     }
     assert.equal(advice(snapshot({ status: 'failed', failureReason: 'timed out: Juxin did not finish the task within 60 minutes' }), S), 'HINT-TIMED-OUT');
@@ -61,7 +76,14 @@ describe('webview/model/taskModel: a task as an item shows it', () => {
     assert.deepEqual(taskActions(snapshot({ status: 'processing', hasVideoUrl: false })), ['remove']);
     // Private (the default) cannot be remixed; a saved video plays from disk.
     assert.deepEqual(taskActions(completed('done')), ['play', 'openFile', 'copyUrl', 'retry', 'remove']);
-    assert.deepEqual(taskActions(completed('done', { params: { ...snapshot().params, private: false } })), ['play', 'openFile', 'copyUrl', 'remix', 'retry', 'remove']);
+    assert.deepEqual(taskActions(completed('done', { params: { ...snapshot().params, private: false } })), [
+      'play',
+      'openFile',
+      'copyUrl',
+      'remix',
+      'retry',
+      'remove',
+    ]);
     // Not saved yet: play from the URL, download again; nothing to open.
     assert.deepEqual(taskActions(completed('failed')), ['play', 'copyUrl', 'download', 'retry', 'remove']);
     assert.deepEqual(taskActions(completed('downloading')), ['play', 'copyUrl', 'retry', 'remove']);
@@ -80,7 +102,10 @@ describe('webview/model/taskModel: a task as an item shows it', () => {
   });
 
   it('shows a tracking problem with its next step, and offers the key when the key is the problem', () => {
-    const paused = toTaskModel(snapshot({ status: 'processing', progress: 30, problem: { kind: 'auth', message: 'Juxin rejected the API key (401).', nextStep: 'Set it again.' } }), S);
+    const paused = toTaskModel(
+      snapshot({ status: 'processing', progress: 30, problem: { kind: 'auth', message: 'Juxin rejected the API key (401).', nextStep: 'Set it again.' } }),
+      S,
+    );
     assert.equal(paused.problem, 'Juxin rejected the API key (401). Set it again.');
     assert.equal(paused.needsKey, true);
     const limited = toTaskModel(snapshot({ status: 'queued', problem: { kind: 'rate_limit', message: 'Slow down.', nextStep: 'Wait.' } }), S);

@@ -41,7 +41,19 @@ describe('Juxin Sora in a real VS Code', function () {
 
   it('contributes every command', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['setApiKey', 'removeApiKey', 'generateVideo', 'showVideos', 'openVideo', 'downloadVideo', 'copyVideoUrl', 'revealInOS', 'remixVideo', 'createCharacter', 'openGettingStarted']) {
+    for (const id of [
+      'setApiKey',
+      'removeApiKey',
+      'generateVideo',
+      'showVideos',
+      'openVideo',
+      'downloadVideo',
+      'copyVideoUrl',
+      'revealInOS',
+      'remixVideo',
+      'createCharacter',
+      'openGettingStarted',
+    ]) {
       assert.ok(all.includes(`juxinSora.${id}`), `juxinSora.${id}`);
     }
   });
@@ -65,24 +77,39 @@ describe('Juxin Sora in a real VS Code', function () {
     assert.match(definition.uri.toString(), /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const visible = JSON.stringify({ label: definition.label, uri: definition.uri.toString(), headers: definition.headers, version: definition.version });
     assert.ok(!visible.includes(KEY), 'the key is not in the definition');
-    assert.ok(Object.values(definition.headers).some((v) => v.length >= 32), 'a per-session secret header');
+    assert.ok(
+      Object.values(definition.headers).some((v) => v.length >= 32),
+      'a per-session secret header',
+    );
     const resolved = await api.resolveMcp(definition);
     assert.equal(resolved, definition, 'with a key, resolution asks nothing');
   });
 
   it('generates from the command, tracks it, downloads the MP4 and opens the preview', async () => {
-    const task = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', { prompt: 'a lighthouse at dusk, waves crashing', orientation: 'portrait', duration: 10 });
+    const task = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
+      prompt: 'a lighthouse at dusk, waves crashing',
+      orientation: 'portrait',
+      duration: 10,
+    });
     assert.ok(task?.id, 'the command returns the task');
-    const done = await waitUntil(() => {
-      const t = api.engine.get(task.id);
-      return t?.download.state === 'done' ? t : undefined;
-    }, 60_000, 'the download');
+    const done = await waitUntil(
+      () => {
+        const t = api.engine.get(task.id);
+        return t?.download.state === 'done' ? t : undefined;
+      },
+      60_000,
+      'the download',
+    );
     assert.ok(done.download.localPath && existsSync(done.download.localPath));
     assert.equal(readFileSync(done.download.localPath).subarray(4, 8).toString('latin1'), 'ftyp');
     assert.ok(done.download.localPath.startsWith(api.videosDir()));
     await vscode.commands.executeCommand('juxinSora.openVideo', task.id);
     await waitUntil(() => api.openPreviewIds().includes(task.id), 10_000, 'the preview panel');
-    const tab = await waitUntil(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.startsWith('Sora: a lighthouse')), 10_000, 'a Sora preview tab');
+    const tab = await waitUntil(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.startsWith('Sora: a lighthouse')),
+      10_000,
+      'a Sora preview tab',
+    );
     assert.ok(tab.input instanceof vscode.TabInputWebview, 'the preview is a webview tab');
     // (Reading the clipboard back needs a browser permission headless chromium never grants.)
     const url = await vscode.commands.executeCommand<string>('juxinSora.copyVideoUrl', task.id);
@@ -90,13 +117,24 @@ describe('Juxin Sora in a real VS Code', function () {
     assert.equal(url, api.engine.get(task.id)?.videoUrl);
   });
 
-  it('serves the same tools to VS Code\'s own MCP client, on the same engine (agent-mode path)', async () => {
+  it("serves the same tools to VS Code's own MCP client, on the same engine (agent-mode path)", async () => {
     await vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true });
-    const tool = await waitUntil(() => vscode.lm.tools.find((t) => t.name.endsWith('generate_video') && t.name.includes('juxin')), 60_000, 'the MCP tools in vscode.lm.tools');
+    const tool = await waitUntil(
+      () => vscode.lm.tools.find((t) => t.name.endsWith('generate_video') && t.name.includes('juxin')),
+      60_000,
+      'the MCP tools in vscode.lm.tools',
+    );
     const names = vscode.lm.tools.filter((t) => t.name.includes('juxin')).map((t) => t.name);
-    for (const n of ['get_video_status', 'wait_for_video', 'list_videos', 'download_video', 'remix_video', 'create_character']) assert.ok(names.some((x) => x.endsWith(n)), n);
+    for (const n of ['get_video_status', 'wait_for_video', 'list_videos', 'download_video', 'remix_video', 'create_character'])
+      assert.ok(
+        names.some((x) => x.endsWith(n)),
+        n,
+      );
     const before = api.engine.list({}).length;
-    const result = await vscode.lm.invokeTool(tool.name, { input: { prompt: 'Copilot asked for this: a paper boat on a rainy street', wait: false }, toolInvocationToken: undefined });
+    const result = await vscode.lm.invokeTool(tool.name, {
+      input: { prompt: 'Copilot asked for this: a paper boat on a rainy street', wait: false },
+      toolInvocationToken: undefined,
+    });
     const text = result.content.map((c) => (c instanceof vscode.LanguageModelTextPart ? c.value : '')).join(' ');
     assert.match(text, /"task_id"|Task /, 'the tool answered with the task');
     const fromCopilot = await waitUntil(() => api.engine.list({}).find((t) => t.source === 'mcp'), 10_000, 'the MCP task in the extension engine');
@@ -137,7 +175,9 @@ describe('Juxin Sora in a real VS Code', function () {
   });
 
   it('leaves a task for the workbench test: a prompt that must render as text', async () => {
-    const task = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', { prompt: '<img src=x onerror=alert(1)> a cat playing piano' });
+    const task = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
+      prompt: '<img src=x onerror=alert(1)> a cat playing piano',
+    });
     assert.ok(task?.id);
     await vscode.commands.executeCommand('juxinSora.showVideos');
   });

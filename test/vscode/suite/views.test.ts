@@ -11,7 +11,6 @@ const SIM = process.env.JUXIN_SIM_URL!;
 // Breaks out of an attribute and out of text, if anything interpolated it unescaped.
 const MALICIOUS = `"'><img src=x onerror=alert(1)><script>alert(2)</script> views test`;
 
-
 async function waitUntil<T>(check: () => T | undefined | false, ms: number, what: string): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -87,10 +86,14 @@ describe('Sora views in a real VS Code', function () {
   it('opens the preview of a completed task: local file only, the prompt escaped in the initial data', async () => {
     const created = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', { prompt: MALICIOUS, duration: 10 });
     assert.ok(created?.id);
-    const task = await waitUntil(() => {
-      const t = api.engine.get(created.id);
-      return t?.download.state === 'done' ? t : undefined;
-    }, 60_000, 'the download');
+    const task = await waitUntil(
+      () => {
+        const t = api.engine.get(created.id);
+        return t?.download.state === 'done' ? t : undefined;
+      },
+      60_000,
+      'the download',
+    );
 
     await vscode.commands.executeCommand('juxinSora.openVideo', task.id);
     opened.push(tabTitle(MALICIOUS));
@@ -116,7 +119,10 @@ describe('Sora views in a real VS Code', function () {
   });
 
   it('re-renders the preview when the task changes source, and shows a page without script when it is removed', async () => {
-    const created = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', { prompt: 'a snail racing a leaf, views test', duration: 10 });
+    const created = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
+      prompt: 'a snail racing a leaf, views test',
+      duration: 10,
+    });
     assert.ok(created?.id);
     // Opened while it is still generating: no media yet.
     await vscode.commands.executeCommand('juxinSora.openVideo', created.id);
@@ -124,17 +130,25 @@ describe('Sora views in a real VS Code', function () {
     const early = await waitUntil(() => api.previewHtml(created.id), 10_000, 'the preview panel');
     assertStrict(early);
     await waitUntil(() => api.engine.get(created.id)?.download.state === 'done', 60_000, 'the download');
-    const later = await waitUntil(() => {
-      const html = api.previewHtml(created.id);
-      return html?.includes('&quot;local&quot;:true') ? html : undefined;
-    }, 10_000, 'the preview to switch to the saved file');
+    const later = await waitUntil(
+      () => {
+        const html = api.previewHtml(created.id);
+        return html?.includes('&quot;local&quot;:true') ? html : undefined;
+      },
+      10_000,
+      'the preview to switch to the saved file',
+    );
     assertStrict(later);
 
     await vscode.commands.executeCommand('juxinSora.removeFromHistory', { taskId: created.id, confirm: false });
-    const gone = await waitUntil(() => {
-      const html = api.previewHtml(created.id);
-      return html?.includes('data-testid="gone"') ? html : undefined;
-    }, 10_000, 'the "no longer in the history" page');
+    const gone = await waitUntil(
+      () => {
+        const html = api.previewHtml(created.id);
+        return html?.includes('data-testid="gone"') ? html : undefined;
+      },
+      10_000,
+      'the "no longer in the history" page',
+    );
     assert.doesNotMatch(gone, /<script/);
     assert.match(gone, /default-src 'none'|default-src &#39;none&#39;/);
   });
@@ -154,5 +168,10 @@ function coveredBy(url: string, sources: string): boolean {
 }
 
 function decode(attribute: string): string {
-  return attribute.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return attribute
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
