@@ -1,6 +1,8 @@
 import type { GenerationParams, TaskStatus } from '../juxin/types';
 
-export type DownloadState = 'none' | 'downloading' | 'done' | 'failed' | 'expired';
+import type { DownloadState } from './phase';
+
+export type { DownloadState };
 
 /** One task as the store keeps it: everything a user paid for, never the API key. */
 export interface TaskRecord {

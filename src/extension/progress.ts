@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { taskPhase } from '../core/phase';
 import type { TaskRecord } from '../core/types';
 import { Commands } from './commands/ids';
 import { isChinese } from './messages';
@@ -6,16 +7,18 @@ import type { Services } from './services';
 
 /** The status line of a task, in the UI's language. */
 export function statusText(task: TaskRecord): string {
-  switch (task.status) {
+  switch (taskPhase(task)) {
     case 'queued':
       return task.queuePosition ? vscode.l10n.t('queued, position {0}', task.queuePosition) : vscode.l10n.t('queued');
-    case 'processing':
+    case 'generating':
       return vscode.l10n.t('generating {0}%', Math.round(task.progress));
     case 'failed':
       return vscode.l10n.t('failed: {0}', task.failureReason || vscode.l10n.t('no reason given'));
-    case 'completed':
-      if (task.download.state === 'done') return vscode.l10n.t('ready');
-      if (task.download.state === 'failed' || task.download.state === 'expired') return vscode.l10n.t('ready, but the download failed');
+    case 'ready':
+      return vscode.l10n.t('ready');
+    case 'notSaved':
+      return vscode.l10n.t('ready, but the download failed');
+    case 'downloading':
       return vscode.l10n.t('downloading');
   }
 }

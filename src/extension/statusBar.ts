@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { VideoEngine } from '../core/engine';
+import { isActive } from '../core/phase';
 import { Commands } from './commands/ids';
 import { Disposable, toDisposable } from './util/dispose';
 
@@ -17,9 +18,7 @@ export class SoraStatusBar extends Disposable {
   }
 
   private update(): void {
-    const running = this.engine
-      .list({})
-      .filter((t) => t.status === 'queued' || t.status === 'processing' || (t.status === 'completed' && t.download.state === 'downloading'));
+    const running = this.engine.list({}).filter(isActive);
     if (!running.length) return this.item.hide();
     const avg = Math.round(running.reduce((a, t) => a + (t.status === 'completed' ? 100 : t.progress), 0) / running.length);
     this.item.text = `$(loading~spin) Sora ${running.length} · ${avg}%`;

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { taskPhase } from '../core/phase';
 import type { TaskRecord } from '../core/types';
 import type { TaskOutput } from './schemas';
 
@@ -46,7 +47,7 @@ function describeProblem(task: TaskRecord): string | undefined {
     const reason = task.failureReason || 'no reason given';
     return `Generation failed: ${reason}. Change the prompt (no real people, no copyrighted characters) and try again. 生成失败：${reason}。请修改提示词（不要出现真人或受版权保护的角色）后重试。`;
   }
-  if (task.download.state === 'failed' || task.download.state === 'expired') {
+  if (taskPhase(task) === 'notSaved') {
     const why = task.download.error ?? (task.download.state === 'expired' ? 'the video link expired' : 'download failed');
     return `The video is ready but could not be saved: ${why}. Call download_video to try again. 视频已生成但保存失败，请调用 download_video 重试。`;
   }
@@ -56,19 +57,22 @@ function describeProblem(task: TaskRecord): string | undefined {
 /** One short line a person or a model can read at a glance. */
 export function summarize(task: TaskRecord, extra: { timedOut?: boolean } = {}): string {
   const id = `Task ${task.id}`;
-  switch (task.status) {
+  const stillRunning = extra.timedOut ? ' Still running: call wait_for_video with this task_id to keep waiting.' : '';
+  const url = task.videoUrl ? `\nURL (expires): ${task.videoUrl}` : '';
+  const d = task.download;
+  switch (taskPhase(task)) {
     case 'queued':
-      return `${id} is queued${task.queuePosition ? ` (position ${task.queuePosition})` : ''}.${extra.timedOut ? ' Still running: call wait_for_video with this task_id to keep waiting.' : ''}`;
-    case 'processing':
-      return `${id} is generating (${Math.round(task.progress)}%).${extra.timedOut ? ' Still running: call wait_for_video with this task_id to keep waiting.' : ''}`;
+      return `${id} is queued${task.queuePosition ? ` (position ${task.queuePosition})` : ''}.${stillRunning}`;
+    case 'generating':
+      return `${id} is generating (${Math.round(task.progress)}%).${stillRunning}`;
     case 'failed':
       return `${id} failed: ${task.failureReason || 'no reason given'}.`;
-    case 'completed': {
-      const d = task.download;
-      if (d.state === 'done') return `${id} is ready: saved to ${d.localPath}${task.videoUrl ? `\nURL (expires): ${task.videoUrl}` : ''}`;
-      if (d.state === 'downloading' || d.state === 'none') return `${id} is ready and downloading.${task.videoUrl ? `\nURL (expires): ${task.videoUrl}` : ''}`;
+    case 'ready':
+      return `${id} is ready: saved to ${d.localPath}${url}`;
+    case 'downloading':
+      return `${id} is ready and downloading.${url}`;
+    case 'notSaved':
       return `${id} is ready but the download ${d.state === 'expired' ? 'link expired' : 'failed'}: ${d.error ?? ''} Call download_video to retry.`;
-    }
   }
 }
 

@@ -1,27 +1,24 @@
 import type { ServerNotification } from '@modelcontextprotocol/sdk/types.js';
+import { taskPhase } from '../core/phase';
 import type { TaskRecord } from '../core/types';
 
 export type SendNotification = (notification: ServerNotification) => Promise<void>;
 
 /** Readable progress message for a task's current state (what clients show next to the bar). */
 export function progressMessage(task: TaskRecord): string {
-  switch (task.status) {
+  switch (taskPhase(task)) {
     case 'queued':
       return task.queuePosition ? `queued, position ${task.queuePosition}` : 'queued';
-    case 'processing':
+    case 'generating':
       return `generating ${Math.round(task.progress)}%`;
     case 'failed':
       return `failed: ${task.failureReason || 'no reason given'}`;
-    case 'completed':
-      switch (task.download.state) {
-        case 'done':
-          return 'done';
-        case 'failed':
-        case 'expired':
-          return 'ready, download failed';
-        default:
-          return task.download.bytes ? `downloading (${(task.download.bytes / 1e6).toFixed(1)} MB)` : 'downloading';
-      }
+    case 'ready':
+      return 'done';
+    case 'notSaved':
+      return 'ready, download failed';
+    case 'downloading':
+      return task.download.bytes ? `downloading (${(task.download.bytes / 1e6).toFixed(1)} MB)` : 'downloading';
   }
 }
 
@@ -31,9 +28,9 @@ export function progressMessage(task: TaskRecord): string {
  * hair instead of resending the same number.
  */
 export function progressValue(task: TaskRecord): number {
-  if (task.status === 'failed') return 100;
-  if (task.status !== 'completed') return Math.min(90, Math.max(0, task.progress) * 0.9);
-  return task.download.state === 'none' || task.download.state === 'downloading' ? 95 : 100;
+  const phase = taskPhase(task);
+  if (phase === 'queued' || phase === 'generating') return Math.min(90, Math.max(0, task.progress) * 0.9);
+  return phase === 'downloading' ? 95 : 100;
 }
 
 export interface ProgressReporterOptions {

@@ -4,8 +4,10 @@
  * extension (src/extension/views/messages.ts) before use.
  */
 
-export type TaskStatus = 'queued' | 'processing' | 'completed' | 'failed';
-export type DownloadState = 'none' | 'downloading' | 'done' | 'failed' | 'expired';
+export type { TaskStatus } from '../juxin/types';
+export type { DownloadState } from '../core/phase';
+import type { TaskStatus } from '../juxin/types';
+import type { DownloadState } from '../core/phase';
 
 /**
  * A task as a webview may see it: never the API key, never a local path, and the only URL in it (the

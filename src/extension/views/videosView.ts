@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isActive } from '../../core/phase';
 import type { TaskRecord } from '../../core/types';
 import type { SidebarState, ToSidebar } from '../../webview/protocol';
 import { VIDEOS_VIEW_ID } from '../commands/ids';
@@ -114,7 +115,7 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
   /** The count of running videos on the activity-bar icon, even while the view is closed. */
   private updateBadge(): void {
     if (!this.view) return;
-    const running = this.services.host.engine.list({}).filter((t) => t.status === 'queued' || t.status === 'processing').length;
+    const running = this.services.host.engine.list({}).filter(isActive).length;
     this.view.badge = running ? { value: running, tooltip: vscode.l10n.t('{0} video(s) generating', running) } : undefined;
   }
 }

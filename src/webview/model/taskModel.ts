@@ -1,4 +1,5 @@
 import type { PreviewAction, Strings, TaskAction, TaskSnapshot } from '../protocol';
+import { isActivePhase, taskPhase, type TaskPhase } from '../../core/phase';
 import { fill } from './format';
 
 /** How a status reads at a glance; the page maps it to a theme colour. */
@@ -37,34 +38,37 @@ const MODERATION = /moderat|content polic|violat|guardrail|safety|copyright|like
 const TIMED_OUT = /timed out|no longer knows|\(404\)/i;
 
 export function statusText(task: TaskSnapshot, s: Strings): string {
-  switch (task.status) {
+  switch (taskPhase(task)) {
     case 'queued':
       return task.queuePosition ? fill(s.statusQueuedAt, task.queuePosition) : s.statusQueued;
-    case 'processing':
+    case 'generating':
       return fill(s.statusGenerating, Math.round(task.progress));
     case 'failed':
       return s.statusFailed;
-    case 'completed':
-      if (task.download.state === 'done') return s.statusReady;
-      if (task.download.state === 'failed' || task.download.state === 'expired') return s.statusNotSaved;
+    case 'ready':
+      return s.statusReady;
+    case 'notSaved':
+      return s.statusNotSaved;
+    case 'downloading':
       return s.statusDownloading;
   }
 }
 
-function tone(task: TaskSnapshot): Tone {
-  if (task.status === 'failed') return 'error';
-  if (task.status !== 'completed') return 'running';
-  if (task.download.state === 'done') return 'ready';
-  return task.download.state === 'failed' || task.download.state === 'expired' ? 'warning' : 'running';
-}
+const TONES: Record<TaskPhase, Tone> = {
+  queued: 'running',
+  generating: 'running',
+  downloading: 'running',
+  ready: 'ready',
+  notSaved: 'warning',
+  failed: 'error',
+};
 
 /** A bar while something is still happening; none once the task has settled. */
 export function progressModel(task: TaskSnapshot, s: Strings): ProgressModel | undefined {
-  const label = statusText(task, s);
-  if (task.status === 'queued') return { value: undefined, label };
-  if (task.status === 'processing') return { value: clamp(Math.round(task.progress)), label };
-  if (task.status === 'completed' && (task.download.state === 'none' || task.download.state === 'downloading')) return { value: undefined, label };
-  return undefined;
+  const phase = taskPhase(task);
+  if (!isActivePhase(phase)) return undefined;
+  // Only generation has a percentage: the bar moves without one while queued or downloading.
+  return { value: phase === 'generating' ? clamp(Math.round(task.progress)) : undefined, label: statusText(task, s) };
 }
 
 /** "sora-2 · landscape · small · 10 s · private" in the UI language. */
@@ -106,7 +110,7 @@ export function advice(task: TaskSnapshot, s: Strings): string | undefined {
 
 function failure(task: TaskSnapshot): string | undefined {
   if (task.status === 'failed') return task.failureReason || undefined;
-  if (task.status === 'completed' && (task.download.state === 'failed' || task.download.state === 'expired')) return task.download.error || undefined;
+  if (taskPhase(task) === 'notSaved') return task.download.error || undefined;
   return undefined;
 }
 
@@ -149,7 +153,7 @@ export function toTaskModel(task: TaskSnapshot, s: Strings): TaskModel {
     id: task.id,
     prompt: task.prompt,
     statusText: statusText(task, s),
-    tone: tone(task),
+    tone: TONES[taskPhase(task)],
     progress: progressModel(task, s),
     params: parameterSummary(task, s),
     source: sourceLabel(task.source, s),
