@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import { DownloadError, downloadVideo } from './downloader';
 import { safeJoin, videoFileName } from './naming';
+import { legacySource, originOf, type TaskOrigin } from './origin';
 import { checkLocalImages, type GenerationInput, validateGenerationParams } from './params';
 import { nextPollDelay, type ProgressSample } from './pollSchedule';
 import { RateLimiter } from './rateLimiter';
@@ -105,7 +106,7 @@ export class VideoEngine {
     else if (task.status === 'completed' && (task.download.state === 'none' || task.download.state === 'downloading')) void this.startDownload(task.id);
   }
 
-  async generate(input: GenerationInput, source: string): Promise<TaskRecord> {
+  async generate(input: GenerationInput, source: string | TaskOrigin): Promise<TaskRecord> {
     const params = validateGenerationParams(input, this.options.defaults?.());
     await checkLocalImages(params);
     const api = this.options.api();
@@ -114,7 +115,7 @@ export class VideoEngine {
     return this.adopt(created, params, source);
   }
 
-  async remix(taskId: string, prompt: string, source: string): Promise<TaskRecord> {
+  async remix(taskId: string, prompt: string, source: string | TaskOrigin): Promise<TaskRecord> {
     const original = this.tasks.get(taskId);
     const api = this.options.api();
     await this.limiter.acquire(this.lifetime.signal);
@@ -129,11 +130,13 @@ export class VideoEngine {
     return api.createCharacter(source, timestamps, { signal: this.lifetime.signal });
   }
 
-  private async adopt(created: NormalizedTask, params: GenerationParams, source: string, remixOf?: string): Promise<TaskRecord> {
+  private async adopt(created: NormalizedTask, params: GenerationParams, from: string | TaskOrigin, remixOf?: string): Promise<TaskRecord> {
     const now = this.clock.now();
+    const origin = typeof from === 'string' ? originOf({ source: from }) : from;
     const record: TaskRecord = {
       id: created.id,
-      source,
+      source: legacySource(origin),
+      origin,
       createdAt: now,
       updatedAt: now,
       params,
@@ -146,7 +149,7 @@ export class VideoEngine {
     const saved = await this.options.store.put(record);
     this.tasks.set(saved.id, saved);
     this.emit(saved);
-    this.logger.info(`task ${saved.id} created (${params.model}, ${params.duration}s, ${params.orientation}) from ${source}`);
+    this.logger.info(`task ${saved.id} created (${params.model}, ${params.duration}s, ${params.orientation}) from ${origin.client ?? origin.kind}`);
     this.resume(saved);
     return saved;
   }

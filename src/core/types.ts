@@ -1,5 +1,6 @@
 import type { GenerationParams, TaskStatus } from '../juxin/types';
 
+import type { TaskOrigin } from './origin';
 import type { DownloadState } from './phase';
 
 export type { DownloadState };
@@ -8,8 +9,10 @@ export type { DownloadState };
 export interface TaskRecord {
   /** The Juxin task id (opaque; may contain ':'). */
   id: string;
-  /** Who started it: 'mcp', 'vscode', 'cli', … (free text for display). */
+  /** Who started it, in one word ('vscode', 'mcp', 'storyboard', 'cli'); kept for older readers. `origin` says more. */
   source: string;
+  /** Who started it: the kind, the MCP client's own name, the process (see `originOf` for records without it). */
+  origin?: TaskOrigin;
   createdAt: number;
   updatedAt: number;
   params: GenerationParams;

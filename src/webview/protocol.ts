@@ -8,6 +8,7 @@ export type { TaskStatus } from '../juxin/types';
 export type { DownloadState } from '../core/phase';
 import type { TaskStatus } from '../juxin/types';
 import type { DownloadState } from '../core/phase';
+import type { TaskOrigin } from '../core/origin';
 
 /**
  * A task as a webview may see it: never the API key, never a local path, and the only URL in it (the
@@ -18,6 +19,8 @@ export interface TaskSnapshot {
   prompt: string;
   /** Who started it: 'mcp' (Copilot), 'vscode' (the palette), or free text. */
   source: string;
+  /** Who started it: the palette, an MCP client by its own name, a storyboard. */
+  origin: TaskOrigin;
   createdAt: number;
   params: {
     model: string;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { originOf } from '../../core/origin';
 import type { TaskRecord } from '../../core/types';
 import { NEXT_STEPS } from '../../juxin/errors';
 import type { JuxinErrorKind } from '../../juxin/types';
@@ -23,6 +24,7 @@ export function toSnapshot(task: TaskRecord, ctx: SnapshotContext): TaskSnapshot
     id: task.id,
     prompt: p.prompt,
     source: task.source,
+    origin: originOf(task),
     createdAt: task.createdAt,
     params: {
       model: p.model,

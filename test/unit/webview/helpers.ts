@@ -56,6 +56,7 @@ export function snapshot(patch: Partial<TaskSnapshot> = {}): TaskSnapshot {
     id: 'sora-2:task_1',
     prompt: 'a paper boat on a rainy street',
     source: 'vscode',
+    origin: { kind: 'palette', host: 'vscode' },
     createdAt: 1_700_000_000_000,
     params: { model: 'sora-2', orientation: 'landscape', size: 'small', duration: 10, private: true, watermark: false, images: 0, character: false },
     status: 'queued',
