@@ -295,10 +295,10 @@ describe('core/engine', function () {
     await Promise.all([mine.start(), theirs.start()]);
     const added: string[] = [];
     mine.onDidChange((t) => added.push(t.id));
-    const task = await theirs.generate({ prompt: 'from the other window' }, 'other');
+    const task = await theirs.generate({ prompt: 'from the other window' }, { kind: 'mcp', client: 'Cursor', host: 'stdio' });
     assert.equal(mine.get(task.id), undefined);
     await mine.reload();
-    assert.equal(mine.get(task.id)?.source, 'other');
+    assert.deepEqual(mine.get(task.id)?.origin, { kind: 'mcp', client: 'Cursor', host: 'stdio' });
     assert.ok(added.includes(task.id));
     const count = added.length;
     await mine.reload();
