@@ -1,17 +1,21 @@
-import { EventEmitter, setMaxListeners } from 'node:events';
+import { setMaxListeners } from 'node:events';
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { JuxinError } from '../juxin/errors';
 import type { Character, CharacterSource, GenerationParams, JuxinApi, NormalizedTask, TaskStatus } from '../juxin/types';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
-import { DownloadError, downloadVideo } from './downloader';
-import { safeJoin, videoFileName } from './naming';
+import type { downloadVideo } from './downloader';
+import { TaskDownloads } from './downloads';
+import { HistoryWatcher } from './historyWatcher';
+import { TaskLeases } from './leases';
+import { safeJoin } from './naming';
 import { legacySource, originOf, type TaskOrigin } from './origin';
 import { checkLocalImages, type GenerationInput, validateGenerationParams } from './params';
-import { nextPollDelay, type ProgressSample } from './pollSchedule';
-import { RateLimiter } from './rateLimiter';
+import { FileRateBook, RateLimiter } from './rateLimiter';
+import { TaskRecords } from './records';
 import type { TaskStore } from './store';
+import { foldResult, isRunning, TaskTracker } from './tracker';
 import { isSettled, type TaskRecord } from './types';
 
 export { defaultHomeDir } from './home';
@@ -25,9 +29,12 @@ export interface EngineOptions {
   clock?: Clock;
   logger?: Logger;
   minPollIntervalMs?: number;
+  /** The cap on Juxin requests per second, shared by every process on the same home folder. */
   maxRequestsPerSecond?: number;
   /** Give up on a task the provider never finishes after this long (default 2 h). */
   maxTaskAgeMs?: number;
+  /** How long a killed process's task lease lasts before another process takes the task over (real ms, default 20 s). */
+  leaseMs?: number;
   /** Defaults for parameters the caller leaves out (VS Code settings). */
   defaults?: () => Partial<Omit<GenerationParams, 'prompt'>>;
   /** Overrides the downloader (tests). */
@@ -49,79 +56,132 @@ export interface WaitResult {
   removed?: boolean;
 }
 
-const RUNNING: TaskStatus[] = ['queued', 'processing'];
+/** Something still has to happen to this task without the user: tracking, or saving the video. */
+function needsWork(task: TaskRecord): boolean {
+  return isRunning(task) || (task.status === 'completed' && (task.download.state === 'none' || task.download.state === 'downloading'));
+}
 
 /**
- * The generation engine: creates tasks, tracks every unfinished one (adaptive polling under one shared
- * rate cap), downloads each video as soon as it is ready, and keeps it all in the task store. The MCP
- * server and the VS Code extension both drive this one object.
+ * The generation engine, the one façade the MCP server and the VS Code extension use. It creates tasks
+ * and keeps the shared history (`TaskRecords`, in step with other processes through `HistoryWatcher`);
+ * of the unfinished tasks it follows those whose lease it holds (`TaskLeases`): tracking (`TaskTracker`)
+ * and downloading (`TaskDownloads`), every request under one rate cap shared by every process.
  */
 export class VideoEngine {
-  private readonly tasks = new Map<string, TaskRecord>();
-  private readonly events = new EventEmitter();
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly limiter: RateLimiter;
-  private readonly minPollIntervalMs: number;
-  private readonly maxTaskAgeMs: number;
-  private readonly tracking = new Map<string, AbortController>();
-  private readonly downloads = new Map<string, Promise<TaskRecord>>();
-  private readonly history = new Map<string, ProgressSample[]>();
+  private readonly records: TaskRecords;
+  private readonly leases: TaskLeases;
+  private readonly tracker: TaskTracker;
+  private readonly downloads: TaskDownloads;
+  private readonly watcher: HistoryWatcher;
   private readonly lifetime = new AbortController();
-  private paused: Promise<void> | undefined;
-  private unpause: (() => void) | undefined;
+  private readonly refreshing = new Map<string, Promise<TaskRecord>>();
+  private readonly seen = new Set<string>();
+  private starting: Promise<void> | undefined;
+  private readonly ready: Promise<void>;
+  private markReady!: (error?: unknown) => void;
+  private claimTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.minPollIntervalMs = options.minPollIntervalMs ?? 5000;
-    this.maxTaskAgeMs = options.maxTaskAgeMs ?? 2 * 60 * 60 * 1000;
-    this.limiter = new RateLimiter(this.clock, options.maxRequestsPerSecond ?? 2);
-    this.events.setMaxListeners(0);
+    const { store } = options;
+    this.limiter = new RateLimiter(this.clock, options.maxRequestsPerSecond ?? 2, { book: new FileRateBook(store.home, this.logger) });
+    this.records = new TaskRecords(store, this.clock, this.logger);
+    this.leases = new TaskLeases(store.home, { staleMs: options.leaseMs, logger: this.logger });
+    const shared = { records: this.records, api: options.api, limiter: this.limiter, clock: this.clock, logger: this.logger, lifetime: this.lifetime.signal };
+    this.tracker = new TaskTracker({
+      ...shared,
+      minPollIntervalMs: options.minPollIntervalMs ?? 5000,
+      maxTaskAgeMs: options.maxTaskAgeMs ?? 2 * 60 * 60 * 1000,
+    });
+    this.downloads = new TaskDownloads({ ...shared, videosDir: () => this.videosDir(), download: options.download });
+    this.watcher = new HistoryWatcher(store, { onChanged: (r) => this.records.accept(r), onRemoved: (id) => this.records.drop(id), logger: this.logger });
+    this.records.onDidChange((task) => this.advance(task));
+    this.records.onDidRemove((id) => this.forget(id));
+    this.leases.onLost((id) => this.tracker.stop(id));
+    this.ready = new Promise<void>((resolve, reject) => (this.markReady = (error) => (error ? reject(error) : resolve())));
+    // Tools await readiness; a history that cannot be read must not also be an unhandled rejection.
+    this.ready.catch(() => undefined);
     // Every request in flight listens to the engine's lifetime signal.
     setMaxListeners(0, this.lifetime.signal);
   }
 
-  /** Loads the history and picks up everything unfinished: nothing a user paid for is forgotten. */
-  async start(): Promise<void> {
-    for (const task of await this.options.store.load()) {
-      this.tasks.set(task.id, task);
-      this.resume(task);
-    }
+  /**
+   * Loads the history and picks up everything unfinished that no other live process follows: nothing a
+   * user paid for is forgotten. Safe to call more than once.
+   */
+  start(): Promise<void> {
+    this.starting ??= (async () => {
+      try {
+        await this.records.load();
+        this.watcher.start();
+        for (const task of this.records.values()) this.seen.add(task.id);
+        this.claimTimer = setInterval(() => this.claimOrphans(), this.leases.staleMs / 4);
+        this.claimTimer.unref?.();
+        this.claimOrphans();
+        this.markReady();
+      } catch (error) {
+        this.markReady(error);
+        throw error;
+      }
+    })();
+    return this.starting;
   }
 
-  /** Re-reads the store (another process may have added or changed tasks) and follows what is new. */
-  async reload(): Promise<void> {
-    for (const task of await this.options.store.load()) {
-      const known = this.tasks.get(task.id);
-      if (known && known.updatedAt >= task.updatedAt) continue;
-      this.tasks.set(task.id, task);
-      this.emit(task);
-      this.resume(task);
-    }
+  /** Resolves once the history is loaded (tools wait for it rather than answer from half a history). */
+  whenReady(): Promise<void> {
+    return this.ready;
   }
 
-  private resume(task: TaskRecord): void {
-    if (RUNNING.includes(task.status)) this.track(task.id);
-    else if (task.status === 'completed' && (task.download.state === 'none' || task.download.state === 'downloading')) void this.startDownload(task.id);
+  /** Entries of the history folder that could not be read (skipped, never fatal), for display. */
+  get historyProblems(): { name: string; reason: string }[] {
+    return this.options.store.problems;
   }
 
-  async generate(input: GenerationInput, source: string | TaskOrigin): Promise<TaskRecord> {
+  /** Looks at the whole history folder now (the watcher does it by itself; tests and "refresh" buttons use this). */
+  reload(): Promise<void> {
+    return this.watcher.rescan();
+  }
+
+  async generate(input: GenerationInput, origin: string | TaskOrigin): Promise<TaskRecord> {
     const params = validateGenerationParams(input, this.options.defaults?.());
     await checkLocalImages(params);
     const api = this.options.api();
     await this.limiter.acquire(this.lifetime.signal);
     const created = await api.createVideo(params, { signal: this.lifetime.signal });
-    return this.adopt(created, params, source);
+    return this.adopt(created, params, origin);
   }
 
-  async remix(taskId: string, prompt: string, source: string | TaskOrigin): Promise<TaskRecord> {
-    const original = this.tasks.get(taskId);
+  /** A new video from a finished one of the history. Everything is checked before the (paid) request. */
+  async remix(taskId: string, prompt: string, origin: string | TaskOrigin): Promise<TaskRecord> {
+    const original = this.records.get(taskId);
+    if (!original) {
+      throw new JuxinError('not_found', `Task ${taskId} is not in the history: only a video made here can be remixed. Call list_videos to find one.`, {
+        messageZh: `历史记录中没有任务 ${taskId}：只能二次创作（remix）这里生成的视频。请调用 list_videos 查找。`,
+      });
+    }
+    if (original.status !== 'completed') {
+      throw new JuxinError('bad_request', `Task ${taskId} is ${original.status}: only a finished video can be remixed.`, {
+        messageZh: `任务 ${taskId} 尚未完成，只有已完成的视频才能二次创作。`,
+      });
+    }
+    if (original.params.private) {
+      throw new JuxinError(
+        'bad_request',
+        `Task ${taskId} was generated with private=true, and Juxin cannot remix private videos. Generate it again with private=false to remix it.`,
+        {
+          messageZh: '私有视频无法二次创作（remix），请用 private=false 重新生成。',
+        },
+      );
+    }
+    const params = validateGenerationParams({ ...original.params, prompt, images: original.params.images });
     const api = this.options.api();
     await this.limiter.acquire(this.lifetime.signal);
-    const created = await api.remixVideo(taskId, prompt, { signal: this.lifetime.signal });
-    const params = validateGenerationParams({ ...(original?.params ?? {}), prompt, images: original?.params.images ?? [] });
-    return this.adopt(created, params, source, taskId);
+    const created = await api.remixVideo(taskId, params.prompt, { signal: this.lifetime.signal });
+    return this.adopt(created, params, origin, taskId);
   }
 
   async createCharacter(source: CharacterSource, timestamps: string): Promise<Character> {
@@ -130,7 +190,8 @@ export class VideoEngine {
     return api.createCharacter(source, timestamps, { signal: this.lifetime.signal });
   }
 
-  private async adopt(created: NormalizedTask, params: GenerationParams, from: string | TaskOrigin, remixOf?: string): Promise<TaskRecord> {
+  /** A task the relay accepted: recorded before anything else can fail, then followed. */
+  private adopt(created: NormalizedTask, params: GenerationParams, from: string | TaskOrigin, remixOf?: string): Promise<TaskRecord> {
     const now = this.clock.now();
     const origin = typeof from === 'string' ? originOf({ source: from }) : from;
     const record: TaskRecord = {
@@ -142,53 +203,51 @@ export class VideoEngine {
       params,
       status: created.status,
       progress: created.progress,
+      saveDir: this.videosDir(),
       download: { state: 'none' },
     };
     if (remixOf) record.remixOf = remixOf;
-    this.apply(record, created);
-    const saved = await this.options.store.put(record);
-    this.tasks.set(saved.id, saved);
-    this.emit(saved);
-    this.logger.info(`task ${saved.id} created (${params.model}, ${params.duration}s, ${params.orientation}) from ${origin.client ?? origin.kind}`);
-    this.resume(saved);
-    return saved;
+    foldResult(record, created, now);
+    this.logger.info(`task ${record.id} created (${params.model}, ${params.duration}s, ${params.orientation}) from ${origin.client ?? origin.kind}`);
+    return this.records.add(record);
   }
 
   get(id: string): TaskRecord | undefined {
-    return this.tasks.get(id);
+    return this.records.get(id);
   }
 
   list(filter: { limit?: number; status?: TaskStatus } = {}): TaskRecord[] {
-    const all = [...this.tasks.values()].filter((t) => !filter.status || t.status === filter.status).sort((a, b) => b.createdAt - a.createdAt);
+    const all = [...this.records.values()].filter((t) => !filter.status || t.status === filter.status).sort((a, b) => b.createdAt - a.createdAt);
     return filter.limit ? all.slice(0, filter.limit) : all;
   }
 
-  /** Asks Juxin about a task now (through the shared rate cap) and returns the updated record. */
-  async refresh(id: string): Promise<TaskRecord> {
-    const task = this.tasks.get(id);
-    if (!task) throw new JuxinError('not_found', `Task ${id} is not in the history.`);
-    if (!RUNNING.includes(task.status) && task.videoUrl) return task;
-    await this.limiter.acquire(this.lifetime.signal);
-    const result = await this.options.api().queryVideo(id, { signal: this.lifetime.signal });
-    return this.record(id, result);
+  /** Asks Juxin about a task now (through the shared rate cap); calls at the same time share one request. */
+  refresh(id: string): Promise<TaskRecord> {
+    const task = this.records.get(id);
+    if (!task) return Promise.reject(new JuxinError('not_found', `Task ${id} is not in the history.`));
+    if (!isRunning(task) && task.videoUrl) return Promise.resolve(task);
+    const running = this.refreshing.get(id);
+    if (running) return running;
+    const work = this.tracker.query(id).finally(() => this.refreshing.delete(id));
+    this.refreshing.set(id, work);
+    return work;
   }
 
   onDidChange(listener: (task: TaskRecord) => void): () => void {
-    this.events.on('change', listener);
-    return () => this.events.off('change', listener);
+    return this.records.onDidChange(listener);
   }
 
   onDidRemove(listener: (id: string) => void): () => void {
-    this.events.on('remove', listener);
-    return () => this.events.off('remove', listener);
+    return this.records.onDidRemove(listener);
   }
 
   /**
    * Resolves when the task is settled (failed, or completed and its download finished one way or the
    * other), when `timeoutMs` passes (`timedOut`), or when the signal aborts (`aborted`; the task goes on).
+   * Works for tasks another process follows: their changes arrive through the store.
    */
   waitFor(id: string, options: WaitOptions): Promise<WaitResult> {
-    const initial = this.tasks.get(id);
+    const initial = this.records.get(id);
     if (!initial) return Promise.reject(new JuxinError('not_found', `Task ${id} is not in the history.`));
     if (isSettled(initial)) return Promise.resolve({ task: initial, timedOut: false });
     return new Promise<WaitResult>((resolve) => {
@@ -200,17 +259,17 @@ export class VideoEngine {
         options.signal?.removeEventListener('abort', onAbort);
         resolve(result);
       };
-      const off = this.onDidChange((task) => {
+      const off = this.records.onDidChange((task) => {
         if (task.id !== id) return;
         options.onUpdate?.(task);
         if (isSettled(task)) finish({ task, timedOut: false });
       });
-      const offRemove = this.onDidRemove((removedId) => removedId === id && finish({ task: initial, timedOut: false, removed: true }));
-      const onAbort = () => finish({ task: this.tasks.get(id) ?? initial, timedOut: false, aborted: true });
+      const offRemove = this.records.onDidRemove((removedId) => removedId === id && finish({ task: initial, timedOut: false, removed: true }));
+      const onAbort = () => finish({ task: this.records.get(id) ?? initial, timedOut: false, aborted: true });
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.clock.sleep(options.timeoutMs, timer.signal).then(
-        () => finish({ task: this.tasks.get(id) ?? initial, timedOut: true }),
+        () => finish({ task: this.records.get(id) ?? initial, timedOut: true }),
         () => undefined,
       );
     });
@@ -218,12 +277,10 @@ export class VideoEngine {
 
   /** Saves a finished video (again), into the videos folder or into `directory` (absolute). */
   async download(id: string, options: { directory?: string } = {}): Promise<TaskRecord> {
-    let task = this.tasks.get(id);
+    let task = this.records.get(id);
     if (!task) throw new JuxinError('not_found', `Task ${id} is not in the history.`);
     if (task.status !== 'completed') throw new JuxinError('bad_request', `Task ${id} is ${task.status}: only a completed video can be downloaded.`);
-    if (task.download.state !== 'done' || !(await exists(task.download.localPath))) {
-      task = await this.startDownload(id, true);
-    }
+    if (task.download.state !== 'done' || !(await exists(task.download.localPath))) task = await this.downloadAgain(id);
     if (!options.directory || task.download.state !== 'done') return task;
     if (!path.isAbsolute(options.directory)) {
       throw new JuxinError('bad_request', `The folder "${options.directory}" must be an absolute path (e.g. /home/me/Videos or C:\\Users\\me\\Videos).`, {
@@ -236,252 +293,92 @@ export class VideoEngine {
     return task;
   }
 
+  /** A user's "download again": with the task's lease, so two processes never write the same video. */
+  private async downloadAgain(id: string): Promise<TaskRecord> {
+    if (!(await this.leases.tryAcquire(id))) {
+      // Another process is saving it right now: wait for that instead of racing it.
+      const { task } = await this.waitFor(id, { timeoutMs: 10 * 60_000, signal: this.lifetime.signal });
+      return task;
+    }
+    try {
+      return (await this.downloads.start(id, true)) ?? this.records.get(id)!;
+    } finally {
+      const now = this.records.get(id);
+      if (!now || !needsWork(now)) await this.leases.release(id);
+    }
+  }
+
   async remove(id: string): Promise<void> {
-    this.tracking.get(id)?.abort();
-    this.tracking.delete(id);
-    this.tasks.delete(id);
-    this.history.delete(id);
-    await this.options.store.remove(id);
-    this.events.emit('remove', id);
+    this.forget(id);
+    await this.records.remove(id);
   }
 
   /** Lets paused tracking go on (call after the API key changed). */
   resumeTracking(): void {
-    this.unpause?.();
-    this.paused = undefined;
-    this.unpause = undefined;
+    this.tracker.resume();
   }
 
   async dispose(): Promise<void> {
     this.lifetime.abort();
-    for (const controller of this.tracking.values()) controller.abort();
-    this.tracking.clear();
-    this.resumeTracking();
-    await Promise.allSettled([...this.downloads.values()]);
-    this.events.removeAllListeners();
+    clearInterval(this.claimTimer);
+    this.watcher.dispose();
+    this.tracker.dispose();
+    await this.downloads.settle();
+    await this.leases.dispose();
+    await this.options.store.saveIndex();
+    this.records.dispose();
   }
 
-  // ---- tracking ---------------------------------------------------------------------------------
+  // ---- ownership -----------------------------------------------------------------------------------
 
-  private track(id: string): void {
-    if (this.tracking.has(id) || this.lifetime.signal.aborted) return;
-    const controller = new AbortController();
-    this.tracking.set(id, controller);
-    this.trackLoop(id, controller.signal)
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) this.logger.error(`tracking ${id} stopped: ${describe(error)}`);
-      })
-      .finally(() => {
-        if (this.tracking.get(id) === controller) this.tracking.delete(id);
-      });
+  /** What happens next to a task after any change, here or in another process. */
+  private advance(task: TaskRecord): void {
+    const firstSight = !this.seen.has(task.id);
+    this.seen.add(task.id);
+    if (this.lifetime.signal.aborted) return;
+    if (!this.leases.owns(task.id)) {
+      if (firstSight && needsWork(task)) void this.take(task.id);
+      return;
+    }
+    if (!needsWork(task)) {
+      this.tracker.stop(task.id);
+      if (!this.downloads.isRunning(task.id)) void this.leases.release(task.id);
+    } else if (isRunning(task)) this.tracker.follow(task.id);
+    else void this.startDownload(task.id);
   }
 
-  private async trackLoop(id: string, signal: AbortSignal): Promise<void> {
-    let failures = 0;
-    let notFound = 0;
-    for (;;) {
-      const task = this.tasks.get(id);
-      if (!task || !RUNNING.includes(task.status)) return;
-      const now = this.clock.now();
-      if (now - task.createdAt > this.maxTaskAgeMs) {
-        await this.giveUp(id, `timed out: Juxin did not finish the task within ${Math.round(this.maxTaskAgeMs / 60000)} minutes; check the Juxin console`);
-        return;
-      }
-      const delay = nextPollDelay({
-        status: task.status,
-        progress: task.progress,
-        history: this.history.get(id) ?? [],
-        createdAt: task.createdAt,
-        now,
-        minIntervalMs: this.minPollIntervalMs,
-        model: task.params.model,
-        duration: task.params.duration,
-      });
-      const backoff = failures ? Math.min(120_000, 2000 * 2 ** (failures - 1)) : 0;
-      await this.clock.sleep(delay + backoff, signal);
-      await this.paused;
-      if (signal.aborted) return;
-      await this.limiter.acquire(signal);
-      try {
-        const result = await this.options.api().queryVideo(id, { signal });
-        this.limiter.reward();
-        failures = 0;
-        notFound = 0;
-        await this.record(id, result);
-      } catch (error) {
-        if (signal.aborted) return;
-        failures++;
-        if (!(error instanceof JuxinError)) {
-          this.logger.error(`query of ${id} failed: ${describe(error)}`);
-          continue;
-        }
-        if (error.kind === 'rate_limit') this.limiter.penalize(error.retryAfterMs);
-        if (error.kind === 'auth' || error.kind === 'config' || error.kind === 'quota') this.pause(error);
-        if (error.kind === 'not_found' && ++notFound >= 5) {
-          await this.giveUp(id, 'Juxin no longer knows this task (404); check the Juxin console');
-          return;
-        }
-        this.logger.warn(`query of ${id} failed (${error.kind}): ${error.message}`);
-        await this.mutate(id, (t) => {
-          t.lastError = { kind: error.kind, message: error.message, at: this.clock.now() };
-        });
-      }
+  /** Downloads an owned task; the lease goes once the download has settled it. */
+  private async startDownload(id: string): Promise<void> {
+    await this.downloads.start(id);
+    const task = this.records.get(id);
+    if (!task || !needsWork(task)) await this.leases.release(id);
+  }
+
+  /** Takes the task's lease if it is free, then follows it. */
+  private async take(id: string): Promise<void> {
+    const task = this.records.get(id);
+    if (!task || !needsWork(task) || this.lifetime.signal.aborted) return;
+    if (!(await this.leases.tryAcquire(id))) return;
+    const now = this.records.get(id);
+    if (now) this.advance(now);
+    else await this.leases.release(id);
+  }
+
+  /** Unfinished tasks nobody follows (their process exited or was killed) are taken over. */
+  private claimOrphans(): void {
+    for (const task of this.records.values()) {
+      if (needsWork(task) && !this.leases.owns(task.id)) void this.take(task.id);
     }
   }
 
-  /** Stops following a task for good: failed with `reason`, and no stale tracking problem beside it. */
-  private giveUp(id: string, reason: string): Promise<TaskRecord> {
-    return this.mutate(id, (t) => {
-      t.status = 'failed';
-      t.failureReason = reason;
-      delete t.lastError;
-    });
-  }
-
-  /** Auth and config problems stop all polling until the key changes: no point hammering with a bad key. */
-  private pause(error: JuxinError): void {
-    if (this.paused) return;
-    this.logger.warn(`tracking paused: ${error.message} — set a valid API key to resume`);
-    this.paused = new Promise<void>((resolve) => (this.unpause = resolve));
-  }
-
-  private async record(id: string, result: NormalizedTask): Promise<TaskRecord> {
-    if (result.status === 'processing') {
-      const samples = this.history.get(id) ?? [];
-      samples.push({ at: this.clock.now(), progress: result.progress });
-      this.history.set(id, samples.slice(-10));
-    }
-    const task = await this.mutate(id, (t) => this.apply(t, result));
-    if (task.status === 'completed' && task.download.state === 'none') void this.startDownload(id);
-    return task;
-  }
-
-  /** Folds one normalized response into a record. Progress never goes backwards while a task runs. */
-  private apply(t: TaskRecord, r: NormalizedTask): void {
-    const wasRunning = RUNNING.includes(t.status);
-    t.status = r.status;
-    t.progress = r.status === 'completed' ? 100 : wasRunning ? Math.max(t.progress, r.progress) : r.progress;
-    t.queuePosition = r.status === 'queued' ? r.queuePosition : undefined;
-    if (r.videoUrl && r.videoUrl !== t.videoUrl) {
-      t.videoUrl = r.videoUrl;
-      t.videoUrlReceivedAt = this.clock.now();
-    }
-    if (r.thumbnailUrl) t.thumbnailUrl = r.thumbnailUrl;
-    if (r.status === 'failed') t.failureReason = r.failureReason ?? 'no reason given';
-    if (r.status === 'completed' && !t.completedAt) t.completedAt = this.clock.now();
-    delete t.lastError;
-  }
-
-  // ---- downloads --------------------------------------------------------------------------------
-
-  private startDownload(id: string, again = false): Promise<TaskRecord> {
-    const running = this.downloads.get(id);
-    if (running) return running;
-    const work = this.runDownload(id, again).finally(() => this.downloads.delete(id));
-    this.downloads.set(id, work);
-    return work;
-  }
-
-  private async runDownload(id: string, again: boolean): Promise<TaskRecord> {
-    let task = this.tasks.get(id)!;
-    if (!task.videoUrl || again) task = await this.refreshUrl(id, task);
-    if (!task.videoUrl) {
-      return this.mutate(id, (t) => {
-        t.download = { state: 'failed', error: 'Juxin gave no video URL for this task' };
-      });
-    }
-    task = await this.mutate(id, (t) => {
-      t.download = { state: 'downloading', attempts: (t.download.attempts ?? 0) + 1 };
-    });
-    const download = this.options.download ?? downloadVideo;
-    const videosDir = this.videosDir();
-    await mkdir(videosDir, { recursive: true });
-    let lastEmit = 0;
-    const attempt = (url: string) =>
-      download({
-        url,
-        destDir: videosDir,
-        fileName: videoFileName(task),
-        signal: this.lifetime.signal,
-        clock: this.clock,
-        onProgress: (bytes) => {
-          // Byte counts are shown live but not written to disk on every chunk.
-          const now = this.clock.now();
-          if (now - lastEmit < 500) return;
-          lastEmit = now;
-          const current = this.tasks.get(id);
-          if (current) this.emit({ ...current, download: { ...current.download, bytes } });
-        },
-      });
-    try {
-      let result;
-      try {
-        result = await attempt(task.videoUrl!);
-      } catch (error) {
-        if (!(error instanceof DownloadError && error.expired)) throw error;
-        // The signed URL expired: ask Juxin for a fresh one, once.
-        task = await this.refreshUrl(id, task, true);
-        result = await attempt(task.videoUrl!);
-      }
-      this.logger.info(`task ${id} downloaded to ${result.path}`);
-      return await this.mutate(id, (t) => {
-        t.download = { state: 'done', localPath: result.path, bytes: result.bytes, attempts: t.download.attempts };
-      });
-    } catch (error) {
-      if (this.lifetime.signal.aborted) return this.tasks.get(id)!;
-      const expired = error instanceof DownloadError && error.expired;
-      this.logger.warn(`download of ${id} failed: ${describe(error)}`);
-      return this.mutate(id, (t) => {
-        t.download = { state: expired ? 'expired' : 'failed', error: describe(error), attempts: t.download.attempts };
-      });
-    }
-  }
-
-  private async refreshUrl(id: string, task: TaskRecord, force = false): Promise<TaskRecord> {
-    if (task.videoUrl && !force) return task;
-    try {
-      await this.limiter.acquire(this.lifetime.signal);
-      const result = await this.options.api().queryVideo(id, { signal: this.lifetime.signal });
-      return await this.mutate(id, (t) => {
-        this.apply(t, result);
-        if (result.videoUrl) {
-          t.videoUrl = result.videoUrl;
-          t.videoUrlReceivedAt = this.clock.now();
-        }
-      });
-    } catch (error) {
-      this.logger.warn(`could not refresh the video URL of ${id}: ${describe(error)}`);
-      return this.tasks.get(id) ?? task;
-    }
+  private forget(id: string): void {
+    this.tracker.stop(id);
+    void this.leases.release(id);
   }
 
   private videosDir(): string {
     const dir = this.options.videosDir;
     return typeof dir === 'function' ? dir() : dir;
-  }
-
-  // ---- records ----------------------------------------------------------------------------------
-
-  /** Read-modify-write through the store (another process may have written since), then tell listeners. */
-  private async mutate(id: string, change: (task: TaskRecord) => void): Promise<TaskRecord> {
-    const memory = this.tasks.get(id);
-    if (!memory) throw new JuxinError('not_found', `Task ${id} is not in the history.`);
-    const saved = await this.options.store.update(id, (disk) => {
-      const base = disk ?? memory;
-      const next = structuredClone(base);
-      change(next);
-      next.updatedAt = this.clock.now();
-      return next;
-    });
-    if (!saved) throw new JuxinError('not_found', `Task ${id} is not in the history.`);
-    if (!this.tasks.has(id)) return saved; // removed while this was being written
-    this.tasks.set(id, saved);
-    this.emit(saved);
-    return saved;
-  }
-
-  private emit(task: TaskRecord): void {
-    this.events.emit('change', task);
   }
 }
 
@@ -492,8 +389,4 @@ async function exists(file: string | undefined): Promise<boolean> {
         () => false,
       )
     : false;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 export { VideoEngine, type EngineOptions, type WaitOptions, type WaitResult } from './engine';
 export { defaultHomeDir } from './home';
-export { TaskStore, fileNameForId } from './store';
+export { TaskStore, recordFileName, legacyFileName } from './store';
 export { downloadVideo, DownloadError, isMp4File } from './downloader';
 export { videoFileName, promptSlug, safeJoin, shortId, UnsafePathError } from './naming';
 export { validateGenerationParams, checkLocalImages, ParamError, DEFAULT_PARAMS, MAX_PROMPT_CHARS } from './params';

@@ -15,6 +15,8 @@ export interface TaskRecord {
   origin?: TaskOrigin;
   createdAt: number;
   updatedAt: number;
+  /** Bumped by every write of the record (the store's read-modify-write), so readers can tell newer from older across processes. */
+  rev?: number;
   params: GenerationParams;
   /** Set when this task is a remix of another. */
   remixOf?: string;
@@ -27,6 +29,8 @@ export interface TaskRecord {
   /** When videoUrl was last received (signed URLs expire). */
   videoUrlReceivedAt?: number;
   failureReason?: string;
+  /** The folder its creator saves videos into: whichever process downloads it saves it there. */
+  saveDir?: string;
   download: {
     state: DownloadState;
     localPath?: string;

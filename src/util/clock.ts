@@ -5,23 +5,32 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** setTimeout's longest delay (2^31 − 1 ms, about 24.8 days): a longer one fires at once, in a loop. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(
-        () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        Math.max(0, ms),
-      );
+      // NaN and negative waits are no wait; a wait longer than a timer can hold is taken in pieces.
+      let left = Number.isFinite(ms) ? Math.max(0, ms) : ms > 0 ? Number.MAX_SAFE_INTEGER : 0;
+      let timer: NodeJS.Timeout | undefined;
       const onAbort = () => {
         clearTimeout(timer);
         reject(signal!.reason);
       };
+      const step = () => {
+        const piece = Math.min(left, MAX_TIMER_MS);
+        left -= piece;
+        timer = setTimeout(() => {
+          if (left > 0) return step();
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, piece);
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
+      step();
     }),
 };
 

@@ -16,7 +16,7 @@ class FakeApi implements JuxinApi {
   queries = new Map<string, number>();
   creates = 0;
   failWith?: JuxinError;
-  constructor(private readonly doneAfter = 3) {}
+  constructor(public doneAfter = 3) {}
   async createVideo(params: GenerationParams): Promise<NormalizedTask> {
     this.creates++;
     return { id: `sora-2:task_${this.creates}_${params.prompt.length}`, status: 'queued', progress: 0, rawStatus: 'pending' };
@@ -145,7 +145,7 @@ describe('core/engine', function () {
     await engine.start();
     const task = await engine.generate({ prompt: 'paused' }, 'test');
     api.failWith = new JuxinError('auth', 'Juxin rejected the API key (401)');
-    await new Promise((r) => setTimeout(r, 150));
+    for (let i = 0; i < 100 && api.attempts === 0; i++) await new Promise((r) => setTimeout(r, 50));
     const tried = api.attempts;
     assert.ok(tried >= 1, 'it did ask, and got the 401');
     await new Promise((r) => setTimeout(r, 300)); // about ten simulated minutes
@@ -168,23 +168,50 @@ describe('core/engine', function () {
   });
 
   it('remixes into a new tracked task and removes tasks from the history', async () => {
-    const engine = make(new FakeApi(1000)); // nothing finishes during this test
+    const api = new FakeApi(1);
+    const engine = make(api);
     await engine.start();
     const original = await engine.generate({ prompt: 'dancer', private: false }, 'test');
+    await engine.waitFor(original.id, { timeoutMs: 60 * 60_000 });
+    api.doneAfter = 1000; // the remix does not finish during this test
     const remix = await engine.remix(original.id, 'purple', 'test');
     assert.equal(remix.remixOf, original.id);
     assert.equal(remix.params.prompt, 'purple');
     const removed: string[] = [];
     engine.onDidRemove((id) => removed.push(id));
-    const waiting = engine.waitFor(original.id, { timeoutMs: 60 * 60_000 });
-    await engine.remove(original.id);
+    const waiting = engine.waitFor(remix.id, { timeoutMs: 60 * 60_000 });
+    await engine.remove(remix.id);
     assert.equal((await waiting).removed, true, 'a wait on a removed task ends');
-    assert.deepEqual(removed, [original.id]);
-    assert.equal(engine.get(original.id), undefined);
+    assert.deepEqual(removed, [remix.id]);
+    assert.equal(engine.get(remix.id), undefined);
     assert.deepEqual(
       engine.list({}).map((t) => t.id),
-      [remix.id],
+      [original.id],
     );
+  });
+
+  it('checks a remix before the paid request: a task of the history, finished, public, and a prompt within the rules', async () => {
+    const api = new FakeApi(1);
+    let remixes = 0;
+    const remixVideo = api.remixVideo.bind(api);
+    api.remixVideo = async (id: string) => {
+      remixes++;
+      return remixVideo(id);
+    };
+    const engine = make(api);
+    await engine.start();
+    const open = await engine.generate({ prompt: 'public', private: false }, 'test');
+    const closed = await engine.generate({ prompt: 'private' }, 'test');
+    await Promise.all([open, closed].map((t) => engine.waitFor(t.id, { timeoutMs: 60 * 60_000 })));
+    await assert.rejects(engine.remix(open.id, 'x'.repeat(5009), 'test'), /5009 characters/);
+    await assert.rejects(engine.remix(open.id, '   ', 'test'), /prompt is empty/);
+    await assert.rejects(engine.remix('..', 'purple', 'test'), /not in the history/);
+    await assert.rejects(engine.remix('.', 'purple', 'test'), /not in the history/);
+    await assert.rejects(engine.remix(closed.id, 'purple', 'test'), /private/);
+    api.doneAfter = 1000;
+    const running = await engine.generate({ prompt: 'running', private: false }, 'test');
+    await assert.rejects(engine.remix(running.id, 'purple', 'test'), /only a finished video/);
+    assert.equal(remixes, 0, 'nothing was sent, so nothing was billed');
   });
 
   it('gives up on a task Juxin never finishes, and says so', async () => {
@@ -242,7 +269,9 @@ describe('core/engine', function () {
     };
     // Ids that say what the fake download should do.
     api.createVideo = async (params) => ({ id: `sora-2:task_${params.prompt}`, status: 'queued', progress: 0, rawStatus: 'pending' });
-    assert.deepEqual(await outcome('nourl'), { state: 'failed', error: 'Juxin gave no video URL for this task' });
+    const noUrl = await outcome('nourl');
+    assert.equal(noUrl.state, 'failed');
+    assert.match(noUrl.error!, /^Juxin gave no video URL for this task\. Try Download again later/, 'the reason, then what to do');
     const brokenDl = await outcome('broken');
     assert.equal(brokenDl.state, 'failed');
     assert.match(brokenDl.error!, /answered 500/);

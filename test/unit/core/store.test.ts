@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileNameForId, TaskStore } from '../../../src/core/store';
+import { legacyFileName, recordFileName as fileNameForId, TaskStore } from '../../../src/core/store';
 import type { TaskRecord } from '../../../src/core/types';
 import { taskRecord } from '../../fixtures/tasks';
 
@@ -19,7 +19,7 @@ describe('core/store', () => {
     store = new TaskStore(home, logger);
     warnings.length = 0;
   });
-  afterEach(() => rmSync(home, { recursive: true, force: true }));
+  afterEach(() => rmSync(home, { recursive: true, force: true, maxRetries: 5 }));
 
   it('keeps one file per task with a name that is safe for ids containing ":"', async () => {
     await store.put(record('sora-2:task_abc'));
@@ -111,5 +111,110 @@ describe('core/store', () => {
       readdirSync(store.dir).filter((f) => f.startsWith(fileNameForId('a'))),
       [],
     );
+  });
+
+  it('stores ids that make unusable file names under a safe name, and keeps the id inside', async () => {
+    const ids = ['x'.repeat(300), '海'.repeat(80), 'CON', 'nul', 'a/../../b', '..', 'com1.txt', 'sora-2:task_01k6'];
+    for (const id of ids) await store.put(record(id));
+    const names = readdirSync(store.dir).filter((f) => f.endsWith('.json'));
+    assert.equal(names.length, ids.length);
+    for (const name of names) {
+      assert.ok(name.length <= 80, `${name} is short`);
+      assert.match(name, /^[A-Za-z0-9_-]+\.json$/, `${name} uses only safe characters`);
+      assert.doesNotMatch(name, /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i, `${name} is not a device name`);
+    }
+    assert.deepEqual((await new TaskStore(home).load()).map((t) => t.id).sort(), [...ids].sort());
+    for (const id of ids) assert.equal((await store.get(id))?.id, id);
+  });
+
+  it('skips and reports entries it cannot read: a folder named x.json, a symlink loop', async () => {
+    await store.put(record('good'));
+    mkdirSync(path.join(store.dir, 'folder.json'));
+    symlinkSync(path.join(store.dir, 'loop-b.json'), path.join(store.dir, 'loop-a.json'));
+    symlinkSync(path.join(store.dir, 'loop-a.json'), path.join(store.dir, 'loop-b.json'));
+    const loaded = await new TaskStore(home, logger).load();
+    assert.deepEqual(
+      loaded.map((t) => t.id),
+      ['good'],
+    );
+    const fresh = new TaskStore(home, logger);
+    await fresh.load();
+    assert.deepEqual(fresh.problems.map((p) => p.name).sort(), ['folder.json', 'loop-a.json', 'loop-b.json']);
+  });
+
+  it('moves a record kept under the old file name to its new name', async () => {
+    const id = 'sora-2:task_legacy';
+    mkdirSync(store.dir, { recursive: true });
+    writeFileSync(path.join(store.dir, legacyFileName(id)), JSON.stringify(record(id, { progress: 33 })));
+    const loaded = await store.load();
+    assert.deepEqual(
+      loaded.map((t) => [t.id, t.progress]),
+      [[id, 33]],
+    );
+    assert.deepEqual(
+      readdirSync(store.dir).filter((f) => f.endsWith('.json')),
+      [fileNameForId(id)],
+    );
+  });
+
+  it('serializes concurrent updates of one task within the process: none fails, none is lost', async () => {
+    await store.put(record('busy', { progress: 0 }));
+    await Promise.all(Array.from({ length: 100 }, () => store.update('busy', (t) => ({ ...t!, progress: t!.progress + 1 }))));
+    const final = await store.get('busy');
+    assert.equal(final?.progress, 100);
+    assert.equal(final?.rev, 101, 'every write bumps the revision');
+  });
+
+  it('loads from its index, and reads again only the files that changed since', async () => {
+    for (let i = 0; i < 50; i++) await store.put(record(`t${i}`, { progress: i }));
+    await store.load();
+    await store.saveIndex();
+    const index = JSON.parse(readFileSync(path.join(home, 'index', 'tasks.json'), 'utf8'));
+    assert.equal(Object.keys(index.files).length, 50);
+    // Another process changes one record; the index still holds the old version of it.
+    await new TaskStore(home).update('t7', (t) => ({ ...t!, progress: 99 }));
+    // Tamper with a cached entry to prove unchanged records really come from the index, not the files.
+    const name3 = fileNameForId('t3');
+    index.files[name3][2].params.prompt = 'from the index';
+    const file3 = path.join(store.dir, name3);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(file3, old, old);
+    index.files[name3][0] = statSync(file3).mtimeMs;
+    writeFileSync(path.join(home, 'index', 'tasks.json'), JSON.stringify(index));
+    const loaded = await new TaskStore(home).load();
+    assert.equal(loaded.length, 50);
+    assert.equal(loaded.find((t) => t.id === 't7')?.progress, 99, 'a changed file is read again');
+    assert.equal(loaded.find((t) => t.id === 't3')?.params.prompt, 'from the index', 'an unchanged file is taken from the index');
+  });
+
+  it('rebuilds a damaged or missing index from the records', async () => {
+    for (let i = 0; i < 5; i++) await store.put(record(`t${i}`));
+    mkdirSync(path.join(home, 'index'), { recursive: true });
+    writeFileSync(path.join(home, 'index', 'tasks.json'), '{"version":1,"writtenAt":');
+    const fresh = new TaskStore(home);
+    assert.equal((await fresh.load()).length, 5);
+    await fresh.saveIndex();
+    assert.equal(Object.keys(JSON.parse(readFileSync(path.join(home, 'index', 'tasks.json'), 'utf8')).files).length, 5);
+  });
+
+  it("sees another process's additions, changes and removals: one file at a time, or by scanning", async () => {
+    await store.put(record('a'));
+    await store.put(record('b'));
+    await store.load();
+    const other = new TaskStore(home);
+    await other.put(record('c'));
+    await other.update('a', (t) => ({ ...t!, progress: 42 }));
+    await other.remove('b');
+    assert.deepEqual(await store.readChanged(fileNameForId('a')), { record: await store.get('a') });
+    assert.deepEqual(await store.readChanged(fileNameForId('a')), {}, 'nothing new the second time');
+    assert.deepEqual(await store.readChanged(fileNameForId('b')), { removed: 'b' });
+    assert.deepEqual(await store.readChanged('../../etc/passwd'), {}, 'only names inside the folder');
+    const changes = await store.scan();
+    assert.deepEqual(
+      changes.changed.map((t) => t.id),
+      ['c'],
+    );
+    assert.deepEqual(changes.removed, []);
+    assert.deepEqual(await store.scan(), { changed: [], removed: [] });
   });
 });

@@ -1,0 +1,147 @@
+import { EventEmitter } from 'node:events';
+import { JuxinError } from '../juxin/errors';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../util/log';
+import type { TaskStore } from './store';
+import type { TaskRecord } from './types';
+
+/**
+ * The history in memory: every task record of the shared home folder, kept in step with the disk, and
+ * the one source of change events. Changes from this process go through the store (read-modify-write
+ * under the task's lock); changes made by other processes arrive through `accept`/`drop` (the watcher).
+ */
+export class TaskRecords {
+  private readonly tasks = new Map<string, TaskRecord>();
+  private readonly events = new EventEmitter();
+  private readonly unsaved = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly store: TaskStore,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  async load(): Promise<void> {
+    for (const task of await this.store.load()) this.tasks.set(task.id, task);
+  }
+
+  get(id: string): TaskRecord | undefined {
+    return this.tasks.get(id);
+  }
+
+  values(): IterableIterator<TaskRecord> {
+    return this.tasks.values();
+  }
+
+  get size(): number {
+    return this.tasks.size;
+  }
+
+  /**
+   * A task the relay just accepted (and may bill): in memory and announced at once, then on disk. A
+   * failing write never loses it: the record stays here, is tracked, and the write is tried again.
+   */
+  async add(record: TaskRecord): Promise<TaskRecord> {
+    this.tasks.set(record.id, record);
+    this.emit(record);
+    try {
+      return this.accepted(await this.store.put(record));
+    } catch (error) {
+      this.logger.error(`task ${record.id} is not saved to disk yet (${(error as Error).message}); it is kept in memory and saved again shortly`);
+      this.retrySave(record.id, 1);
+      return record;
+    }
+  }
+
+  private retrySave(id: string, attempt: number): void {
+    const timer = setTimeout(
+      () => {
+        this.unsaved.delete(id);
+        const memory = this.tasks.get(id);
+        if (!memory) return;
+        this.store
+          .update(id, (disk) => (disk && (disk.rev ?? 0) >= (memory.rev ?? 0) ? undefined : memory))
+          .then(
+            (saved) => saved && this.accepted(saved),
+            (error: unknown) => {
+              this.logger.error(`saving task ${id} failed again: ${(error as Error).message}`);
+              if (attempt < 20) this.retrySave(id, attempt + 1);
+            },
+          );
+      },
+      Math.min(60_000, 1000 * 2 ** attempt),
+    );
+    timer.unref?.();
+    this.unsaved.set(id, timer);
+  }
+
+  /** Read-modify-write through the store (another process may have written since), then tell listeners. */
+  async mutate(id: string, change: (task: TaskRecord) => void): Promise<TaskRecord> {
+    const memory = this.tasks.get(id);
+    if (!memory) throw new JuxinError('not_found', `Task ${id} is not in the history.`);
+    const saved = await this.store.update(id, (disk) => {
+      const base = disk && (disk.rev ?? 0) >= (memory.rev ?? 0) ? disk : memory;
+      const next = structuredClone(base);
+      change(next);
+      next.updatedAt = this.clock.now();
+      return next;
+    });
+    if (!saved) throw new JuxinError('not_found', `Task ${id} is not in the history.`);
+    if (!this.tasks.has(id)) return saved; // removed while this was being written
+    return this.accepted(saved);
+  }
+
+  /** A record another process wrote (the watcher read it): taken if it is newer than ours. */
+  accept(record: TaskRecord): void {
+    const known = this.tasks.get(record.id);
+    if (known && (known.rev ?? 0) >= (record.rev ?? 0)) return;
+    this.accepted(record);
+  }
+
+  /** Another process removed a task. */
+  drop(id: string): void {
+    if (!this.tasks.delete(id)) return;
+    this.events.emit('remove', id);
+  }
+
+  async remove(id: string): Promise<void> {
+    clearTimeout(this.unsaved.get(id));
+    this.unsaved.delete(id);
+    this.tasks.delete(id);
+    await this.store.remove(id);
+    this.events.emit('remove', id);
+  }
+
+  /** A passing state (bytes downloaded so far) shown live but not written to disk on every chunk. */
+  announce(task: TaskRecord): void {
+    if (this.tasks.has(task.id)) this.emit(task);
+  }
+
+  onDidChange(listener: (task: TaskRecord) => void): () => void {
+    this.events.on('change', listener);
+    return () => this.events.off('change', listener);
+  }
+
+  onDidRemove(listener: (id: string) => void): () => void {
+    this.events.on('remove', listener);
+    return () => this.events.off('remove', listener);
+  }
+
+  dispose(): void {
+    for (const timer of this.unsaved.values()) clearTimeout(timer);
+    this.unsaved.clear();
+    this.events.removeAllListeners();
+  }
+
+  private accepted(record: TaskRecord): TaskRecord {
+    this.tasks.set(record.id, record);
+    this.emit(record);
+    return record;
+  }
+
+  private emit(task: TaskRecord): void {
+    this.events.emit('change', task);
+  }
+}
