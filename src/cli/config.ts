@@ -14,6 +14,10 @@ export interface ServerConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Simulated seconds per real second; only for runs against the simulator (demo, tests, benchmark). */
   timeScale: number;
+  /** With a time scale: the real moment simulated time starts from, so several processes agree on the time. */
+  timeOrigin?: number;
+  /** How long a killed server's task leases last before another process takes its tasks over (ms). */
+  leaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -28,7 +32,9 @@ export const ENV_HELP = `Environment variables:
   JUXIN_MAX_REQUESTS_PER_SECOND cap on Juxin requests per second across all tasks (default 2)
   JUXIN_PROGRESS_KEEPALIVE_MS   progress keep-alive while waiting, ms (default 15000)
   JUXIN_LOG_LEVEL               debug | info | warn | error (default info; logs go to stderr)
-  JUXIN_TIME_SCALE              simulator runs only: how much faster than real time the clock runs (default 1)`;
+  JUXIN_LEASE_MS                how long a stopped server's unfinished tasks wait before another process takes them over, ms (default 20000)
+  JUXIN_TIME_SCALE              simulator runs only: how much faster than real time the clock runs (default 1)
+  JUXIN_TIME_ORIGIN             simulator runs only: epoch ms the scaled clock starts from (several processes on one home share it)`;
 
 type Env = Record<string, string | undefined>;
 
@@ -60,6 +66,8 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
   const maxRequestsPerSecond = number('JUXIN_MAX_REQUESTS_PER_SECOND', 2, 0.01, 100);
   const keepAliveMs = number('JUXIN_PROGRESS_KEEPALIVE_MS', 15_000, 100, 60_000);
   const timeScale = number('JUXIN_TIME_SCALE', 1, 1, 10_000);
+  const leaseMs = number('JUXIN_LEASE_MS', 20_000, 2_000, 600_000);
+  const origin = number('JUXIN_TIME_ORIGIN', 0, 0, 8.64e15);
 
   const level = (env.JUXIN_LOG_LEVEL?.trim().toLowerCase() || 'info') as ServerConfig['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(level)) problems.push(`JUXIN_LOG_LEVEL "${env.JUXIN_LOG_LEVEL}" must be debug, info, warn or error.`);
@@ -73,5 +81,17 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
   }
 
   if (problems.length) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}\n\n${ENV_HELP}`);
-  return { apiKey, baseUrl, home, videosDir: path.join(home, 'videos'), minPollIntervalMs, maxRequestsPerSecond, keepAliveMs, logLevel: level, timeScale };
+  return {
+    apiKey,
+    baseUrl,
+    home,
+    videosDir: path.join(home, 'videos'),
+    minPollIntervalMs,
+    maxRequestsPerSecond,
+    keepAliveMs,
+    logLevel: level,
+    timeScale,
+    leaseMs,
+    ...(origin ? { timeOrigin: origin } : {}),
+  };
 }

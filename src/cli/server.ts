@@ -1,5 +1,4 @@
 // The standalone MCP server (`npx juxin-sora-mcp`): stdio transport, logs on stderr only.
-import { mkdir } from 'node:fs/promises';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { VideoEngine } from '../core/engine';
 import { TaskStore } from '../core/store';
@@ -22,23 +21,27 @@ async function main(): Promise<void> {
   }
   const config = loadServerConfig(process.env);
   const logger = stderrLogger(config.logLevel);
-  await mkdir(config.videosDir, { recursive: true });
+  // The last resort: a background promise nobody caught is logged, and the server keeps serving.
+  process.on('unhandledRejection', (reason) =>
+    logger.error(`unhandled rejection (the server keeps running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
+  );
 
-  const clock = config.timeScale === 1 ? systemClock : scaledClock(config.timeScale);
+  const clock = config.timeScale === 1 ? systemClock : scaledClock(config.timeScale, config.timeOrigin);
   const client = config.apiKey ? new JuxinClient({ apiKey: config.apiKey, baseUrl: config.baseUrl, logger, clock }) : undefined;
   const engine = new VideoEngine({
     api: () => {
       if (!client) throw new JuxinError('config', 'No Juxin API key: set JUXIN_API_KEY in the MCP server configuration.');
       return client;
     },
-    store: new TaskStore(config.home),
+    store: new TaskStore(config.home, logger),
     videosDir: config.videosDir,
     clock,
     logger,
     minPollIntervalMs: config.minPollIntervalMs,
     maxRequestsPerSecond: config.maxRequestsPerSecond,
+    leaseMs: config.leaseMs,
   });
-  const server = createSoraMcpServer({ engine, version, logger, hasApiKey: () => client !== undefined, keepAliveMs: config.keepAliveMs });
+  const server = createSoraMcpServer({ engine, version, logger, hasApiKey: () => client !== undefined, keepAliveMs: config.keepAliveMs, host: 'stdio' });
 
   // Answer the client first, then pick up unfinished tasks: tools/list must be fast.
   await server.connect(new StdioServerTransport());

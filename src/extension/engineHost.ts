@@ -78,5 +78,7 @@ export class EngineHost extends Disposable {
 /** JUXIN_TIME_SCALE: only for runs against the simulator (the tests), where minutes pass in seconds. */
 function clockFromEnvironment(): Clock {
   const scale = Number(process.env.JUXIN_TIME_SCALE);
-  return Number.isFinite(scale) && scale > 1 ? scaledClock(scale) : systemClock;
+  // Windows and servers on one home must agree on the simulated time: the harness gives them one origin.
+  const origin = Number(process.env.JUXIN_TIME_ORIGIN);
+  return Number.isFinite(scale) && scale > 1 ? scaledClock(scale, Number.isFinite(origin) && origin > 0 ? origin : undefined) : systemClock;
 }

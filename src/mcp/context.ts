@@ -1,4 +1,5 @@
 import type { VideoEngine } from '../core/engine';
+import type { TaskOrigin } from '../core/origin';
 import type { Logger } from '../util/log';
 import { JuxinError } from '../juxin/errors';
 import { ParamError } from '../core/params';
@@ -12,6 +13,8 @@ export interface ToolContext {
   hasApiKey: () => boolean;
   /** How often a waiting call sends a progress keep-alive when nothing changes. */
   keepAliveMs: number;
+  /** Who is asking: the MCP client's own name (from initialize) and the process kind, recorded on every task it creates. */
+  origin: () => TaskOrigin;
 }
 
 export const NO_KEY_MESSAGE =
@@ -32,6 +35,8 @@ export function toErrorResult(error: unknown, logger: Logger): CallToolResult {
 export async function guarded(ctx: ToolContext, body: () => Promise<CallToolResult>, needsKey = true): Promise<CallToolResult> {
   if (needsKey && !ctx.hasApiKey()) return errorResult(NO_KEY_MESSAGE);
   try {
+    // Never answer from half a history: "no such task" or "no videos yet" while it loads would invite a second, paid create.
+    await ctx.engine.whenReady();
     return await body();
   } catch (error) {
     return toErrorResult(error, ctx.logger);

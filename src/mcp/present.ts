@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { originOf } from '../core/origin';
 import { taskPhase } from '../core/phase';
 import type { TaskRecord } from '../core/types';
 import type { TaskOutput } from './schemas';
@@ -26,6 +27,7 @@ export function toTaskOutput(task: TaskRecord, extra: { timedOut?: boolean } = {
     timed_out: extra.timedOut || undefined,
     created_at: new Date(task.createdAt).toISOString(),
     source: task.source,
+    origin: originOf(task),
     remix_of: task.remixOf,
     params: {
       prompt: p.prompt,

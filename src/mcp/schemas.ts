@@ -77,6 +77,9 @@ export const taskOutputShape = {
   timed_out: z.boolean().optional(),
   created_at: z.string(),
   source: z.string(),
+  origin: z
+    .object({ kind: z.string(), client: z.string().optional(), host: z.string().optional(), storyboard: z.string().optional() })
+    .describe("Who started it: palette (VS Code), mcp (client = the MCP client's own name), storyboard, cli."),
   remix_of: z.string().optional(),
   params: generationParamsOutput,
 };

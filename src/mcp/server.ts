@@ -16,6 +16,8 @@ export interface SoraMcpServerOptions {
   hasApiKey?: () => boolean;
   /** Progress keep-alive while nothing changes (default 15 s). */
   keepAliveMs?: number;
+  /** The process serving it, recorded with every task it creates: the VS Code extension host or the standalone stdio server. */
+  host?: 'vscode' | 'stdio';
 }
 
 const INSTRUCTIONS = `Sora-2 video generation through the Juxin (聚鑫) API relay.
@@ -49,6 +51,14 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
     logger,
     hasApiKey: options.hasApiKey ?? (() => true),
     keepAliveMs: options.keepAliveMs ?? 15_000,
+    origin: () => {
+      const client = server.server.getClientVersion();
+      const name = (client?.title ?? client?.name)
+        ?.replace(/\p{Cc}/gu, '')
+        .trim()
+        .slice(0, 80);
+      return { kind: 'mcp', ...(name ? { client: name } : {}), ...(options.host ? { host: options.host } : {}) };
+    },
   };
   registerGenerateVideo(server, ctx);
   registerStatusTools(server, ctx);

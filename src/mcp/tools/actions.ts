@@ -56,7 +56,7 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
           );
         }
         if (!prompt.trim()) return errorResult('prompt is empty: describe the change to make. 请填写要做的修改。');
-        return taskResult(await ctx.engine.remix(task_id, prompt.trim(), 'mcp'));
+        return taskResult(await ctx.engine.remix(task_id, prompt.trim(), ctx.origin()));
       }),
   );
 

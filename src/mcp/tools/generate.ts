@@ -56,7 +56,7 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): void
         let created: string | undefined;
         const early = await guarded(ctx, async () => {
           const params = toParams(args);
-          const record = await ctx.engine.generate(params, 'mcp');
+          const record = await ctx.engine.generate(params, ctx.origin());
           created = record.id;
           return taskResult(record);
         });

@@ -356,4 +356,79 @@ describe('core/engine', function () {
     assert.ok(seen.length >= 5 && seen.length <= 15, `${seen.length} updates`);
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1]);
   });
+
+  describe('several processes on one home', () => {
+    /** The same fake Juxin, counting which engine asked. */
+    const counting = (api: FakeApi, counter: { n: number }): JuxinApi => ({
+      createVideo: (p) => api.createVideo(p),
+      queryVideo: (id) => {
+        counter.n++;
+        return api.queryVideo(id);
+      },
+      remixVideo: (id, prompt) => api.remixVideo(id, prompt),
+      createCharacter: (source, ts) => api.createCharacter(source, ts),
+    });
+
+    it('one of them tracks and downloads a task; the other follows it through the store', async () => {
+      const api = new FakeApi(4);
+      const [countA, countB] = [{ n: 0 }, { n: 0 }];
+      const downloads = { calls: [] as string[] };
+      const a = make(counting(api, countA), fakeDownload(downloads), { leaseMs: 2000 });
+      const b = make(counting(api, countB), fakeDownload(downloads), { leaseMs: 2000 });
+      await Promise.all([a.start(), b.start()]);
+      const task = await a.generate({ prompt: 'shared' }, 'test');
+      const seenByB: string[] = [];
+      b.onDidChange((t) => t.id === task.id && seenByB.push(t.status));
+      while (!b.get(task.id)) await new Promise((r) => setTimeout(r, 5));
+      const [doneA, doneB] = await Promise.all([a, b].map((e) => e.waitFor(task.id, { timeoutMs: 60 * 60_000 })));
+      assert.equal(doneA.task.download.state, 'done');
+      assert.equal(doneB.task.download.state, 'done', 'the other process saw it finish');
+      assert.equal(countB.n, 0, 'the other process never asked Juxin about it');
+      assert.equal(countA.n, 4);
+      assert.equal(downloads.calls.length, 1, 'downloaded once');
+      assert.ok(seenByB.includes('completed'));
+    });
+
+    it('a task created in one appears in the other within a second, without a reload', async () => {
+      const a = make(new FakeApi(1000));
+      const b = make(new FakeApi(1000));
+      await Promise.all([a.start(), b.start()]);
+      const t0 = Date.now();
+      const task = await a.generate({ prompt: 'hello from window A' }, { kind: 'palette', host: 'vscode' });
+      while (!b.get(task.id) && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(b.get(task.id), 'listed by the other');
+      assert.ok(Date.now() - t0 < 1000, `within a second (${Date.now() - t0} ms)`);
+      await a.remove(task.id);
+      const t1 = Date.now();
+      while (b.get(task.id) && Date.now() - t1 < 3000) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(b.get(task.id), undefined, 'and a removal reaches it too');
+    });
+
+    it('when the owner stops, another process takes the task over and finishes it', async () => {
+      const api = new FakeApi(6);
+      const [countA, countB] = [{ n: 0 }, { n: 0 }];
+      const a = make(counting(api, countA), undefined, { leaseMs: 2000 });
+      const b = make(counting(api, countB), undefined, { leaseMs: 2000 });
+      await Promise.all([a.start(), b.start()]);
+      const task = await a.generate({ prompt: 'orphan' }, 'test');
+      while (countA.n < 1) await new Promise((r) => setTimeout(r, 10));
+      await a.dispose();
+      const { task: done } = await b.waitFor(task.id, { timeoutMs: 24 * 60 * 60_000 });
+      assert.equal(done.download.state, 'done');
+      assert.ok(countB.n >= 1, 'the survivor asked about it');
+      assert.equal(countA.n + countB.n, 6, `queried as often as by one process (${countA.n} + ${countB.n})`);
+    });
+
+    it('concurrent status checks of one task share one request', async () => {
+      const api = new FakeApi(1000);
+      const count = { n: 0 };
+      const engine = make(counting(api, count));
+      await engine.start();
+      const task = await engine.generate({ prompt: 'popular' }, 'test');
+      const before = count.n;
+      const results = await Promise.all(Array.from({ length: 10 }, () => engine.refresh(task.id)));
+      assert.equal(count.n - before, 1, 'one query for ten callers');
+      assert.ok(results.every((r) => r.id === task.id));
+    });
+  });
 });

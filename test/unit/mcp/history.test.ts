@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { VideoEngine } from '../../../src/core/engine';
+import { TaskStore } from '../../../src/core/store';
+import type { TaskRecord } from '../../../src/core/types';
+import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
+import { createSoraMcpServer } from '../../../src/mcp/server';
+import { taskRecord } from '../../fixtures/tasks';
+
+/** A store whose history takes a while to read, like 10,000 records on a slow disk. */
+class SlowStore extends TaskStore {
+  release!: () => void;
+  private readonly gate = new Promise<void>((r) => (this.release = r));
+  override async load(): Promise<TaskRecord[]> {
+    await this.gate;
+    return super.load();
+  }
+}
+
+const api: JuxinApi = {
+  async createVideo(params: GenerationParams): Promise<NormalizedTask> {
+    return { id: `sora-2:task_${params.prompt.length}`, status: 'queued', progress: 0, rawStatus: 'pending' };
+  },
+  async queryVideo(id: string): Promise<NormalizedTask> {
+    return { id, status: 'queued', progress: 0, rawStatus: 'pending' };
+  },
+  async remixVideo(): Promise<NormalizedTask> {
+    throw new Error('not used');
+  },
+  async createCharacter() {
+    throw new Error('not used');
+  },
+};
+
+describe('mcp: tools and the shared history', () => {
+  let home: string;
+  const cleanup: (() => Promise<unknown>)[] = [];
+  beforeEach(() => (home = mkdtempSync(path.join(tmpdir(), 'mcp-history-'))));
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+    rmSync(home, { recursive: true, force: true, maxRetries: 5 });
+  });
+
+  async function connect(engine: VideoEngine, clientName: string, host?: 'vscode' | 'stdio') {
+    const server = createSoraMcpServer({ engine, version: 'test', host });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: clientName, version: '1.0.0' });
+    await server.connect(a);
+    await client.connect(b);
+    cleanup.push(
+      () => client.close(),
+      () => server.close(),
+    );
+    return client;
+  }
+
+  it('waits for the history before answering, rather than answer from half of it', async () => {
+    const seeded = new TaskStore(home);
+    for (let i = 0; i < 3; i++) await seeded.put(taskRecord({ id: `sora-2:task_old${i}`, status: 'completed', progress: 100, download: { state: 'done' } }));
+    const store = new SlowStore(home);
+    const engine = new VideoEngine({ api: () => api, store, videosDir: path.join(home, 'videos') });
+    cleanup.push(() => engine.dispose());
+    const client = await connect(engine, 'Claude Desktop');
+    const starting = engine.start();
+    const listed = client.callTool({ name: 'list_videos', arguments: {} });
+    const status = client.callTool({ name: 'get_video_status', arguments: { task_id: 'sora-2:task_old1' } });
+    await new Promise((r) => setTimeout(r, 50));
+    store.release();
+    await starting;
+    const list = (await listed) as { structuredContent: { total: number } };
+    assert.equal(list.structuredContent.total, 3, 'the whole history, not "No videos yet"');
+    assert.notEqual((await status).isError, true, 'a task of the history is known');
+  });
+
+  it("records the MCP client's own name and the process kind on every task it creates", async () => {
+    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos') });
+    cleanup.push(() => engine.dispose());
+    await engine.start();
+    const claude = await connect(engine, 'Claude Desktop', 'stdio');
+    const made = (await claude.callTool({ name: 'generate_video', arguments: { prompt: 'a lighthouse', wait: false } })) as {
+      structuredContent: { task_id: string; origin: unknown };
+    };
+    assert.deepEqual(made.structuredContent.origin, { kind: 'mcp', client: 'Claude Desktop', host: 'stdio' });
+    assert.deepEqual(engine.get(made.structuredContent.task_id)?.origin, { kind: 'mcp', client: 'Claude Desktop', host: 'stdio' });
+    const onDisk = await new TaskStore(home).get(made.structuredContent.task_id);
+    assert.deepEqual(onDisk?.origin, { kind: 'mcp', client: 'Claude Desktop', host: 'stdio' }, 'and it is kept in the shared history');
+    const vscode = await connect(engine, 'Visual Studio Code', 'vscode');
+    const other = (await vscode.callTool({ name: 'generate_video', arguments: { prompt: 'a second lighthouse', wait: false } })) as {
+      structuredContent: { origin: unknown };
+    };
+    assert.deepEqual(other.structuredContent.origin, { kind: 'mcp', client: 'Visual Studio Code', host: 'vscode' });
+  });
+});
