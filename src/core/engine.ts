@@ -359,6 +359,7 @@ export class VideoEngine {
     const task = this.records.get(id);
     if (!task || !needsWork(task) || this.lifetime.signal.aborted) return;
     if (!(await this.leases.tryAcquire(id))) return;
+    this.logger.debug(`following task ${id} (process ${process.pid} holds its lease)`);
     const now = this.records.get(id);
     if (now) this.advance(now);
     else await this.leases.release(id);

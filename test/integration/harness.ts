@@ -13,6 +13,8 @@ export const SERVER_JS = path.join(ROOT, 'dist/server.js');
 export const TEST_KEY = 'sk-test-not-a-real-key-0001';
 /** Simulated seconds per real second: a 4-minute job takes about 2 s. */
 export const TIME_SCALE = 120;
+/** Every server of a test run counts simulated time from the same moment, so processes on one home agree on the time. */
+export const TIME_ORIGIN = String(Date.now());
 
 /** Builds dist/ once if a test file is run on its own (npm test builds first). */
 export function ensureBuilt(): void {
@@ -57,6 +59,9 @@ export async function startServer(
   const fullEnv: Record<string, string> = { ...getDefaultEnvironment() };
   for (const [k, v] of Object.entries({
     JUXIN_TIME_SCALE: String(TIME_SCALE),
+    JUXIN_TIME_ORIGIN: TIME_ORIGIN,
+    // A killed server's tasks move on within seconds (the default, 20 s, is for people).
+    JUXIN_LEASE_MS: '3000',
     JUXIN_POLL_INTERVAL_MS: '2000',
     JUXIN_MAX_REQUESTS_PER_SECOND: '100',
     JUXIN_LOG_LEVEL: 'debug',

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Simulator } from '../../src/simulator';
+import { call, out, removeHome, simulator, startServer, TEST_KEY, tempHome, type ServerHandle, type TaskOut } from './harness';
+
+const SCALE = 20;
+
+/** Status queries the simulator received for one task (either query endpoint). */
+function queriesOf(sim: Simulator, id: string): number {
+  return sim.requests.filter((r) => r.method === 'GET' && !r.path.startsWith('/files/') && (r.query?.id === id || r.path.includes(encodeURIComponent(id))))
+    .length;
+}
+
+/** Downloads of the video itself (not its thumbnail) the simulator served for one task. */
+function downloadsOf(sim: Simulator, id: string): number {
+  return sim.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/files/${encodeURIComponent(id)}/`) && r.path.endsWith('.mp4')).length;
+}
+
+async function listed(server: ServerHandle): Promise<TaskOut[]> {
+  return ((await call(server.client, 'list_videos', { limit: 200 })).result.structuredContent as { tasks: TaskOut[] }).tasks;
+}
+
+async function waitAllDone(server: ServerHandle, ids: string[], timeoutMs = 90_000): Promise<TaskOut[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const tasks = (await listed(server)).filter((t) => ids.includes(t.task_id));
+    if (tasks.length === ids.length && tasks.every((t) => t.download_state === 'done')) return tasks;
+    if (Date.now() > deadline) throw new Error(`not all done: ${JSON.stringify(tasks.map((t) => [t.task_id, t.status, t.download_state]))}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * `count` generations made by one server that then exits, picked up by `processes` servers started on the
+ * same home (VS Code windows and MCP clients opened later): every one of them finds every unfinished task.
+ */
+async function run(processes: number, count: number) {
+  // One seed: both runs get the same job timelines, varied (with identical jobs every query would sit on
+  // the same side of the same boundary, and one run would differ from the other by one query per task).
+  // A slower clock than the other tests: a few milliseconds of real scheduling noise must not move a query
+  // across a job's end (at 120× they are seconds of simulated time).
+  const sim = await simulator({ seed: 7, timeScale: SCALE });
+  const home = tempHome();
+  const env = { JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home, JUXIN_POLL_INTERVAL_MS: '5000', JUXIN_TIME_SCALE: String(SCALE) };
+  const creator = await startServer(env);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push(out((await call(creator.client, 'generate_video', { prompt: `shared history ${i}`, wait: false })).result).task_id);
+  await creator.close();
+  const servers = await Promise.all(Array.from({ length: processes }, () => startServer(env)));
+  try {
+    const tasks = await waitAllDone(servers[0], ids);
+    // Let every process settle (a second download would show up now).
+    await new Promise((r) => setTimeout(r, 1000));
+    const files = readdirSync(path.join(home, 'videos'));
+    return {
+      queries: ids.map((id) => queriesOf(sim, id)),
+      downloads: ids.map((id) => downloadsOf(sim, id)),
+      files,
+      paths: tasks.map((t) => t.local_path),
+    };
+  } finally {
+    await Promise.all(servers.map((s) => s.close()));
+    await sim.close();
+    removeHome(home);
+  }
+}
+
+describe('several servers on one history (one home folder)', function () {
+  this.timeout(180_000);
+
+  it('three processes resuming one history: each task queried as often as with one process (within 10%), downloaded once, one file', async () => {
+    const one = await run(1, 12);
+    const three = await run(3, 12);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const ratio = sum(three.queries) / sum(one.queries);
+    assert.ok(
+      Math.abs(ratio - 1) <= 0.1,
+      `queries with 3 processes ${sum(three.queries)} vs 1 process ${sum(one.queries)} (${three.queries} vs ${one.queries})`,
+    );
+    assert.deepEqual(three.downloads, Array(12).fill(1), 'each video downloaded once');
+    assert.equal(three.files.filter((f) => f.endsWith('.mp4')).length, 12, `one file per task: ${three.files}`);
+    assert.deepEqual(
+      three.files.filter((f) => !f.endsWith('.mp4')),
+      [],
+      'no temporary file left',
+    );
+  });
+
+  it('a task created in one process is listed by the others within a second', async () => {
+    const sim = await simulator();
+    const home = tempHome();
+    const env = { JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home };
+    const [a, b, c] = await Promise.all([startServer(env), startServer(env), startServer(env)]);
+    try {
+      const made = out((await call(a.client, 'generate_video', { prompt: 'seen everywhere', wait: false })).result);
+      const t0 = Date.now();
+      const seenAt = await Promise.all(
+        [b, c].map(async (server) => {
+          while (!(await listed(server)).some((t) => t.task_id === made.task_id)) {
+            if (Date.now() - t0 > 5000) throw new Error('not listed after 5 s');
+            await new Promise((r) => setTimeout(r, 25));
+          }
+          return Date.now() - t0;
+        }),
+      );
+      assert.ok(
+        seenAt.every((ms) => ms <= 1000),
+        `listed after ${seenAt.join(' and ')} ms`,
+      );
+      // And a wait in another process ends with the task, although that process never asks Juxin about it.
+      const waited = out((await call(b.client, 'wait_for_video', { task_id: made.task_id, timeout_seconds: 3600 })).result);
+      assert.equal(waited.download_state, 'done');
+    } finally {
+      await Promise.all([a, b, c].map((s) => s.close()));
+      await sim.close();
+      removeHome(home);
+    }
+  });
+});
