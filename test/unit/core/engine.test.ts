@@ -36,7 +36,7 @@ class FakeApi implements JuxinApi {
       return { id, status: 'completed', progress: 100, rawStatus: 'completed', videoUrl: `https://cdn.test/${encodeURIComponent(id)}.mp4?n=${n}` };
     return { id, status: 'processing', progress: (100 * n) / this.doneAfter - (n === 2 ? 50 : 0), rawStatus: 'in_progress' };
   }
-  async remixVideo(id: string): Promise<NormalizedTask> {
+  async remixVideo(id: string, _prompt?: string): Promise<NormalizedTask> {
     return { id: `video_remix_of_${id}`, status: 'queued', progress: 0, rawStatus: 'queued', remixedFrom: id };
   }
   characters: unknown[] = [];

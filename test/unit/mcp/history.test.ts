@@ -71,7 +71,7 @@ describe('mcp: tools and the shared history', () => {
     await new Promise((r) => setTimeout(r, 50));
     store.release();
     await starting;
-    const list = (await listed) as { structuredContent: { total: number } };
+    const list = (await listed) as unknown as { structuredContent: { total: number } };
     assert.equal(list.structuredContent.total, 3, 'the whole history, not "No videos yet"');
     assert.notEqual((await status).isError, true, 'a task of the history is known');
   });
@@ -81,7 +81,7 @@ describe('mcp: tools and the shared history', () => {
     cleanup.push(() => engine.dispose());
     await engine.start();
     const claude = await connect(engine, 'Claude Desktop', 'stdio');
-    const made = (await claude.callTool({ name: 'generate_video', arguments: { prompt: 'a lighthouse', wait: false } })) as {
+    const made = (await claude.callTool({ name: 'generate_video', arguments: { prompt: 'a lighthouse', wait: false } })) as unknown as {
       structuredContent: { task_id: string; origin: unknown };
     };
     assert.deepEqual(made.structuredContent.origin, { kind: 'mcp', client: 'Claude Desktop', host: 'stdio' });
@@ -89,7 +89,7 @@ describe('mcp: tools and the shared history', () => {
     const onDisk = await new TaskStore(home).get(made.structuredContent.task_id);
     assert.deepEqual(onDisk?.origin, { kind: 'mcp', client: 'Claude Desktop', host: 'stdio' }, 'and it is kept in the shared history');
     const vscode = await connect(engine, 'Visual Studio Code', 'vscode');
-    const other = (await vscode.callTool({ name: 'generate_video', arguments: { prompt: 'a second lighthouse', wait: false } })) as {
+    const other = (await vscode.callTool({ name: 'generate_video', arguments: { prompt: 'a second lighthouse', wait: false } })) as unknown as {
       structuredContent: { origin: unknown };
     };
     assert.deepEqual(other.structuredContent.origin, { kind: 'mcp', client: 'Visual Studio Code', host: 'vscode' });
