@@ -12,6 +12,7 @@ import { TaskLeases } from './leases';
 import { safeJoin } from './naming';
 import { legacySource, originOf, type TaskOrigin } from './origin';
 import { checkLocalImages, type GenerationInput, validateGenerationParams } from './params';
+import { compareNewestFirst, queryTasks, type QueryResult, type TaskQuery } from './query';
 import { FileRateBook, RateLimiter } from './rateLimiter';
 import { TaskRecords } from './records';
 import type { TaskStore } from './store';
@@ -216,9 +217,15 @@ export class VideoEngine {
     return this.records.get(id);
   }
 
+  /** Every task (or the newest `limit`), newest first, optionally of one status. */
   list(filter: { limit?: number; status?: TaskStatus } = {}): TaskRecord[] {
-    const all = [...this.records.values()].filter((t) => !filter.status || t.status === filter.status).sort((a, b) => b.createdAt - a.createdAt);
+    const all = [...this.records.values()].filter((t) => !filter.status || t.status === filter.status).sort(compareNewestFirst);
     return filter.limit ? all.slice(0, filter.limit) : all;
+  }
+
+  /** One page of the tasks matching a query (text, phases, sources), newest first, and how many match in all. */
+  query(q: TaskQuery): QueryResult<TaskRecord> {
+    return queryTasks(this.records.values(), q);
   }
 
   /** Asks Juxin about a task now (through the shared rate cap); calls at the same time share one request. */

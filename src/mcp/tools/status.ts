@@ -1,5 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import type { TaskPhase } from '../../core/phase';
+import { SOURCE_KINDS } from '../../core/query';
 import { guarded, type ToolContext, unknownTask } from '../context';
 import { taskIdSchema, taskOutputSchema, taskOutputShape, timeoutSchema } from '../schemas';
 import { taskResult, toTaskOutput } from '../present';
@@ -54,30 +56,75 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
     {
       title: 'List videos',
       description:
-        'List the video tasks this machine knows (history kept on disk, newest first), with status, progress, local file and URL. ' +
+        'List the video tasks of this machine (one history shared by every VS Code window and MCP client), newest first, with status, progress, local file and URL. ' +
+        'Page through a long history with limit and offset; narrow it with status, a text query over prompts (Chinese or English), or source. ' +
         'Use it to find a task_id, to see what is still running, or before retrying a failed create (it may have gone through). Free and instant.',
       inputSchema: {
         limit: z.number().int().min(1).max(200).optional().describe('At most this many tasks (default 20).'),
-        status: z.enum(['queued', 'processing', 'completed', 'failed']).optional().describe('Only tasks with this status.'),
+        offset: z.number().int().min(0).max(10_000_000).optional().describe('Skip this many matching tasks (default 0): the next page starts at next_offset.'),
+        status: z
+          .enum(['queued', 'processing', 'completed', 'failed', 'running'])
+          .optional()
+          .describe('Only tasks with this status; "running" = queued, generating or downloading.'),
+        query: z.string().max(500).optional().describe('Words that must all appear in the prompt (or the task id), any language, case-insensitive.'),
+        source: z.enum(SOURCE_KINDS).optional().describe('Only tasks started from: palette (VS Code), copilot, agent (another MCP client), storyboard, cli.'),
       },
-      outputSchema: { tasks: z.array(taskOutputSchema), total: z.number() },
+      outputSchema: {
+        tasks: z.array(taskOutputSchema),
+        total: z.number().describe('How many tasks match, over all pages.'),
+        offset: z.number(),
+        next_offset: z.number().optional().describe('Where the next page starts; absent on the last page.'),
+      },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    ({ limit, status }) =>
+    ({ limit, offset, status, query, source }) =>
       guarded(
         ctx,
         async () => {
-          const tasks = ctx.engine.list({ limit: limit ?? 20, status });
-          const lines = tasks.map(
+          const start = offset ?? 0;
+          const page = ctx.engine.query({
+            text: query,
+            phases: status ? STATUS_PHASES[status] : undefined,
+            sources: source ? [source] : undefined,
+            offset: start,
+            limit: limit ?? 20,
+          });
+          const next = start + page.tasks.length < page.total ? start + page.tasks.length : undefined;
+          const lines = page.tasks.map(
             (t) =>
               `- ${t.id} [${t.status}${t.status === 'processing' ? ` ${Math.round(t.progress)}%` : ''}] ${t.params.prompt.slice(0, 60)}${t.download.localPath ? ` → ${t.download.localPath}` : ''}`,
           );
+          const filtered = Boolean(status || query?.trim() || source);
+          const text = !page.total
+            ? filtered
+              ? 'No task matches. Try fewer words or another status. 没有符合条件的任务。'
+              : 'No videos yet. Call generate_video to make one.'
+            : page.tasks.length
+              ? [
+                  `Tasks ${start + 1}–${start + page.tasks.length} of ${page.total}, newest first${next !== undefined ? ` (next page: offset=${next})` : ''}:`,
+                  ...lines,
+                ].join('\n')
+              : `No tasks at offset ${start}: there are ${page.total}. Use an offset below ${page.total}.`;
           return {
-            content: [{ type: 'text', text: tasks.length ? lines.join('\n') : 'No videos yet. Call generate_video to make one.' }],
-            structuredContent: { tasks: tasks.map((t) => toTaskOutput(t)), total: tasks.length },
+            content: [{ type: 'text', text }],
+            structuredContent: {
+              tasks: page.tasks.map((t) => toTaskOutput(t)),
+              total: page.total,
+              offset: start,
+              ...(next !== undefined ? { next_offset: next } : {}),
+            },
           };
         },
         false,
       ),
   );
 }
+
+/** The statuses list_videos filters by, as the phases of the one mapping. */
+const STATUS_PHASES: Record<'queued' | 'processing' | 'completed' | 'failed' | 'running', TaskPhase[]> = {
+  queued: ['queued'],
+  processing: ['generating'],
+  completed: ['downloading', 'ready', 'notSaved'],
+  failed: ['failed'],
+  running: ['queued', 'generating', 'downloading'],
+};

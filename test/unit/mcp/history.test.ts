@@ -9,6 +9,7 @@ import { TaskStore } from '../../../src/core/store';
 import type { TaskRecord } from '../../../src/core/types';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
 import { createSoraMcpServer } from '../../../src/mcp/server';
+import { seedHistory } from '../../fixtures/history';
 import { taskRecord } from '../../fixtures/tasks';
 
 /** A store whose history takes a while to read, like 10,000 records on a slow disk. */
@@ -93,5 +94,44 @@ describe('mcp: tools and the shared history', () => {
       structuredContent: { origin: unknown };
     };
     assert.deepEqual(other.structuredContent.origin, { kind: 'mcp', client: 'Visual Studio Code', host: 'vscode' });
+  });
+
+  it('pages through 10,000 tasks: newest first, every task once, with text, status and source filters', async () => {
+    seedHistory(home, 10_000);
+    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos') });
+    cleanup.push(() => engine.dispose());
+    const client = await connect(engine, 'Cursor');
+    void engine.start();
+    type Page = { tasks: { task_id: string; created_at: string; status: string }[]; total: number; offset: number; next_offset?: number };
+    const page = async (args: Record<string, unknown>) =>
+      (await client.callTool({ name: 'list_videos', arguments: args })) as unknown as { structuredContent: Page; content: { text: string }[] };
+    const first = await page({});
+    assert.equal(first.structuredContent.total, 10_000);
+    assert.equal(first.structuredContent.tasks.length, 20);
+    assert.equal(first.structuredContent.next_offset, 20);
+    assert.equal(first.structuredContent.tasks[0].task_id, 'sora-2:task_seed009999', 'newest first');
+    assert.match(first.content[0].text, /^Tasks 1–20 of 10000, newest first \(next page: offset=20\)/);
+    // Walk a stretch of pages: no task twice, none skipped.
+    const seen = new Set<string>();
+    for (let offset = 0; offset < 1000;) {
+      const p = (await page({ offset, limit: 200 })).structuredContent;
+      for (const t of p.tasks) seen.add(t.task_id);
+      offset = p.next_offset!;
+    }
+    assert.equal(seen.size, 1000);
+    const last = (await page({ offset: 9_990, limit: 50 })).structuredContent;
+    assert.equal(last.tasks.length, 10);
+    assert.equal(last.next_offset, undefined, 'the last page says so');
+    assert.match((await page({ offset: 20_000 })).content[0].text, /There are 10000|there are 10000/);
+    const cats = (await page({ query: '樱花 钢琴', limit: 5 })).structuredContent;
+    assert.equal(cats.total, 2500, 'a Chinese query finds every matching prompt');
+    const failed = (await page({ status: 'failed', limit: 1 })).structuredContent;
+    assert.equal(failed.total, 2500);
+    assert.equal(failed.tasks[0].status, 'failed');
+    // In the seeded history every failed task is a cyberpunk prompt made by Claude Desktop (another agent).
+    assert.equal((await page({ status: 'failed', query: '赛博朋克', source: 'agent' })).structuredContent.total, 2500);
+    assert.equal((await page({ status: 'failed', query: 'LIGHTHOUSE' })).structuredContent.total, 0);
+    assert.equal((await page({ status: 'failed', source: 'copilot' })).structuredContent.total, 0);
+    assert.match((await page({ query: 'no such words anywhere' })).content[0].text, /No task matches/);
   });
 });
