@@ -1,8 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { JuxinApi } from '../juxin/types';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
-import { DownloadError, downloadVideo } from './downloader';
+import { DownloadError, downloadVideo, isMp4File } from './downloader';
 import { videoFileName } from './naming';
 import type { RateLimiter } from './rateLimiter';
 import type { TaskRecords } from './records';
@@ -66,13 +67,25 @@ export class TaskDownloads {
     await mkdir(folder, { recursive: true }).catch((error: unknown) => {
       throw new Error(folderProblem(folder, error));
     });
+    const fileName = videoFileName(task);
+    // This process holds the task's lease, so no one else writes its video now: what a previous owner
+    // left is either finished (the final name is only ever given to a whole, checked MP4: keep it, never
+    // a second copy) or a temporary file of an attempt that died with it (removed).
+    await removeLeftovers(folder, fileName);
+    const finished = await finishedVideo(path.join(folder, fileName));
+    if (finished !== undefined) {
+      this.o.logger.info(`task ${id}: ${fileName} was already saved by an earlier attempt; keeping it`);
+      return this.o.records.mutate(id, (t) => {
+        t.download = { state: 'done', localPath: path.join(folder, fileName), bytes: finished, attempts: t.download.attempts };
+      });
+    }
     const download = this.o.download ?? downloadVideo;
     let lastEmit = 0;
     const attempt = (url: string) =>
       download({
         url,
         destDir: folder,
-        fileName: videoFileName(task!),
+        fileName,
         signal: this.o.lifetime,
         clock: this.o.clock,
         onProgress: (bytes) => {
@@ -132,6 +145,23 @@ export class TaskDownloads {
       return this.o.records.get(id) ?? task;
     }
   }
+}
+
+/** The size of a whole MP4 already saved under the final name, or undefined. */
+async function finishedVideo(file: string): Promise<number | undefined> {
+  try {
+    const s = await stat(file);
+    return s.isFile() && s.size > 0 && (await isMp4File(file)) ? s.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Temporary files of earlier attempts at this video (`<name>.part`, `<name>.<random>.part`). */
+async function removeLeftovers(folder: string, fileName: string): Promise<void> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const mine = names.filter((n) => n.startsWith(`${fileName}.`) && n.endsWith('.part'));
+  await Promise.all(mine.map((n) => rm(path.join(folder, n), { force: true }).catch(() => undefined)));
 }
 
 /** Why the videos folder cannot be used, and what to do: in words a person can act on. */

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type EngineOptions, VideoEngine } from '../../../src/core/engine';
 import { DownloadError, type DownloadOptions } from '../../../src/core/downloader';
+import { videoFileName } from '../../../src/core/naming';
 import { TaskStore } from '../../../src/core/store';
 import { JuxinError } from '../../../src/juxin/errors';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
@@ -332,6 +333,26 @@ describe('core/engine', function () {
     const count = added.length;
     await mine.reload();
     assert.equal(added.length, count, 'an unchanged record is not announced again');
+  });
+
+  it("keeps a video an earlier owner already saved (no second copy) and clears its dead attempts' temporary files", async () => {
+    const api = new FakeApi(1000);
+    const calls = { calls: [] as string[] };
+    const engine = make(api, fakeDownload(calls));
+    await engine.start();
+    const task = await engine.generate({ prompt: 'saved before the crash' }, 'test');
+    const videos = path.join(home, 'videos');
+    mkdirSync(videos, { recursive: true });
+    // What a process killed between saving the file and recording it leaves behind.
+    const name = videoFileName(task);
+    writeFileSync(path.join(videos, name), Buffer.from('00000018667479706d7034320000000069736f6d', 'hex'));
+    writeFileSync(path.join(videos, `${name}.0a1b2c3d4e5f.part`), 'half of another attempt');
+    api.doneAfter = 1;
+    const { task: done } = await engine.waitFor(task.id, { timeoutMs: 60 * 60_000 });
+    assert.equal(done.download.state, 'done');
+    assert.equal(done.download.localPath, path.join(videos, name));
+    assert.deepEqual(calls.calls, [], 'nothing downloaded again');
+    assert.deepEqual(readdirSync(videos), [name], 'no copy, no temporary file');
   });
 
   it('shows download progress live, at most twice a second', async () => {
