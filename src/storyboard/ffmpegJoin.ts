@@ -6,7 +6,8 @@ import type { ClipMedia } from './probe';
 
 /** The `ffmpeg` on PATH, if there is one. */
 export function findFfmpeg(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
-  const names = platform === 'win32' ? ['ffmpeg.exe', 'ffmpeg.cmd', 'ffmpeg.bat'] : ['ffmpeg'];
+  // Only a real executable: Node will not spawn a .cmd or .bat without a shell.
+  const names = platform === 'win32' ? ['ffmpeg.exe'] : ['ffmpeg'];
   for (const dir of (env.PATH ?? env.Path ?? '').split(path.delimiter).filter(Boolean)) {
     for (const name of names) {
       const candidate = path.join(dir, name);

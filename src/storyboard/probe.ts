@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { ALL_FORMATS, FilePathSource, Input, type AudioCodec, type Rotation, type VideoCodec } from 'mediabunny';
+import { FilePathSource, Input, MP4, QTFF, type AudioCodec, type Rotation, type VideoCodec } from 'mediabunny';
 
 /** What joining needs to know about one clip file, read from its header (no media is decoded). */
 export interface ClipMedia {
@@ -41,7 +41,8 @@ export class ClipReadError extends Error {
 }
 
 export function openClip(file: string): Input<FilePathSource> {
-  return new Input({ source: new FilePathSource(file), formats: ALL_FORMATS });
+  // Only ISO media (what Sora and ffmpeg write): the other demuxers would only grow the bundles.
+  return new Input({ source: new FilePathSource(file), formats: [MP4, QTFF] });
 }
 
 export async function probeClip(file: string, label = path.basename(file)): Promise<ClipMedia> {

@@ -58,8 +58,8 @@ export async function remuxClips(options: RemuxOptions): Promise<void> {
   if (subtitles) {
     output.addSubtitleTrack(subtitles, {
       languageCode: options.subtitleLanguage ?? 'und',
-      // A cue, or the gap before it, is one sample each.
-      maximumPacketCount: 2 * (options.subtitleCount ?? 0) + 2,
+      // A sample per cue and per gap; overlapping cues are split into more samples.
+      maximumPacketCount: 4 * (options.subtitleCount ?? 0) + 2,
     });
   }
   try {

@@ -24,8 +24,3 @@ export function formatClipTime(ms: number): string {
   const millis = total % 1000;
   return `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}.${String(millis).padStart(3, '0')}`;
 }
-
-/** `12.5 s` for messages. */
-export function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(2))} s`;
-}

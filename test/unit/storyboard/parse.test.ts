@@ -165,6 +165,49 @@ describe('storyboard: reading the file', () => {
     assert.equal(none.storyboard.clips[0].prompt, 'shot');
   });
 
+  it('reads the cast as a list too, and names each bad entry', () => {
+    const list = parseStoryboard('---\ncast:\n  - 小林: "@kobayashi.rain"\n  - { name: Mika, username: mika.cafe }\n---\n## A {#a}\nshot\n');
+    assert.deepEqual(list.problems, []);
+    assert.deepEqual(list.storyboard.cast, [
+      { name: '小林', username: '@kobayashi.rain' },
+      { name: 'Mika', username: '@mika.cafe' },
+    ]);
+    const spaced = parseStoryboard('---\ncast:\n  Old Man: "@old.man"\n  Li: "@li.a"\n---\n## A {#a}\nshot\n');
+    assert.match(spaced.problems[0].message, /^Line 3: the character name "Old Man" must be one word/);
+    assert.deepEqual(spaced.storyboard.cast, [{ name: 'Li', username: '@li.a' }], 'the good entries are still read');
+    const twice = parseStoryboard('---\ncast:\n  - Li: "@li.a"\n  - Li: "@li.b"\n---\n## A {#a}\nshot\n').problems;
+    assert.match(twice[0].message, /^Line 4: the character "Li" is listed twice\./);
+    const sameKey = parseStoryboard('---\ncast:\n  Li: "@li.a"\n  Li: "@li.b"\n---\n## A {#a}\nshot\n').problems;
+    assert.match(sameKey[0].message, /^Line 4: the settings are not valid YAML \(Map keys must be unique\)/);
+    const scalar = parseStoryboard('---\ncast: 小林\n---\n## A {#a}\nshot\n').problems;
+    assert.match(scalar[0].message, /^Line 2: cast must list one character a line/);
+    const edited = setCastMember('---\ncast:\n  - 小林: "@kobayashi.rain"\n---\n## A {#a}\nshot\n', { name: 'Mika', username: '@mika.cafe' });
+    assert.deepEqual(
+      parseStoryboard(edited).storyboard.cast.map((c) => c.name),
+      ['小林', 'Mika'],
+      'a list-style cast keeps everyone when a character is added',
+    );
+  });
+
+  it('checks a clip’s duration and its subtitles against its length', () => {
+    const { problems } = parseStoryboard(
+      '---\nduration: 10\n---\n## A {#a}\nduration: fifteen\nshot\n> 00:12.000 --> 00:13.000 after the end\n> 1.5 --> 2 short forms\n',
+    );
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.severity, p.message.replace(/:.*$/, '')]),
+      [
+        [4, 'error', 'Line 5'],
+        [6, 'warning', 'Line 7'],
+      ],
+    );
+    assert.match(problems[0].message, /duration "fifteen" is not a number of seconds/);
+    assert.match(problems[1].message, /starts at 12 s but the clip lasts 10 s: it will not be shown/);
+    assert.deepEqual(parseStoryboard('## A {#a}\nshot\n> 1.5 --> 0:02.25 short\n> 00:00:03,000 --> 00:00:04,500 srt').storyboard.clips[0].subtitles, [
+      { start: 1500, end: 2250, text: 'short' },
+      { start: 3000, end: 4500, text: 'srt' },
+    ]);
+  });
+
   it('warns about a file without clips, and treats "###" as part of a prompt', () => {
     assert.match(parseStoryboard('---\ntitle: x\n---\n').problems[0].message, /no clips yet/);
     const { storyboard } = parseStoryboard('---\ntitle: x\n---\n## A {#a}\n### Shot 1\nwide\n');
