@@ -114,8 +114,9 @@ function hex(data: AllowSharedBufferSource | undefined): string {
 
 /**
  * Packets can go into one MP4 track unchanged only when every clip was encoded alike: same codecs,
- * picture size and rotation, same audio format, and the same decoder set-up (H.264 SPS/PPS, AAC
- * config), since an MP4 track carries one. Clips from one model, size and orientation are.
+ * picture size and rotation, same audio format, and the same decoder set-up (AAC config; for H.264
+ * the SPS/PPS may differ, see `needsInBandParameterSets`), since an MP4 track carries one. Clips
+ * from one model, size and orientation are.
  */
 export function compareClips(clips: readonly ClipMedia[]): ClipMismatch[] {
   const [first, ...rest] = clips;
@@ -128,7 +129,8 @@ export function compareClips(clips: readonly ClipMedia[]): ClipMismatch[] {
     add('video codec', '视频编码', clip.video.decoderConfig.codec, first.video.decoderConfig.codec);
     add('picture size', '画面尺寸', `${clip.video.width}×${clip.video.height}`, `${first.video.width}×${first.video.height}`);
     add('rotation', '旋转', `${clip.video.rotation}°`, `${first.video.rotation}°`);
-    if (clip.video.decoderConfig.codec === first.video.decoderConfig.codec) {
+    // H.264 set-ups that differ go in band (avc3, see avc.ts); another codec's cannot.
+    if (clip.video.decoderConfig.codec === first.video.decoderConfig.codec && clip.video.codec !== 'avc') {
       add('video encoder settings', '视频编码参数', hex(clip.video.decoderConfig.description), hex(first.video.decoderConfig.description));
     }
     const audio = (m: ClipMedia) => (m.audio ? 'yes' : 'none');
@@ -143,6 +145,12 @@ export function compareClips(clips: readonly ClipMedia[]): ClipMismatch[] {
     }
   });
   return mismatches;
+}
+
+/** Alike H.264 clips whose parameter sets differ: joined as `avc3`, each key frame carrying its own. */
+export function needsInBandParameterSets(clips: readonly ClipMedia[]): boolean {
+  const first = hex(clips[0]?.video.decoderConfig.description);
+  return clips[0]?.video.codec === 'avc' && clips.some((c) => hex(c.video.decoderConfig.description) !== first);
 }
 
 /** "clip 3 (c3.mp4): picture size 256×144, clip 1 has 320×180" — one line per difference. */

@@ -9,7 +9,8 @@ import {
   type EncodedPacket,
 } from 'mediabunny';
 
-import { ClipReadError, openClip, type ClipMedia } from './probe';
+import { avcParameterSetPrefix } from './avc';
+import { ClipReadError, needsInBandParameterSets, openClip, type ClipMedia } from './probe';
 
 export interface RemuxOptions {
   /** The clips, already checked to be alike (`compareClips`), in film order. */
@@ -29,7 +30,8 @@ export interface RemuxOptions {
  * Joins clips packet by packet with mediabunny, without decoding or re-encoding anything.
  *
  * Video: each clip's frames keep their own timing, shifted by where the clip starts in the film
- * (the sum of the earlier clips' video lengths).
+ * (the sum of the earlier clips' video lengths). H.264 clips whose parameter sets differ become an
+ * `avc3` track with each key frame carrying its clip's SPS/PPS (avc.ts).
  *
  * Audio: an AAC track is a string of fixed-length frames that players decode back to back, so it
  * must have no holes and no overlaps, yet each clip's audio runs a little longer or shorter than
@@ -46,6 +48,8 @@ export async function remuxClips(options: RemuxOptions): Promise<void> {
   const { clips } = options;
   const first = clips[0];
   const output = new Output({ format: new Mp4OutputFormat({ fastStart: 'reserve' }), target: new FilePathTarget(options.file) });
+  const inBand = needsInBandParameterSets(clips);
+  const videoConfig = inBand ? { ...first.video.decoderConfig, codec: first.video.decoderConfig.codec.replace(/^avc1/, 'avc3') } : first.video.decoderConfig;
   const video = new EncodedVideoPacketSource(first.video.codec);
   output.addVideoTrack(video, {
     rotation: first.video.rotation,
@@ -80,6 +84,7 @@ export async function remuxClips(options: RemuxOptions): Promise<void> {
         const audioTrack = audio && clip.audio ? await input.getPrimaryAudioTrack() : null;
         const videoPackets = new EncodedPacketSink(videoTrack).packets();
         const audioPackets = audioTrack ? new EncodedPacketSink(audioTrack).packets() : undefined;
+        const parameterSets = inBand ? avcParameterSetPrefix(clip.video.decoderConfig.description!) : undefined;
         const clipEnd = filmStart + clip.duration;
         const placer = new AudioPlacer(filmStart, clipEnd, audioCursor);
         let videoRead = 0;
@@ -97,7 +102,8 @@ export async function remuxClips(options: RemuxOptions): Promise<void> {
           options.signal?.throwIfAborted();
           const videoTime = nextVideo ? filmStart + nextVideo.timestamp : Infinity;
           if (nextVideo && (!nextAudio || videoTime <= nextAudio.time)) {
-            await video.add(nextVideo.clone({ timestamp: videoTime }), firstVideo ? { decoderConfig: first.video.decoderConfig } : undefined);
+            const data = parameterSets && nextVideo.type === 'key' ? concat(parameterSets, nextVideo.data) : undefined;
+            await video.add(nextVideo.clone({ timestamp: videoTime, ...(data ? { data } : {}) }), firstVideo ? { decoderConfig: videoConfig } : undefined);
             firstVideo = false;
             options.onProgress?.(videoTime);
             nextVideo = await readVideo();
@@ -132,6 +138,13 @@ function truncated(clip: ClipMedia, index: number, frames: number): ClipReadErro
     `${clip.label} 不完整：文件中只有 ${clip.video.packetCount} 帧中的 ${frames} 帧。请重新下载或重新生成这个片段。`,
     index,
   );
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 async function nextPacket(packets: AsyncGenerator<EncodedPacket>): Promise<EncodedPacket | undefined> {

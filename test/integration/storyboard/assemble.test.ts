@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 
 import { AssembleError, assembleFilm, findFfmpeg, parseSrt, type AssembleClip } from '../../../src/storyboard';
 import { CLIP_LOOK, clipFile, colourAt, decodeErrors, probe, sameColour, subtitlePackets, toneBetween } from './media';
@@ -135,6 +136,45 @@ describe('storyboard: joining clips into a film', function () {
     assert.equal(result.subtitlesFile, undefined, 'no subtitles, no .srt');
   });
 
+  it('joins H.264 clips whose encoder set-up differs (another PPS) without re-encoding, as avc3 with the set-up in band', async () => {
+    // Same codec string, size and audio; only the initial quantiser in the PPS differs.
+    const variant = path.join(dir, 'clip-3-crf30.mp4');
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-i',
+      clipFile('clip-3'),
+      '-c:v',
+      'libx264',
+      '-profile:v',
+      'high',
+      '-preset',
+      'veryslow',
+      '-crf',
+      '30',
+      '-g',
+      '48',
+      '-c:a',
+      'copy',
+      variant,
+    ]);
+    const output = path.join(dir, 'film.mp4');
+    const result = await assembleFilm({ clips: [clip('clip-1'), { file: variant }, clip('clip-2')], output });
+    assert.equal(result.method, 'remux');
+    const video = probe(output).streams.find((s) => s.codec_type === 'video')!;
+    assert.equal(video.codec_tag_string, 'avc3');
+    assert.equal(decodeErrors(output), '');
+    // A frame decoded with the wrong PPS would come out in the wrong colour.
+    for (const [name, at] of [
+      ['clip-1', 5],
+      ['clip-3', 15],
+      ['clip-2', 25],
+    ] as [ClipName, number][]) {
+      assert.ok(sameColour(colourAt(output, at), CLIP_LOOK[name].rgb), `${at} s shows ${name}`);
+    }
+    assert.ok(Math.abs(toneBetween(output, 10.03, 10.2) - CLIP_LOOK['clip-3'].tone) < 15);
+  });
+
   it('refuses clips that differ, naming the clip and the difference, and leaves no file behind', async () => {
     const output = path.join(dir, 'film.mp4');
     writeFileSync(output, 'the previous film');
@@ -248,21 +288,29 @@ describe('storyboard: joining clips into a film', function () {
 describe('storyboard: the joined film in a browser (Debian chromium, as in the VS Code preview)', function () {
   this.timeout(60_000);
   let dir: string;
-  after(() => dir && rmSync(dir, { recursive: true, force: true }));
-
-  it('loads, says its full duration, seeks into each clip and plays', async () => {
+  let browser: Browser;
+  before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'juxin-film-'));
-    await assembleFilm({ clips: ['clip-1', 'clip-2', 'clip-3'].map((n) => ({ file: clipFile(n) })), output: path.join(dir, 'film.mp4') });
-    writeFileSync(path.join(dir, 'page.html'), '<video id="v" src="film.mp4" muted playsinline></video><canvas id="c" width="320" height="180"></canvas>');
-    assert.ok(statSync(path.join(dir, 'film.mp4')).size > 100_000);
-    const browser = await chromium.launch({
+    browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--allow-file-access-from-files', '--autoplay-policy=no-user-gesture-required'],
     });
+  });
+  after(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Opens the film in a page, reads its duration, seeks into each clip (drawing the frame shown) and plays. */
+  async function watch(film: string, seekTo: number[]) {
+    writeFileSync(
+      path.join(dir, 'page.html'),
+      `<video id="v" src="${path.basename(film)}" muted playsinline></video><canvas id="c" width="320" height="180"></canvas>`,
+    );
+    const page = await browser.newPage();
     try {
-      const page = await browser.newPage();
       await page.goto(`file://${path.join(dir, 'page.html')}`);
-      const seen = await page.evaluate(async () => {
+      return await page.evaluate(async (times) => {
         const video = document.getElementById('v') as HTMLVideoElement;
         if (video.readyState < 1) {
           await new Promise((resolve, reject) => {
@@ -272,7 +320,7 @@ describe('storyboard: the joined film in a browser (Debian chromium, as in the V
         }
         const result = { duration: video.duration, width: video.videoWidth, frames: [] as { at: number; readyState: number; rgb: number[] }[], playedTo: 0 };
         const canvas = document.getElementById('c') as HTMLCanvasElement;
-        for (const at of [5, 17, 30]) {
+        for (const at of times) {
           const shown = new Promise((resolve) => {
             // 'seeked' can come before the new frame is on screen; wait for it to be presented (or 1 s).
             video.requestVideoFrameCallback(resolve);
@@ -288,17 +336,54 @@ describe('storyboard: the joined film in a browser (Debian chromium, as in the V
         await new Promise((resolve) => setTimeout(resolve, 400));
         result.playedTo = video.currentTime;
         return result;
-      });
-      assert.ok(Math.abs(seen.duration - 35) <= 0.1, `duration ${seen.duration}`);
-      assert.equal(seen.width, 320);
-      for (const [i, name] of (['clip-1', 'clip-2', 'clip-3'] as const).entries()) {
-        assert.ok(seen.frames[i].readyState >= 2, `frame data at ${seen.frames[i].at} s`);
-        assert.ok(sameColour(seen.frames[i].rgb, CLIP_LOOK[name].rgb), `${seen.frames[i].at} s shows ${name}: ${seen.frames[i].rgb}`);
-      }
-      assert.ok(seen.playedTo > 30, `playing moves on (${seen.playedTo})`);
+      }, seekTo);
     } finally {
-      await browser.close();
+      await page.close();
     }
-    assert.ok(existsSync(path.join(dir, 'film.mp4')));
+  }
+
+  it('loads, says its full duration, seeks into each clip and plays', async () => {
+    const film = path.join(dir, 'film.mp4');
+    await assembleFilm({ clips: ['clip-1', 'clip-2', 'clip-3'].map((n) => ({ file: clipFile(n) })), output: film });
+    const seen = await watch(film, [5, 17, 30]);
+    assert.ok(Math.abs(seen.duration - 35) <= 0.1, `duration ${seen.duration}`);
+    assert.equal(seen.width, 320);
+    for (const [i, name] of (['clip-1', 'clip-2', 'clip-3'] as const).entries()) {
+      assert.ok(seen.frames[i].readyState >= 2, `frame data at ${seen.frames[i].at} s`);
+      assert.ok(sameColour(seen.frames[i].rgb, CLIP_LOOK[name].rgb), `${seen.frames[i].at} s shows ${name}: ${seen.frames[i].rgb}`);
+    }
+    assert.ok(seen.playedTo > 30, `playing moves on (${seen.playedTo})`);
+  });
+
+  it('plays an avc3 film (clips with different H.264 set-ups) as well', async () => {
+    const variant = path.join(dir, 'clip-3-crf30.mp4');
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      clipFile('clip-3'),
+      '-c:v',
+      'libx264',
+      '-profile:v',
+      'high',
+      '-preset',
+      'veryslow',
+      '-crf',
+      '30',
+      '-g',
+      '48',
+      '-c:a',
+      'copy',
+      variant,
+    ]);
+    const film = path.join(dir, 'avc3.mp4');
+    await assembleFilm({ clips: [{ file: clipFile('clip-1') }, { file: variant }], output: film });
+    assert.equal(probe(film).streams[0].codec_tag_string, 'avc3');
+    const seen = await watch(film, [5, 15]);
+    assert.ok(Math.abs(seen.duration - 20) <= 0.1, `duration ${seen.duration}`);
+    assert.ok(sameColour(seen.frames[0].rgb, CLIP_LOOK['clip-1'].rgb), `5 s: ${seen.frames[0].rgb}`);
+    assert.ok(sameColour(seen.frames[1].rgb, CLIP_LOOK['clip-3'].rgb), `15 s: ${seen.frames[1].rgb}`);
+    assert.ok(seen.playedTo > 15, `playing moves on (${seen.playedTo})`);
   });
 });
