@@ -104,6 +104,9 @@ export interface ClipMismatch {
   parameterZh: string;
   value: string;
   expected: string;
+  /** The values in Chinese, when they are words. */
+  valueZh?: string;
+  expectedZh?: string;
 }
 
 function hex(data: AllowSharedBufferSource | undefined): string {
@@ -123,8 +126,11 @@ export function compareClips(clips: readonly ClipMedia[]): ClipMismatch[] {
   if (!first) return [];
   const mismatches: ClipMismatch[] = [];
   rest.forEach((clip, i) => {
-    const add = (parameter: string, parameterZh: string, value: string, expected: string) => {
-      if (value !== expected) mismatches.push({ clip: clip.label, index: i + 1, parameter, parameterZh, value, expected });
+    const add = (parameter: string, parameterZh: string, value: string, expected: string, zh?: (v: string) => string) => {
+      if (value === expected) return;
+      const mismatch: ClipMismatch = { clip: clip.label, index: i + 1, parameter, parameterZh, value, expected };
+      if (zh) Object.assign(mismatch, { valueZh: zh(value), expectedZh: zh(expected) });
+      mismatches.push(mismatch);
     };
     add('video codec', '视频编码', clip.video.decoderConfig.codec, first.video.decoderConfig.codec);
     add('picture size', '画面尺寸', `${clip.video.width}×${clip.video.height}`, `${first.video.width}×${first.video.height}`);
@@ -133,8 +139,8 @@ export function compareClips(clips: readonly ClipMedia[]): ClipMismatch[] {
     if (clip.video.decoderConfig.codec === first.video.decoderConfig.codec && clip.video.codec !== 'avc') {
       add('video encoder settings', '视频编码参数', hex(clip.video.decoderConfig.description), hex(first.video.decoderConfig.description));
     }
-    const audio = (m: ClipMedia) => (m.audio ? 'yes' : 'none');
-    add('audio track', '音轨', audio(clip), audio(first));
+    const audio = (m: ClipMedia) => (m.audio ? 'present' : 'absent');
+    add('audio track', '音轨', audio(clip), audio(first), (v) => (v === 'present' ? '有' : '无'));
     if (clip.audio && first.audio) {
       add('audio codec', '音频编码', clip.audio.decoderConfig.codec, first.audio.decoderConfig.codec);
       add('audio sample rate', '音频采样率', `${clip.audio.sampleRate} Hz`, `${first.audio.sampleRate} Hz`);
@@ -153,15 +159,16 @@ export function needsInBandParameterSets(clips: readonly ClipMedia[]): boolean {
   return clips[0]?.video.codec === 'avc' && clips.some((c) => hex(c.video.decoderConfig.description) !== first);
 }
 
-/** "clip 3 (c3.mp4): picture size 256×144, clip 1 has 320×180" — one line per difference. */
+/** "clip 3 (c3.mp4): picture size 256×144 (clip 1, a.mp4: 320×180)" — one part per difference. */
 export function describeMismatches(mismatches: readonly ClipMismatch[], firstLabel: string): { en: string; zh: string } {
   const shorten = (v: string) => (v.length > 24 ? `${v.slice(0, 20)}…` : v);
   return {
-    en: mismatches
-      .map((m) => `clip ${m.index + 1} (${m.clip}): ${m.parameter} ${shorten(m.value)}, clip 1 (${firstLabel}) has ${shorten(m.expected)}`)
-      .join('; '),
+    en: mismatches.map((m) => `clip ${m.index + 1} (${m.clip}): ${m.parameter} ${shorten(m.value)} (clip 1, ${firstLabel}: ${shorten(m.expected)})`).join('; '),
     zh: mismatches
-      .map((m) => `第 ${m.index + 1} 个片段（${m.clip}）的${m.parameterZh}是 ${shorten(m.value)}，第 1 个片段（${firstLabel}）是 ${shorten(m.expected)}`)
+      .map(
+        (m) =>
+          `第 ${m.index + 1} 个片段（${m.clip}）的${m.parameterZh}：${shorten(m.valueZh ?? m.value)}（第 1 个片段 ${firstLabel}：${shorten(m.expectedZh ?? m.expected)}）`,
+      )
       .join('；'),
   };
 }

@@ -183,9 +183,9 @@ describe('storyboard: joining clips into a film', function () {
       (error: unknown) => {
         assert.ok(error instanceof AssembleError);
         assert.equal(error.code, 'mismatch');
-        assert.match(error.message, /clip 3 \(c3 Dawn\): picture size 256×144, clip 1 \(clip-1\.mp4\) has 320×180/);
+        assert.match(error.message, /clip 3 \(c3 Dawn\): picture size 256×144 \(clip 1, clip-1\.mp4: 320×180\)/);
         assert.match(error.message, /install ffmpeg/);
-        assert.match(error.messageZh, /第 3 个片段（c3 Dawn）的画面尺寸是 256×144，第 1 个片段（clip-1\.mp4）是 320×180/);
+        assert.match(error.messageZh, /第 3 个片段（c3 Dawn）的画面尺寸：256×144（第 1 个片段 clip-1\.mp4：320×180）/);
         assert.deepEqual(
           error.mismatches.map((m) => [m.index, m.parameter, m.value, m.expected]),
           [
@@ -200,28 +200,39 @@ describe('storyboard: joining clips into a film', function () {
     assert.deepEqual(readdirSync(dir), ['film.mp4']);
   });
 
-  it('re-encodes clips that differ with ffmpeg from PATH: first clip’s size, audio in step, mov_text subtitles', async function () {
+  it('re-encodes clips that differ with ffmpeg from PATH: first clip’s size, silence for a clip without sound, audio in step, mov_text subtitles', async function () {
     const ffmpeg = findFfmpeg();
     assert.ok(ffmpeg, 'ffmpeg is on PATH (npm test installs it: test/vscode/provision.mjs)');
+    const silent = path.join(dir, 'silent.mp4');
+    execFileSync(ffmpeg, ['-v', 'error', '-i', clipFile('clip-2'), '-an', '-c:v', 'copy', silent]);
     const output = path.join(dir, 'mixed.mp4');
     const result = await assembleFilm({
-      clips: [clip('clip-1'), clip('clip-other-size', [{ start: 500, end: 2000, text: 'yellow' }])],
+      clips: [clip('clip-1'), { file: silent }, clip('clip-other-size', [{ start: 500, end: 2000, text: 'yellow' }])],
       output,
       subtitleLanguage: 'eng',
     });
     assert.equal(result.method, 'ffmpeg');
-    assert.ok(result.mismatches.some((m) => m.parameter === 'picture size'));
+    assert.deepEqual(
+      result.mismatches.map((m) => [m.index, m.parameter, m.value]),
+      [
+        [1, 'audio track', 'absent'],
+        [2, 'video codec', 'avc1.64000c'],
+        [2, 'picture size', '256×144'],
+      ],
+    );
     const info = probe(output);
-    assert.ok(Math.abs(Number(info.format.duration) - 13) <= 0.1, `${info.format.duration}`);
+    assert.ok(Math.abs(Number(info.format.duration) - 28) <= 0.1, `${info.format.duration}`);
     assert.equal(info.streams.find((s) => s.codec_type === 'video')!.width, 320);
     const subtitles = info.streams.find((s) => s.codec_name === 'mov_text');
     assert.equal(subtitles?.tags?.language, 'eng');
     assert.ok(sameColour(colourAt(output, 5), CLIP_LOOK['clip-1'].rgb));
-    assert.ok(sameColour(colourAt(output, 11.5), CLIP_LOOK['clip-other-size'].rgb));
+    assert.ok(sameColour(colourAt(output, 17), CLIP_LOOK['clip-2'].rgb));
+    assert.ok(sameColour(colourAt(output, 26.5), CLIP_LOOK['clip-other-size'].rgb));
     assert.ok(Math.abs(toneBetween(output, 9.8, 9.97) - 330) < 15);
-    assert.ok(Math.abs(toneBetween(output, 10.03, 10.2) - 660) < 15);
-    assert.deepEqual(parseSrt(readFileSync(path.join(dir, 'mixed.srt'), 'utf8')), [{ start: 10_500, end: 12_000, text: 'yellow' }]);
-    assert.deepEqual(readdirSync(dir).sort(), ['mixed.mp4', 'mixed.srt']);
+    assert.equal(toneBetween(output, 10.1, 24.9), 0, 'silence where the clip had no sound');
+    assert.ok(Math.abs(toneBetween(output, 25.03, 25.2) - 660) < 15);
+    assert.deepEqual(parseSrt(readFileSync(path.join(dir, 'mixed.srt'), 'utf8')), [{ start: 25_500, end: 27_000, text: 'yellow' }]);
+    assert.deepEqual(readdirSync(dir).sort(), ['mixed.mp4', 'mixed.srt', 'silent.mp4']);
   });
 
   it('a clip that breaks mid-way leaves no film (the previous one stays) and no temporary file', async () => {

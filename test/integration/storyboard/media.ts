@@ -69,7 +69,7 @@ export function sameColour(a: readonly number[], b: readonly number[], tolerance
 export function toneBetween(file: string, from: number, to: number): number {
   const pcm = execFileSync('ffmpeg', [
     '-v', 'error', '-nostdin', '-i', file, '-af', `atrim=${from}:${to}`, '-vn', '-ac', '1', '-ar', '44100', '-f', 's16le', '-',
-  ]); // prettier-ignore
+  ], { maxBuffer: 64 * 1024 * 1024 }); // prettier-ignore
   const samples = new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2));
   let crossings = 0;
   for (let i = 1; i < samples.length; i++) if (samples[i - 1] < 0 !== samples[i] < 0) crossings++;
