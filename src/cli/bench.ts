@@ -5,10 +5,11 @@
 //   3. memory growth while downloading a 200 MB video (target < 30 MB), beside a 20 MB one
 //   4. request rate with 50 concurrent tasks (never above the cap)
 //   5. a long history: start time and memory with 1,000 and 10,000 records (target: < 1 s with 10,000)
+//   6. joining storyboard clips into a film without re-encoding: time, and memory as the film grows
 // Not part of the tests: timing figures depend on the machine.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { request } from 'undici';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -20,6 +21,9 @@ import { validateGenerationParams } from '../core/params';
 import { JuxinClient } from '../juxin/client';
 import type { GenerationParams } from '../juxin/types';
 import { startSimulator, type Simulator } from '../simulator';
+import { findMediaFile } from '../simulator/video';
+import { assembleFilm } from '../storyboard/assemble';
+import { findFfmpeg } from '../storyboard/ffmpegJoin';
 import { scaledClock } from '../util/clock';
 import { HISTORY_PROBE, historyProbe, historySection } from './benchHistory';
 
@@ -315,9 +319,68 @@ async function rateSection(): Promise<void> {
   );
 }
 
+/** Joins `count` clips (the given files in turn) and samples the RSS growth while it runs. */
+async function joinClips(count: number, dir: string, files: string[]): Promise<{ seconds: number; filmSeconds: number; rssMb: number; mb: number }> {
+  const clips = Array.from({ length: count }, (_, i) => ({ file: files[i % files.length] }));
+  const output = path.join(dir, `film-${count}.mp4`);
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  const t0 = performance.now();
+  const result = await assembleFilm({ clips, output });
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  const { size } = statSync(output);
+  rmSync(output);
+  return { seconds, filmSeconds: result.duration, rssMb: (peak - baseline) / 1024 / 1024, mb: size / 1024 / 1024 };
+}
+
+/** A 10 s 1280x720 clip at about 5 Mb/s, the size of a real one, made with ffmpeg (not kept). */
+function bigClip(dir: string): string | undefined {
+  const ffmpeg = findFfmpeg();
+  if (!ffmpeg) return undefined;
+  const file = path.join(dir, 'big.mp4');
+  execFileSync(ffmpeg, [
+    '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=10,noise=alls=30:allf=t', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=10',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '5M', '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', '-shortest', file,
+  ]); // prettier-ignore
+  return file;
+}
+
+async function joinSection(): Promise<void> {
+  const dir = tempDir();
+  try {
+    const small = [1, 2, 3].map((i) => findMediaFile(`clips/clip-${i}.mp4`));
+    await joinClips(3, dir, small); // loads the code paths
+    const line = (n: number, r: Awaited<ReturnType<typeof joinClips>>) =>
+      `   ${String(n).padStart(3)} clips → ${fmt(r.filmSeconds / 60)} min film, ${fmt(r.mb, 0)} MB: ${fmt(r.seconds * 1000, 0)} ms, RSS growth ${fmt(r.rssMb)} MB`;
+    console.log('6. joining clips without re-encoding');
+    console.log('   the test clips (media/clips, 320x180):');
+    const three = await joinClips(3, dir, small);
+    console.log(line(3, three));
+    const most = await joinClips(120, dir, small);
+    console.log(line(120, most));
+    const big = bigClip(dir);
+    let bigRun: Awaited<ReturnType<typeof joinClips>> | undefined;
+    if (big) {
+      console.log('   a real-sized clip (10 s, 1280x720, ~6 MB) repeated:');
+      console.log(line(10, await joinClips(10, dir, [big])));
+      bigRun = await joinClips(40, dir, [big]);
+      console.log(line(40, bigRun));
+    } else console.log('   (no ffmpeg on PATH: the real-sized clips were skipped)');
+    const perMinute = most.seconds / (most.filmSeconds / 60);
+    console.log(
+      `   targets: under 0.5 s per film minute (${fmt(perMinute, 2)} s): ${perMinute < 0.5 ? 'PASS' : 'FAIL'}; ` +
+        `RSS growth under 100 MB however big the film (${fmt(Math.max(most.rssMb, bigRun?.rssMb ?? 0))} MB): ${Math.max(most.rssMb, bigRun?.rssMb ?? 0) < 100 ? 'PASS' : 'FAIL'}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** `npm run bench` runs every section; `npm run bench -- 2 3` only those. */
 async function main(): Promise<void> {
-  const sections = [pollingSection, startupSection, memorySection, rateSection, historySection];
+  const sections = [pollingSection, startupSection, memorySection, rateSection, historySection, joinSection];
   const chosen = process.argv
     .slice(2)
     .map(Number)

@@ -11,8 +11,12 @@ import { silentLogger, type Logger } from '../util/log';
  * the count of windows.
  */
 export interface RateBook {
-  /** Takes a slot at `now` if fewer than `capacity` sends fall in the last `windowMs` and nothing blocks (returns 0); else how long to wait. */
-  take(now: number, capacity: number, windowMs: number): Promise<number>;
+  /**
+   * Takes a slot if fewer than `capacity` sends fall in the last `windowMs` and nothing blocks (returns 0);
+   * else how long to wait. `now` is read once the book is this caller's (after any lock), so a caller that
+   * waited for another process is not stamped with the time it started waiting.
+   */
+  take(now: () => number, capacity: number, windowMs: number): Promise<number>;
   /** Nobody sends before `until` (after a 429). */
   blockUntil(until: number): Promise<void>;
 }
@@ -23,6 +27,7 @@ interface Ledger {
 }
 
 function takeFrom(ledger: Ledger, now: number, capacity: number, windowMs: number): number {
+  ledger.sent.sort((a, b) => a - b);
   // A clock that went backwards (or another process's) must not leave sends "in the future" for ever.
   ledger.sent = ledger.sent.filter((t) => t > now - windowMs && t <= now + windowMs);
   if (ledger.blockedUntil > now + 10 * 60_000) ledger.blockedUntil = 0;
@@ -35,8 +40,8 @@ function takeFrom(ledger: Ledger, now: number, capacity: number, windowMs: numbe
 export class MemoryRateBook implements RateBook {
   private readonly ledger: Ledger = { sent: [], blockedUntil: 0 };
 
-  async take(now: number, capacity: number, windowMs: number): Promise<number> {
-    return takeFrom(this.ledger, now, capacity, windowMs);
+  async take(now: () => number, capacity: number, windowMs: number): Promise<number> {
+    return takeFrom(this.ledger, now(), capacity, windowMs);
   }
 
   async blockUntil(until: number): Promise<void> {
@@ -61,9 +66,9 @@ export class FileRateBook implements RateBook {
     this.file = path.join(home, 'rate', 'requests.json');
   }
 
-  take(now: number, capacity: number, windowMs: number): Promise<number> {
+  take(now: () => number, capacity: number, windowMs: number): Promise<number> {
     return this.withLedger(
-      (ledger) => takeFrom(ledger, now, capacity, windowMs),
+      (ledger) => takeFrom(ledger, now(), capacity, windowMs),
       () => this.fallback.take(now, capacity, windowMs),
     );
   }
@@ -160,7 +165,7 @@ export class RateLimiter {
   private async waitForRoom(signal?: AbortSignal): Promise<void> {
     for (;;) {
       signal?.throwIfAborted();
-      const wait = await this.book.take(this.clock.now(), this.capacity, this.windowMs);
+      const wait = await this.book.take(() => this.clock.now(), this.capacity, this.windowMs);
       if (wait <= 0) return;
       // Never longer than the longest hold a 429 can ask for: another process's odd clock cannot freeze us.
       await this.clock.sleep(Math.min(wait, this.maxCooldownMs), signal);

@@ -61,7 +61,13 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
   private ensureHost(): Promise<McpHttpHost> {
     this.host ??= startMcpHttpHost({
       createServer: () =>
-        createSoraMcpServer({ engine: this.engineHost.engine, version: this.version, logger: this.logger, hasApiKey: () => this.engineHost.hasKey, host: 'vscode' }),
+        createSoraMcpServer({
+          engine: this.engineHost.engine,
+          version: this.version,
+          logger: this.logger,
+          hasApiKey: () => this.engineHost.hasKey,
+          host: 'vscode',
+        }),
       logger: this.logger,
     }).catch((error: unknown) => {
       this.host = undefined;

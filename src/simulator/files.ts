@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultSpec } from './faults';
 import { sendText } from './http';
 import type { SimTask } from './jobs';
+import type { SimClip } from './markers';
 import { STORAGE_DENIED_XML } from './shapes';
 import { serveFile, sourceSize, type VideoSource } from './video';
 
@@ -46,6 +47,8 @@ export interface FileContext {
   signer: UrlSigner;
   now(): number;
   video: VideoSource;
+  /** The video a `#sim:clip-…` task serves instead. */
+  clipVideo(clip: SimClip): VideoSource;
   media: { thumbnail: string; gif: string };
 }
 
@@ -83,9 +86,10 @@ export function handleFile(ctx: FileContext, req: IncomingMessage, res: ServerRe
 export function serveTaskVideo(ctx: FileContext, req: IncomingMessage, res: ServerResponse, task: SimTask, fault: FaultSpec | undefined): number {
   if (fault?.kind === 'expired_url') return deny(res);
   task.downloads++;
-  const half = Math.floor(sourceSize(ctx.video) / 2);
+  const video = task.markers.clip ? ctx.clipVideo(task.markers.clip) : ctx.video;
+  const half = Math.floor(sourceSize(video) / 2);
   let cutAfter: number | undefined;
   if (fault?.kind === 'cut_download') cutAfter = fault.afterBytes ?? half;
   else if (task.markers.cut && task.downloads === 1) cutAfter = half;
-  return serveFile(req, res, ctx.video, { contentType: 'video/mp4', cutAfter });
+  return serveFile(req, res, video, { contentType: 'video/mp4', cutAfter });
 }

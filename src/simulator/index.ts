@@ -1,5 +1,5 @@
 export { startSimulator, defaultAcceptKey, type Simulator, type SimulatorOptions } from './server';
 export type { RecordedRequest } from './control';
 export { FaultController, FAULT_KINDS, FAULT_TARGETS, type FaultKind, type FaultSpec, type FaultTarget } from './faults';
-export { MARKERS, type PromptMarkers } from './markers';
+export { MARKERS, CLIPS, type PromptMarkers, type SimClip } from './markers';
 export type { IdStyle, SimStatus, SimTask } from './jobs';

@@ -15,13 +15,24 @@ export interface PromptMarkers {
   cut: boolean;
   /** Queues four times as long. */
   slowQueue: boolean;
+  /** `#sim:clip-2`: serves media/clips/clip-2.mp4 instead of the default video (one of `CLIPS`). */
+  clip?: SimClip;
 }
+
+/**
+ * Distinct clips for storyboard tests (same codec settings, different colour, tone and length), and one
+ * of another picture size that cannot be joined with them without re-encoding. See README.md.
+ */
+export const CLIPS = ['clip-1', 'clip-2', 'clip-3', 'clip-other-size'] as const;
+export type SimClip = (typeof CLIPS)[number];
 
 export const MARKERS = ['moderation', 'fail-no-reason', 'never', 'expired', 'cut', 'slow-queue'] as const;
 
 export function readMarkers(prompt: string): PromptMarkers {
-  const found = new Set([...prompt.matchAll(/#sim:([a-z-]+)/g)].map((m) => m[1]));
+  const found = new Set([...prompt.matchAll(/#sim:([a-z0-9-]+)/g)].map((m) => m[1]));
+  const clip = CLIPS.find((c) => found.has(c));
   return {
+    ...(clip ? { clip } : {}),
     moderation: found.has('moderation'),
     failNoReason: found.has('fail-no-reason'),
     never: found.has('never'),
@@ -29,6 +40,11 @@ export function readMarkers(prompt: string): PromptMarkers {
     cut: found.has('cut'),
     slowQueue: found.has('slow-queue'),
   };
+}
+
+/** A `#sim:clip-…` marker naming no clip we have (a typo would otherwise quietly serve the default video). */
+export function unknownClipMarker(prompt: string): string | undefined {
+  return [...prompt.matchAll(/#sim:(clip-[a-z0-9-]*)/g)].map((m) => m[1]).find((name) => !(CLIPS as readonly string[]).includes(name));
 }
 
 export function failsByMarker(markers: PromptMarkers): boolean {

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { matchRoute, type ApiContext } from './api';
 import { handleControl, type RecordedRequest } from './control';
 import { FaultController, type FaultSpec } from './faults';
+import type { SimClip } from './markers';
 import { handleFile, serveTaskVideo, UrlSigner, type FileContext } from './files';
 import { HttpError, sendJson, sendText } from './http';
 import { jobState, type IdStyle, type JobCounters, type SimTask } from './jobs';
@@ -94,7 +95,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       fileUrl: (task, name) => signer.url(baseUrl, task.id, name, at, task.markers.expired ? task.completesAt - 1000 : at + lifetimeMs),
     };
   };
-  const fileContext: FileContext = { tasks, signer, now, video, media };
+  const clipVideo = (clip: SimClip): VideoSource => ({ file: findMediaFile(`clips/${clip}.mp4`) });
+  const fileContext: FileContext = { tasks, signer, now, video, clipVideo, media };
   const api: ApiContext = {
     tasks,
     random,

@@ -1,4 +1,5 @@
 import { HttpError } from './http';
+import { CLIPS, unknownClipMarker } from './markers';
 import { vendorError } from './shapes';
 
 /** Request checks the way the relay makes them: a 400 with the vendor's error body, English and Chinese. */
@@ -33,6 +34,8 @@ export interface RawParams {
 
 export function checkParams(p: RawParams): CheckedParams {
   if (typeof p.prompt !== 'string' || !p.prompt.trim()) throw badRequest('prompt is required', 'prompt 不能为空');
+  const clip = unknownClipMarker(p.prompt);
+  if (clip) throw badRequest(`simulator: no clip "${clip}"; use one of ${CLIPS.join(', ')}`, `模拟器：没有片段 "${clip}"，可用：${CLIPS.join('、')}`);
   const model = p.model === undefined ? 'sora-2' : p.model;
   if (typeof model !== 'string' || !(MODELS as readonly string[]).includes(model)) {
     throw badRequest(

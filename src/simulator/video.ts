@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
  *   ffmpeg -ss 1 -i media/sample.mp4 -frames:v 1 -c:v libwebp -quality 60 media/sample-thumbnail.webp
  *   ffmpeg -t 1 -i media/sample.mp4 -vf "fps=5,scale=128:-2:flags=lanczos,split[a][b];[a]palettegen=max_colors=16[p];[b][p]paletteuse=dither=none" \
  *     -loop 0 media/sample-preview.gif
+ * media/clips/*.mp4 (distinct clips served for `#sim:clip-…`) are made as README.md beside this file shows.
  */
 
 /**

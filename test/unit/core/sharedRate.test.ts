@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FileRateBook, RateLimiter } from '../../../src/core/rateLimiter';
+import { FileRateBook, RateLimiter, type RateBook } from '../../../src/core/rateLimiter';
 import { ManualClock, MAX_TIMER_MS, systemClock } from '../../../src/util/clock';
 
 function maxInWindow(times: number[], windowMs: number): number {
@@ -45,12 +45,24 @@ describe('core/rateLimiter: bounds and sharing across processes', function () {
 
   it('keeps one cap for two processes on one home: the relay sees one user', async () => {
     const clock = new ManualClock();
-    const a = new RateLimiter(clock, 2, { book: new FileRateBook(home) });
-    const b = new RateLimiter(clock, 2, { book: new FileRateBook(home) });
+    // The moments each process was given a slot (what the relay sees), as each one's book granted them.
     const starts: number[] = [];
-    const all = Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).acquire().then(() => starts.push(clock.now()))));
-    await drain(clock, () => starts.length === 16);
+    const recording = (book: RateBook): RateBook => ({
+      take: async (now, capacity, windowMs) => {
+        let at = 0;
+        const wait = await book.take(() => (at = now()), capacity, windowMs);
+        if (wait <= 0) starts.push(at);
+        return wait;
+      },
+      blockUntil: (until) => book.blockUntil(until),
+    });
+    const a = new RateLimiter(clock, 2, { book: recording(new FileRateBook(home)) });
+    const b = new RateLimiter(clock, 2, { book: recording(new FileRateBook(home)) });
+    let done = 0;
+    const all = Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).acquire().then(() => done++)));
+    await drain(clock, () => done === 16);
     await all;
+    assert.equal(starts.length, 16);
     assert.ok(maxInWindow(starts, 1000) <= 2, `at most 2 in any second across both; saw ${maxInWindow(starts, 1000)}`);
   });
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { readMarkers } from '../../../src/simulator/markers';
 import { MODERATION_REASON } from '../../../src/simulator/shapes';
 import { download, harness, type Harness, SECOND, TEN_SECOND_JOB } from './helpers';
@@ -146,5 +148,32 @@ describe('simulator: prompt markers', () => {
     const again = await download(url);
     assert.equal(again.complete, true);
     assert.ok(again.body.equals(whole));
+  });
+
+  it('#sim:clip-N serves that clip under every video URL and /content; without it the default sample', async () => {
+    h = await harness({ idStyle: 'video' });
+    const media = (name: string) => readFileSync(path.join(__dirname, '../../../media', name));
+    const ids: Record<string, string> = {};
+    for (const clip of ['clip-1', 'clip-2', 'clip-3', 'clip-other-size']) ids[clip] = (await h.create({ prompt: `a red room #sim:${clip}` })).json.id;
+    const plain = (await h.create({ prompt: 'a red room' })).json.id;
+    await h.advance(JOB);
+    for (const [clip, id] of Object.entries(ids)) {
+      const body = (await h.query(id)).json;
+      const expected = media(`clips/${clip}.mp4`);
+      assert.ok((await download(body.video_url)).body.equals(expected), `${clip} at video_url`);
+      const content = await h.call('GET', `/v1/videos/${encodeURIComponent(id)}/content`);
+      assert.ok(content.bytes.equals(expected), `${clip} at /content`);
+    }
+    assert.ok((await download((await h.query(plain)).json.video_url)).body.equals(media('sample.mp4')));
+    assert.equal(readMarkers('#sim:clip-2 and #sim:cut').clip, 'clip-2');
+    assert.equal('clip' in readMarkers('a cat'), false, 'no clip key without the marker');
+  });
+
+  it('an unknown #sim:clip-… is refused at creation with the known names', async () => {
+    h = await harness();
+    const reply = await h.create({ prompt: 'x #sim:clip-9' });
+    assert.equal(reply.status, 400);
+    assert.match(reply.json.error.message, /no clip "clip-9".*clip-1, clip-2, clip-3, clip-other-size/);
+    assert.match(reply.json.error.message_zh, /没有片段/);
   });
 });

@@ -1,0 +1,54 @@
+import type { Orientation, VideoModel, VideoSize } from '../juxin/types';
+import { groupSubtitles, type SubtitleGroup } from './grouping';
+import type { SubtitleCue } from './srt';
+import type { CastMember } from './types';
+import type { StoryboardDraft } from './write';
+
+export interface DraftOptions {
+  title: string;
+  model: VideoModel;
+  orientation: Orientation;
+  size: VideoSize;
+  style?: string;
+  cast?: CastMember[];
+  /** The subtitle file, as the storyboard should name it (relative to the storyboard). */
+  subtitles?: string;
+  /** At most this long per clip (seconds); default: the model's longest. */
+  maxSeconds?: number;
+}
+
+/**
+ * A first storyboard from subtitles: one clip per group of lines, each clip's prompt is its lines'
+ * text until someone (or Copilot) writes the shots. The default duration is the model's shortest;
+ * a clip that needs longer says so itself.
+ */
+export function draftFromSubtitles(cues: readonly SubtitleCue[], options: DraftOptions): { draft: StoryboardDraft; groups: SubtitleGroup[] } {
+  const groups = groupSubtitles(cues, { model: options.model, maxSeconds: options.maxSeconds });
+  const shortest = Math.min(...groups.map((g) => g.duration), Infinity);
+  const duration = Number.isFinite(shortest) ? shortest : 10;
+  const draft: StoryboardDraft = {
+    title: options.title,
+    defaults: { model: options.model, orientation: options.orientation, size: options.size, duration },
+    style: options.style ?? '',
+    cast: options.cast ?? [],
+    clips: groups.map((group) => ({
+      title: clipTitle(group),
+      prompt: subtitlePrompt(group.cues),
+      duration: group.duration === duration ? undefined : group.duration,
+      images: [],
+      subtitles: group.cues,
+    })),
+  };
+  if (options.subtitles) draft.subtitles = options.subtitles;
+  return { draft, groups };
+}
+
+/** The prompt a clip has before anyone writes shots: the words of its lines. */
+export function subtitlePrompt(cues: readonly { text: string }[]): string {
+  return cues.map((c) => c.text.replace(/\s*\n\s*/g, ' ')).join('\n');
+}
+
+function clipTitle(group: SubtitleGroup): string {
+  const first = group.cues[0]?.text.split('\n')[0].trim() ?? '';
+  return first.length > 24 ? `${first.slice(0, 24)}…` : first;
+}

@@ -1,0 +1,99 @@
+import { ALLOWED_DURATIONS, type VideoModel } from '../juxin/types';
+import type { SubtitleCue } from './srt';
+import type { ClipCue } from './types';
+
+/** A run of subtitles that becomes one clip. */
+export interface SubtitleGroup {
+  /** Where the clip begins on the subtitle file's timeline (a little before its first line), ms. */
+  start: number;
+  /** The clip's length: the shortest duration the model allows that holds the lines, seconds. */
+  duration: number;
+  /** The lines, timed from the clip's start (ms). */
+  cues: ClipCue[];
+}
+
+export interface GroupingOptions {
+  model: VideoModel;
+  /** At most this long (seconds); default and ceiling: the model's longest clip. */
+  maxSeconds?: number;
+}
+
+/** How much a clip begins before its first line, at most (ms): the line should not start on the first frame. */
+const LEAD_MS = 500;
+/** The costs the grouping weighs: each clip is paid for; unused seconds are paid for too; a cut mid-sentence or on a short pause is felt. */
+const COST = { clip: 1, wastedSecond: 0.04, midSentence: 2, noPause: 0.8 };
+/** A pause this long (ms) or longer is a natural place to cut. */
+const GOOD_PAUSE_MS = 1200;
+
+const SENTENCE_END = /[。！？!?.…~～」』”"’)）]$/;
+
+/**
+ * Cuts subtitles into clips no longer than the model allows, preferring cuts at sentence ends and
+ * long pauses and using as few clips as it can (dynamic programming over the cut points). A line
+ * longer than a whole clip is split across clips, its text repeated. Long silences between lines
+ * are not kept: each clip begins just before its first line.
+ */
+export function groupSubtitles(cues: readonly SubtitleCue[], options: GroupingOptions): SubtitleGroup[] {
+  const allowed = [...ALLOWED_DURATIONS[options.model]].sort((a, b) => a - b);
+  const ceiling = Math.max(...allowed);
+  const maxMs = Math.min(options.maxSeconds ?? ceiling, ceiling) * 1000;
+  const durations = allowed.filter((d) => d * 1000 <= maxMs);
+  if (!durations.length) throw new RangeError(`No ${options.model} clip is ${maxMs / 1000} s or shorter.`);
+  const lines = splitLongCues(
+    [...cues].sort((a, b) => a.start - b.start),
+    maxMs - LEAD_MS,
+  );
+  const n = lines.length;
+  if (!n) return [];
+
+  const lead = (i: number): number => Math.max(0, Math.min(LEAD_MS, i === 0 ? lines[0].start : (lines[i].start - lines[i - 1].end) / 2));
+  const groupStart = (i: number): number => lines[i].start - lead(i);
+  const fit = (spanMs: number): number | undefined => durations.find((d) => d * 1000 >= spanMs);
+  const cutPenalty = (k: number): number => {
+    if (k >= n - 1) return 0;
+    const pause = lines[k + 1].start - lines[k].end;
+    const midSentence = SENTENCE_END.test(lines[k].text.trim()) ? 0 : COST.midSentence;
+    return midSentence + COST.noPause * Math.max(0, 1 - pause / GOOD_PAUSE_MS);
+  };
+
+  // best[j]: the cheapest way to cut lines 0..j-1; from[j]: where its last clip begins.
+  const best = new Array<number>(n + 1).fill(Infinity);
+  const from = new Array<number>(n + 1).fill(-1);
+  best[0] = 0;
+  for (let j = 1; j <= n; j++) {
+    let end = 0;
+    for (let i = j - 1; i >= 0; i--) {
+      end = Math.max(end, lines[i].end); // lines may overlap
+      const span = end - groupStart(i);
+      const duration = fit(span);
+      if (duration === undefined) break;
+      const cost = best[i] + COST.clip + COST.wastedSecond * (duration - span / 1000) + cutPenalty(j - 1);
+      if (cost < best[j]) {
+        best[j] = cost;
+        from[j] = i;
+      }
+    }
+  }
+  const groups: SubtitleGroup[] = [];
+  for (let j = n; j > 0; j = from[j]) {
+    const i = from[j];
+    const start = groupStart(i);
+    const duration = fit(Math.max(...lines.slice(i, j).map((c) => c.end)) - start)!;
+    groups.unshift({
+      start,
+      duration,
+      cues: lines.slice(i, j).map((c) => ({ start: c.start - start, end: Math.min(c.end - start, duration * 1000), text: c.text })),
+    });
+  }
+  return groups;
+}
+
+/** A line longer than `pieceMs` becomes several back-to-back lines with the same text. */
+function splitLongCues(cues: readonly SubtitleCue[], pieceMs: number): SubtitleCue[] {
+  return cues.flatMap((cue) => {
+    if (cue.end - cue.start <= pieceMs) return [cue];
+    const pieces: SubtitleCue[] = [];
+    for (let t = cue.start; t < cue.end; t += pieceMs) pieces.push({ start: t, end: Math.min(cue.end, t + pieceMs), text: cue.text });
+    return pieces;
+  });
+}

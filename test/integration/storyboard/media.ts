@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+/** Looks at real media files with Debian's ffmpeg/ffprobe (installed by `npm test`: test/vscode/provision.mjs). */
+
+export const CLIPS_DIR = path.join(__dirname, '../../../media/clips');
+export const clipFile = (name: string) => path.join(CLIPS_DIR, `${name}.mp4`);
+
+/** What each test clip shows and sounds like (see src/simulator/README.md). */
+export const CLIP_LOOK = {
+  'clip-1': { rgb: [200, 60, 60], tone: 330, seconds: 10 },
+  'clip-2': { rgb: [60, 200, 60], tone: 550, seconds: 15 },
+  'clip-3': { rgb: [60, 60, 200], tone: 880, seconds: 10 },
+  'clip-other-size': { rgb: [200, 200, 60], tone: 660, seconds: 3 },
+} as const;
+
+export interface Probe {
+  format: { duration: string };
+  streams: {
+    codec_type: string;
+    codec_name?: string;
+    codec_tag_string: string;
+    duration?: string;
+    nb_frames?: string;
+    width?: number;
+    tags?: Record<string, string>;
+  }[];
+}
+
+export function probe(file: string): Probe {
+  return JSON.parse(
+    execFileSync(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-show_entries',
+        'format=duration:stream=codec_type,codec_name,codec_tag_string,duration,nb_frames,width:stream_tags=language',
+        '-of',
+        'json',
+        file,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    ),
+  );
+}
+
+/** Decodes every frame and sample; returns ffmpeg's complaints (empty when the file is clean). */
+export function decodeErrors(file: string): string {
+  return execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', file, '-f', 'null', '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/** The average colour of a patch in the top-left area (away from the moving square) of the frame shown at `seconds`. */
+export function colourAt(file: string, seconds: number): [number, number, number] {
+  const out = execFileSync('ffmpeg', [
+    '-v', 'error', '-nostdin', '-ss', String(seconds), '-i', file, '-frames:v', '1',
+    '-vf', 'crop=32:32:16:16,scale=1:1:flags=area', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-',
+  ]); // prettier-ignore
+  return [out[0], out[1], out[2]];
+}
+
+export function sameColour(a: readonly number[], b: readonly number[], tolerance = 30): boolean {
+  return a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
+}
+
+/** The frequency (Hz) of the tone between `from` and `to` seconds, from its zero crossings. */
+export function toneBetween(file: string, from: number, to: number): number {
+  const pcm = execFileSync('ffmpeg', [
+    '-v', 'error', '-nostdin', '-i', file, '-af', `atrim=${from}:${to}`, '-vn', '-ac', '1', '-ar', '44100', '-f', 's16le', '-',
+  ], { maxBuffer: 64 * 1024 * 1024 }); // prettier-ignore
+  const samples = new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2));
+  let crossings = 0;
+  for (let i = 1; i < samples.length; i++) if (samples[i - 1] < 0 !== samples[i] < 0) crossings++;
+  return crossings / 2 / (samples.length / 44100);
+}
+
+/** The packets of the soft subtitle track: when each starts and what text it carries. */
+export function subtitlePackets(file: string, stream: number): { at: number; text: string }[] {
+  const json = JSON.parse(
+    execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-select_streams', String(stream), '-show_entries', 'packet=pts_time,duration_time,data', '-show_data', '-of', 'json', file],
+      {
+        encoding: 'utf8',
+      },
+    ),
+  ) as { packets: { pts_time: string; data: string }[] };
+  // A cue sample is boxes (vttc > payl: the text); a gap between cues is an empty vtte box.
+  return json.packets.map((p) => ({ at: Number(p.pts_time), text: /payl([\s\S]*)$/.exec(hexDumpText(p.data))?.[1] ?? '' }));
+}
+
+/** The bytes of an ffprobe `-show_data` hex dump, as UTF-8 (the payload of a WebVTT sample is plain text in boxes). */
+function hexDumpText(dump: string): string {
+  const hex = dump
+    .split('\n')
+    .map((line) => line.slice(10, 50).replace(/\s/g, ''))
+    .join('');
+  return Buffer.from(hex, 'hex').toString('utf8');
+}
