@@ -17,6 +17,7 @@ export interface PromptMarkers {
   slowQueue: boolean;
 }
 
+/** Markers that change one task's behaviour; `#sim:profile-<name>` (profiles.ts) sets its whole timing profile. */
 export const MARKERS = ['moderation', 'fail-no-reason', 'never', 'expired', 'cut', 'slow-queue'] as const;
 
 export function readMarkers(prompt: string): PromptMarkers {
