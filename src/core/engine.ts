@@ -9,8 +9,9 @@ import { DownloadError, downloadVideo } from './downloader';
 import { safeJoin, videoFileName } from './naming';
 import { legacySource, originOf, type TaskOrigin } from './origin';
 import { checkLocalImages, type GenerationInput, validateGenerationParams } from './params';
-import { nextPollDelay, type ProgressSample } from './pollSchedule';
 import { RateLimiter } from './rateLimiter';
+import type { RelayStatsJson } from './relayStats';
+import { observationOf, PollPlanner } from './schedule';
 import type { TaskStore } from './store';
 import { isSettled, type TaskRecord } from './types';
 
@@ -25,6 +26,8 @@ export interface EngineOptions {
   clock?: Clock;
   logger?: Logger;
   minPollIntervalMs?: number;
+  /** What an earlier engine learned about the relay's timings (`pollStats()`), to start from. */
+  pollStats?: unknown;
   maxRequestsPerSecond?: number;
   /** Give up on a task the provider never finishes after this long (default 2 h). */
   maxTaskAgeMs?: number;
@@ -66,7 +69,8 @@ export class VideoEngine {
   private readonly maxTaskAgeMs: number;
   private readonly tracking = new Map<string, AbortController>();
   private readonly downloads = new Map<string, Promise<TaskRecord>>();
-  private readonly history = new Map<string, ProgressSample[]>();
+  /** When to ask about each task next: learns from every answer (see schedule.ts). */
+  private readonly planner: PollPlanner;
   private readonly lifetime = new AbortController();
   private paused: Promise<void> | undefined;
   private unpause: (() => void) | undefined;
@@ -77,6 +81,7 @@ export class VideoEngine {
     this.minPollIntervalMs = options.minPollIntervalMs ?? 5000;
     this.maxTaskAgeMs = options.maxTaskAgeMs ?? 2 * 60 * 60 * 1000;
     this.limiter = new RateLimiter(this.clock, options.maxRequestsPerSecond ?? 2);
+    this.planner = new PollPlanner({ minIntervalMs: this.minPollIntervalMs, stats: options.pollStats });
     this.events.setMaxListeners(0);
     // Every request in flight listens to the engine's lifetime signal.
     setMaxListeners(0, this.lifetime.signal);
@@ -146,6 +151,7 @@ export class VideoEngine {
     };
     if (remixOf) record.remixOf = remixOf;
     this.apply(record, created);
+    this.planner.observe(record.id, observationOf(record, created, now));
     const saved = await this.options.store.put(record);
     this.tasks.set(saved.id, saved);
     this.emit(saved);
@@ -240,9 +246,14 @@ export class VideoEngine {
     this.tracking.get(id)?.abort();
     this.tracking.delete(id);
     this.tasks.delete(id);
-    this.history.delete(id);
+    this.planner.forget(id);
     await this.options.store.remove(id);
     this.events.emit('remove', id);
+  }
+
+  /** What tracking learned about the relay's timings, as plain JSON: pass it back as `pollStats` to start from it. */
+  pollStats(): RelayStatsJson {
+    return this.planner.exportStats();
   }
 
   /** Lets paused tracking go on (call after the API key changed). */
@@ -272,7 +283,9 @@ export class VideoEngine {
         if (!controller.signal.aborted) this.logger.error(`tracking ${id} stopped: ${describe(error)}`);
       })
       .finally(() => {
-        if (this.tracking.get(id) === controller) this.tracking.delete(id);
+        if (this.tracking.get(id) !== controller) return;
+        this.tracking.delete(id);
+        this.planner.forget(id);
       });
   }
 
@@ -287,16 +300,7 @@ export class VideoEngine {
         await this.giveUp(id, `timed out: Juxin did not finish the task within ${Math.round(this.maxTaskAgeMs / 60000)} minutes; check the Juxin console`);
         return;
       }
-      const delay = nextPollDelay({
-        status: task.status,
-        progress: task.progress,
-        history: this.history.get(id) ?? [],
-        createdAt: task.createdAt,
-        now,
-        minIntervalMs: this.minPollIntervalMs,
-        model: task.params.model,
-        duration: task.params.duration,
-      });
+      const delay = this.planner.nextDelay(id, now);
       const backoff = failures ? Math.min(120_000, 2000 * 2 ** (failures - 1)) : 0;
       await this.clock.sleep(delay + backoff, signal);
       await this.paused;
@@ -346,11 +350,8 @@ export class VideoEngine {
   }
 
   private async record(id: string, result: NormalizedTask): Promise<TaskRecord> {
-    if (result.status === 'processing') {
-      const samples = this.history.get(id) ?? [];
-      samples.push({ at: this.clock.now(), progress: result.progress });
-      this.history.set(id, samples.slice(-10));
-    }
+    const known = this.tasks.get(id);
+    if (known) this.planner.observe(id, observationOf(known, result, this.clock.now()));
     const task = await this.mutate(id, (t) => this.apply(t, result));
     if (task.status === 'completed' && task.download.state === 'none') void this.startDownload(id);
     return task;

@@ -7,7 +7,7 @@ import { DownloadError, type DownloadOptions } from '../../../src/core/downloade
 import { TaskStore } from '../../../src/core/store';
 import { JuxinError } from '../../../src/juxin/errors';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
-import { scaledClock } from '../../../src/util/clock';
+import { ManualClock, scaledClock } from '../../../src/util/clock';
 
 const KEY = 'sk-test-not-a-real-key-0001';
 
@@ -276,7 +276,8 @@ describe('core/engine', function () {
 
   it('refreshes a task on request, and creates characters through the same rate cap', async () => {
     const api = new FakeApi(1000);
-    const engine = make(api);
+    // A clock that stands still: no tracking query can slip in between the counts below.
+    const engine = make(api, undefined, { clock: new ManualClock() });
     await engine.start();
     const task = await engine.generate({ prompt: 'look now' }, 'test');
     const before = api.attempts;
@@ -303,6 +304,22 @@ describe('core/engine', function () {
     const count = added.length;
     await mine.reload();
     assert.equal(added.length, count, 'an unchanged record is not announced again');
+  });
+
+  it('asks about a new task within 20 s on a relay it knows nothing of (a fast relay may be done in a minute), and carries what it learns', async () => {
+    const manual = new ManualClock();
+    const engine = make(new FakeApi(1000), undefined, { clock: manual, minPollIntervalMs: 5000 });
+    await engine.start();
+    const created = manual.now();
+    await engine.generate({ prompt: 'quick' }, 'test');
+    for (let i = 0; i < 100 && !manual.pendingSleeps; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(manual.pendingSleeps, 1, 'tracking sleeps until its first query');
+    const firstQueryIn = manual.nextDeadline()! - created;
+    assert.ok(firstQueryIn >= 5000 && firstQueryIn <= 20_000, `first query after ${firstQueryIn} ms`);
+
+    const learned = { version: 1, queues: [120_000, 150_000], generations: [80_000, 95_000], etaEarliness: [], progress: [true, true] };
+    const next = make(new FakeApi(1000), undefined, { pollStats: learned });
+    assert.deepEqual(next.pollStats(), learned, 'an engine starts from saved stats and hands them back as JSON');
   });
 
   it('shows download progress live, at most twice a second', async () => {
