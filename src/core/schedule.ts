@@ -36,7 +36,7 @@ export interface PlannerOptions {
   stats?: unknown;
 }
 
-/** Poll interval while completion is plausible: detection is at most this late. */
+/** Poll interval while completion is plausible: a completion inside the window is seen at most this late. */
 export const CLOSE_INTERVAL_MS = 10_000;
 /** How far past the expected end to ask, so one query usually finds it done. */
 const AIM_PAST_MS = 1500;
@@ -48,7 +48,7 @@ const START_PROBE_MS = 20_000;
 const SILENCE_MS = 15_000;
 /** Once overdue, the interval grows by this share of the time overdue (up to the maximum). */
 const OVERDUE_BACKOFF = 0.15;
-/** Before the relay's queue estimates have been checked against when jobs really started, at most this much of one is believed. */
+/** Before the relay's queue estimates have been checked against when jobs really started, half of one is believed, this much at most. */
 const UNCHECKED_ETA_MS = 30_000;
 export const DEFAULT_MAX_INTERVAL_MS = 120_000;
 
@@ -303,7 +303,7 @@ export class PollPlanner {
     let startAt = Math.max(t.lastQueuedAt, t.createdAt + this.stats.shortestQueue());
     if (t.eta && !t.etaStale) {
       const slack = this.stats.etaSlack();
-      // Until the relay's estimates have been checked, half of one is believed.
+      // Until the relay's estimates have been checked, half of one is believed (30 s at most: it may be far off).
       startAt = Math.max(startAt, slack === undefined ? t.eta.at + Math.min(UNCHECKED_ETA_MS, 0.5 * (t.eta.startAt - t.eta.at)) : t.eta.startAt - slack);
     }
     return t.firstRunningAt === undefined ? startAt : Math.min(startAt, t.firstRunningAt);
