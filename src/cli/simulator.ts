@@ -1,7 +1,7 @@
 // `node dist/simulator.js --port 8787 --time-scale 60`: a Juxin simulator to point any client at.
 // Prints its URL on stdout and runs until interrupted.
 import { parseArgs } from 'node:util';
-import { MARKERS, startSimulator, type SimulatorOptions } from '../simulator';
+import { MARKERS, PROFILE_NAMES, startSimulator, type ProfileName, type SimulatorOptions } from '../simulator';
 
 const USAGE = `Usage: node dist/simulator.js [options]
   --port N               port (default 8787; 0 = any free port)
@@ -12,13 +12,14 @@ const USAGE = `Usage: node dist/simulator.js [options]
   --omit-video-url M     detail-url | downloadable-url: leave out the top-level video_url
   --video-file PATH      MP4 to serve (default media/sample.mp4)
   --video-bytes N        serve a synthetic MP4 of N bytes instead
-  --queue-seconds N      simulated queue time of a 10 s sora-2 job (default 150)
-  --generate-seconds N   simulated generation time (default 90)
+  --profile P            relay timing: fast | typical | long-queue | no-progress (default typical)
+  --queue-seconds N      simulated queue time of a 10 s sora-2 job (default: the profile's, 150)
+  --generate-seconds N   simulated generation time (default: the profile's, 90)
   --url-lifetime N       simulated lifetime of signed video URLs, seconds (default 3600)
   --seed N               repeatable ids, timings and URLs
 Any key of the form sk-… (8+ characters after "sk-") is accepted, except ones containing "invalid".
 Faults: POST /__sim/faults {"kind":"rate_limit","on":"query","times":2}; DELETE /__sim/faults;
-GET /__sim/requests, /__sim/tasks. Prompt markers: ${MARKERS.map((m) => `#sim:${m}`).join(', ')}.`;
+GET /__sim/requests, /__sim/tasks. Prompt markers: ${[...MARKERS, ...PROFILE_NAMES.map((p) => `profile-${p}`)].map((m) => `#sim:${m}`).join(', ')}.`;
 
 function main(): void {
   let values;
@@ -33,6 +34,7 @@ function main(): void {
         'omit-video-url': { type: 'string' },
         'video-file': { type: 'string' },
         'video-bytes': { type: 'string' },
+        profile: { type: 'string', default: 'typical' },
         'queue-seconds': { type: 'string' },
         'generate-seconds': { type: 'string' },
         'url-lifetime': { type: 'string' },
@@ -58,6 +60,8 @@ function main(): void {
   const positive = (n: number) => Number.isFinite(n) && n > 0;
   const idStyle = values['id-style'] as string;
   if (!['task', 'video', 'alternate'].includes(idStyle)) return usageError('--id-style must be task, video or alternate');
+  const profile = values.profile as string;
+  if (!(PROFILE_NAMES as readonly string[]).includes(profile)) return usageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}, got "${profile}"`);
   const omit = values['omit-video-url'];
   if (omit !== undefined && omit !== 'detail-url' && omit !== 'downloadable-url') return usageError('--omit-video-url must be detail-url or downloadable-url');
 
@@ -70,6 +74,7 @@ function main(): void {
     omitTopLevelVideoUrl: omit as SimulatorOptions['omitTopLevelVideoUrl'],
     videoFile: values['video-file'],
     videoBytes: number('video-bytes', values['video-bytes'], (n) => whole(n) && n >= 64, 'a whole number of bytes, at least 64'),
+    profile: profile as ProfileName,
     queueSeconds: number('queue-seconds', values['queue-seconds'], (n) => n >= 0, 'a number of seconds ≥ 0'),
     generateSeconds: number('generate-seconds', values['generate-seconds'], (n) => n >= 0, 'a number of seconds ≥ 0'),
     urlLifetimeSeconds: number('url-lifetime', values['url-lifetime'], positive, 'a positive number of seconds'),

@@ -14,6 +14,7 @@ import { legacySource, originOf, type TaskOrigin } from './origin';
 import { checkLocalImages, type GenerationInput, validateGenerationParams } from './params';
 import { compareNewestFirst, queryTasks, type QueryResult, type TaskQuery } from './query';
 import { FileRateBook, RateLimiter } from './rateLimiter';
+import type { RelayStatsJson } from './relayStats';
 import { TaskRecords } from './records';
 import type { TaskStore } from './store';
 import { foldResult, isRunning, TaskTracker } from './tracker';
@@ -36,6 +37,8 @@ export interface EngineOptions {
   maxTaskAgeMs?: number;
   /** How long a killed process's task lease lasts before another process takes the task over (real ms, default 20 s). */
   leaseMs?: number;
+  /** What an earlier engine learned about the relay's timings (`pollStats()`), to start from. */
+  pollStats?: unknown;
   /** Defaults for parameters the caller leaves out (VS Code settings). */
   defaults?: () => Partial<Omit<GenerationParams, 'prompt'>>;
   /** Overrides the downloader (tests). */
@@ -97,6 +100,7 @@ export class VideoEngine {
       ...shared,
       minPollIntervalMs: options.minPollIntervalMs ?? 5000,
       maxTaskAgeMs: options.maxTaskAgeMs ?? 2 * 60 * 60 * 1000,
+      pollStats: options.pollStats,
     });
     this.downloads = new TaskDownloads({ ...shared, videosDir: () => this.videosDir(), download: options.download });
     this.watcher = new HistoryWatcher(store, { onChanged: (r) => this.records.accept(r), onRemoved: (id) => this.records.drop(id), logger: this.logger });
@@ -209,6 +213,7 @@ export class VideoEngine {
     };
     if (remixOf) record.remixOf = remixOf;
     foldResult(record, created, now);
+    this.tracker.created(record, created);
     this.logger.info(`task ${record.id} created (${params.model}, ${params.duration}s, ${params.orientation}) from ${origin.client ?? origin.kind}`);
     return this.records.add(record);
   }
@@ -318,6 +323,11 @@ export class VideoEngine {
   async remove(id: string): Promise<void> {
     this.forget(id);
     await this.records.remove(id);
+  }
+
+  /** What tracking learned about the relay's timings, as plain JSON: pass it back as `pollStats` to start from it. */
+  pollStats(): RelayStatsJson {
+    return this.tracker.pollStats();
   }
 
   /** Lets paused tracking go on (call after the API key changed). */

@@ -5,5 +5,6 @@ export { downloadVideo, DownloadError, isMp4File } from './downloader';
 export { videoFileName, promptSlug, safeJoin, shortId, UnsafePathError } from './naming';
 export { validateGenerationParams, checkLocalImages, ParamError, DEFAULT_PARAMS, MAX_PROMPT_CHARS } from './params';
 export { RateLimiter } from './rateLimiter';
-export { nextPollDelay, estimateRemainingMs, typicalTimings } from './pollSchedule';
+export { PollPlanner, observationOf, type PollObservation, type PlannerOptions } from './schedule';
+export type { RelayStatsJson } from './relayStats';
 export { isSettled, type TaskRecord, type DownloadState } from './types';

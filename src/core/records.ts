@@ -82,13 +82,19 @@ export class TaskRecords {
     const memory = this.tasks.get(id);
     if (!memory) throw new JuxinError('not_found', `Task ${id} is not in the history.`);
     const saved = await this.store.update(id, (disk) => {
+      // Gone from disk (removed here or by another process while this change was on its way): it stays
+      // gone. Only a record whose first write is still pending exists in memory alone.
+      if (!disk && !this.unsaved.has(id)) return undefined;
       const base = disk && (disk.rev ?? 0) >= (memory.rev ?? 0) ? disk : memory;
       const next = structuredClone(base);
       change(next);
       next.updatedAt = this.clock.now();
       return next;
     });
-    if (!saved) throw new JuxinError('not_found', `Task ${id} is not in the history.`);
+    if (!saved) {
+      this.drop(id);
+      throw new JuxinError('not_found', `Task ${id} is not in the history.`);
+    }
     if (!this.tasks.has(id)) return saved; // removed while this was being written
     return this.accepted(saved);
   }

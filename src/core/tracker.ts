@@ -2,7 +2,8 @@ import { JuxinError } from '../juxin/errors';
 import type { JuxinApi, NormalizedTask, TaskStatus } from '../juxin/types';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
-import { nextPollDelay, type ProgressSample } from './pollSchedule';
+import type { RelayStatsJson } from './relayStats';
+import { observationOf, PollPlanner } from './schedule';
 import type { RateLimiter } from './rateLimiter';
 import type { TaskRecords } from './records';
 import type { TaskRecord } from './types';
@@ -40,6 +41,8 @@ export interface TrackerOptions {
   maxTaskAgeMs: number;
   /** Ends every loop and every request when the engine is disposed. */
   lifetime: AbortSignal;
+  /** What an earlier run learned about the relay's timings, to start from. */
+  pollStats?: unknown;
 }
 
 /**
@@ -49,11 +52,23 @@ export interface TrackerOptions {
  */
 export class TaskTracker {
   private readonly loops = new Map<string, AbortController>();
-  private readonly samples = new Map<string, ProgressSample[]>();
+  private readonly planner: PollPlanner;
   private paused: Promise<void> | undefined;
   private unpause: (() => void) | undefined;
 
-  constructor(private readonly o: TrackerOptions) {}
+  constructor(private readonly o: TrackerOptions) {
+    this.planner = new PollPlanner({ minIntervalMs: o.minPollIntervalMs, stats: o.pollStats });
+  }
+
+  /** The answer that created a task: the planner's first look at it. */
+  created(task: TaskRecord, answer: NormalizedTask): void {
+    this.planner.observe(task.id, observationOf(task, answer, this.o.clock.now()));
+  }
+
+  /** What tracking learned about the relay's timings, as plain JSON (pass it back as `pollStats`). */
+  pollStats(): RelayStatsJson {
+    return this.planner.exportStats();
+  }
 
   isFollowing(id: string): boolean {
     return this.loops.has(id);
@@ -70,14 +85,16 @@ export class TaskTracker {
         if (!signal.aborted) this.o.logger.error(`tracking ${id} stopped: ${describe(error)}`);
       })
       .finally(() => {
-        if (this.loops.get(id) === controller) this.loops.delete(id);
+        if (this.loops.get(id) !== controller) return;
+        this.loops.delete(id);
+        this.planner.forget(id);
       });
   }
 
   stop(id: string): void {
     this.loops.get(id)?.abort();
     this.loops.delete(id);
-    this.samples.delete(id);
+    this.planner.forget(id);
   }
 
   /** Asks Juxin about a task now (through the shared rate cap) and records the answer. */
@@ -112,16 +129,7 @@ export class TaskTracker {
         await this.giveUp(id, `timed out: Juxin did not finish the task within ${Math.round(this.o.maxTaskAgeMs / 60000)} minutes; check the Juxin console`);
         return;
       }
-      const delay = nextPollDelay({
-        status: task.status,
-        progress: task.progress,
-        history: this.samples.get(id) ?? [],
-        createdAt: task.createdAt,
-        now,
-        minIntervalMs: this.o.minPollIntervalMs,
-        model: task.params.model,
-        duration: task.params.duration,
-      });
+      const delay = this.planner.nextDelay(id, now);
       const backoff = failures ? Math.min(120_000, 2000 * 2 ** (failures - 1)) : 0;
       await this.o.clock.sleep(delay + backoff, signal);
       await this.paused;
@@ -154,11 +162,8 @@ export class TaskTracker {
   }
 
   private record(id: string, result: NormalizedTask): Promise<TaskRecord> {
-    if (result.status === 'processing') {
-      const samples = this.samples.get(id) ?? [];
-      samples.push({ at: this.o.clock.now(), progress: result.progress });
-      this.samples.set(id, samples.slice(-10));
-    }
+    const known = this.o.records.get(id);
+    if (known) this.planner.observe(id, observationOf(known, result, this.o.clock.now()));
     return this.o.records.mutate(id, (t) => foldResult(t, result, this.o.clock.now()));
   }
 

@@ -41,6 +41,8 @@ export function normalizeQueryResponse(body: unknown): NormalizedTask {
   if (status === 'failed') task.failureReason = failureReason(src, detail, pending) ?? 'no reason given';
   const queue = num(pending?.progress_pos_in_queue) ?? num(src.queue_position);
   if (queue !== undefined && queue > 0) task.queuePosition = Math.round(queue);
+  const eta = queueWaitMs(pending?.estimated_queue_wait_time) ?? queueWaitMs(src.estimated_queue_wait_time);
+  if (status === 'queued' && eta !== undefined) task.queueEtaMs = eta;
   const pixels = typeof src.size === 'string' ? /^(\d+)x(\d+)$/.exec(src.size.trim()) : null; // Shape C: "1280x720"
   const width = num(src.width) ?? num(pixels?.[1]) ?? num(pending?.width);
   const height = num(src.height) ?? num(pixels?.[2]) ?? num(pending?.height);
@@ -99,6 +101,16 @@ function readProgress(src: Record<string, unknown>, pending: Record<string, unkn
   const progress = num(src.progress) ?? parsePercent(src.progress);
   if (progress !== undefined) return clamp(progress);
   return 0;
+}
+
+/** Longer than a day is not an estimate anyone can act on: treated as no estimate. */
+const MAX_QUEUE_WAIT_S = 24 * 3600;
+
+/** The vendor's `estimated_queue_wait_time` (seconds, a number or a numeric string) in ms; anything odd is no estimate. */
+function queueWaitMs(value: unknown): number | undefined {
+  const seconds = num(value);
+  if (seconds === undefined || seconds < 0 || seconds > MAX_QUEUE_WAIT_S) return undefined;
+  return Math.round(seconds * 1000);
 }
 
 function failureReason(src: Record<string, unknown>, detail?: Record<string, unknown>, pending?: Record<string, unknown>): string | undefined {

@@ -48,6 +48,8 @@ export interface NormalizedTask {
   /** Set when status is 'failed': the vendor's reason, or "no reason given". */
   failureReason?: string;
   queuePosition?: number;
+  /** While queued: the relay's estimate of the wait left, ms (Shape A `estimated_queue_wait_time`); an estimate, often stale. */
+  queueEtaMs?: number;
   width?: number;
   height?: number;
   /** Milliseconds since epoch, when the vendor gives it. */

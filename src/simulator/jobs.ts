@@ -1,4 +1,5 @@
 import { failsByMarker, readMarkers, type PromptMarkers } from './markers';
+import { PROFILES, profileMarker } from './profiles';
 import { randomString, randomUuid, type Random } from './random';
 
 export type SimStatus = 'queued' | 'processing' | 'completed' | 'failed';
@@ -20,6 +21,12 @@ export interface SimTask {
   startsAt: number;
   /** When it is done (completed or failed); Infinity for a task that never finishes. */
   completesAt: number;
+  /** When the relay expects it to leave the queue: its typical queue time, not this job's (the ETA it gives). */
+  expectedStartAt: number;
+  /** false: progress stays 0 until done. */
+  reportsProgress: boolean;
+  /** false: no queue position and no ETA while queued. */
+  reportsQueue: boolean;
   markers: PromptMarkers;
   /** Order of creation in this simulator; picks between the status words relays use ("pending"/"queued"…). */
   serial: number;
@@ -35,6 +42,7 @@ export type JobInput = Pick<
   'id' | 'style' | 'model' | 'prompt' | 'orientation' | 'size' | 'duration' | 'private' | 'images' | 'createdAt' | 'remixedFrom'
 >;
 
+/** How a relay times its jobs, and what it says about them while they run (see profiles.ts). */
 export interface Timing {
   /** Queue time of a 10 s sora-2 job, simulated seconds. */
   queueSeconds: number;
@@ -42,7 +50,16 @@ export interface Timing {
   generateSeconds: number;
   /** Relative spread of both times, e.g. 0.2 for ±20%. */
   jitter?: number;
+  /** Relative spread of the queue time, when it differs from `jitter`. */
+  queueJitter?: number;
+  /** false: progress stays 0 until done (default true). */
+  reportsProgress?: boolean;
+  /** false: no queue position and no ETA (default true). */
+  reportsQueue?: boolean;
 }
+
+/** Seconds of queue per place in the queue: the position counts down by one every 20 s of waiting. */
+export const SECONDS_PER_QUEUE_PLACE = 20;
 
 // Crockford base32, lower case: the alphabet of the vendor's ULID-like task ids.
 const BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -61,37 +78,55 @@ export interface JobCounters {
 }
 
 /** Plans a job's whole timeline at creation: where it stands later is a pure function of the clock. */
-export function createJob(input: JobInput, timing: Timing, random: Random = Math.random, counters: JobCounters = { serial: 0, failures: 0 }): SimTask {
+export function createJob(input: JobInput, runTiming: Timing, random: Random = Math.random, counters: JobCounters = { serial: 0, failures: 0 }): SimTask {
   const markers = readMarkers(input.prompt);
+  const own = profileMarker(input.prompt);
+  const timing = own ? PROFILES[own] : runTiming;
   const pro = input.model === 'sora-2-pro';
   // Longer and better videos take longer, roughly as users report; no two jobs take exactly as long.
-  const vary = () => 1 + (random() * 2 - 1) * (timing.jitter ?? 0);
-  const queue = timing.queueSeconds * (markers.slowQueue ? 4 : 1) * (pro ? 1.3 : 1) * vary();
+  const vary = (jitter = timing.jitter ?? 0) => 1 + (random() * 2 - 1) * jitter;
+  const typicalQueue = timing.queueSeconds * (markers.slowQueue ? 4 : 1) * (pro ? 1.3 : 1);
+  const queue = typicalQueue * vary(timing.queueJitter ?? timing.jitter);
   const generate = timing.generateSeconds * (pro ? 1.6 : 1) * (input.duration / 10) ** 0.5 * (input.size === 'large' ? 1.2 : 1) * vary();
   const startsAt = input.createdAt + queue * 1000;
   const fails = failsByMarker(markers);
   // A rejected job fails about a third of the way through, as moderation does after some frames.
   const completesAt = markers.never ? Infinity : startsAt + generate * (fails ? 300 : 1000);
-  return { ...input, startsAt, completesAt, markers, serial: counters.serial++, failureStyle: fails ? counters.failures++ : 0, downloads: 0 };
+  return {
+    ...input,
+    startsAt,
+    completesAt,
+    expectedStartAt: input.createdAt + typicalQueue * 1000,
+    reportsProgress: timing.reportsProgress ?? true,
+    reportsQueue: timing.reportsQueue ?? true,
+    markers,
+    serial: counters.serial++,
+    failureStyle: fails ? counters.failures++ : 0,
+    downloads: 0,
+  };
 }
 
 export interface JobState {
   status: SimStatus;
   /** Progress, 0..1. */
   fraction: number;
-  /** Position in the queue while queued (counts down to 1). */
+  /** Position in the queue while queued (counts down to 1); not for a relay that gives no queue information. */
   queuePosition?: number;
+  /** The relay's estimate of the wait left while queued, seconds: from its typical queue time, so it can be off, and it stays at 0 once overdue. */
+  queueEtaSeconds?: number;
 }
 
 /** Where a job stands at simulated time `now`. */
 export function jobState(task: SimTask, now: number): JobState {
   if (now < task.startsAt) {
-    const left = (task.startsAt - now) / (task.startsAt - task.createdAt || 1);
-    return { status: 'queued', fraction: 0, queuePosition: Math.max(1, Math.ceil(left * 8)) };
+    if (!task.reportsQueue) return { status: 'queued', fraction: 0 };
+    const queuePosition = Math.max(1, Math.ceil((task.startsAt - now) / 1000 / SECONDS_PER_QUEUE_PLACE));
+    return { status: 'queued', fraction: 0, queuePosition, queueEtaSeconds: Math.max(0, Math.round((task.expectedStartAt - now) / 1000)) };
   }
   if (now >= task.completesAt) {
     return failsByMarker(task.markers) ? { status: 'failed', fraction: 0.3 } : { status: 'completed', fraction: 1 };
   }
+  if (!task.reportsProgress) return { status: 'processing', fraction: 0 };
   if (task.completesAt === Infinity) {
     // Creeps towards 94% and stays there: a task that never finishes.
     const minutes = (now - task.startsAt) / 60_000;

@@ -26,6 +26,7 @@ export interface PromptMarkers {
 export const CLIPS = ['clip-1', 'clip-2', 'clip-3', 'clip-other-size'] as const;
 export type SimClip = (typeof CLIPS)[number];
 
+/** Markers that change one task's behaviour; `#sim:profile-<name>` (profiles.ts) sets its whole timing profile. */
 export const MARKERS = ['moderation', 'fail-no-reason', 'never', 'expired', 'cut', 'slow-queue'] as const;
 
 export function readMarkers(prompt: string): PromptMarkers {

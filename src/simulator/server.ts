@@ -8,6 +8,7 @@ import type { SimClip } from './markers';
 import { handleFile, serveTaskVideo, UrlSigner, type FileContext } from './files';
 import { HttpError, sendJson, sendText } from './http';
 import { jobState, type IdStyle, type JobCounters, type SimTask } from './jobs';
+import { isProfileName, PROFILE_NAMES, PROFILES, type ProfileName } from './profiles';
 import { createRandom, signingKey } from './random';
 import { HTML_PAGE, renderCreated, renderTask, vendorError, type ShapeOptions } from './shapes';
 import { findMediaFile, sourceSize, type VideoSource } from './video';
@@ -35,11 +36,13 @@ export interface SimulatorOptions {
   videoBytes?: number;
   /** Simulated lifetime of signed file URLs (default 3600 s). */
   urlLifetimeSeconds?: number;
-  /** Simulated queue time of a 10 s sora-2 job (default 150 s). */
+  /** How the relay times jobs and what it reports while they run (default 'typical'; see profiles.ts). A prompt's `#sim:profile-…` overrides it. */
+  profile?: ProfileName;
+  /** Simulated queue time of a 10 s sora-2 job (default: the profile's, 150 s for 'typical'). */
   queueSeconds?: number;
-  /** Simulated generation time of a 10 s sora-2 job (default 90 s). */
+  /** Simulated generation time of a 10 s sora-2 job (default: the profile's, 90 s for 'typical'). */
   generateSeconds?: number;
-  /** Relative spread of job times (default 0.2: ±20%), so jobs don't all finish in step. */
+  /** Relative spread of both job times (default: the profile's, 0.2 = ±20% for 'typical'), so jobs don't all finish in step. */
   timingJitter?: number;
   /** Makes ids, job times, URLs and character names repeat from run to run. */
   seed?: number;
@@ -69,6 +72,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const clock = options.clock ?? systemClock;
   const scale = options.timeScale ?? 1;
   if (!(scale > 0)) throw new Error(`timeScale must be a positive number, got ${scale}`);
+  const profile = options.profile ?? 'typical';
+  if (!isProfileName(profile)) throw new Error(`profile must be one of ${PROFILE_NAMES.join(', ')}, got ${String(profile)}`);
   const origin = clock.now();
   const now = () => origin + (clock.now() - origin) * scale;
   const acceptKey = options.acceptKey ?? defaultAcceptKey;
@@ -101,7 +106,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     tasks,
     random,
     counters,
-    timing: { queueSeconds: options.queueSeconds ?? 150, generateSeconds: options.generateSeconds ?? 90, jitter: options.timingJitter ?? 0.2 },
+    timing: {
+      ...PROFILES[profile],
+      ...(options.queueSeconds !== undefined && { queueSeconds: options.queueSeconds }),
+      ...(options.generateSeconds !== undefined && { generateSeconds: options.generateSeconds }),
+      ...(options.timingJitter !== undefined && { jitter: options.timingJitter, queueJitter: options.timingJitter }),
+    },
     now,
     baseUrl: () => baseUrl,
     nextStyle: () => {

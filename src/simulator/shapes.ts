@@ -87,8 +87,8 @@ function shapeAB(task: SimTask, state: JobState, options: ShapeOptions): Record<
     n_frames: task.duration * 30,
     failure_reason: null,
     progress_pos_in_queue: state.queuePosition ?? null,
-    estimated_queue_wait_time: queued ? Math.max(0, Math.round((task.startsAt - options.now) / 1000)) : null,
-    queue_status_message: queued ? 'Waiting in queue' : null,
+    estimated_queue_wait_time: state.queueEtaSeconds ?? null,
+    queue_status_message: queued && task.reportsQueue ? 'Waiting in queue' : null,
     moderation_result: { type: state.status === 'failed' && task.markers.moderation ? 'rejected' : 'passed', is_output_rejection: false },
   };
   const detail: Record<string, unknown> = { id: inner, status: raw, input, pending_info: pendingInfo };

@@ -8,7 +8,7 @@ import { videoFileName } from '../../../src/core/naming';
 import { TaskStore } from '../../../src/core/store';
 import { JuxinError } from '../../../src/juxin/errors';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
-import { scaledClock } from '../../../src/util/clock';
+import { ManualClock, scaledClock } from '../../../src/util/clock';
 
 const KEY = 'sk-test-not-a-real-key-0001';
 
@@ -306,7 +306,8 @@ describe('core/engine', function () {
 
   it('refreshes a task on request, and creates characters through the same rate cap', async () => {
     const api = new FakeApi(1000);
-    const engine = make(api);
+    // A clock that stands still: no tracking query can slip in between the counts below.
+    const engine = make(api, undefined, { clock: new ManualClock() });
     await engine.start();
     const task = await engine.generate({ prompt: 'look now' }, 'test');
     const before = api.attempts;
@@ -353,6 +354,22 @@ describe('core/engine', function () {
     assert.equal(done.download.localPath, path.join(videos, name));
     assert.deepEqual(calls.calls, [], 'nothing downloaded again');
     assert.deepEqual(readdirSync(videos), [name], 'no copy, no temporary file');
+  });
+
+  it('asks about a new task within 20 s on a relay it knows nothing of (a fast relay may be done in a minute), and carries what it learns', async () => {
+    const manual = new ManualClock();
+    const engine = make(new FakeApi(1000), undefined, { clock: manual, minPollIntervalMs: 5000 });
+    await engine.start();
+    const created = manual.now();
+    await engine.generate({ prompt: 'quick' }, 'test');
+    for (let i = 0; i < 100 && !manual.pendingSleeps; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(manual.pendingSleeps, 1, 'tracking sleeps until its first query');
+    const firstQueryIn = manual.nextDeadline()! - created;
+    assert.ok(firstQueryIn >= 5000 && firstQueryIn <= 20_000, `first query after ${firstQueryIn} ms`);
+
+    const learned = { version: 1, queues: [120_000, 150_000], generations: [80_000, 95_000], etaEarliness: [], progress: [true, true] };
+    const next = make(new FakeApi(1000), undefined, { pollStats: learned });
+    assert.deepEqual(next.pollStats(), learned, 'an engine starts from saved stats and hands them back as JSON');
   });
 
   it('shows download progress live, at most twice a second', async () => {
@@ -426,24 +443,39 @@ describe('core/engine', function () {
     });
 
     it('when the owner stops, another process takes the task over and finishes it', async () => {
-      const api = new FakeApi(6);
+      const api = new FakeApi(30);
       const [countA, countB] = [{ n: 0 }, { n: 0 }];
       const a = make(counting(api, countA), undefined, { leaseMs: 2000 });
       const b = make(counting(api, countB), undefined, { leaseMs: 2000 });
       await Promise.all([a.start(), b.start()]);
       const task = await a.generate({ prompt: 'orphan' }, 'test');
-      while (countA.n < 1) await new Promise((r) => setTimeout(r, 10));
+      while (countA.n < 1 || !b.get(task.id)) await new Promise((r) => setTimeout(r, 10));
       await a.dispose();
       const { task: done } = await b.waitFor(task.id, { timeoutMs: 24 * 60 * 60_000 });
       assert.equal(done.download.state, 'done');
       assert.ok(countB.n >= 1, 'the survivor asked about it');
-      assert.equal(countA.n + countB.n, 6, `queried as often as by one process (${countA.n} + ${countB.n})`);
+      assert.equal(countA.n + countB.n, 30, `queried as often as by one process (${countA.n} + ${countB.n})`);
+    });
+
+    it('a task removed in one process stays removed, although its owner in another was updating it', async () => {
+      const a = make(new FakeApi(1000), undefined, { leaseMs: 2000 });
+      const b = make(new FakeApi(1000), undefined, { leaseMs: 2000 });
+      await Promise.all([a.start(), b.start()]);
+      const task = await a.generate({ prompt: 'remove me while tracked' }, 'test');
+      while (!b.get(task.id)) await new Promise((r) => setTimeout(r, 5));
+      await b.remove(task.id);
+      // The owner keeps querying for a while (every few simulated seconds); none of it may bring the record back.
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(a.get(task.id), undefined, 'the owner dropped it');
+      assert.equal(b.get(task.id), undefined);
+      assert.equal((await new TaskStore(home).load()).length, 0, 'not on disk either');
     });
 
     it('concurrent status checks of one task share one request', async () => {
       const api = new FakeApi(1000);
       const count = { n: 0 };
-      const engine = make(counting(api, count));
+      // A clock that does not move: the tracker never wakes, so every query here is a status check's.
+      const engine = make(counting(api, count), undefined, { clock: new ManualClock() });
       await engine.start();
       const task = await engine.generate({ prompt: 'popular' }, 'test');
       const before = count.n;

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { nextPollDelay, estimateRemainingMs, type ProgressSample } from '../../../src/core/pollSchedule';
 import { RateLimiter } from '../../../src/core/rateLimiter';
 import { ManualClock } from '../../../src/util/clock';
 
@@ -72,70 +71,5 @@ describe('core/rateLimiter: one cap shared by every task', () => {
     fresh.reward();
     fresh.reward();
     assert.equal(fresh.currentCooldownMs, 0, 'and relaxes after successes');
-  });
-});
-
-describe('core/pollSchedule: adaptive polling', () => {
-  const base = { createdAt: 0, minIntervalMs: 5000, model: 'sora-2' as const, duration: 10 };
-
-  it('polls rarely while queued', () => {
-    assert.ok(nextPollDelay({ ...base, status: 'queued', progress: 0, history: [], now: 0 }) >= 60_000);
-    assert.equal(nextPollDelay({ ...base, status: 'queued', progress: 0, history: [], now: 200_000 }), 15_000, 'every 15 s once the queue should be over');
-  });
-
-  it('estimates the end from the progress rate and aims just past it', () => {
-    const history: ProgressSample[] = [
-      { at: 160_000, progress: 10 },
-      { at: 190_000, progress: 40 },
-    ];
-    const remaining = estimateRemainingMs(history, 190_000)!;
-    assert.ok(Math.abs(remaining - 60_000) < 1, `remaining ${remaining}`);
-    assert.equal(nextPollDelay({ ...base, status: 'processing', progress: 40, history, now: 190_000 }), 36_000, '60% of the time left while far');
-    const near: ProgressSample[] = [...history, { at: 235_000, progress: 85 }];
-    assert.equal(nextPollDelay({ ...base, status: 'processing', progress: 85, history: near, now: 235_000 }), 16_500, 'just past the end when near');
-    assert.equal(
-      nextPollDelay({ ...base, status: 'processing', progress: 99, history: [...near, { at: 249_000, progress: 99 }], now: 249_000 }),
-      5000,
-      'never under the minimum',
-    );
-  });
-
-  it("on simulated 4-minute jobs: at most 40% of a fixed 10 s poller's queries, detection no slower", () => {
-    // Jobs of 2–3 minutes in the queue and 75–105 s of generation, progress rising a little faster near the end.
-    let seed = 7;
-    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const adaptive = { queries: 0, delays: [] as number[] };
-    const fixed = { queries: 0, delays: [] as number[] };
-    for (let job = 0; job < 40; job++) {
-      const start = 120_000 + rand() * 60_000;
-      const end = start + 75_000 + rand() * 30_000;
-      const state = (t: number) =>
-        t < start
-          ? { status: 'queued' as const, progress: 0 }
-          : t >= end
-            ? { status: 'completed' as const, progress: 100 }
-            : { status: 'processing' as const, progress: 100 * ((t - start) / (end - start)) ** 1.15 };
-      // Adaptive
-      let now = 0;
-      const history: ProgressSample[] = [];
-      let s: { status: 'queued' | 'processing' | 'completed'; progress: number } = { status: 'queued', progress: 0 };
-      while (s.status !== 'completed') {
-        now += nextPollDelay({ ...base, status: s.status, progress: s.progress, history, now });
-        adaptive.queries++;
-        s = state(now);
-        if (s.status === 'processing') history.push({ at: now, progress: s.progress });
-      }
-      adaptive.delays.push(now - end);
-      // Fixed 10 s
-      let t = 0;
-      do {
-        t += 10_000;
-        fixed.queries++;
-      } while (state(t).status !== 'completed');
-      fixed.delays.push(t - end);
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    assert.ok(adaptive.queries <= 0.4 * fixed.queries, `${adaptive.queries} vs ${fixed.queries} queries`);
-    assert.ok(median(adaptive.delays) <= median(fixed.delays), `median delay ${median(adaptive.delays)} vs ${median(fixed.delays)} ms`);
   });
 });

@@ -30,6 +30,49 @@ describe('normalizeQueryResponse', () => {
     assert.equal(task.progress, 0);
   });
 
+  it("reads Shape A's queue wait estimate (seconds) as queueEtaMs, only while queued", () => {
+    assert.equal(normalizeQueryResponse(fixture('shape-a-queued-position.json')).queueEtaMs, 140_000);
+    assert.equal(normalizeQueryResponse(fixture('shape-a-pending.json')).queueEtaMs, undefined, 'null: no estimate');
+    const queued = (eta: unknown) => ({ id: 'sora-2:task_q', status: 'queued', detail: { pending_info: { estimated_queue_wait_time: eta } } });
+    assert.equal(normalizeQueryResponse(queued(0)).queueEtaMs, 0, 'zero: any moment now');
+    assert.equal(normalizeQueryResponse(queued(12.5)).queueEtaMs, 12_500);
+    assert.equal(normalizeQueryResponse(queued(' 90 ')).queueEtaMs, 90_000, 'a numeric string');
+    assert.equal(normalizeQueryResponse({ id: 'x', status: 'queued', estimated_queue_wait_time: 30 }).queueEtaMs, 30_000, 'at top level too');
+    assert.equal(
+      normalizeQueryResponse({ id: 'x', status: 'queued', estimated_queue_wait_time: 30, detail: { pending_info: { estimated_queue_wait_time: 'soon' } } })
+        .queueEtaMs,
+      30_000,
+      'an odd value in one place does not hide a good one in the other',
+    );
+    assert.equal(normalizeQueryResponse(queued(24 * 3600)).queueEtaMs, 24 * 3600 * 1000, 'a day is the most believed');
+    for (const odd of [
+      null,
+      undefined,
+      '',
+      'soon',
+      '2 min',
+      '1e400',
+      -1,
+      -0.5,
+      24 * 3600 + 1,
+      1e12,
+      1e308,
+      Infinity,
+      NaN,
+      true,
+      [],
+      {},
+      [60],
+      { seconds: 60 },
+    ]) {
+      const task = normalizeQueryResponse(JSON.parse(JSON.stringify(queued(odd)) ?? 'null'));
+      assert.equal(task.queueEtaMs, undefined, `estimated_queue_wait_time ${String(JSON.stringify(odd))}`);
+      assert.equal(task.status, 'queued');
+    }
+    const running = { id: 'x', status: 'processing', detail: { pending_info: { estimated_queue_wait_time: 60, progress_pct: 0.5 } } };
+    assert.equal(normalizeQueryResponse(running).queueEtaMs, undefined, 'no queue estimate once it runs');
+  });
+
   it('reads Shape B (completed) with the top-level video URL first', () => {
     const body = fixture('shape-b-completed.json');
     const task = normalizeQueryResponse(body);

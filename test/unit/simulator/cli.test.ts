@@ -56,4 +56,11 @@ describe('simulator: the CLI (node dist/simulator.js)', function () {
     assert.match(result.stderr, /--time-scale must be a positive number/);
     assert.match(result.stderr, /Usage:/);
   });
+
+  it('refuses an unknown timing profile, naming the ones there are', async () => {
+    const result = await output(run(['--profile', 'slow']));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--profile must be one of fast, typical, long-queue, no-progress, got "slow"/);
+    assert.match(result.stderr, /#sim:profile-no-progress/, 'the usage lists the profile markers');
+  });
 });

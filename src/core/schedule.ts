@@ -1,0 +1,352 @@
+import type { NormalizedTask, TaskStatus, VideoModel, VideoSize } from '../juxin/types';
+import { RelayStats, type RelayStatsJson } from './relayStats';
+
+/** One answer about a task, as the planner needs it. */
+export interface PollObservation {
+  /** When the answer arrived. */
+  at: number;
+  status: TaskStatus;
+  /** 0..100, as the relay said it (even if lower than before). */
+  progress: number;
+  /** While queued: the relay's estimate of the wait left, ms. */
+  queueEtaMs?: number;
+  /** The task: when it was created and what it makes (read at the first observation of a task). */
+  createdAt: number;
+  model: VideoModel;
+  duration: number;
+  size?: VideoSize;
+}
+
+/** A task record's answer as an observation. */
+export function observationOf(
+  task: { createdAt: number; params: { model: VideoModel; duration: number; size?: VideoSize } },
+  answer: NormalizedTask,
+  at: number,
+): PollObservation {
+  const { model, duration, size } = task.params;
+  return { at, status: answer.status, progress: answer.progress, queueEtaMs: answer.queueEtaMs, createdAt: task.createdAt, model, duration, size };
+}
+
+export interface PlannerOptions {
+  /** Never ask about one task more often than this (the user's setting). */
+  minIntervalMs: number;
+  /** Never leave a task unasked longer than this (default 2 minutes; half of it once a task is overdue). */
+  maxIntervalMs?: number;
+  /** What an earlier planner learned about this relay (`exportStats()`). */
+  stats?: unknown;
+}
+
+/** Poll interval while completion is plausible: a completion inside the window is seen at most this late. */
+export const CLOSE_INTERVAL_MS = 10_000;
+/** How far past the expected end to ask, so one query usually finds it done. */
+const AIM_PAST_MS = 1500;
+/** How far past the opening of a window the planner may aim. */
+const AIM_SLACK_MS = 4000;
+/** Poll interval while the start of a job is likely, on relays that report no progress (their windows rest on it). */
+const START_PROBE_MS = 20_000;
+/** Running this long at 0%: the relay does not report progress. */
+const SILENCE_MS = 15_000;
+/** Once overdue, the interval grows by this share of the time overdue (up to the maximum). */
+const OVERDUE_BACKOFF = 0.15;
+/** Before the relay's queue estimates have been checked against when jobs really started, half of one is believed, this much at most. */
+const UNCHECKED_ETA_MS = 30_000;
+export const DEFAULT_MAX_INTERVAL_MS = 120_000;
+
+interface Sample {
+  at: number;
+  progress: number;
+}
+
+/** What one task has shown so far. */
+interface TaskTrack {
+  createdAt: number;
+  /** Units of work: 1 for a 10 s sora-2 video; longer and pro videos take longer. */
+  work: number;
+  lastSeenAt: number;
+  /** The last moment it was seen queued (created queued, so never before createdAt). */
+  lastQueuedAt: number;
+  firstRunningAt?: number;
+  lastRunningAt?: number;
+  /** Each new highest progress, when first seen (a value seen again later is not newer news). */
+  rises: Sample[];
+  /** The last queue estimate: when it was given and when it said the job would start. */
+  eta?: { at: number; startAt: number };
+  /** The ETA did not count down: not believed for this task any more. */
+  etaStale: boolean;
+  /** Whether it showed progress while running, once that is clear (told to the relay's stats once). */
+  reportsProgress?: boolean;
+  /** Its progress went backwards once: not relied on to sleep long any more. */
+  erratic: boolean;
+}
+
+/** A span of time in which completion is plausible. */
+interface Span {
+  from: number;
+  to: number;
+}
+
+interface Plan {
+  /** When completion is plausible, in order; after the last one it is overdue. */
+  windows: Span[];
+  /** The best guess of the end, when progress gives one. */
+  expected?: number;
+}
+
+/**
+ * Decides when to ask about each running task next, from what every answer showed: per task (status,
+ * progress and its rate, the queue estimate, when it was last seen queued) and per relay, across tasks
+ * (queue and generation durations, whether the relay reports progress, how good its estimates are).
+ *
+ * The rule: keep a window of when completion is plausible (no earlier than the job could have started
+ * and generated for the shortest time seen here; narrowed by progress and its rate). Before the window,
+ * sleep to its start; inside it, ask every 10 s or just past the expected end; past it, back off
+ * slowly. When progress and the relay's history disagree, both windows are watched. No timers: the
+ * caller passes the time, so tests drive it with any clock. One planner per engine (per relay);
+ * `exportStats()` and the `stats` option carry what it learned from one run to the next.
+ */
+export class PollPlanner {
+  private readonly tasks = new Map<string, TaskTrack>();
+  private readonly stats: RelayStats;
+  private readonly minIntervalMs: number;
+  private readonly maxIntervalMs: number;
+
+  constructor(options: PlannerOptions) {
+    this.minIntervalMs = Math.max(0, options.minIntervalMs);
+    this.maxIntervalMs = Math.max(this.minIntervalMs, options.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS);
+    this.stats = RelayStats.fromJSON(options.stats);
+  }
+
+  observe(taskId: string, o: PollObservation): void {
+    if (!Number.isFinite(o.at)) return;
+    let t = this.tasks.get(taskId);
+    if (!t) {
+      // A task first seen finished teaches nothing: when it started and ended is unknown.
+      if (o.status === 'completed' || o.status === 'failed') return;
+      const createdAt = Number.isFinite(o.createdAt) ? Math.min(o.createdAt, o.at) : o.at;
+      t = { createdAt, work: workOf(o), lastSeenAt: o.at, lastQueuedAt: createdAt, rises: [], etaStale: false, erratic: false };
+      this.tasks.set(taskId, t);
+    }
+    if (o.at < t.lastSeenAt) return; // an older answer arriving late
+    t.lastSeenAt = o.at;
+    switch (o.status) {
+      case 'queued':
+        // A relay that says "queued" again after "processing" is not believed: the job did start.
+        if (t.firstRunningAt === undefined) this.sawQueued(t, o);
+        break;
+      case 'processing':
+        this.sawRunning(t, o);
+        break;
+      case 'completed':
+        this.sawCompleted(t, o.at);
+        this.tasks.delete(taskId);
+        break;
+      default:
+        this.tasks.delete(taskId); // failed: it ended early, its times say nothing about the others
+    }
+  }
+
+  /** Milliseconds to wait before asking about the task again. */
+  nextDelay(taskId: string, now: number): number {
+    const t = this.tasks.get(taskId);
+    // Not seen yet (e.g. picked up after a restart): ask soon, it may well be done.
+    if (!t || !Number.isFinite(now)) return this.minIntervalMs;
+    const { windows, expected } = this.plan(t);
+    let wait = Infinity;
+    let overdueSince: number | undefined;
+    for (const w of windows) {
+      if (now < w.from) {
+        wait = w.from - now; // far from it: sleep long
+        break;
+      }
+      if (now <= w.to) {
+        wait = CLOSE_INTERVAL_MS; // plausible now: ask often
+        break;
+      }
+      overdueSince = w.to;
+    }
+    // Past a window, the picture was wrong: back off slowly, to half the longest interval at most.
+    if (overdueSince !== undefined) wait = Math.min(wait, CLOSE_INTERVAL_MS + OVERDUE_BACKOFF * (now - overdueSince), this.maxIntervalMs / 2);
+    // Progress says when: ask just past that (also when that is a few seconds after the window opens:
+    // one query then rather than one at the opening and one after).
+    if (expected !== undefined && expected + AIM_PAST_MS > now) {
+      const aim = expected + AIM_PAST_MS - now;
+      wait = aim <= wait + AIM_SLACK_MS ? aim : Math.min(wait, aim);
+    }
+    if (t.firstRunningAt === undefined && this.probesStart(t, now)) wait = Math.min(wait, START_PROBE_MS);
+    return Math.round(Math.min(this.maxIntervalMs, Math.max(this.minIntervalMs, wait)));
+  }
+
+  forget(taskId: string): void {
+    this.tasks.delete(taskId);
+  }
+
+  /** What was learned about the relay, as plain JSON (to save and pass back as `stats` later). */
+  exportStats(): RelayStatsJson {
+    return this.stats.toJSON();
+  }
+
+  private sawQueued(t: TaskTrack, o: PollObservation): void {
+    t.lastQueuedAt = Math.max(t.lastQueuedAt, o.at);
+    if (o.queueEtaMs === undefined || !Number.isFinite(o.queueEtaMs)) return;
+    const startAt = o.at + Math.max(0, o.queueEtaMs);
+    // A real estimate counts down as time passes; one that stands still (or grows) is stale.
+    if (t.eta && startAt - t.eta.startAt > 0.5 * (o.at - t.eta.at) + 1000) t.etaStale = true;
+    t.eta = { at: o.at, startAt };
+  }
+
+  private sawRunning(t: TaskTrack, o: PollObservation): void {
+    if (t.firstRunningAt === undefined) {
+      t.firstRunningAt = o.at;
+      // It started between the last "queued" and now: learned from only when that is known closely
+      // enough to tell (a job already running at its first look tells of a short queue).
+      const known = o.at - t.lastQueuedAt <= Math.max(30_000, 0.25 * (o.at - t.createdAt));
+      if (known) this.stats.addQueue(Math.max(0, t.lastQueuedAt - t.createdAt));
+      this.learnEta(t, o.at, known);
+    }
+    t.lastRunningAt = o.at;
+    const best = t.rises.at(-1)?.progress ?? 0;
+    if (o.progress < best - 1) t.erratic = true;
+    if (o.progress > best && o.progress < 100) {
+      t.rises.push({ at: o.at, progress: o.progress });
+      if (t.rises.length > 6) t.rises.shift();
+    }
+    // A job that reports progress leaves 0% within a second or two of starting: 0% for 15 s means a relay that does not tell.
+    if (t.reportsProgress === undefined && (t.rises.length > 0 || t.lastRunningAt - t.firstRunningAt >= SILENCE_MS)) {
+      t.reportsProgress = t.rises.length > 0;
+      this.stats.addProgressReport(t.reportsProgress);
+    }
+  }
+
+  /**
+   * How much earlier than its queue estimate a job started, once it is seen started at `startedBy`:
+   * the middle guess when the start is known closely, and at least what is certain when the estimate
+   * was too long (it said later than the job was already running).
+   */
+  private learnEta(t: TaskTrack, startedBy: number, known: boolean): void {
+    if (!t.eta || t.etaStale) return;
+    const certain = t.eta.startAt - startedBy;
+    if (known) this.stats.addEtaEarliness(Math.max(certain, t.eta.startAt - (t.lastQueuedAt + startedBy) / 2));
+    else if (certain > 0) this.stats.addEtaEarliness(certain);
+  }
+
+  private sawCompleted(t: TaskTrack, at: number): void {
+    if (t.firstRunningAt === undefined || t.lastRunningAt === undefined) {
+      // Never seen running: it queued at least until last seen queued (perhaps much less than the
+      // queue times learned so far: the relay got faster), and generated at most this long.
+      this.stats.addQueue(Math.max(0, t.lastQueuedAt - t.createdAt));
+      this.learnEta(t, at, false);
+      const most = at - t.lastQueuedAt;
+      // The whole generation fell between two looks: it may be quicker here than learned so far (the
+      // middle guess makes the next looks closer; a relay that got faster is followed).
+      if (most < 2 * this.generationRange().low * t.work) this.stats.addGeneration(most / 2 / t.work);
+      return;
+    }
+    if (t.reportsProgress === undefined) this.stats.addProgressReport(t.rises.length > 0);
+    // Started in (lastQueuedAt, firstRunningAt], ended in (lastRunningAt, at].
+    const least = t.lastRunningAt - t.firstRunningAt;
+    const most = at - t.lastQueuedAt;
+    const endedAt = (t.lastRunningAt + at) / 2;
+    // Progress pins the start down better than the queue answers (where the line through it meets 0),
+    // if it told the truth: its line must have foreseen the end.
+    let line = rate(t.rises);
+    if (line && (t.erratic || Math.abs(line.endAt - endedAt) > 0.25 * (endedAt - line.zeroAt))) line = undefined;
+    const startedAt = line ? clamp(line.zeroAt, t.lastQueuedAt, t.firstRunningAt) : (t.lastQueuedAt + t.firstRunningAt) / 2;
+    const estimate = clamp(endedAt - startedAt, least, most);
+    // Learn only from a task whose span is known well enough: its end within 30 s, and its start from
+    // progress or within 60% of the span (not one picked up after a long pause).
+    if (at - t.lastRunningAt <= 30_000 && (line || most - least <= 0.6 * most)) this.stats.addGeneration(estimate / t.work);
+  }
+
+  /** When completion is plausible, from everything known. */
+  private plan(t: TaskTrack): Plan {
+    const gen = this.generationRange();
+    const low = gen.low * t.work;
+    const high = gen.high * t.work;
+    const startLow = this.earliestStart(t);
+    // Queued: it cannot be done before it starts and then generates for the shortest time seen.
+    if (t.firstRunningAt === undefined) return { windows: [{ from: startLow + low, to: Infinity }] };
+    // Running: from when it started and the generation times of this relay.
+    const history = { from: startLow + low, to: Math.max(startLow + low, t.firstRunningAt + high) };
+    const last = t.rises.at(-1);
+    if (!last) return { windows: [history] };
+    // Progress: by its rate when known, else as a share of this relay's generation times. A reading is
+    // rounded: one point less is left than it says.
+    const left = Math.max(0, 99 - last.progress);
+    const line = rate(t.rises);
+    const expected = line?.endAt;
+    const progress = line
+      ? { from: last.at + (0.8 * left) / line.perMs, to: last.at + (1.3 * (100 - last.progress)) / line.perMs }
+      : { from: last.at + (left / 100) * low * 0.85, to: last.at + (left / 100) * high * 1.2 };
+    const from = Math.max(history.from, progress.from);
+    const to = Math.min(history.to, progress.to);
+    // Both agree (they overlap, and progress expects the end where this relay's jobs end): completion is where they overlap.
+    const agree = from <= to && (expected === undefined || (expected >= history.from && expected <= history.to));
+    if (!t.erratic && agree) return { windows: [{ from, to }], expected };
+    // They disagree (a job slower or quicker than any before here, or progress that stalled or went
+    // backwards): either may be right, so both windows are watched.
+    return { windows: union(history, progress), expected };
+  }
+
+  /** How long generation takes per unit of work: learned, or before any task finished, at least half as long as one has run so far. */
+  private generationRange(): { low: number; high: number } {
+    const learned = this.stats.generationRange();
+    if (this.stats.generationCount) return learned;
+    let longest = 0;
+    for (const t of this.tasks.values()) {
+      if (t.firstRunningAt !== undefined && t.lastRunningAt !== undefined) longest = Math.max(longest, (t.lastRunningAt - t.firstRunningAt) / t.work);
+    }
+    return { low: Math.max(learned.low, 0.5 * longest), high: learned.high };
+  }
+
+  /** The earliest the job can have started: after it was last seen queued, the relay's shortest queue, and its estimate. */
+  private earliestStart(t: TaskTrack): number {
+    let startAt = Math.max(t.lastQueuedAt, t.createdAt + this.stats.shortestQueue());
+    if (t.eta && !t.etaStale) {
+      const slack = this.stats.etaSlack();
+      // Until the relay's estimates have been checked, half of one is believed (30 s at most: it may be far off).
+      startAt = Math.max(startAt, slack === undefined ? t.eta.at + Math.min(UNCHECKED_ETA_MS, 0.5 * (t.eta.startAt - t.eta.at)) : t.eta.startAt - slack);
+    }
+    return t.firstRunningAt === undefined ? startAt : Math.min(startAt, t.firstRunningAt);
+  }
+
+  /** Relays that report no progress: ask more often while the start is likely, as their windows rest on knowing it. */
+  private probesStart(t: TaskTrack, now: number): boolean {
+    if (this.stats.reportsProgress() !== false) return false;
+    return now + START_PROBE_MS >= t.createdAt + this.stats.shortestQueue() / 0.7;
+  }
+}
+
+/** Units of work of a generation: a 10 s sora-2 video is 1; pro, longer and large videos take longer. */
+function workOf(o: { model: VideoModel; duration: number; size?: VideoSize }): number {
+  const duration = Number.isFinite(o.duration) && o.duration > 0 ? o.duration : 10;
+  return (o.model === 'sora-2-pro' ? 1.5 : 1) * Math.sqrt(duration / 10) * (o.size === 'large' ? 1.2 : 1);
+}
+
+/** Two spans in order, one if they overlap. */
+function union(a: Span, b: Span): Span[] {
+  const [first, second] = a.from <= b.from ? [a, b] : [b, a];
+  return second.from <= first.to ? [{ from: first.from, to: Math.max(first.to, second.to) }] : [first, second];
+}
+
+/** Least-squares line through the recent rises: percent per ms, when it meets 0% and 100%. */
+function rate(rises: Sample[]): { perMs: number; zeroAt: number; endAt: number } | undefined {
+  const recent = rises.slice(-4);
+  if (recent.length < 2) return undefined;
+  const n = recent.length;
+  const mx = recent.reduce((a, s) => a + s.at, 0) / n;
+  const my = recent.reduce((a, s) => a + s.progress, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const s of recent) {
+    num += (s.at - mx) * (s.progress - my);
+    den += (s.at - mx) ** 2;
+  }
+  const perMs = den > 0 ? num / den : 0;
+  if (!(perMs > 0)) return undefined;
+  const last = recent[n - 1];
+  return { perMs, zeroAt: mx - my / perMs, endAt: last.at + (100 - last.progress) / perMs };
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, n));
+}
