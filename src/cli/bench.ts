@@ -7,6 +7,7 @@
 //   4. request rate with 50 concurrent tasks (never above the cap)
 //   5. a long history: start time and memory with 1,000 and 10,000 records (target: < 1 s with 10,000)
 //   6. joining storyboard clips into a film without re-encoding: time, and memory as the film grows
+//   7. tracking with 1, 2 and 3 stdio servers on one home: queries per task and detection p90 per profile
 // Not part of the tests: timing figures depend on the machine.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { request } from 'undici';
@@ -129,6 +130,91 @@ async function pollingSection(): Promise<void> {
   console.log(
     `   → p90 detection ≤ ${P90_TARGET_S} s on every profile (worst ${fmt(worstP90)} s): ${worstP90 <= P90_TARGET_S ? 'PASS' : 'FAIL'}; all queries ${fmt(100 * share, 0)}% of the fixed poller's (target ≤ ${100 * QUERY_SHARE_TARGET}%): ${share <= QUERY_SHARE_TARGET ? 'PASS' : 'FAIL'}\n`,
   );
+}
+
+/**
+ * The same runner with stdio servers instead of an in-process engine: `processes` servers share one home
+ * (VS Code windows and other MCP clients on one machine), tasks are created round-robin through them,
+ * and each creator waits for its own. Whoever holds a task's lease tracks it.
+ */
+async function runOnServers(sim: Simulator, clock: Clock, origin: number, count: number, seed: number, processes: number): Promise<string[]> {
+  const home = tempDir();
+  const env = {
+    ...getDefaultEnvironment(),
+    JUXIN_API_KEY: KEY,
+    JUXIN_BASE_URL: sim.url,
+    JUXIN_SORA_HOME: home,
+    JUXIN_TIME_SCALE: String(TRACK_SCALE),
+    JUXIN_TIME_ORIGIN: String(origin),
+    JUXIN_MAX_REQUESTS_PER_SECOND: '100',
+  };
+  const clients: Client[] = [];
+  try {
+    for (let i = 0; i < processes; i++) {
+      const client = new Client({ name: 'bench', version: '1' });
+      await client.connect(new StdioClientTransport({ command: process.execPath, args: [path.join(__dirname, 'server.js')], env, stderr: 'ignore' }));
+      clients.push(client);
+    }
+    const random = seededRandom(seed);
+    const ids: string[] = [];
+    const waits: Promise<unknown>[] = [];
+    for (let i = 0; i < count; i++) {
+      await clock.sleep(random() * TRACK_MAX_GAP_MS);
+      const p = userParams(random, i);
+      const client = clients[i % processes];
+      const made = (await client.callTool({
+        name: 'generate_video',
+        arguments: { prompt: p.prompt, model: p.model, duration: p.duration, size: p.size, wait: false },
+      })) as { structuredContent?: { task_id: string }; content: unknown };
+      if (!made.structuredContent) throw new Error(`generate_video failed: ${JSON.stringify(made.content)}`);
+      const id = made.structuredContent.task_id;
+      ids.push(id);
+      waits.push(
+        (async () => {
+          for (;;) {
+            const r = (await client.callTool({ name: 'wait_for_video', arguments: { task_id: id, timeout_seconds: 3600 } }, undefined, {
+              timeout: 600_000,
+            })) as {
+              structuredContent?: { timed_out?: boolean };
+            };
+            if (!r.structuredContent?.timed_out) return;
+          }
+        })(),
+      );
+    }
+    await Promise.all(waits);
+    return ids;
+  } finally {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+async function processesSection(): Promise<void> {
+  const origin = Date.now();
+  const clock = scaledClock(TRACK_SCALE, origin);
+  console.log(
+    `7. Tracking with 1, 2 and 3 stdio servers on one home (same ${TRACK_JOBS} tasks per profile as section 1, created round-robin), simulator at ${TRACK_SCALE}×`,
+  );
+  console.log(`   processes  ${PROFILE_NAMES.map((p) => p.padEnd(24)).join('')}overall`);
+  for (const processes of [1, 2, 3]) {
+    const figures = await Promise.all(
+      PROFILE_NAMES.map(async (profile) => {
+        const sim = await startSimulator({ clock, quiet: true, profile, seed: 7 });
+        try {
+          return pollingFigures(sim, await runOnServers(sim, clock, origin, TRACK_JOBS, 11, processes));
+        } finally {
+          await sim.close();
+        }
+      }),
+    );
+    const cells = figures.map((f) => `${fmt(f.queries / f.tasks)} q/t, p90 ${fmt(f.p90)} s`.padEnd(24));
+    const queries = figures.reduce((a, f) => a + f.queries, 0);
+    const fixed = figures.reduce((a, f) => a + f.fixedQueries, 0);
+    const worst = Math.max(...figures.map((f) => f.p90));
+    console.log(`   ${String(processes).padEnd(10)} ${cells.join('')}${fmt((100 * queries) / fixed, 0)}% of fixed, worst p90 ${fmt(worst)} s`);
+  }
+  console.log('   (q/t: status queries per task; every process shares one rate cap, and only the lease holder queries a task)\n');
 }
 
 async function spawnToToolsList(runs = 10): Promise<number[]> {
@@ -378,7 +464,7 @@ async function joinSection(): Promise<void> {
 
 /** `npm run bench` runs every section; `npm run bench -- 2 3` only those. */
 async function main(): Promise<void> {
-  const sections = [pollingSection, startupSection, memorySection, rateSection, historySection, joinSection];
+  const sections = [pollingSection, startupSection, memorySection, rateSection, historySection, joinSection, processesSection];
   const chosen = process.argv
     .slice(2)
     .map(Number)
