@@ -6,6 +6,7 @@ import type { Character, CharacterSource, GenerationParams, JuxinApi, Normalized
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import type { downloadVideo } from './downloader';
+import { CharacterStore, type CharacterRecord } from './characters';
 import { TaskDownloads } from './downloads';
 import { HistoryWatcher } from './historyWatcher';
 import { TaskLeases } from './leases';
@@ -18,7 +19,7 @@ import type { RelayStatsJson } from './relayStats';
 import { TaskRecords } from './records';
 import type { TaskStore } from './store';
 import { foldResult, isRunning, TaskTracker } from './tracker';
-import { isSettled, type TaskRecord } from './types';
+import { isSettled, type StoryboardLink, type TaskRecord } from './types';
 
 export { defaultHomeDir } from './home';
 
@@ -80,6 +81,7 @@ export class VideoEngine {
   private readonly tracker: TaskTracker;
   private readonly downloads: TaskDownloads;
   private readonly watcher: HistoryWatcher;
+  private readonly characterStore: CharacterStore;
   private readonly lifetime = new AbortController();
   private readonly refreshing = new Map<string, Promise<TaskRecord>>();
   private readonly seen = new Set<string>();
@@ -94,6 +96,7 @@ export class VideoEngine {
     const { store } = options;
     this.limiter = new RateLimiter(this.clock, options.maxRequestsPerSecond ?? 2, { book: new FileRateBook(store.home, this.logger) });
     this.records = new TaskRecords(store, this.clock, this.logger);
+    this.characterStore = new CharacterStore(store.home, this.logger);
     this.leases = new TaskLeases(store.home, { staleMs: options.leaseMs, logger: this.logger });
     const shared = { records: this.records, api: options.api, limiter: this.limiter, clock: this.clock, logger: this.logger, lifetime: this.lifetime.signal };
     this.tracker = new TaskTracker({
@@ -151,13 +154,13 @@ export class VideoEngine {
     return this.watcher.rescan();
   }
 
-  async generate(input: GenerationInput, origin: string | TaskOrigin): Promise<TaskRecord> {
+  async generate(input: GenerationInput, origin: string | TaskOrigin, extra: { storyboard?: StoryboardLink } = {}): Promise<TaskRecord> {
     const params = validateGenerationParams(input, this.options.defaults?.());
     await checkLocalImages(params);
     const api = this.options.api();
     await this.limiter.acquire(this.lifetime.signal);
     const created = await api.createVideo(params, { signal: this.lifetime.signal });
-    return this.adopt(created, params, origin);
+    return this.adopt(created, params, origin, extra);
   }
 
   /** A new video from a finished one of the history. Everything is checked before the (paid) request. */
@@ -186,17 +189,32 @@ export class VideoEngine {
     const api = this.options.api();
     await this.limiter.acquire(this.lifetime.signal);
     const created = await api.remixVideo(taskId, params.prompt, { signal: this.lifetime.signal });
-    return this.adopt(created, params, origin, taskId);
+    return this.adopt(created, params, origin, { remixOf: taskId });
   }
 
+  /** Creates a character and keeps it in the history (a failure to keep it is logged: the character exists anyway). */
   async createCharacter(source: CharacterSource, timestamps: string): Promise<Character> {
     const api = this.options.api();
     await this.limiter.acquire(this.lifetime.signal);
-    return api.createCharacter(source, timestamps, { signal: this.lifetime.signal });
+    const character = await api.createCharacter(source, timestamps, { signal: this.lifetime.signal });
+    await this.characterStore
+      .add({ ...character, source, timestamps, createdAt: this.clock.now() })
+      .catch((error: unknown) => this.logger.warn(`character @${character.username} was created but not kept in the history: ${(error as Error).message}`));
+    return character;
+  }
+
+  /** Every character created on this machine, newest first. */
+  characters(): Promise<CharacterRecord[]> {
+    return this.characterStore.list();
   }
 
   /** A task the relay accepted: recorded before anything else can fail, then followed. */
-  private adopt(created: NormalizedTask, params: GenerationParams, from: string | TaskOrigin, remixOf?: string): Promise<TaskRecord> {
+  private adopt(
+    created: NormalizedTask,
+    params: GenerationParams,
+    from: string | TaskOrigin,
+    extra: { remixOf?: string; storyboard?: StoryboardLink } = {},
+  ): Promise<TaskRecord> {
     const now = this.clock.now();
     const origin = typeof from === 'string' ? originOf({ source: from }) : from;
     const record: TaskRecord = {
@@ -211,7 +229,8 @@ export class VideoEngine {
       saveDir: this.videosDir(),
       download: { state: 'none' },
     };
-    if (remixOf) record.remixOf = remixOf;
+    if (extra.remixOf) record.remixOf = extra.remixOf;
+    if (extra.storyboard) record.storyboard = extra.storyboard;
     foldResult(record, created, now);
     this.tracker.created(record, created);
     this.logger.info(`task ${record.id} created (${params.model}, ${params.duration}s, ${params.orientation}) from ${origin.client ?? origin.kind}`);

@@ -5,6 +5,16 @@ import type { DownloadState } from './phase';
 
 export type { DownloadState };
 
+/** The clip a task was made for. The storyboard file stays the user's own; which task is which clip lives here. */
+export interface StoryboardLink {
+  /** The storyboard file: workspace-relative (forward slashes) when inside the workspace, else absolute. */
+  file: string;
+  /** The clip's stable id in that file ({#id}). */
+  clipId: string;
+  /** The clip's fingerprint when the task was made: a different one now means the video is out of date. */
+  fingerprint: string;
+}
+
 /** One task as the store keeps it: everything a user paid for, never the API key. */
 export interface TaskRecord {
   /** The Juxin task id (opaque; may contain ':'). */
@@ -20,6 +30,8 @@ export interface TaskRecord {
   params: GenerationParams;
   /** Set when this task is a remix of another. */
   remixOf?: string;
+  /** Set when this task is a clip of a storyboard: which file and clip, and what the clip said when it was made. */
+  storyboard?: StoryboardLink;
   status: TaskStatus;
   /** 0..100, never goes backwards while the task runs. */
   progress: number;

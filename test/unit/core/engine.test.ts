@@ -395,6 +395,21 @@ describe('core/engine', function () {
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1]);
   });
 
+  it('keeps the characters it creates, and the storyboard clip a task was made for, in the shared history', async () => {
+    const engine = make(new FakeApi(1000));
+    await engine.start();
+    await engine.createCharacter({ url: 'https://example.com/cat.mp4' }, '1,3');
+    const other = make(new FakeApi(1000));
+    const [kept] = await other.characters();
+    assert.equal(kept.username, 'abc.def');
+    assert.deepEqual(kept.source, { url: 'https://example.com/cat.mp4' });
+    assert.equal(kept.timestamps, '1,3');
+    const link = { file: 'films/dawn.storyboard.md', clipId: 'c2', fingerprint: 'v1-abc' };
+    const task = await engine.generate({ prompt: 'clip two' }, { kind: 'storyboard', storyboard: link.file, host: 'vscode' }, { storyboard: link });
+    assert.deepEqual((await new TaskStore(home).get(task.id))?.storyboard, link);
+    assert.deepEqual(task.origin, { kind: 'storyboard', storyboard: 'films/dawn.storyboard.md', host: 'vscode' });
+  });
+
   describe('several processes on one home', () => {
     /** The same fake Juxin, counting which engine asked. */
     const counting = (api: FakeApi, counter: { n: number }): JuxinApi => ({
