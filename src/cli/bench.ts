@@ -32,6 +32,8 @@ import { HISTORY_PROBE, historyProbe, historySection } from './benchHistory';
 import { FIXED_INTERVAL_MS, pollingFigures, type PollingFigures } from './pollingFigures';
 
 const KEY = 'sk-bench-made-up-key-0003';
+/** The benchmark orders hundreds of (simulated) videos: the daily limits would stop it at 20. */
+const NO_LIMITS = { dailyVideos: 0, dailySeconds: 0, prices: {} };
 const RATE_SCALE = 4;
 
 /** A default 10 s sora-2 job. */
@@ -72,7 +74,7 @@ function userParams(random: () => number, i: number): GenerationParams {
 async function runTasks(sim: Simulator, clock: Clock, count: number, seed: number): Promise<string[]> {
   const home = tempDir();
   const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock });
-  const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, maxRequestsPerSecond: 1000 });
+  const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, maxRequestsPerSecond: 1000, spendLimits: () => NO_LIMITS });
   try {
     await engine.start();
     const random = seededRandom(seed);
@@ -147,6 +149,8 @@ async function runOnServers(sim: Simulator, clock: Clock, origin: number, count:
     JUXIN_TIME_SCALE: String(TRACK_SCALE),
     JUXIN_TIME_ORIGIN: String(origin),
     JUXIN_MAX_REQUESTS_PER_SECOND: '100',
+    JUXIN_DAILY_VIDEO_LIMIT: '0',
+    JUXIN_DAILY_SECONDS_LIMIT: '0',
   };
   const clients: Client[] = [];
   try {
@@ -349,6 +353,7 @@ async function rateWithManyTasks(count: number, cap: number): Promise<{ maxInWin
       clock,
       minPollIntervalMs: 1000,
       maxRequestsPerSecond: cap,
+      spendLimits: () => NO_LIMITS,
     });
     await engine.start();
     const tasks: { id: string }[] = [];

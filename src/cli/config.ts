@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defaultHomeDir } from '../core/engine';
+import { DEFAULT_LIMITS, readPrices, type SpendLimits } from '../core/spend';
 import { DEFAULT_BASE_URL } from '../juxin/types';
 
 /** Settings of the standalone server, all from the environment. */
@@ -18,6 +19,8 @@ export interface ServerConfig {
   timeOrigin?: number;
   /** How long a killed server's task leases last before another process takes its tasks over (ms). */
   leaseMs: number;
+  /** Daily limits and prices. */
+  spend: SpendLimits;
 }
 
 export class ConfigError extends Error {
@@ -32,6 +35,9 @@ export const ENV_HELP = `Environment variables:
   JUXIN_MAX_REQUESTS_PER_SECOND cap on Juxin requests per second across all tasks (default 2)
   JUXIN_PROGRESS_KEEPALIVE_MS   progress keep-alive while waiting, ms (default 15000)
   JUXIN_LOG_LEVEL               debug | info | warn | error (default info; logs go to stderr)
+  JUXIN_DAILY_VIDEO_LIMIT       videos a day before a generation needs the user's yes (default ${DEFAULT_LIMITS.dailyVideos}; 0 = no limit)
+  JUXIN_DAILY_SECONDS_LIMIT     seconds of video a day before a generation needs the user's yes (default ${DEFAULT_LIMITS.dailySeconds}; 0 = no limit)
+  JUXIN_PRICES                  optional prices to estimate ¥, JSON: {"sora-2": {"perSecond": 0.1}, "sora-2-pro/large": {"perVideo": 6}}
   JUXIN_LEASE_MS                how long a stopped server's unfinished tasks wait before another process takes them over, ms (default 20000)
   JUXIN_TIME_SCALE              simulator runs only: how much faster than real time the clock runs (default 1)
   JUXIN_TIME_ORIGIN             simulator runs only: epoch ms the scaled clock starts from (several processes on one home share it)`;
@@ -67,6 +73,10 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
   const keepAliveMs = number('JUXIN_PROGRESS_KEEPALIVE_MS', 15_000, 100, 60_000);
   const timeScale = number('JUXIN_TIME_SCALE', 1, 1, 10_000);
   const leaseMs = number('JUXIN_LEASE_MS', 20_000, 2_000, 600_000);
+  const dailyVideos = number('JUXIN_DAILY_VIDEO_LIMIT', DEFAULT_LIMITS.dailyVideos, 0, 100_000);
+  const dailySeconds = number('JUXIN_DAILY_SECONDS_LIMIT', DEFAULT_LIMITS.dailySeconds, 0, 10_000_000);
+  const prices = readPrices(env.JUXIN_PRICES?.trim());
+  for (const p of prices.problems) problems.push(`JUXIN_PRICES: ${p}`);
   const origin = number('JUXIN_TIME_ORIGIN', 0, 0, 8.64e15);
 
   const level = (env.JUXIN_LOG_LEVEL?.trim().toLowerCase() || 'info') as ServerConfig['logLevel'];
@@ -92,6 +102,7 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
     logLevel: level,
     timeScale,
     leaseMs,
+    spend: { dailyVideos, dailySeconds, prices: prices.prices },
     ...(origin ? { timeOrigin: origin } : {}),
   };
 }

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     minPollIntervalMs: config.minPollIntervalMs,
     maxRequestsPerSecond: config.maxRequestsPerSecond,
     leaseMs: config.leaseMs,
+    spendLimits: () => config.spend,
   });
   const server = createSoraMcpServer({ engine, version, logger, hasApiKey: () => client !== undefined, keepAliveMs: config.keepAliveMs, host: 'stdio' });
 
