@@ -117,10 +117,16 @@ export class VideoEngine {
 
   async remix(taskId: string, prompt: string, source: string | TaskOrigin): Promise<TaskRecord> {
     const original = this.tasks.get(taskId);
+    // harden #11: only a task of the history is remixed (an id from nowhere may be a path trick).
+    if (!original) {
+      throw new JuxinError('not_found', `Task ${taskId} is not in the history: only a video listed by list_videos can be remixed.`, {
+        messageZh: `任务 ${taskId} 不在历史记录中：只能对 list_videos 列出的视频进行二次创作（remix）。`,
+      });
+    }
     const api = this.options.api();
     await this.limiter.acquire(this.lifetime.signal);
     const created = await api.remixVideo(taskId, prompt, { signal: this.lifetime.signal });
-    const params = validateGenerationParams({ ...(original?.params ?? {}), prompt, images: original?.params.images ?? [] });
+    const params = validateGenerationParams({ ...original.params, prompt, images: original.params.images });
     return this.adopt(created, params, source, taskId);
   }
 

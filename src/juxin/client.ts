@@ -116,7 +116,7 @@ export class JuxinClient implements JuxinApi {
   async remixVideo(id: string, prompt: string, options: RequestOptions = {}): Promise<NormalizedTask> {
     const task = await this.http.send({
       method: 'POST',
-      path: `/v1/videos/${encodeURIComponent(id)}/remix`,
+      path: `/v1/videos/${pathSegment(id)}/remix`,
       kind: 'create',
       body: { json: { prompt } },
       parse: normalizeQueryResponse,
@@ -148,6 +148,21 @@ export class JuxinClient implements JuxinApi {
       signal: options.signal,
     });
   }
+}
+
+/**
+ * A task id as one path segment. Percent-encoding keeps `/`, `?` and `#` inside the segment, but "."
+ * and ".." (also written %2e) are dot segments that URL parsing resolves: `/v1/videos/../remix` is
+ * `POST /v1/remix`. No Juxin id looks like that, so they are refused before anything is sent.
+ */
+function pathSegment(id: string): string {
+  const value = String(id ?? '').trim();
+  if (!value || /^(\.|%2e){1,2}$/i.test(value)) {
+    throw new JuxinError('bad_request', `${JSON.stringify(value.slice(0, 40))} is not a task id, so nothing was sent.`, {
+      messageZh: `${JSON.stringify(value.slice(0, 40))} 不是任务 ID，未发送请求。`,
+    });
+  }
+  return encodeURIComponent(value);
 }
 
 async function checkedImage(file: string): Promise<LocalImage> {

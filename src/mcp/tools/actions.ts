@@ -50,7 +50,8 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
     ({ task_id, prompt }) =>
       guarded(ctx, async () => {
         const original = ctx.engine.get(task_id);
-        if (original?.params.private) {
+        if (!original) return unknownTask(task_id);
+        if (original.params.private) {
           return errorResult(
             `Task ${task_id} was generated with private=true, and Juxin cannot remix private videos. Generate it again with private=false to remix it. 私有视频无法二次创作（remix），请用 private=false 重新生成。`,
           );

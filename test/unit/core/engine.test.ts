@@ -187,6 +187,25 @@ describe('core/engine', function () {
     );
   });
 
+  it('remixes only tasks in its history: an unknown id or a path trick reaches no endpoint', async () => {
+    const api = new FakeApi(1000);
+    const remixed: string[] = [];
+    api.remixVideo = async (id: string) => {
+      remixed.push(id);
+      return { id: `video_remix_of_${id}`, status: 'queued', progress: 0, rawStatus: 'queued' };
+    };
+    const engine = make(api);
+    await engine.start();
+    for (const id of ['video_not_in_history', '..', '.']) {
+      await assert.rejects(
+        engine.remix(id, 'purple', 'test'),
+        (e: unknown) => e instanceof JuxinError && e.kind === 'not_found' && /list_videos|history/.test(e.message),
+      );
+    }
+    assert.deepEqual(remixed, []);
+    assert.equal(engine.list({}).length, 0);
+  });
+
   it('gives up on a task Juxin never finishes, and says so', async () => {
     const engine = make(new FakeApi(1_000_000), undefined, { maxTaskAgeMs: 30 * 60_000 });
     await engine.start();

@@ -511,6 +511,20 @@ describe('JuxinClient', () => {
     });
   });
 
+  describe('path segments', () => {
+    it('refuses "." and ".." as a task id: they would reach another endpoint (POST /v1/remix)', async () => {
+      const server = await serve(json(200, fixture('shape-c-remix.json')));
+      const { api } = client(server.url);
+      for (const id of ['..', '.', ' .. ']) {
+        const error = await failure(api.remixVideo(id, 'purple'));
+        assert.equal(error.kind, 'bad_request');
+        assert.match(error.message, /task id/);
+        assert.ok(error.messageZh);
+      }
+      assert.deepEqual(server.requests, [], 'nothing was sent');
+    });
+  });
+
   describe('createCharacter', () => {
     it('posts {url, timestamps} or {from_task, timestamps}, never a model', async () => {
       const server = await serve(json(200, fixture('character.json')));
