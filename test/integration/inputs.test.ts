@@ -128,4 +128,24 @@ describe('stdio server: bad input, keys and configuration', function () {
     assert.equal(r.stdout, '', 'stdout stays clean for the protocol');
     server = undefined as unknown as ServerHandle;
   });
+
+  it('refuses to start with credentials in JUXIN_BASE_URL, and does not print them', () => {
+    ensureBuilt();
+    const r = spawnSync(process.execPath, [SERVER_JS], {
+      env: {
+        ...process.env,
+        JUXIN_API_KEY: TEST_KEY,
+        JUXIN_BASE_URL: `http://user:secretpass@${new URL(sim.url).host}/?token=secrettoken`,
+        JUXIN_SORA_HOME: home,
+      },
+      encoding: 'utf8',
+      input: '',
+      timeout: 10_000,
+    });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /JUXIN_BASE_URL/);
+    assert.ok(!/secretpass|secrettoken/.test(r.stderr), r.stderr);
+    assert.equal(sim.requests.length, 0);
+    server = undefined as unknown as ServerHandle;
+  });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Agent, buildConnector } from 'undici';
 import { JuxinClient, type JuxinClientOptions, parseTimestamps } from '../../../src/juxin/client';
 import { JuxinError } from '../../../src/juxin/errors';
+import { baseUrlProblem, parseBaseUrl } from '../../../src/juxin/http';
 import { MAYBE_CREATED_ZH } from '../../../src/juxin/retry';
 import type { GenerationParams } from '../../../src/juxin/types';
 import {
@@ -107,6 +108,33 @@ describe('JuxinClient', () => {
         const error = await failure(client(baseUrl).api.queryVideo('x'));
         assert.equal(error.kind, 'config', baseUrl);
         assert.match(error.message, /base URL/);
+      }
+    });
+
+    it('never repeats the credentials of a base URL in its errors', async () => {
+      for (const [baseUrl, secret] of [
+        ['https://user:hunter2@api.jxincm.cn', 'hunter2'],
+        ['https://api.jxincm.cn/?token=hunter3', 'hunter3'],
+        ['http://u:hunter4@127.0.0.1:1', 'hunter4'],
+        ['https://api.jxincm.cn/#hunter5', 'hunter5'],
+      ]) {
+        const error = await failure(client(baseUrl).api.queryVideo('x'));
+        assert.equal(error.kind, 'config', baseUrl);
+        for (const text of [error.message, error.messageZh ?? '', error.describe(), JSON.stringify(error)]) assert.ok(!text.includes(secret), text);
+      }
+    });
+
+    it('sends the key over plain http only to this machine', async () => {
+      for (const baseUrl of ['http://api.jxincm.cn', 'http://10.0.0.5:8080', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example']) {
+        const problem = baseUrlProblem(baseUrl);
+        assert.ok(problem, baseUrl);
+        assert.match(problem.en, /https/);
+        assert.match(problem.zh, /https/);
+        assert.equal((await failure(client(baseUrl).api.queryVideo('x'))).kind, 'config');
+      }
+      for (const baseUrl of ['http://127.0.0.1:8787', 'http://localhost:3000/relay', 'http://[::1]:8080', 'http://127.5.6.7', 'https://api.jxincm.cn/v1']) {
+        assert.equal(baseUrlProblem(baseUrl), undefined, baseUrl);
+        assert.ok(parseBaseUrl(baseUrl) instanceof URL, baseUrl);
       }
     });
 
