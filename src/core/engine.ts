@@ -8,7 +8,7 @@ import { silentLogger, type Logger } from '../util/log';
 import { DownloadError, downloadVideo } from './downloader';
 import { safeJoin, videoFileName } from './naming';
 import { legacySource, originOf, type TaskOrigin } from './origin';
-import { checkLocalImages, type GenerationInput, validateGenerationParams } from './params';
+import { type GenerationInput, prepareGeneration, validateGenerationParams } from './params';
 import { nextPollDelay, type ProgressSample } from './pollSchedule';
 import { RateLimiter } from './rateLimiter';
 import type { TaskStore } from './store';
@@ -107,11 +107,11 @@ export class VideoEngine {
   }
 
   async generate(input: GenerationInput, source: string | TaskOrigin): Promise<TaskRecord> {
-    const params = validateGenerationParams(input, this.options.defaults?.());
-    await checkLocalImages(params);
+    // harden #14: validated once, with the user's defaults; each local image read once and handed to the client.
+    const { params, images } = await prepareGeneration(input, this.options.defaults?.());
     const api = this.options.api();
     await this.limiter.acquire(this.lifetime.signal);
-    const created = await api.createVideo(params, { signal: this.lifetime.signal });
+    const created = await api.createVideo(params, { signal: this.lifetime.signal, images });
     return this.adopt(created, params, source);
   }
 

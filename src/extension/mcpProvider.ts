@@ -4,7 +4,7 @@ import { startMcpHttpHost, type McpHttpHost } from '../mcp/httpHost';
 import type { Logger } from '../util/log';
 import type { ApiKeyStore } from './apiKey';
 import type { EngineHost } from './engineHost';
-import { affectsMcpDefinition } from './settings';
+import { affectsMcpDefinition, readSettings } from './settings';
 import { Disposable, toDisposable } from './util/dispose';
 
 export const MCP_PROVIDER_ID = 'juxin-sora.mcp';
@@ -61,7 +61,14 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
   private ensureHost(): Promise<McpHttpHost> {
     this.host ??= startMcpHttpHost({
       createServer: () =>
-        createSoraMcpServer({ engine: this.engineHost.engine, version: this.version, logger: this.logger, hasApiKey: () => this.engineHost.hasKey }),
+        createSoraMcpServer({
+          engine: this.engineHost.engine,
+          version: this.version,
+          logger: this.logger,
+          hasApiKey: () => this.engineHost.hasKey,
+          // The description states what the engine applies; a settings change makes a new definition (new sessions).
+          defaults: readSettings().defaults,
+        }),
       logger: this.logger,
     }).catch((error: unknown) => {
       this.host = undefined;

@@ -4,6 +4,17 @@ import { JuxinError } from '../juxin/errors';
 import { ParamError } from '../core/params';
 import { errorResult } from './present';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { GenerationParams } from '../juxin/types';
+
+/**
+ * Something a tool is about to do on this computer that the person may want to allow first (the
+ * extension asks in a dialog; the standalone server has no one to ask and applies the path rules only).
+ * `client` is the MCP client's own name, when it gave one.
+ */
+export type ConfirmRequest = { kind: 'readImages'; folder: string; client?: string } | { kind: 'saveCopy'; directory: string; client?: string };
+
+/** Resolves true to go ahead. */
+export type Confirm = (request: ConfirmRequest) => Promise<boolean>;
 
 /** What every tool needs. One engine behind every session of every transport. */
 export interface ToolContext {
@@ -12,6 +23,11 @@ export interface ToolContext {
   hasApiKey: () => boolean;
   /** How often a waiting call sends a progress keep-alive when nothing changes. */
   keepAliveMs: number;
+  /** Defaults the engine applies to what a call leaves out (the VS Code settings), for the descriptions. */
+  defaults: Omit<GenerationParams, 'prompt' | 'images'>;
+  confirm?: Confirm;
+  /** The connected client's own name (for confirmations). */
+  clientName(): string | undefined;
 }
 
 export const NO_KEY_MESSAGE =

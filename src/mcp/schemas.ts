@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALLOWED_DURATIONS, MODELS, ORIENTATIONS, SIZES } from '../juxin/types';
+import { ALLOWED_DURATIONS, type GenerationParams, MODELS, ORIENTATIONS, SIZES } from '../juxin/types';
 
 /** Shapes shared by several tools' inputs and outputs (zod raw shapes, as the SDK wants them). */
 
@@ -16,39 +16,55 @@ const durations = Object.entries(ALLOWED_DURATIONS)
   .map(([model, values]) => `${model}: ${values.join(' or ')}`)
   .join('; ');
 
-export const generateInputShape = {
-  prompt: z
-    .string()
-    .describe(
-      'What the video shows: subject, action, setting, camera, style. Chinese or English both work. ' +
-        'Reference a character created with create_character as @username. Max 4000 characters.',
-    ),
-  images: z
-    .array(z.string())
-    .max(4)
-    .optional()
-    .describe(
-      'Optional images to animate (image-to-video): http(s) URLs, or absolute paths of local PNG/JPEG/WebP files (up to 20 MB). Do not mix URLs and local files.',
-    ),
-  model: z.enum(MODELS).optional().describe('"sora-2" (default, faster, cheaper) or "sora-2-pro" (higher quality, slower, allows 25 s and size "large").'),
-  orientation: z.enum(ORIENTATIONS).optional().describe('"landscape" 16:9 (default) or "portrait" 9:16 (phones, short-video apps).'),
-  size: z.enum(SIZES).optional().describe('"small" ~720p (default) or "large" ~1080p (sora-2-pro only).'),
-  duration: z.number().int().optional().describe(`Seconds. Allowed: ${durations}. Default 10.`),
-  watermark: z.boolean().optional().describe('Keep the Sora watermark. Default false (no watermark; may be slightly slower).'),
-  private: z
-    .boolean()
-    .optional()
-    .describe('Default true: the video is not published. Private videos can NOT be remixed later; set false if you plan to use remix_video.'),
-  character_url: z.string().optional().describe('Optional: URL of a video with a character to use (no real people). Requires character_timestamps.'),
-  character_timestamps: z.string().optional().describe('With character_url: "start,end" seconds where the character appears, span 1–3 s, e.g. "1,3".'),
-  wait: z
-    .boolean()
-    .optional()
-    .describe(
-      'Default true: wait until the video is ready and downloaded (typically 3–6 minutes), reporting progress. false: return the task id at once and use wait_for_video / get_video_status later.',
-    ),
-  timeout_seconds: timeoutSchema.optional(),
-};
+export type ToolDefaults = Omit<GenerationParams, 'prompt' | 'images'>;
+
+/**
+ * generate_video's input, its descriptions stating the defaults that really apply (the VS Code
+ * settings when the extension serves it). Only names and types are checked here: the engine applies
+ * the defaults and every rule, once.
+ */
+export function generateInputShape(d: ToolDefaults) {
+  const model = (name: string, text: string) => `"${name}" (${d.model === name ? 'default: ' : ''}${text})`;
+  return {
+    prompt: z
+      .string()
+      .describe(
+        'What the video shows: subject, action, setting, camera, style. Chinese or English both work. ' +
+          'Reference a character created with create_character as @username. Max 4000 characters.',
+      ),
+    images: z
+      .array(z.string())
+      .max(4)
+      .optional()
+      .describe(
+        'Optional images to animate (image-to-video): http(s) URLs, or absolute paths of local PNG/JPEG/WebP files (up to 20 MB). Do not mix URLs and local files.',
+      ),
+    model: z
+      .enum(MODELS)
+      .optional()
+      .describe(`${model('sora-2', 'faster, cheaper')} or ${model('sora-2-pro', 'higher quality, slower, allows 25 s and size "large"')}.`),
+    orientation: z.enum(ORIENTATIONS).optional().describe(`"landscape" 16:9 or "portrait" 9:16 (phones, short-video apps). Default "${d.orientation}".`),
+    size: z.enum(SIZES).optional().describe(`"small" ~720p or "large" ~1080p (sora-2-pro only). Default "${d.size}".`),
+    duration: z.number().int().optional().describe(`Seconds. Allowed: ${durations}. Default ${d.duration}.`),
+    watermark: z
+      .boolean()
+      .optional()
+      .describe(`Keep the Sora watermark. Default ${d.watermark}${d.watermark ? '' : ' (no watermark; may be slightly slower)'}.`),
+    private: z
+      .boolean()
+      .optional()
+      .describe(`Default ${d.private}. true: the video is not published, and can NOT be remixed later; set false if you plan to use remix_video.`),
+    character_url: z.string().optional().describe('Optional: URL of a video with a character to use (no real people). Requires character_timestamps.'),
+    character_timestamps: z.string().optional().describe('With character_url: "start,end" seconds where the character appears, span 1–3 s, e.g. "1,3".'),
+    wait: z
+      .boolean()
+      .optional()
+      .describe(
+        'Default true: wait until the video is ready and downloaded (typically 3–6 minutes), reporting progress. false: return the task id at once and use wait_for_video / get_video_status later.',
+      ),
+    timeout_seconds: timeoutSchema.optional(),
+  };
+}
 
 export const generationParamsOutput = z.object({
   prompt: z.string(),

@@ -2,7 +2,9 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { InMemoryTaskMessageQueue, InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import type { VideoEngine } from '../core/engine';
 import { silentLogger, type Logger } from '../util/log';
-import type { ToolContext } from './context';
+import { DEFAULT_PARAMS } from '../core/params';
+import type { Confirm, ToolContext } from './context';
+import type { ToolDefaults } from './schemas';
 import { registerTaskResources } from './resources';
 import { registerActionTools } from './tools/actions';
 import { registerGenerateVideo } from './tools/generate';
@@ -16,6 +18,16 @@ export interface SoraMcpServerOptions {
   hasApiKey?: () => boolean;
   /** Progress keep-alive while nothing changes (default 15 s). */
   keepAliveMs?: number;
+  /**
+   * The defaults the engine applies (the VS Code settings), stated in generate_video's description.
+   * Default: the built-in ones. (The engine's own `defaults` option is what applies them.)
+   */
+  defaults?: Partial<ToolDefaults>;
+  /**
+   * Asks the person before reading images from a folder or saving a copy into a folder (the
+   * extension's dialog). Without it the path rules alone apply (the standalone server).
+   */
+  confirm?: Confirm;
 }
 
 const INSTRUCTIONS = `Sora-2 video generation through the Juxin (聚鑫) API relay.
@@ -49,6 +61,9 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
     logger,
     hasApiKey: options.hasApiKey ?? (() => true),
     keepAliveMs: options.keepAliveMs ?? 15_000,
+    defaults: { ...toolDefaults(DEFAULT_PARAMS), ...stripUndefined(options.defaults ?? {}) },
+    confirm: options.confirm,
+    clientName: () => server.server.getClientVersion()?.name,
   };
   registerGenerateVideo(server, ctx);
   registerStatusTools(server, ctx);
@@ -65,4 +80,12 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
     await close();
   };
   return Object.assign(server, { disposeSora });
+}
+
+function toolDefaults({ model, orientation, size, duration, watermark, private: isPrivate }: ToolDefaults): ToolDefaults {
+  return { model, orientation, size, duration, watermark, private: isPrivate };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

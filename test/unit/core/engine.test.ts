@@ -8,6 +8,7 @@ import { TaskStore } from '../../../src/core/store';
 import { JuxinError } from '../../../src/juxin/errors';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
 import { scaledClock } from '../../../src/util/clock';
+import { IMAGES, imageBytes } from '../../fixtures/images';
 
 const KEY = 'sk-test-not-a-real-key-0001';
 
@@ -161,7 +162,7 @@ describe('core/engine', function () {
     const engine = make(api);
     await engine.start();
     await assert.rejects(engine.generate({ prompt: 'x', duration: 25 }, 'test'), /10 or 15/);
-    await assert.rejects(engine.generate({ prompt: 'x', images: [path.join(home, 'missing.png')] }, 'test'), /neither an http\(s\) URL nor an existing file/);
+    await assert.rejects(engine.generate({ prompt: 'x', images: [path.join(home, 'missing.png')] }, 'test'), /missing\.png.*cannot be used/);
     assert.equal(api.creates, 0);
     await engine.generate({ prompt: 'fine' }, 'test');
     for (const f of readdirSync(path.join(home, 'tasks'))) assert.ok(!readFileSync(path.join(home, 'tasks', f), 'utf8').includes(KEY));
@@ -185,6 +186,25 @@ describe('core/engine', function () {
       engine.list({}).map((t) => t.id),
       [remix.id],
     );
+  });
+
+  it('validates once with the user defaults, and hands the client the image bytes it checked', async () => {
+    const api = new FakeApi(1000);
+    const seen: { params: GenerationParams; images?: readonly { path: string; data: Uint8Array }[] }[] = [];
+    api.createVideo = async (params: GenerationParams, options?: { images?: readonly { path: string; data: Uint8Array }[] }) => {
+      seen.push({ params, images: options?.images });
+      return { id: `sora-2:task_${seen.length}`, status: 'queued', progress: 0, rawStatus: 'pending' };
+    };
+    const engine = make(api, undefined, { defaults: () => ({ model: 'sora-2-pro', duration: 25, orientation: 'portrait' }) });
+    await engine.start();
+    const task = await engine.generate({ prompt: 'from the settings', images: [IMAGES.png.path] }, 'test');
+    assert.deepEqual([task.params.model, task.params.duration, task.params.orientation], ['sora-2-pro', 25, 'portrait']);
+    assert.deepEqual([seen[0].params.model, seen[0].params.duration], ['sora-2-pro', 25]);
+    assert.equal(seen[0].images?.length, 1);
+    assert.equal(seen[0].images![0].path, IMAGES.png.path);
+    assert.ok(Buffer.from(seen[0].images![0].data).equals(imageBytes('png')));
+    const explicit = await engine.generate({ prompt: 'explicit', model: 'sora-2', duration: 15 }, 'test');
+    assert.deepEqual([explicit.params.model, explicit.params.duration, explicit.params.orientation], ['sora-2', 15, 'portrait']);
   });
 
   it('remixes only tasks in its history: an unknown id or a path trick reaches no endpoint', async () => {

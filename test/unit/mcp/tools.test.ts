@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { IMAGES } from '../../fixtures/images';
+import { inProcess, type InProcess, textOf } from './helpers';
+
+const SETTINGS = { model: 'sora-2-pro', duration: 25, orientation: 'portrait', size: 'small', watermark: false, private: true } as const;
+
+describe('mcp tools, in process', function () {
+  this.timeout(30_000);
+  let t: InProcess | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  describe('generate_video: parameters have one owner', () => {
+    it("applies the user's defaults (VS Code settings) to what the model leaves out, and says so in its description", async () => {
+      t = await inProcess({ engine: { defaults: () => SETTINGS }, server: { defaults: SETTINGS } });
+      const { tools } = await t.client.listTools();
+      const generate = tools.find((x) => x.name === 'generate_video')!;
+      assert.match(generate.description!, /Defaults: sora-2-pro, portrait, small, 25 s/);
+      const props = generate.inputSchema.properties as Record<string, { description?: string }>;
+      assert.match(props.duration.description!, /Default 25/);
+      assert.match(props.model.description!, /"sora-2-pro" \(default/);
+      const result = await t.call('generate_video', { prompt: 'a lighthouse at dusk', wait: false });
+      assert.ok(!result.isError, textOf(result));
+      const params = (result.structuredContent as { params: Record<string, unknown> }).params;
+      assert.deepEqual([params.model, params.duration, params.orientation], ['sora-2-pro', 25, 'portrait']);
+      const explicit = await t.call('generate_video', { prompt: 'a boat', model: 'sora-2', duration: 10, wait: false });
+      assert.deepEqual(
+        [
+          (explicit.structuredContent as { params: Record<string, unknown> }).params.model,
+          (explicit.structuredContent as { params: Record<string, unknown> }).params.duration,
+        ],
+        ['sora-2', 10],
+      );
+    });
+
+    it('states the built-in defaults when no settings are given (the standalone server)', async () => {
+      t = await inProcess();
+      const { tools } = await t.client.listTools();
+      assert.match(tools.find((x) => x.name === 'generate_video')!.description!, /Defaults: sora-2, landscape, small, 10 s/);
+    });
+  });
+
+  describe('local images', () => {
+    it('asks before reading images from a folder, once per call and folder, and sends nothing when refused', async () => {
+      const asked: unknown[] = [];
+      let allow = false;
+      t = await inProcess({
+        server: {
+          confirm: async (request) => {
+            asked.push(request);
+            return allow;
+          },
+        },
+      });
+      const refused = await t.call('generate_video', { prompt: 'animate it', images: [IMAGES.png.path, IMAGES.jpg.path], wait: false });
+      assert.equal(refused.isError, true);
+      assert.match(textOf(refused), /not allowed|did not allow/i);
+      assert.match(textOf(refused), /[\u4e00-\u9fff]/);
+      assert.equal(t.posts(), 0, 'nothing was sent');
+      assert.deepEqual(asked, [{ kind: 'readImages', folder: path.dirname(IMAGES.png.path), client: 'in-process-test' }]);
+      allow = true;
+      const allowed = await t.call('generate_video', { prompt: 'animate it', images: [IMAGES.png.path], wait: false });
+      assert.ok(!allowed.isError, textOf(allowed));
+      assert.equal(t.posts(), 1);
+      await t.call('generate_video', { prompt: 'from the web', images: ['https://example.com/a.png'], wait: false });
+      assert.equal(asked.length, 2, 'URLs need no confirmation');
+    });
+
+    it('refuses a relative image path with a message, before anything is read or sent', async () => {
+      const asked: unknown[] = [];
+      t = await inProcess({ server: { confirm: async (r) => Boolean(asked.push(r)) } });
+      const result = await t.call('generate_video', { prompt: 'x', images: [path.relative(process.cwd(), IMAGES.png.path)], wait: false });
+      assert.equal(result.isError, true);
+      assert.match(textOf(result), /absolute path/);
+      assert.deepEqual(asked, []);
+      assert.equal(t.posts(), 0);
+    });
+  });
+
+  describe('remix_video', () => {
+    it('sends nothing for an id outside the history, ".." included', async () => {
+      t = await inProcess();
+      for (const task_id of ['..', '.', 'video_not_in_history']) {
+        const result = await t.call('remix_video', { task_id, prompt: 'purple' });
+        assert.equal(result.isError, true, task_id);
+        assert.match(textOf(result), /list_videos/);
+      }
+      assert.equal(t.posts(), 0);
+    });
+  });
+});
