@@ -1,12 +1,11 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { copyFile, mkdir, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
 import { JuxinError } from '../juxin/errors';
 import type { Character, CharacterSource, GenerationParams, JuxinApi, NormalizedTask, TaskStatus } from '../juxin/types';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import { DownloadError, downloadVideo } from './downloader';
-import { safeJoin, videoFileName } from './naming';
+import { videoFileName } from './naming';
 import { legacySource, originOf, type TaskOrigin } from './origin';
 import { type GenerationInput, prepareGeneration, validateGenerationParams } from './params';
 import { nextPollDelay, type ProgressSample } from './pollSchedule';
@@ -222,23 +221,17 @@ export class VideoEngine {
     });
   }
 
-  /** Saves a finished video (again), into the videos folder or into `directory` (absolute). */
-  async download(id: string, options: { directory?: string } = {}): Promise<TaskRecord> {
+  /**
+   * Saves a finished video (again) into the videos folder. harden #7: a copy into another folder is
+   * `exportCopy` (src/core/exportCopy.ts), called by the tool after its confirmation.
+   */
+  async download(id: string): Promise<TaskRecord> {
     let task = this.tasks.get(id);
     if (!task) throw new JuxinError('not_found', `Task ${id} is not in the history.`);
     if (task.status !== 'completed') throw new JuxinError('bad_request', `Task ${id} is ${task.status}: only a completed video can be downloaded.`);
     if (task.download.state !== 'done' || !(await exists(task.download.localPath))) {
       task = await this.startDownload(id, true);
     }
-    if (!options.directory || task.download.state !== 'done') return task;
-    if (!path.isAbsolute(options.directory)) {
-      throw new JuxinError('bad_request', `The folder "${options.directory}" must be an absolute path (e.g. /home/me/Videos or C:\\Users\\me\\Videos).`, {
-        vendorMessageZh: '目标文件夹必须是绝对路径。',
-      });
-    }
-    await mkdir(options.directory, { recursive: true });
-    const target = safeJoin(options.directory, path.basename(task.download.localPath!));
-    if (path.resolve(target) !== path.resolve(task.download.localPath!)) await copyFile(task.download.localPath!, target);
     return task;
   }
 

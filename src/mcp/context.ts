@@ -1,6 +1,7 @@
 import type { VideoEngine } from '../core/engine';
 import type { Logger } from '../util/log';
 import { JuxinError } from '../juxin/errors';
+import { ExportError } from '../core/exportCopy';
 import { ParamError } from '../core/params';
 import { errorResult } from './present';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -38,7 +39,7 @@ export const NO_KEY_MESSAGE =
 /** Turns any failure into a tool result the model can act on (protocol errors are for protocol problems). */
 export function toErrorResult(error: unknown, logger: Logger): CallToolResult {
   if (error instanceof JuxinError) return errorResult(error.describe());
-  if (error instanceof ParamError) return errorResult(`${error.message}\n${error.messageZh}`);
+  if (error instanceof ParamError || error instanceof ExportError) return errorResult(`${error.message}\n${error.messageZh}`);
   const message = error instanceof Error ? error.message : String(error);
   logger.error(`tool failed: ${message}`);
   return errorResult(`Unexpected error: ${message}. Try again; if it persists, report it with the server log. 发生意外错误，请重试。`);

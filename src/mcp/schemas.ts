@@ -87,6 +87,7 @@ export const taskOutputShape = {
   queue_position: z.number().optional(),
   video_url: z.string().optional().describe('Signed URL; it expires (hours). Prefer local_path.'),
   local_path: z.string().optional().describe('Where the MP4 was saved on this machine.'),
+  copied_to: z.string().optional().describe('download_video with a directory: where the copy was written.'),
   thumbnail_url: z.string().optional(),
   download_state: z.string(),
   error: z.string().optional().describe('Why it failed or what went wrong, with the next step.'),

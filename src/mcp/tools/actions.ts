@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { checkExportDirectory, exportCopy } from '../../core/exportCopy';
 import { guarded, type ToolContext, unknownTask } from '../context';
 import { errorResult, taskResult } from '../present';
 import { taskIdSchema, taskOutputShape } from '../schemas';
@@ -12,10 +13,15 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
       title: 'Download video',
       description:
         'Save a finished video as an MP4 on this machine (done automatically when a task completes; use this to retry a failed download or to copy it into another folder). ' +
-        'Returns local_path. Takes seconds. The signed video URL expires after some hours; if it has, the server asks Juxin for a fresh one.',
+        'Returns local_path, and copied_to when a directory was given. Takes seconds. The signed video URL expires after some hours; if it has, the server asks Juxin for a fresh one.',
       inputSchema: {
         task_id: taskIdSchema,
-        directory: z.string().optional().describe("Absolute folder to save into (created if missing). Default: the server's videos folder."),
+        directory: z
+          .string()
+          .optional()
+          .describe(
+            "Absolute folder on this computer to save a copy into (created if missing; never a network share). An existing file is never replaced: the copy takes a free name. Default: only the server's videos folder.",
+          ),
       },
       outputSchema: taskOutputShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -29,7 +35,16 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
             `Task ${task_id} is ${task.status}${task.status === 'failed' ? '' : ' — not finished yet: call wait_for_video first'}. 任务尚未完成，无法下载。`,
           );
         }
-        return taskResult(await ctx.engine.download(task_id, { directory }));
+        const saved = await ctx.engine.download(task_id);
+        if (directory === undefined || saved.download.state !== 'done') return taskResult(saved);
+        const folder = checkExportDirectory(directory);
+        if (ctx.confirm && !(await ctx.confirm({ kind: 'saveCopy', directory: folder, client: ctx.clientName() }))) {
+          return errorResult(
+            `The user did not allow saving into ${JSON.stringify(folder)}, so nothing was written. The video is at ${saved.download.localPath}.\n` +
+              `用户未允许保存到 ${JSON.stringify(folder)}，未写入任何文件。视频位于 ${saved.download.localPath}。`,
+          );
+        }
+        return taskResult(saved, { copiedTo: await exportCopy(saved.download.localPath!, folder) });
       }),
   );
 

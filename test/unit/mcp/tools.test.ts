@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { IMAGES } from '../../fixtures/images';
 import { inProcess, type InProcess, textOf } from './helpers';
@@ -77,6 +78,51 @@ describe('mcp tools, in process', function () {
       assert.match(textOf(result), /absolute path/);
       assert.deepEqual(asked, []);
       assert.equal(t.posts(), 0);
+    });
+  });
+
+  describe('download_video into a directory', () => {
+    const finished = async (x: InProcess) => {
+      const done = await x.call('generate_video', { prompt: 'a bird', timeout_seconds: 3600 });
+      assert.equal((done.structuredContent as { download_state: string }).download_state, 'done', textOf(done));
+      return done.structuredContent as { task_id: string; local_path: string };
+    };
+
+    it("returns the copy's path and never overwrites a file of the same name", async () => {
+      t = await inProcess();
+      const task = await finished(t);
+      const out = path.join(t.home, 'exports');
+      mkdirSync(out);
+      const existing = path.join(out, path.basename(task.local_path));
+      writeFileSync(existing, 'precious');
+      const result = await t.call('download_video', { task_id: task.task_id, directory: out });
+      assert.ok(!result.isError, textOf(result));
+      const copy = (result.structuredContent as { copied_to?: string }).copied_to;
+      assert.ok(copy && copy !== existing && path.dirname(copy) === out, String(copy));
+      assert.equal(readFileSync(existing, 'utf8'), 'precious');
+      assert.deepEqual(readFileSync(copy), readFileSync(task.local_path));
+      assert.match(textOf(result), new RegExp(path.basename(copy).replace(/[.]/g, '\\.')));
+    });
+
+    it('asks before writing into a folder, and writes nothing when refused; a UNC path is refused without asking', async () => {
+      const asked: unknown[] = [];
+      let allow = false;
+      t = await inProcess({ server: { confirm: async (r) => (asked.push(r), allow) } });
+      const task = await finished(t);
+      const out = path.join(t.home, 'exports');
+      const refused = await t.call('download_video', { task_id: task.task_id, directory: out });
+      assert.equal(refused.isError, true);
+      assert.match(textOf(refused), /did not allow/);
+      assert.ok(!existsSync(out), 'nothing was written');
+      assert.deepEqual(asked, [{ kind: 'saveCopy', directory: out, client: 'in-process-test' }]);
+      const unc = await t.call('download_video', { task_id: task.task_id, directory: '\\\\evil-host\\share' });
+      assert.equal(unc.isError, true);
+      assert.match(textOf(unc), /network share/);
+      assert.equal(asked.length, 1, 'a refused path is not even asked about');
+      allow = true;
+      const allowed = await t.call('download_video', { task_id: task.task_id, directory: out });
+      assert.ok(!allowed.isError, textOf(allowed));
+      assert.equal(readdirSync(out).length, 1);
     });
   });
 
