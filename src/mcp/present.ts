@@ -73,7 +73,7 @@ export function summarize(task: TaskRecord, extra: ResultExtra = {}): string {
     case 'generating':
       return `${id} is generating (${Math.round(task.progress)}%).${stillRunning}`;
     case 'failed':
-      return `${id} failed: ${task.failureReason || 'no reason given'}.`;
+      return `${id} failed: ${task.failureReason || 'no reason given'}. 生成失败：${task.failureReason || '未给出原因'}。`;
     case 'ready':
       return `${id} is ready: saved to ${d.localPath}${extra.copiedTo ? `, copied to ${extra.copiedTo}` : ''}${url}`;
     case 'downloading':

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { checkExportDirectory, exportCopy } from '../../core/exportCopy';
+import { bilingual } from '../bilingual';
 import { guarded, type ToolContext, unknownTask } from '../context';
 import { errorResult, taskResult } from '../present';
 import { taskIdSchema, taskOutputShape } from '../schemas';
@@ -17,7 +18,7 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
       inputSchema: {
         task_id: taskIdSchema,
         directory: z
-          .string()
+          .string(bilingual)
           .optional()
           .describe(
             "Absolute folder on this computer to save a copy into (created if missing; never a network share). An existing file is never replaced: the copy takes a free name. Default: only the server's videos folder.",
@@ -57,7 +58,7 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
         'returns the new task at once — then call wait_for_video with its task_id. Only works for videos generated with private=false.',
       inputSchema: {
         task_id: taskIdSchema,
-        prompt: z.string().describe('The change to make, in Chinese or English.'),
+        prompt: z.string(bilingual).describe('The change to make, in Chinese or English.'),
       },
       outputSchema: taskOutputShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -84,9 +85,9 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
         'Create a reusable character (cameo) from a video: give either the video url or from_task (a completed task id), and timestamps "start,end" (1–3 s) where the character is visible. ' +
         'Returns an @username: put it in later generate_video prompts to feature the character. No real people. Takes seconds.',
       inputSchema: {
-        url: z.string().optional().describe('An http(s) URL of a video showing the character.'),
-        from_task: z.string().optional().describe('A completed task id to take the character from (instead of url).'),
-        timestamps: z.string().describe('"start,end" in seconds, span 1–3, e.g. "1,3".'),
+        url: z.string(bilingual).optional().describe('An http(s) URL of a video showing the character.'),
+        from_task: z.string(bilingual).optional().describe('A completed task id to take the character from (instead of url).'),
+        timestamps: z.string(bilingual).describe('"start,end" in seconds, span 1–3, e.g. "1,3".'),
       },
       outputSchema: { id: z.string(), username: z.string(), mention: z.string(), permalink: z.string().optional(), profile_picture_url: z.string().optional() },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { bilingual } from '../bilingual';
 import { guarded, type ToolContext, unknownTask } from '../context';
 import { taskIdSchema, taskOutputSchema, taskOutputShape, timeoutSchema } from '../schemas';
 import { taskResult, toTaskOutput } from '../present';
@@ -57,8 +58,8 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
         'List the video tasks this machine knows (history kept on disk, newest first), with status, progress, local file and URL. ' +
         'Use it to find a task_id, to see what is still running, or before retrying a failed create (it may have gone through). Free and instant.',
       inputSchema: {
-        limit: z.number().int().min(1).max(200).optional().describe('At most this many tasks (default 20).'),
-        status: z.enum(['queued', 'processing', 'completed', 'failed']).optional().describe('Only tasks with this status.'),
+        limit: z.number(bilingual).int(bilingual).min(1, bilingual).max(200, bilingual).optional().describe('At most this many tasks (default 20).'),
+        status: z.enum(['queued', 'processing', 'completed', 'failed'], bilingual).optional().describe('Only tasks with this status.'),
       },
       outputSchema: { tasks: z.array(taskOutputSchema), total: z.number() },
       annotations: { readOnlyHint: true, openWorldHint: false },

@@ -26,14 +26,15 @@ export interface InProcess {
 
 /**
  * `createSoraMcpServer` over the SDK's in-memory transport, on an engine that talks to an in-process
- * simulator at 120× speed: a failing assertion points at one tool handler.
+ * simulator (120× speed by default): a failing assertion points at one tool handler.
  */
 export async function inProcess(
-  options: { engine?: Partial<EngineOptions>; server?: Partial<Omit<SoraMcpServerOptions, 'engine' | 'version'>> } = {},
+  options: { engine?: Partial<EngineOptions>; server?: Partial<Omit<SoraMcpServerOptions, 'engine' | 'version'>>; timeScale?: number } = {},
 ): Promise<InProcess> {
-  const sim = await startSimulator({ timeScale: 120, quiet: true });
+  const timeScale = options.timeScale ?? 120;
+  const sim = await startSimulator({ timeScale, quiet: true });
   const home = mkdtempSync(path.join(tmpdir(), 'juxin-mcp-'));
-  const clock = scaledClock(120);
+  const clock = scaledClock(timeScale);
   const api = new JuxinClient({ apiKey: TEST_KEY, baseUrl: sim.url, clock });
   const engine = new VideoEngine({
     api: () => api,
