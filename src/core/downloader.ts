@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, open, rm, stat } from 'node:fs/promises';
+import { copyFile, link, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import { systemClock, type Clock } from '../util/clock';
@@ -106,6 +106,7 @@ export async function downloadVideo(options: DownloadOptions): Promise<DownloadR
   const maxBytes = options.maxBytes ?? MAX_VIDEO_BYTES;
   const maxTransferMs = options.maxTransferMs ?? MAX_TRANSFER_MS;
   safeJoin(options.destDir, options.fileName);
+  await sweepStaleParts(options.destDir, options.fileName);
   const part = safeJoin(options.destDir, `${options.fileName}.${randomBytes(6).toString('hex')}.part`);
   const started = clock.now();
   const checkTime = () => {
@@ -205,6 +206,22 @@ export async function downloadVideo(options: DownloadOptions): Promise<DownloadR
   } catch (error) {
     await rm(part, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Temporary files of this name left by a process that died mid-download. A live download writes at
+ * least every minute (the body timeout) and ends within MAX_TRANSFER_MS, so a part untouched for longer
+ * than both is nobody's. Wall-clock time: file times are.
+ */
+async function sweepStaleParts(dir: string, fileName: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const stale = Date.now() - MAX_TRANSFER_MS - 10 * 60_000;
+  for (const name of names) {
+    if (!name.startsWith(`${fileName}.`) || !/\.[0-9a-f]{12}\.part$/.test(name)) continue;
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => undefined);
+    if (info && info.mtimeMs < stale) await rm(file, { force: true });
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DownloadError, downloadVideo, MAX_VIDEO_BYTES } from '../../../src/core/downloader';
@@ -306,6 +306,18 @@ describe('core/downloader', () => {
       assert.equal(path.basename(r.path), 'q-2.mp4');
       assert.equal(readFileSync(path.join(dir, 'q.mp4'), 'utf8'), 'a good video already here');
       assert.equal(readFileSync(path.join(dir, 'q-1.mp4'), 'utf8'), 'appeared');
+    });
+
+    it("clears a dead process's temporary files of the same name, never a live one's", async () => {
+      mode = 'ok';
+      const dead = path.join(dir, 's.mp4.0123456789ab.part');
+      const live = path.join(dir, 's.mp4.ba9876543210.part');
+      writeFileSync(dead, 'left by a crash');
+      writeFileSync(live, 'being written');
+      const longAgo = new Date(Date.now() - 2 * 60 * 60_000);
+      utimesSync(dead, longAgo, longAgo);
+      await downloadVideo({ url, destDir: dir, fileName: 's.mp4', clock: sleepless });
+      assert.deepEqual(readdirSync(dir).sort(), ['s.mp4', 's.mp4.ba9876543210.part']);
     });
 
     it('removes its temporary file when it gives up', async () => {
