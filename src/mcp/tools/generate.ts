@@ -73,8 +73,10 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): void
     },
     {
       createTask: async (args, extra) => {
-        // Everything that can fail fast (key, parameters, the create call itself) fails here, before an
-        // MCP task exists, so the caller gets the error at once.
+        // Everything that can fail fast (key, parameters, a refused folder, the create call itself) fails
+        // here: the MCP task then ends at once holding the readable error result (a task-augmented caller
+        // such as VS Code needs a task, never a bare tool error, in answer to tools/call; and it reads the
+        // result of a "completed" task only: of a "failed" one it shows just "unknown error").
         let created: string | undefined;
         const early = await guarded(ctx, async () => {
           const refused = await confirmImageFolders(ctx, args.images);
@@ -83,9 +85,12 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): void
           created = record.id;
           return taskResult(record);
         });
-        if (early.isError || !created) throw new Error(textOf(early));
-
         const mcpTask = await extra.taskStore.createTask({ ttl: extra.taskRequestedTtl ?? DAY_MS, pollInterval: 1000 });
+        if (early.isError || !created) {
+          await extra.taskStore.storeTaskResult(mcpTask.taskId, 'completed', early);
+          return { task: (await extra.taskStore.getTask(mcpTask.taskId)) ?? mcpTask };
+        }
+
         const finish = (result: CallToolResult) =>
           extra.taskStore.storeTaskResult(mcpTask.taskId, 'completed', result).catch((e: unknown) => {
             ctx.logger.debug(`task result for ${created} not stored (${e instanceof Error ? e.message : e}): the client cancelled or the task expired`);
@@ -111,8 +116,4 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): void
       getTaskResult: async (_args, extra) => (await extra.taskStore.getTaskResult(extra.taskId)) as CallToolResult,
     },
   );
-}
-
-function textOf(result: CallToolResult): string {
-  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CallToolResultSchema, CreateTaskResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { IMAGES } from '../../fixtures/images';
 import { inProcess, type InProcess, textOf } from './helpers';
 
@@ -35,6 +36,20 @@ describe('mcp tools, in process', function () {
         ],
         ['sora-2', 10],
       );
+    });
+
+    it('answers a task-augmented call (as VS Code makes it) that fails at once with a task holding the readable error', async () => {
+      t = await inProcess();
+      const created = await t.client.request(
+        { method: 'tools/call', params: { name: 'generate_video', arguments: { prompt: 'x', duration: 25 }, task: { ttl: 60_000 } } },
+        CreateTaskResultSchema,
+      );
+      assert.equal(created.task.status, 'completed', 'over at once, the error in its result');
+      const result = (await t.client.request({ method: 'tasks/result', params: { taskId: created.task.taskId } }, CallToolResultSchema)) as CallToolResult;
+      assert.equal(result.isError, true);
+      assert.match(textOf(result), /duration 25 is not available for sora-2/);
+      assert.match(textOf(result), /[\u4e00-\u9fff]/);
+      assert.equal(t.posts(), 0);
     });
 
     it('states the built-in defaults when no settings are given (the standalone server)', async () => {
