@@ -1,4 +1,4 @@
-import { type Dispatcher, type FormData, request } from 'undici';
+import { type Dispatcher, type FormData, request, Response } from 'undici';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import { errorFromResponse, JuxinError, scrubSecrets } from './errors';
@@ -96,12 +96,16 @@ export class JuxinHttp {
 
   private async attempt<T>(url: URL, req: SendOptions<T>, label: string): Promise<unknown> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.key}`, accept: 'application/json' };
-    let body: string | FormData | undefined;
+    let body: string | Buffer | undefined;
     if (req.body && 'json' in req.body) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.body.json);
     } else if (req.body) {
-      body = req.body.form; // undici sets the multipart content type and boundary
+      // Encoded up front into one sized body: in VS Code's extension host (whose net module is patched
+      // for proxies) a streamed FormData body never finished sending, and the upload timed out.
+      const encoded = new Response(req.body.form);
+      headers['content-type'] = encoded.headers.get('content-type')!;
+      body = Buffer.from(await encoded.arrayBuffer());
     }
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
     const { signal, release } = eitherSignal(timeout, req.signal);
