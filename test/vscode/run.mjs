@@ -293,19 +293,22 @@ async function answerDialogs(page, exchange) {
     writeFileSync(answerFile, JSON.stringify({ button: 'Cancel', unexpected: true }));
   }
   unexpectedSince = 0;
-  const { button } = JSON.parse(readFileSync(answerFile, 'utf8'));
+  const { button, id, unexpected } = JSON.parse(readFileSync(answerFile, 'utf8'));
   // Read in one go: a locator's innerText would wait (30 s) for a part the dialog does not have.
   const dialog = await box.evaluate((el) => ({
     message: el.querySelector('.dialog-message-text')?.innerText ?? '',
     detail: el.querySelector('.dialog-message-detail')?.innerText ?? '',
     buttons: [...el.querySelectorAll('.dialog-buttons .monaco-button')].map((b) => b.textContent?.trim() ?? ''),
   }));
-  appendFileSync(path.join(exchange, 'dialogs.jsonl'), `${JSON.stringify({ ...dialog, pressed: button, at: new Date().toISOString() })}\n`);
+  // A button the dialog does not have is recorded as missing, and the dialog cancelled: never a wait.
+  const pressed = dialog.buttons.includes(button) ? button : 'Cancel';
+  const record = { ...dialog, asked: button, pressed, id, unexpected, at: new Date().toISOString() };
+  appendFileSync(path.join(exchange, 'dialogs.jsonl'), `${JSON.stringify(record)}\n`);
   rmSync(answerFile, { force: true });
   await box
-    .locator('.dialog-buttons .monaco-button', { hasText: new RegExp(`^${button.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+    .locator('.dialog-buttons .monaco-button', { hasText: new RegExp(`^${pressed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
     .first()
-    .click();
+    .click({ timeout: 5_000 });
 }
 
 const watchdog = setTimeout(() => {

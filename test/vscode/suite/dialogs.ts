@@ -17,19 +17,22 @@ const exchange = () => {
 };
 
 /** Runs `action`; a modal dialog it opens is answered with `button`. Returns its result and the dialogs shown. */
-export async function answering<T>(button: string, action: () => Thenable<T> | Promise<T>): Promise<{ result: T; dialogs: Dialog[] }> {
+export async function answering<T>(
+  button: string,
+  action: () => Thenable<T> | Promise<T>,
+): Promise<{ result: T; dialogs: Dialog[]; /** Every dialog recorded while it ran (for failure messages). */ seen: string }> {
   const log = path.join(exchange(), 'dialogs.jsonl');
   const answer = path.join(exchange(), 'dialog-answer.json');
-  // The log keeps every dialog of the run (for reading after a failure); this call's are the new lines.
+  // The log keeps every dialog of the run (for reading after a failure); this call's carry its id.
   const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
   const before = lines().length;
-  writeFileSync(answer, JSON.stringify({ button }));
+  const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  writeFileSync(answer, JSON.stringify({ button, id }));
   try {
     const result = await action();
-    const dialogs = lines()
-      .slice(before)
-      .map((line) => JSON.parse(line) as Dialog);
-    return { result, dialogs };
+    const during = lines().slice(before);
+    const dialogs = during.map((line) => JSON.parse(line) as Dialog & { id?: string }).filter((dialog) => dialog.id === id);
+    return { result, dialogs, seen: during.join('\n') };
   } finally {
     rmSync(answer, { force: true });
   }

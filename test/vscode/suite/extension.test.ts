@@ -266,7 +266,7 @@ describe('Juxin Sora in a real VS Code', function () {
     const done = await waitUntil(() => api.engine.list({}).find((t) => t.download.state === 'done'), 60_000, 'a finished video');
     const outside = path.join(mkdtempSync(path.join(tmpdir(), 'juxin-copies-')), 'sora');
     const refused = await answering('Cancel', () => invokeSoraTool('download_video', { task_id: done.id, directory: outside }));
-    assert.equal(refused.dialogs.length, 1);
+    assert.equal(refused.dialogs.length, 1, `one question; answered ${refused.result}; dialogs: ${refused.seen}`);
     assert.ok(refused.dialogs[0].message.includes(outside), refused.dialogs[0].message);
     assert.ok(!existsSync(outside), 'nothing was written');
 
@@ -314,10 +314,14 @@ describe('Juxin Sora in a real VS Code', function () {
     assert.equal(await vscode.commands.executeCommand('juxinSora.remixVideo', done.id), undefined);
     assert.equal(api.engine.list({}).length, count);
 
-    const { result: retried, dialogs } = await answering('Generate (paid)', () =>
+    const {
+      result: retried,
+      dialogs,
+      seen,
+    } = await answering('Generate (paid)', () =>
       vscode.commands.executeCommand<{ id: string; params: { prompt: string; orientation: string } }>('juxinSora.retry', done.id),
     );
-    assert.equal(dialogs.length, 1, 'a retry asked for by another extension is confirmed');
+    assert.equal(dialogs.length, 1, `a retry asked for by another extension is confirmed; dialogs: ${seen}`);
     assert.ok(retried && retried.id !== done.id, 'retry makes a new task');
     assert.equal(retried.params.prompt, done.params.prompt);
     assert.equal(retried.params.orientation, done.params.orientation, 'with the same parameters');
