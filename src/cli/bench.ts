@@ -74,7 +74,14 @@ function userParams(random: () => number, i: number): GenerationParams {
 async function runTasks(sim: Simulator, clock: Clock, count: number, seed: number): Promise<string[]> {
   const home = tempDir();
   const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock });
-  const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, maxRequestsPerSecond: 1000, spendLimits: () => NO_LIMITS });
+  const engine = new VideoEngine({
+    api: () => api,
+    store: new TaskStore(home),
+    videosDir: path.join(home, 'videos'),
+    clock,
+    maxRequestsPerSecond: 1000,
+    spendLimits: () => NO_LIMITS,
+  });
   try {
     await engine.start();
     const random = seededRandom(seed);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { defaultHomeDir } from '../core/engine';
 import { DEFAULT_LIMITS, readPrices, type SpendLimits } from '../core/spend';
+import { baseUrlProblem } from '../juxin/http';
 import { DEFAULT_BASE_URL } from '../juxin/types';
 
 /** Settings of the standalone server, all from the environment. */
@@ -51,12 +52,8 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
   if (apiKey && /\s/.test(apiKey)) problems.push('JUXIN_API_KEY contains spaces or line breaks: paste the key alone (it looks like sk-…).');
 
   const baseUrl = (env.JUXIN_BASE_URL?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
-  try {
-    const parsed = new URL(baseUrl);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
-  } catch {
-    problems.push(`JUXIN_BASE_URL "${env.JUXIN_BASE_URL}" is not an http(s) URL: use e.g. ${DEFAULT_BASE_URL}`);
-  }
+  const urlProblem = baseUrlProblem(baseUrl);
+  if (urlProblem) problems.push(`JUXIN_BASE_URL ${urlProblem.en}.\n  ${urlProblem.zh}。`);
 
   const number = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name]?.trim();

@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { copyFile, mkdir, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import { JuxinError } from '../juxin/errors';
 import type { Character, CharacterSource, GenerationParams, JuxinApi, NormalizedTask, TaskStatus } from '../juxin/types';
 import { systemClock, type Clock } from '../util/clock';
@@ -10,9 +9,8 @@ import { CharacterStore, type CharacterRecord } from './characters';
 import { TaskDownloads } from './downloads';
 import { HistoryWatcher } from './historyWatcher';
 import { TaskLeases } from './leases';
-import { safeJoin } from './naming';
 import { legacySource, originOf, type TaskOrigin } from './origin';
-import { checkLocalImages, type GenerationInput, validateGenerationParams } from './params';
+import { type GenerationInput, prepareGeneration, validateGenerationParams } from './params';
 import { compareNewestFirst, queryTasks, type QueryResult, type TaskQuery } from './query';
 import { FileRateBook, RateLimiter } from './rateLimiter';
 import type { RelayStatsJson } from './relayStats';
@@ -181,13 +179,13 @@ export class VideoEngine {
    * is asked (the user's yes); without it, or on a no, nothing is sent (SpendLimitError).
    */
   async generate(input: GenerationInput, origin: string | TaskOrigin, extra: GenerateExtra = {}): Promise<TaskRecord> {
-    const params = validateGenerationParams(input, this.options.defaults?.());
-    await checkLocalImages(params);
+    // Validated once, with the user's defaults; each local image read once and handed to the client.
+    const { params, images } = await prepareGeneration(input, this.options.defaults?.());
     const api = this.options.api();
     const release = await this.enterSpend(params, extra.approveSpend);
     try {
       await this.limiter.acquire(this.lifetime.signal);
-      const created = await api.createVideo(params, { signal: this.lifetime.signal });
+      const created = await api.createVideo(params, { signal: this.lifetime.signal, images });
       return await this.adopt(created, params, origin, { storyboard: extra.storyboard });
     } finally {
       await release();
@@ -370,21 +368,15 @@ export class VideoEngine {
     });
   }
 
-  /** Saves a finished video (again), into the videos folder or into `directory` (absolute). */
-  async download(id: string, options: { directory?: string } = {}): Promise<TaskRecord> {
+  /**
+   * Saves a finished video (again) into its videos folder. A copy into another folder is `exportCopy`
+   * (src/core/exportCopy.ts), which refuses what must not be written and never overwrites.
+   */
+  async download(id: string): Promise<TaskRecord> {
     let task = this.records.get(id);
     if (!task) throw new JuxinError('not_found', `Task ${id} is not in the history.`);
     if (task.status !== 'completed') throw new JuxinError('bad_request', `Task ${id} is ${task.status}: only a completed video can be downloaded.`);
     if (task.download.state !== 'done' || !(await exists(task.download.localPath))) task = await this.downloadAgain(id);
-    if (!options.directory || task.download.state !== 'done') return task;
-    if (!path.isAbsolute(options.directory)) {
-      throw new JuxinError('bad_request', `The folder "${options.directory}" must be an absolute path (e.g. /home/me/Videos or C:\\Users\\me\\Videos).`, {
-        vendorMessageZh: '目标文件夹必须是绝对路径。',
-      });
-    }
-    await mkdir(options.directory, { recursive: true });
-    const target = safeJoin(options.directory, path.basename(task.download.localPath!));
-    if (path.resolve(target) !== path.resolve(task.download.localPath!)) await copyFile(task.download.localPath!, target);
     return task;
   }
 

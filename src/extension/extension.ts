@@ -10,7 +10,7 @@ import type { Services } from './services';
 import { SoraStatusBar } from './statusBar';
 import { registerPreviewPanel, registerVideosView, type PreviewPanels } from './views';
 
-/** What activate() returns: used by the in-VS-Code tests; it never exposes the key. */
+/** What activate() returns to the in-VS-Code tests (and to nobody else); it never exposes the key. */
 export interface SoraExtensionApi {
   engine: VideoEngine;
   hasApiKey(): Promise<boolean>;
@@ -24,7 +24,7 @@ export interface SoraExtensionApi {
   activationMs: number;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<SoraExtensionApi> {
+export async function activate(context: vscode.ExtensionContext): Promise<SoraExtensionApi | undefined> {
   const started = performance.now();
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   const { channel, logger } = createLogger();
@@ -55,6 +55,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
 
   const activationMs = performance.now() - started;
   logger.info(`Juxin Sora ${version} activated in ${activationMs.toFixed(0)} ms; task history in ${host.home}`);
+  // Any extension can read our exports: the engine in them would start paid generations past every
+  // confirmation. Only the tests get it (VS Code's test mode, or the harness's JUXIN_SORA_TEST_API=1).
+  if (context.extensionMode !== vscode.ExtensionMode.Test && process.env.JUXIN_SORA_TEST_API !== '1') return undefined;
   return {
     engine: host.engine,
     hasApiKey: async () => Boolean(await keys.get()),

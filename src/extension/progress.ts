@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { taskPhase } from '../core/phase';
 import type { TaskRecord } from '../core/types';
 import { Commands } from './commands/ids';
+import { retryTask } from './commands/taskActions';
 import { isChinese } from './messages';
 import type { Services } from './services';
 
@@ -68,7 +69,8 @@ export async function announce(services: Services, task: TaskRecord): Promise<vo
       vscode.l10n.t('Video failed: {0}', task.failureReason || vscode.l10n.t('no reason given')) + ` ${hint}`,
       retry,
     );
-    if (choice === retry) await vscode.commands.executeCommand(Commands.retry, task.id);
+    // Our own notification: the internal retry, not the public command (which confirms callers' requests).
+    if (choice === retry) await retryTask(services, task.id);
     return;
   }
   if (task.download.state !== 'done') {

@@ -4,7 +4,7 @@
 // Debian's chromium (Playwright), 5) the in-host mocha suite runs inside the extension host and writes
 // its results to a file, 6) Playwright drives the workbench (e2e), 7) report "N passed, N failed".
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -147,6 +147,10 @@ async function main() {
   writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify({ 'juxinSora.baseUrl': simUrl }, null, 2));
 
   const results = path.join(work, 'results.json');
+  // Files the in-host suite and this harness exchange: which button to press in the next modal dialog
+  // (dialog-answer.json), what each dialog said (dialogs.jsonl), and facts for the workbench tests.
+  const exchange = path.join(work, 'exchange');
+  mkdirSync(exchange);
   const port = await freePort();
   const serverLog = path.join(ARTIFACTS, 'code-server.log');
   const cs = startProcess(
@@ -175,6 +179,9 @@ async function main() {
         JUXIN_TEST_SUITE: suiteFile,
         JUXIN_TEST_RESULTS: results,
         JUXIN_TEST_MOCHA: require.resolve('mocha'),
+        JUXIN_TEST_EXCHANGE: exchange,
+        // The extension returns its test API (the engine…) only when asked: other extensions get nothing.
+        JUXIN_SORA_TEST_API: '1',
         JUXIN_API_KEY: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -213,14 +220,25 @@ async function main() {
     const t0 = Date.now();
     log('workbench open; the in-host suite runs in the extension host');
     // VS Code asks once before it lets tools run without confirmation; the suite's invokeTool waits on it.
+    // Our own modal dialogs are answered as the in-host suite asked (answerDialogs), and recorded.
+    let answering = false;
     const approver = setInterval(async () => {
-      const enable = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Enable$/ });
-      if (await enable.count().catch(() => 0))
-        await enable
-          .first()
-          .click()
-          .catch(() => undefined);
-    }, 500);
+      if (answering) return;
+      answering = true;
+      try {
+        const enable = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Enable$/ });
+        if (await enable.count().catch(() => 0)) {
+          await enable
+            .first()
+            .click()
+            .catch(() => undefined);
+          return;
+        }
+        await answerDialogs(page, exchange).catch((error) => log(`could not answer a dialog: ${error?.message ?? error}`));
+      } finally {
+        answering = false;
+      }
+    }, 250);
     const inHost = await waitFor(() => existsSync(results) && JSON.parse(readFileSync(results, 'utf8')), 10 * 60_000, 'the in-host suite').finally(() =>
       clearInterval(approver),
     );
@@ -231,7 +249,7 @@ async function main() {
     for (const test of e2eTests) {
       const t = Date.now();
       try {
-        await test.run({ page, artifacts: ARTIFACTS, screenshots: path.join(ROOT, 'docs/screenshots'), alerts, simUrl });
+        await test.run({ page, artifacts: ARTIFACTS, screenshots: path.join(ROOT, 'docs/screenshots'), alerts, simUrl, exchange });
         outcomes.push({ title: `[workbench] ${test.title}`, state: 'passed', ms: Date.now() - t });
       } catch (error) {
         await page.screenshot({ path: path.join(ARTIFACTS, `failed-${test.title.replace(/[^a-z0-9]+/gi, '-')}.png`) }).catch(() => undefined);
@@ -254,6 +272,43 @@ async function main() {
   log(`done in ${Math.round((Date.now() - started) / 1000)} s; .vsix ${vsixKb} KB${measured}; artifacts in test-artifacts/`);
   process.stdout.write(`\nvscode: ${passed.length} passed, ${failed.length} failed\n`);
   return outcomes.length > 0 && failed.length === 0 ? 0 : 1;
+}
+
+/**
+ * When a modal dialog is open and the suite left `dialog-answer.json` ({ "button": "…" }), records the
+ * dialog (message, detail, buttons) in `dialogs.jsonl` and presses that button.
+ */
+let unexpectedSince = 0;
+async function answerDialogs(page, exchange) {
+  const answerFile = path.join(exchange, 'dialog-answer.json');
+  const box = page.locator('.monaco-dialog-box').first();
+  if (!(await box.isVisible().catch(() => false))) {
+    unexpectedSince = 0;
+    return;
+  }
+  // A dialog nobody asked to answer would block every later test: after 10 s it is cancelled (and recorded).
+  if (!existsSync(answerFile)) {
+    unexpectedSince ||= Date.now();
+    if (Date.now() - unexpectedSince < 10_000) return;
+    writeFileSync(answerFile, JSON.stringify({ button: 'Cancel', unexpected: true }));
+  }
+  unexpectedSince = 0;
+  const { button, id, unexpected } = JSON.parse(readFileSync(answerFile, 'utf8'));
+  // Read in one go: a locator's innerText would wait (30 s) for a part the dialog does not have.
+  const dialog = await box.evaluate((el) => ({
+    message: el.querySelector('.dialog-message-text')?.innerText ?? '',
+    detail: el.querySelector('.dialog-message-detail')?.innerText ?? '',
+    buttons: [...el.querySelectorAll('.dialog-buttons .monaco-button')].map((b) => b.textContent?.trim() ?? ''),
+  }));
+  // A button the dialog does not have is recorded as missing, and the dialog cancelled: never a wait.
+  const pressed = dialog.buttons.includes(button) ? button : 'Cancel';
+  const record = { ...dialog, asked: button, pressed, id, unexpected, at: new Date().toISOString() };
+  appendFileSync(path.join(exchange, 'dialogs.jsonl'), `${JSON.stringify(record)}\n`);
+  rmSync(answerFile, { force: true });
+  await box
+    .locator('.dialog-buttons .monaco-button', { hasText: new RegExp(`^${pressed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+    .first()
+    .click({ timeout: 5_000 });
 }
 
 const watchdog = setTimeout(() => {

@@ -17,8 +17,8 @@ type Draft = Partial<GenerateAnswers>;
 
 /**
  * "Sora: Generate Video…": a multi-step quick input (prompt, model, orientation, size, duration,
- * images) that remembers the last choices. Called with answers (tests, the sidebar's "retry"), it
- * skips the questions.
+ * images) that remembers the last choices. Called with answers (the internal retry, or a caller's
+ * request the user confirmed: taskCommands.ts), it skips the questions.
  */
 export async function generateVideo(services: Services, answers?: GenerateAnswers): Promise<TaskRecord | undefined> {
   if (!(await services.keys.get())) {

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskRecord } from '../../core/types';
 import type { PreviewState, ToPreview } from '../../webview/protocol';
@@ -10,6 +9,7 @@ import { PREVIEW_ACTION_COMMANDS } from './actions';
 import { escapeAttribute, getNonce, renderPage, contentSecurityPolicy } from './html';
 import { validatePreviewMessage } from './messages';
 import { pageFiles, pageRoots, pageSettings, snapshotContext } from './page';
+import { PreviewFile } from './previewFile';
 import { chooseMedia, sameMedia, type MediaSource } from './previewMedia';
 import { toSnapshot } from './snapshot';
 import { webviewStrings } from './strings';
@@ -22,6 +22,8 @@ import { originOf } from './urls';
  */
 export class PreviewPanel extends Disposable {
   private media: MediaSource | undefined;
+  /** The page reads the video from a folder of its own that holds nothing else (previewFile.ts). */
+  private readonly file: PreviewFile;
 
   constructor(
     private readonly services: Services,
@@ -29,6 +31,8 @@ export class PreviewPanel extends Disposable {
     readonly panel: vscode.WebviewPanel,
   ) {
     super();
+    this.file = new PreviewFile(services.context.globalStorageUri.fsPath, taskId);
+    this._register(toDisposable(() => this.file.release()));
     this._register(panel);
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)));
@@ -52,13 +56,19 @@ export class PreviewPanel extends Disposable {
     const snapshot = toSnapshot(task, snapshotContext());
     const posterOrigin = snapshot.thumbnail ? originOf(snapshot.thumbnail) : undefined;
     this.media = media;
+    const served = media?.kind === 'local' ? this.serve(media.file) : undefined;
     webview.options = {
       enableScripts: true,
-      localResourceRoots: [...pageRoots(extensionUri), ...(media?.kind === 'local' ? [vscode.Uri.file(path.dirname(media.file))] : [])],
+      localResourceRoots: [...pageRoots(extensionUri), ...(served ? [vscode.Uri.file(this.file.root)] : [])],
     };
     const state: PreviewState = {
       task: snapshot,
-      media: media && { src: media.kind === 'local' ? webview.asWebviewUri(vscode.Uri.file(media.file)).toString() : media.url, local: media.kind === 'local' },
+      media:
+        media?.kind === 'remote'
+          ? { src: media.url, local: false }
+          : served
+            ? { src: webview.asWebviewUri(vscode.Uri.file(served)).toString(), local: true }
+            : undefined,
     };
     this.panel.title = previewTitle(task);
     webview.html = renderPage({
@@ -72,6 +82,15 @@ export class PreviewPanel extends Disposable {
       body: '<main id="app" data-testid="preview"></main>',
       lang: vscode.env.language,
     });
+  }
+
+  private serve(video: string): string | undefined {
+    try {
+      return this.file.expose(video);
+    } catch (error) {
+      this.services.logger.warn(`the preview of ${this.taskId} cannot serve its video: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
   }
 
   private update(task: TaskRecord): void {

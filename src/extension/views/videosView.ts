@@ -6,7 +6,7 @@ import { VIDEOS_VIEW_ID } from '../commands/ids';
 import type { Services } from '../services';
 import { SECTION, readSettings } from '../settings';
 import { Disposable, toDisposable } from '../util/dispose';
-import { SIDEBAR_COMMANDS, TASK_ACTION_COMMANDS } from './actions';
+import { runTaskAction, SIDEBAR_COMMANDS } from './actions';
 import { getNonce, renderPage } from './html';
 import { validateSidebarMessage } from './messages';
 import { pageFiles, pageRoots, pageSettings, snapshotContext } from './page';
@@ -86,7 +86,7 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     try {
       if (message.type === 'ready') this.postAll();
       else if (message.type === 'command') await vscode.commands.executeCommand(SIDEBAR_COMMANDS[message.command]);
-      else await vscode.commands.executeCommand(TASK_ACTION_COMMANDS[message.action], message.id);
+      else await runTaskAction(this.services, message.action, message.id);
     } catch (error) {
       this.services.logger.error(`a Videos view action failed: ${error instanceof Error ? error.message : String(error)}`);
     }

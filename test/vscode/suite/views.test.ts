@@ -2,8 +2,11 @@
 // simulator). Playwright (test/vscode/e2e) then checks in the workbench that the video plays and the
 // prompt renders as text; here we check what the extension hands to the pages.
 import assert from 'node:assert/strict';
+import { copyFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
+import { answering, leaveForWorkbench } from './dialogs';
 
 const EXTENSION_ID = 'juxin-sora.juxin-sora';
 const KEY = process.env.JUXIN_TEST_KEY!;
@@ -84,7 +87,9 @@ describe('Sora views in a real VS Code', function () {
   });
 
   it('opens the preview of a completed task: local file only, the prompt escaped in the initial data', async () => {
-    const created = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', { prompt: MALICIOUS, duration: 10 });
+    const { result: created } = await answering('Generate (paid)', () =>
+      vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', { prompt: MALICIOUS, duration: 10 }),
+    );
     assert.ok(created?.id);
     const task = await waitUntil(
       () => {
@@ -109,6 +114,16 @@ describe('Sora views in a real VS Code', function () {
     assert.ok(coveredBy(state.media.src, cspSource), `a webview URI that "${cspSource}" covers, not a file path: ${state.media.src}`);
     assert.ok(!JSON.stringify(state).includes(task.videoUrl ?? '\u0000'), 'no video URL in the page once the file is saved');
 
+    // The page may read the video and nothing beside it: its resource root holds that one file, even
+    // when the download folder is a folder full of other things (the workbench test tries a sibling).
+    const videos = path.dirname(task.download.localPath!);
+    const sibling = path.join(videos, 'sibling-probe.mp4');
+    copyFileSync(task.download.localPath!, sibling);
+    assert.ok(readdirSync(videos).length >= 2);
+    leaveForWorkbench('preview-probe', { sibling, prompt: MALICIOUS });
+    const served = decodeURIComponent(new URL(state.media.src).pathname);
+    assert.ok(!served.includes(videos), `served from its own folder, not ${videos}: ${served}`);
+
     // Opening it again reveals the same panel: one tab for the task.
     await vscode.commands.executeCommand('juxinSora.openVideo', task.id);
     const title = tabTitle(MALICIOUS);
@@ -119,10 +134,12 @@ describe('Sora views in a real VS Code', function () {
   });
 
   it('re-renders the preview when the task changes source, and shows a page without script when it is removed', async () => {
-    const created = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
-      prompt: 'a snail racing a leaf, views test',
-      duration: 10,
-    });
+    const { result: created } = await answering('Generate (paid)', () =>
+      vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
+        prompt: 'a snail racing a leaf, views test',
+        duration: 10,
+      }),
+    );
     assert.ok(created?.id);
     // Opened while it is still generating: no media yet.
     await vscode.commands.executeCommand('juxinSora.openVideo', created.id);
@@ -140,7 +157,7 @@ describe('Sora views in a real VS Code', function () {
     );
     assertStrict(later);
 
-    await vscode.commands.executeCommand('juxinSora.removeFromHistory', { taskId: created.id, confirm: false });
+    await answering('Remove', () => vscode.commands.executeCommand('juxinSora.removeFromHistory', { taskId: created.id, confirm: false }));
     const gone = await waitUntil(
       () => {
         const html = api.previewHtml(created.id);
