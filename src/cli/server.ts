@@ -38,7 +38,14 @@ async function main(): Promise<void> {
     minPollIntervalMs: config.minPollIntervalMs,
     maxRequestsPerSecond: config.maxRequestsPerSecond,
   });
-  const server = createSoraMcpServer({ engine, version, logger, hasApiKey: () => client !== undefined, keepAliveMs: config.keepAliveMs });
+  const server = createSoraMcpServer({
+    engine,
+    version,
+    logger,
+    hasApiKey: () => client !== undefined,
+    keepAliveMs: config.keepAliveMs,
+    baseUrl: () => config.baseUrl,
+  });
 
   // Answer the client first, then pick up unfinished tasks: tools/list must be fast.
   await server.connect(new StdioServerTransport());

@@ -4,6 +4,7 @@ import { JuxinError } from '../juxin/errors';
 import { ParamError } from '../core/params';
 import { errorResult } from './present';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { GenerateCalls } from './apps/generateCalls';
 
 /** What every tool needs. One engine behind every session of every transport. */
 export interface ToolContext {
@@ -12,6 +13,8 @@ export interface ToolContext {
   hasApiKey: () => boolean;
   /** How often a waiting call sends a progress keep-alive when nothing changes. */
   keepAliveMs: number;
+  /** This session's generate_video calls, so the chat card of a running call finds its task. */
+  generateCalls: GenerateCalls;
 }
 
 export const NO_KEY_MESSAGE =

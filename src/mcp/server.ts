@@ -1,7 +1,10 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { InMemoryTaskMessageQueue, InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import type { VideoEngine } from '../core/engine';
+import { DEFAULT_BASE_URL } from '../juxin/types';
 import { silentLogger, type Logger } from '../util/log';
+import { registerPlayerCard, type CardHooks } from './apps';
+import { GenerateCalls } from './apps/generateCalls';
 import type { ToolContext } from './context';
 import { registerTaskResources } from './resources';
 import { registerActionTools } from './tools/actions';
@@ -16,6 +19,10 @@ export interface SoraMcpServerOptions {
   hasApiKey?: () => boolean;
   /** Progress keep-alive while nothing changes (default 15 s). */
   keepAliveMs?: number;
+  /** The configured API base URL (the chat card may load http media from its origin only). Default: Juxin's. */
+  baseUrl?: () => string;
+  /** What the host application can do for the chat card (VS Code: open the preview, reveal…). Default: nothing. */
+  ui?: CardHooks;
 }
 
 const INSTRUCTIONS = `Sora-2 video generation through the Juxin (聚鑫) API relay.
@@ -49,10 +56,16 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
     logger,
     hasApiKey: options.hasApiKey ?? (() => true),
     keepAliveMs: options.keepAliveMs ?? 15_000,
+    generateCalls: new GenerateCalls(),
   };
-  registerGenerateVideo(server, ctx);
-  registerStatusTools(server, ctx);
+  const generate = registerGenerateVideo(server, ctx);
+  const status = registerStatusTools(server, ctx);
   registerActionTools(server, ctx);
+  registerPlayerCard(server, ctx, {
+    tools: [generate, status.waitForVideo, status.getVideoStatus],
+    hooks: options.ui ?? {},
+    baseUrl: options.baseUrl ?? (() => DEFAULT_BASE_URL),
+  });
   const stopResources = registerTaskResources(server, options.engine);
 
   const disposeSora = () => {

@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { validateGenerationParams } from '../../core/params';
@@ -38,8 +38,8 @@ function toParams(args: GenerateArgs): GenerationParams {
  * automatic polling of the same task and still get progress notifications, because the background
  * work reports through the original request's progress token.
  */
-export function registerGenerateVideo(server: McpServer, ctx: ToolContext): void {
-  server.experimental.tasks.registerToolTask(
+export function registerGenerateVideo(server: McpServer, ctx: ToolContext): RegisteredTool {
+  return server.experimental.tasks.registerToolTask(
     'generate_video',
     {
       title: 'Generate video (Sora-2)',
@@ -54,13 +54,18 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): void
         // Everything that can fail fast (key, parameters, the create call itself) fails here, before an
         // MCP task exists, so the caller gets the error at once.
         let created: string | undefined;
+        const call = ctx.generateCalls.begin(args.prompt);
         const early = await guarded(ctx, async () => {
           const params = toParams(args);
           const record = await ctx.engine.generate(params, 'mcp');
           created = record.id;
+          call.created(record.id);
           return taskResult(record);
         });
-        if (early.isError || !created) throw new Error(textOf(early));
+        if (early.isError || !created) {
+          call.failed(textOf(early));
+          throw new Error(textOf(early));
+        }
 
         const mcpTask = await extra.taskStore.createTask({ ttl: extra.taskRequestedTtl ?? DAY_MS, pollInterval: 1000 });
         const finish = (result: CallToolResult) =>

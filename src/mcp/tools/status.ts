@@ -1,13 +1,13 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { guarded, type ToolContext, unknownTask } from '../context';
 import { taskIdSchema, taskOutputSchema, taskOutputShape, timeoutSchema } from '../schemas';
 import { taskResult, toTaskOutput } from '../present';
 import { waitWithProgress } from '../wait';
 
-/** get_video_status, wait_for_video and list_videos: the read-only view of tasks. */
-export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
-  server.registerTool(
+/** get_video_status, wait_for_video and list_videos: the read-only view of tasks. Returns the two that show one task. */
+export function registerStatusTools(server: McpServer, ctx: ToolContext): { getVideoStatus: RegisteredTool; waitForVideo: RegisteredTool } {
+  const getVideoStatus = server.registerTool(
     'get_video_status',
     {
       title: 'Get video status',
@@ -25,7 +25,7 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
       }),
   );
 
-  server.registerTool(
+  const waitForVideo = server.registerTool(
     'wait_for_video',
     {
       title: 'Wait for video',
@@ -80,4 +80,5 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
         false,
       ),
   );
+  return { getVideoStatus, waitForVideo };
 }
