@@ -3,8 +3,9 @@ import { createSoraMcpServer } from '../mcp/server';
 import { startMcpHttpHost, type McpHttpHost } from '../mcp/httpHost';
 import type { Logger } from '../util/log';
 import type { ApiKeyStore } from './apiKey';
+import { chatCardHooks } from './chatCard';
 import type { EngineHost } from './engineHost';
-import { affectsMcpDefinition } from './settings';
+import { affectsMcpDefinition, readSettings } from './settings';
 import { Disposable, toDisposable } from './util/dispose';
 
 export const MCP_PROVIDER_ID = 'juxin-sora.mcp';
@@ -61,7 +62,14 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
   private ensureHost(): Promise<McpHttpHost> {
     this.host ??= startMcpHttpHost({
       createServer: () =>
-        createSoraMcpServer({ engine: this.engineHost.engine, version: this.version, logger: this.logger, hasApiKey: () => this.engineHost.hasKey }),
+        createSoraMcpServer({
+          engine: this.engineHost.engine,
+          version: this.version,
+          logger: this.logger,
+          hasApiKey: () => this.engineHost.hasKey,
+          baseUrl: () => readSettings().baseUrl,
+          ui: chatCardHooks(),
+        }),
       logger: this.logger,
     }).catch((error: unknown) => {
       this.host = undefined;
