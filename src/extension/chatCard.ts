@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CardHooks } from '../mcp/apps';
 import { Commands } from './commands/ids';
+import { canUseSystemPlayer } from './systemPlayer';
 
 /**
  * What the chat card's buttons do in VS Code: each runs one of the extension's own commands with the
@@ -10,7 +11,7 @@ import { Commands } from './commands/ids';
  */
 export function chatCardHooks(): CardHooks {
   const run = (command: string) => (taskId: string) => vscode.commands.executeCommand(command, taskId);
-  const local = vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined;
+  const local = canUseSystemPlayer();
   return {
     showVideo: run(Commands.openVideo),
     copyUrl: run(Commands.copyVideoUrl),

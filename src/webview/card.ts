@@ -6,10 +6,10 @@ import { App, applyDocumentTheme, applyHostStyleVariables, type McpUiHostContext
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { toCardView, type CallArguments, type CardButton, type CardView } from './card/cardModel';
 import { CardFollower } from './card/follow';
-import { browserPlaysAudio, CardPlayer } from './card/player';
+import { CardPlayer } from './card/player';
 import { CARD_ACTION_TOOL, type CardActionResult, type CardState } from './card/protocol';
 import { cardStrings, langOf, type CardStrings, type Lang } from './card/strings';
-import { el, setText } from './dom';
+import { browserPlaysAudio, el, setText } from './dom';
 import { createClickGuard } from './model/clickGuard';
 import { fill, shorten } from './model/format';
 

@@ -24,4 +24,5 @@ export const PREVIEW_ACTION_COMMANDS: Record<PreviewAction, string> = {
   reveal: Commands.revealInOS,
   copyUrl: Commands.copyVideoUrl,
   download: Commands.downloadVideo,
+  playExternal: Commands.playInSystemPlayer,
 };

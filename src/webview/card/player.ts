@@ -54,8 +54,3 @@ export class CardPlayer {
 function placeholder(): HTMLElement {
   return el('div', { className: 'placeholder', attrs: { 'aria-hidden': 'true', 'data-testid': 'placeholder' } });
 }
-
-/** Whether this browser plays the given audio codec in MP4 (desktop VS Code's Electron does not play AAC). */
-export function browserPlaysAudio(codecString: string): boolean {
-  return document.createElement('video').canPlayType(`audio/mp4; codecs="${codecString}"`) !== '';
-}

@@ -29,8 +29,6 @@ export interface CardLabels {
   remixFollowing: string;
   cancel: string;
   addToStoryboard: string;
-  playExternal: string;
-  aacNote: string;
   tooLarge: string;
   loadFailed: string;
   actionFailed: string;
@@ -92,6 +90,8 @@ export function cardStrings(lang: Lang): CardStrings {
     noVideo: t('The video is not ready yet.'),
     mediaError: t('The video could not be played. Try Download again.'),
     player: t('Video player'),
+    aacNote: t('This video has sound, but this window cannot play its AAC audio, so it plays silently here. To hear it, play it in the system player.'),
+    playExternal: t('Play in System Player'),
     // The card's own.
     card: t('Sora video'),
     starting: t('Starting the generation…'),
@@ -108,8 +108,6 @@ export function cardStrings(lang: Lang): CardStrings {
     remixFollowing: t('Remix started: this card now follows the new video.'),
     cancel: t('Cancel'),
     addToStoryboard: t('Add to Storyboard'),
-    playExternal: t('Play in System Player'),
-    aacNote: t('This video has sound, but this window cannot play its AAC audio, so it plays silently here. To hear it, play it in the system player.'),
     tooLarge: t('This video ({0} MB) is too large to play in the chat: open it in the preview.'),
     loadFailed: t('The video could not be loaded here. Open it in the preview instead.'),
     actionFailed: t('That did not work: {0}'),
