@@ -101,6 +101,7 @@ export const chatTests = [
       // The model's closing words arrive once the tool call has answered.
       await page.locator('.interactive-item-container', { hasText: 'Your video is ready' }).first().waitFor({ timeout: 60_000 });
       await card.$eval('video', (v) => v.pause());
+      assert.deepEqual(ctx.alerts, [], 'no script ran from anything the card showed');
       await shot(page, ctx, 'chat-card-ready');
     },
   },
