@@ -92,7 +92,8 @@ export function registerPlayerCard(server: McpServer, ctx: ToolContext, options:
           // Not created yet (the generation call is still talking to Juxin): the card asks again.
           if (!id) return cardStateResult({ actions: [], canRemix: false });
           const task = ctx.engine.get(id);
-          if (!task) return unknownTask(id);
+          // Removed from the history (or never known here): the card says so and stops asking.
+          if (!task) return cardStateResult({ missing: true, actions: [], canRemix: false });
           return cardStateResult(await cardStateOf(task, stateContext(lang)));
         },
         false,

@@ -77,21 +77,23 @@ function startingView(state: CardState | undefined, call: CallArguments, s: Card
     .filter(Boolean)
     .join(' · ');
   const failed = state?.startError;
+  const missing = state?.missing === true;
   const generation = typeof call.task_id !== 'string';
   const waiting = generation ? s.starting : s.loading;
+  const over = Boolean(failed) || missing;
   return {
     prompt: typeof call.prompt === 'string' ? call.prompt : '',
     params,
-    statusText: failed ? (generation ? s.startFailed : s.callFailed) : waiting,
-    tone: failed ? 'error' : 'running',
-    progress: failed ? undefined : { value: undefined, label: waiting },
+    statusText: missing ? s.missing : failed ? (generation ? s.startFailed : s.callFailed) : waiting,
+    tone: failed ? 'error' : missing ? 'warning' : 'running',
+    progress: over ? undefined : { value: undefined, label: waiting },
     failure: failed,
     advice: undefined,
     problem: undefined,
     notice: undefined,
     silentHere: false,
     buttons: [],
-    settled: Boolean(failed),
+    settled: over,
   };
 }
 

@@ -73,7 +73,7 @@ export class CardFollower {
         if (this.stopped || asked !== this.target) return;
         const state = raw as CardState;
         this.deps.onState(state);
-        if (state.startError) return this.stop();
+        if (state.startError || state.missing) return this.stop();
         if (!state.task) {
           this.waitedMs += POLL_MS;
           if (this.waitedMs >= START_TIMEOUT_MS) return this.deps.onNoAnswer();

@@ -40,6 +40,8 @@ export interface CardState {
   task?: TaskSnapshot;
   /** generate_video failed before a task existed: its message (English and Chinese), for the card to show. */
   startError?: string;
+  /** The task is not (or no longer) in the history: nothing more will come. */
+  missing?: boolean;
   media?: CardMedia;
   /** The sound track of the saved file, so the card can say when the host cannot play it. */
   audio?: { codec: string; codecString?: string };

@@ -19,6 +19,7 @@ export interface CardLabels {
   startFailed: string;
   callFailed: string;
   loading: string;
+  missing: string;
   noAnswer: string;
   openPreview: string;
   copied: string;
@@ -98,6 +99,7 @@ export function cardStrings(lang: Lang): CardStrings {
     startFailed: t('The generation did not start.'),
     callFailed: t('The tool call failed.'),
     loading: t('Loading…'),
+    missing: t('This video is no longer in the history.'),
     noAnswer: t('No task yet. The answer of the tool call in the chat says what happened.'),
     openPreview: t('Open in Preview'),
     copied: t('Copied'),

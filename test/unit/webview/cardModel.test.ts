@@ -43,6 +43,13 @@ describe('webview/card/cardModel: what the chat card shows', () => {
     assert.equal(view.settled, true);
   });
 
+  it('says when the task left the history', () => {
+    const view = toCardView({ missing: true, actions: [], canRemix: false }, { task_id: 'x' }, zh, playsAll);
+    assert.equal(view.statusText, '这个视频已不在历史中。');
+    assert.equal(view.progress, undefined);
+    assert.equal(view.settled, true);
+  });
+
   it('offers the preview, the URL, the file, remix; the system player only where the sound cannot play', () => {
     const here = toCardView(ready(), {}, en, playsAll);
     assert.equal(here.statusText, 'Ready');
