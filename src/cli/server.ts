@@ -42,7 +42,15 @@ async function main(): Promise<void> {
     leaseMs: config.leaseMs,
     spendLimits: () => config.spend,
   });
-  const server = createSoraMcpServer({ engine, version, logger, hasApiKey: () => client !== undefined, keepAliveMs: config.keepAliveMs, host: 'stdio' });
+  const server = createSoraMcpServer({
+    engine,
+    version,
+    logger,
+    hasApiKey: () => client !== undefined,
+    keepAliveMs: config.keepAliveMs,
+    host: 'stdio',
+    baseUrl: () => config.baseUrl,
+  });
 
   // Answer the client first, then pick up unfinished tasks: tools/list must be fast.
   await server.connect(new StdioServerTransport());

@@ -3,6 +3,7 @@ import { createSoraMcpServer } from '../mcp/server';
 import { startMcpHttpHost, type McpHttpHost } from '../mcp/httpHost';
 import type { Logger } from '../util/log';
 import type { ApiKeyStore } from './apiKey';
+import { chatCardHooks } from './chatCard';
 import type { EngineHost } from './engineHost';
 import { createMcpConfirm } from './mcpConfirm';
 import { affectsMcpDefinition, readSettings } from './settings';
@@ -73,6 +74,8 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
           // The description states what the engine applies; a settings change makes a new definition (new sessions).
           defaults: readSettings().defaults,
           confirm: this.confirm,
+          baseUrl: () => readSettings().baseUrl,
+          ui: chatCardHooks(),
         }),
       logger: this.logger,
     }).catch((error: unknown) => {

@@ -18,6 +18,7 @@ export type ConfirmRequest = { kind: 'readImages'; folder: string; client?: stri
 
 /** Resolves true to go ahead. */
 export type Confirm = (request: ConfirmRequest) => Promise<boolean>;
+import type { GenerateCalls } from './apps/generateCalls';
 
 /** What every tool needs. One engine behind every session of every transport. */
 export interface ToolContext {
@@ -33,6 +34,8 @@ export interface ToolContext {
   confirm?: Confirm;
   /** The connected client's own name (for confirmations). */
   clientName(): string | undefined;
+  /** This session's generate_video calls, so the chat card of a running call finds its task. */
+  generateCalls: GenerateCalls;
 }
 
 export const NO_KEY_MESSAGE =

@@ -1,8 +1,11 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { InMemoryTaskMessageQueue, InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import type { VideoEngine } from '../core/engine';
+import { DEFAULT_BASE_URL } from '../juxin/types';
 import { silentLogger, type Logger } from '../util/log';
 import { DEFAULT_PARAMS } from '../core/params';
+import { registerPlayerCard, type CardHooks } from './apps';
+import { GenerateCalls } from './apps/generateCalls';
 import type { Confirm, ToolContext } from './context';
 import type { ToolDefaults } from './schemas';
 import { registerTaskResources } from './resources';
@@ -30,6 +33,10 @@ export interface SoraMcpServerOptions {
    * extension's dialog). Without it the path rules alone apply (the standalone server).
    */
   confirm?: Confirm;
+  /** The configured API base URL (the chat card may load http media from its origin only). Default: Juxin's. */
+  baseUrl?: () => string;
+  /** What the host application can do for the chat card (VS Code: open the preview, reveal…). Default: nothing. */
+  ui?: CardHooks;
 }
 
 const INSTRUCTIONS = `Sora-2 video generation through the Juxin (聚鑫) API relay.
@@ -80,10 +87,16 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
     defaults: { ...toolDefaults(DEFAULT_PARAMS), ...stripUndefined(options.defaults ?? {}) },
     confirm: options.confirm,
     clientName,
+    generateCalls: new GenerateCalls(),
   };
-  registerGenerateVideo(server, ctx);
-  registerStatusTools(server, ctx);
+  const generate = registerGenerateVideo(server, ctx);
+  const status = registerStatusTools(server, ctx);
   registerActionTools(server, ctx);
+  registerPlayerCard(server, ctx, {
+    tools: [generate, status.waitForVideo, status.getVideoStatus],
+    hooks: options.ui ?? {},
+    baseUrl: options.baseUrl ?? (() => DEFAULT_BASE_URL),
+  });
   const stopResources = registerTaskResources(server, options.engine);
 
   const disposeSora = () => {

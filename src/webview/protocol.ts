@@ -53,7 +53,7 @@ export interface TaskSnapshot {
 export type TaskAction = 'play' | 'openFile' | 'copyUrl' | 'download' | 'remix' | 'retry' | 'remove';
 /** Task-independent buttons (empty state, "set your key" on a paused task). */
 export type SidebarCommand = 'setKey' | 'generate' | 'gettingStarted';
-export type PreviewAction = 'openFile' | 'reveal' | 'copyUrl' | 'download';
+export type PreviewAction = 'openFile' | 'reveal' | 'copyUrl' | 'download' | 'playExternal';
 
 /** Localized labels, handed to a page in its `data-strings` attribute (webviews can't call vscode.l10n). `{0}` is a placeholder. */
 export interface Strings {
@@ -105,6 +105,9 @@ export interface Strings {
   noVideo: string;
   mediaError: string;
   player: string;
+  /** The video has AAC sound this window cannot play (desktop VS Code, microsoft/vscode#167685). */
+  aacNote: string;
+  playExternal: string;
 }
 
 /** The pages' `data-settings`: what they need to double-check URLs the extension already checked. */
@@ -136,6 +139,10 @@ export interface PreviewMedia {
 export interface PreviewState {
   task: TaskSnapshot;
   media?: PreviewMedia;
+  /** The saved file's sound track, so the page can say when this window cannot play it. */
+  audio?: { codec: string; codecString?: string };
+  /** The window can hand the file to the system's player (a local desktop window). */
+  systemPlayer?: boolean;
 }
 
 /** A new media source re-renders the page (new CSP and resource roots); everything else is a message. */

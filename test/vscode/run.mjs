@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { nodeEnvironment, provision } from './provision.mjs';
 import { e2eTests } from './e2e/workbench.mjs';
+import { chatTests } from './e2e/chat.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -104,6 +105,8 @@ async function main() {
 
   // The test runner goes in first: the install below registers what it finds in the folder.
   cpSync(path.join(ROOT, 'test/vscode/runner'), path.join(extensions, 'juxin-sora-tests.test-runner-0.0.1'), { recursive: true });
+  // A chat participant and a scripted language model: real chat requests without a Copilot account.
+  cpSync(path.join(ROOT, 'test/vscode/chat'), path.join(extensions, 'juxin-sora-tests.chat-driver-0.0.1'), { recursive: true });
   log(`installing ${path.basename(vsix)} (${vsixKb} KB) into a fresh VS Code`);
   execFileSync(codeServer, ['--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', vsix], {
     env: nodeEnv,
@@ -246,7 +249,7 @@ async function main() {
     log(`in-host suite finished in ${Math.round((Date.now() - t0) / 1000)} s`);
     metrics = inHost.metrics ?? {};
 
-    for (const test of e2eTests) {
+    for (const test of [...e2eTests, ...chatTests]) {
       const t = Date.now();
       try {
         await test.run({ page, artifacts: ARTIFACTS, screenshots: path.join(ROOT, 'docs/screenshots'), alerts, simUrl, exchange });

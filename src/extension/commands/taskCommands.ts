@@ -97,6 +97,12 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
       const task = await resolveTask(services, arg, (t) => t.download.state === 'done', vscode.l10n.t('Reveal which video?'));
       if (task?.download.localPath) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(task.download.localPath));
     }),
+    // Desktop VS Code's webviews cannot play AAC sound (microsoft/vscode#167685): the system's player can.
+    run(Commands.playInSystemPlayer, async (arg) => {
+      const task = await resolveTask(services, arg, (t) => t.download.state === 'done', vscode.l10n.t('Play which video?'));
+      if (task?.download.localPath) await vscode.env.openExternal(vscode.Uri.file(task.download.localPath));
+      return task?.id;
+    }),
     run(Commands.remixVideo, async (arg) => {
       if (arg !== undefined) {
         const parsed = parseArg(remixArg, arg);

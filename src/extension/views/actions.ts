@@ -29,6 +29,7 @@ export const PREVIEW_ACTION_COMMANDS: Record<PreviewAction, string> = {
   reveal: Commands.revealInOS,
   copyUrl: Commands.copyVideoUrl,
   download: Commands.downloadVideo,
+  playExternal: Commands.playInSystemPlayer,
 };
 
 /** Runs a task button of our own pages. */

@@ -5,7 +5,7 @@ import type { FromPreview, FromSidebar, PreviewAction, SidebarCommand, TaskActio
 const taskId = z.string().min(1).max(300);
 const taskActions = ['play', 'openFile', 'copyUrl', 'download', 'remix', 'retry', 'remove'] as const satisfies readonly TaskAction[];
 const sidebarCommands = ['setKey', 'generate', 'gettingStarted'] as const satisfies readonly SidebarCommand[];
-const previewActions = ['openFile', 'reveal', 'copyUrl', 'download'] as const satisfies readonly PreviewAction[];
+const previewActions = ['openFile', 'reveal', 'copyUrl', 'download', 'playExternal'] as const satisfies readonly PreviewAction[];
 
 const fromSidebar = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { MediaInfoCache } from '../../core/mediaInfo';
 import type { TaskRecord } from '../../core/types';
 import type { PreviewState, ToPreview } from '../../webview/protocol';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
+import { canUseSystemPlayer } from '../systemPlayer';
 import { Disposable, toDisposable } from '../util/dispose';
 import { PREVIEW_ACTION_COMMANDS } from './actions';
 import { escapeAttribute, getNonce, renderPage, contentSecurityPolicy } from './html';
@@ -15,6 +17,9 @@ import { toSnapshot } from './snapshot';
 import { webviewStrings } from './strings';
 import { originOf } from './urls';
 
+/** Which saved files have sound (read once per file for every preview of this window). */
+const mediaInfo = new MediaInfoCache();
+
 /**
  * The preview of one task: plays the downloaded MP4 through `asWebviewUri` (the page may read only
  * the folder holding it), or the video URL before the download finishes (the CSP then allows exactly
@@ -24,6 +29,7 @@ export class PreviewPanel extends Disposable {
   private media: MediaSource | undefined;
   /** The page reads the video from a folder of its own that holds nothing else (previewFile.ts). */
   private readonly file: PreviewFile;
+  private renders = 0;
 
   constructor(
     private readonly services: Services,
@@ -41,7 +47,7 @@ export class PreviewPanel extends Disposable {
     this._register(toDisposable(engine.onDidRemove((id) => id === taskId && this.showGone())));
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'sora.svg');
     const task = engine.get(taskId);
-    if (task) this.render(task);
+    if (task) void this.render(task);
     else this.showGone();
   }
 
@@ -49,13 +55,18 @@ export class PreviewPanel extends Disposable {
     return this.panel.webview.html;
   }
 
-  private render(task: TaskRecord): void {
+  private async render(task: TaskRecord): Promise<void> {
     const { webview } = this.panel;
     const extensionUri = this.services.context.extensionUri;
     const media = chooseMedia(task, readSettings().baseUrl, existsSync);
+    this.media = media;
+    // Whether the saved file has sound decides the AAC note: read its header first (milliseconds),
+    // then draw only if nothing newer was drawn meanwhile and the panel is still open.
+    const ticket = ++this.renders;
+    const audio = media?.kind === 'local' ? (await mediaInfo.get(media.file)).audio : undefined;
+    if (ticket !== this.renders || this.isDisposed) return;
     const snapshot = toSnapshot(task, snapshotContext());
     const posterOrigin = snapshot.thumbnail ? originOf(snapshot.thumbnail) : undefined;
-    this.media = media;
     const served = media?.kind === 'local' ? this.serve(media.file) : undefined;
     webview.options = {
       enableScripts: true,
@@ -69,6 +80,8 @@ export class PreviewPanel extends Disposable {
           : served
             ? { src: webview.asWebviewUri(vscode.Uri.file(served)).toString(), local: true }
             : undefined,
+      audio,
+      systemPlayer: canUseSystemPlayer(),
     };
     this.panel.title = previewTitle(task);
     webview.html = renderPage({
@@ -95,7 +108,7 @@ export class PreviewPanel extends Disposable {
 
   private update(task: TaskRecord): void {
     // A new source (the download finished, or the file went away) needs new resource roots and CSP.
-    if (!sameMedia(chooseMedia(task, readSettings().baseUrl, existsSync), this.media)) return this.render(task);
+    if (!sameMedia(chooseMedia(task, readSettings().baseUrl, existsSync), this.media)) return void this.render(task);
     const message: ToPreview = { type: 'task', task: toSnapshot(task, snapshotContext()) };
     void this.panel.webview.postMessage(message);
   }
@@ -104,6 +117,7 @@ export class PreviewPanel extends Disposable {
   private showGone(): void {
     const { webview } = this.panel;
     this.media = undefined;
+    this.renders++; // a render still reading its file's header must not draw over this
     const { style } = pageFiles(webview, this.services.context.extensionUri, 'preview');
     const csp = contentSecurityPolicy({ cspSource: webview.cspSource, nonce: getNonce() });
     const text = escapeAttribute(vscode.l10n.t('This video is no longer in the history.'));

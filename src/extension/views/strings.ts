@@ -54,5 +54,9 @@ export function webviewStrings(): Strings {
     noVideo: vscode.l10n.t('The video is not ready yet.'),
     mediaError: vscode.l10n.t('The video could not be played. Try Download again.'),
     player: vscode.l10n.t('Video player'),
+    aacNote: vscode.l10n.t(
+      'This video has sound, but this window cannot play its AAC audio, so it plays silently here. To hear it, play it in the system player.',
+    ),
+    playExternal: vscode.l10n.t('Play in System Player'),
   };
 }

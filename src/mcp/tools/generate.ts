@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import path from 'node:path';
@@ -60,8 +60,8 @@ async function confirmImageFolders(ctx: ToolContext, images: string[] | undefine
  * automatic polling of the same task and still get progress notifications, because the background
  * work reports through the original request's progress token.
  */
-export function registerGenerateVideo(server: McpServer, ctx: ToolContext): void {
-  server.experimental.tasks.registerToolTask(
+export function registerGenerateVideo(server: McpServer, ctx: ToolContext): RegisteredTool {
+  return server.experimental.tasks.registerToolTask(
     'generate_video',
     {
       title: 'Generate video (Sora-2)',
@@ -78,13 +78,16 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): void
         // such as VS Code needs a task, never a bare tool error, in answer to tools/call; and it reads the
         // result of a "completed" task only: of a "failed" one it shows just "unknown error").
         let created: string | undefined;
+        const call = ctx.generateCalls.begin(args.prompt);
         const early = await guarded(ctx, async () => {
           const refused = await confirmImageFolders(ctx, args.images);
           if (refused) return refused;
           const record = await ctx.engine.generate(toInput(args), ctx.origin());
           created = record.id;
+          call.created(record.id);
           return taskResult(record);
         });
+        if (early.isError || !created) call.failed(textOf(early));
         const mcpTask = await extra.taskStore.createTask({ ttl: extra.taskRequestedTtl ?? DAY_MS, pollInterval: 1000 });
         if (early.isError || !created) {
           await extra.taskStore.storeTaskResult(mcpTask.taskId, 'completed', early);
@@ -116,4 +119,8 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): void
       getTaskResult: async (_args, extra) => (await extra.taskStore.getTaskResult(extra.taskId)) as CallToolResult,
     },
   );
+}
+
+function textOf(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 }

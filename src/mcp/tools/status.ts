@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { TaskPhase } from '../../core/phase';
 import { SOURCE_KINDS } from '../../core/query';
@@ -8,9 +8,9 @@ import { taskIdSchema, taskOutputSchema, taskOutputShape, timeoutSchema } from '
 import { taskResult, toTaskOutput } from '../present';
 import { waitWithProgress } from '../wait';
 
-/** get_video_status, wait_for_video and list_videos: the read-only view of tasks. */
-export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
-  server.registerTool(
+/** get_video_status, wait_for_video and list_videos: the read-only view of tasks. Returns the two that show one task. */
+export function registerStatusTools(server: McpServer, ctx: ToolContext): { getVideoStatus: RegisteredTool; waitForVideo: RegisteredTool } {
+  const getVideoStatus = server.registerTool(
     'get_video_status',
     {
       title: 'Get video status',
@@ -28,7 +28,7 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
       }),
   );
 
-  server.registerTool(
+  const waitForVideo = server.registerTool(
     'wait_for_video',
     {
       title: 'Wait for video',
@@ -132,6 +132,7 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
         false,
       ),
   );
+  return { getVideoStatus, waitForVideo };
 }
 
 /** The statuses list_videos filters by, as the phases of the one mapping. */

@@ -49,6 +49,8 @@ export const STRINGS: Strings = {
   noVideo: 'Not ready',
   mediaError: 'Could not play',
   player: 'Video player',
+  aacNote: 'NO-AAC-HERE',
+  playExternal: 'Play in System Player',
 };
 
 export function snapshot(patch: Partial<TaskSnapshot> = {}): TaskSnapshot {

@@ -50,7 +50,7 @@ describe('webview pages in a real browser, under the real CSP', function () {
     await browser?.close();
   });
 
-  async function open(name: 'sidebar' | 'preview', data: Record<string, unknown>, media: string[] = [], img: string[] = []): Promise<Loaded> {
+  async function open(name: 'sidebar' | 'preview', data: Record<string, unknown>, media: string[] = [], img: string[] = [], init = ''): Promise<Loaded> {
     const html = renderPage({
       webview: { cspSource: ORIGIN },
       nonce: 'testnonce123',
@@ -78,6 +78,7 @@ describe('webview pages in a real browser, under the real CSP', function () {
       window.__violations = [];
       document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
       window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), setState: (s) => (window.__state = s), getState: () => window.__state });
+      ${init}
     `);
     await page.route('**/*', async (route) => {
       const url = new URL(route.request().url());
@@ -246,5 +247,30 @@ describe('webview pages in a real browser, under the real CSP', function () {
     assert.equal(await refused.page.textContent('[data-testid="notice"]'), STRINGS.mediaError);
     assert.ok((await refused.violations()).some((v) => v.startsWith('media-src')));
     await refused.page.close();
+  });
+
+  it('says when this window cannot play the AAC sound, and offers the system player where there is one', async () => {
+    // Desktop VS Code's Electron: no AAC (microsoft/vscode#167685). Debian's chromium plays it.
+    const noAac = `const can = HTMLMediaElement.prototype.canPlayType;
+      HTMLMediaElement.prototype.canPlayType = function (type) { return /mp4a/.test(type) ? '' : can.call(this, type); };`;
+    const task = completed('done', { id: 't1' });
+    const media = { src: `${ORIGIN}/videos/sample.mp4`, local: true };
+    const audio = { codec: 'aac', codecString: 'mp4a.40.2' };
+    const desktop = await open('preview', { state: { task, media, audio, systemPlayer: true } satisfies PreviewState }, [], [], noAac);
+    assert.equal(await desktop.page.textContent('[data-testid="sound"]'), STRINGS.aacNote);
+    assert.equal(await desktop.page.getAttribute('[data-testid="action-playExternal"]', 'secondary'), null, 'the primary button');
+    await desktop.page.click('[data-testid="action-playExternal"]');
+    assert.deepEqual((await desktop.posted()).at(-1), { type: 'action', action: 'playExternal', id: 't1' });
+    await desktop.page.close();
+
+    const remote = await open('preview', { state: { task, media, audio, systemPlayer: false } satisfies PreviewState }, [], [], noAac);
+    assert.equal(await remote.page.textContent('[data-testid="sound"]'), STRINGS.aacNote, 'the note stays');
+    assert.equal(await remote.page.$('[data-testid="action-playExternal"]'), null, 'no system player to offer in a remote window');
+    await remote.page.close();
+
+    const chromium = await open('preview', { state: { task, media, audio, systemPlayer: true } satisfies PreviewState });
+    assert.equal(await chromium.page.isHidden('[data-testid="sound"]'), true, 'a browser that plays AAC shows no note');
+    assert.equal(await chromium.page.$('[data-testid="action-playExternal"]'), null);
+    await chromium.page.close();
   });
 });
