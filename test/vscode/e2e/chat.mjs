@@ -47,9 +47,12 @@ export const chatTests = [
       await page.locator('.interactive-input-part', { hasText: 'Sora Test Model' }).waitFor({ timeout: 30_000 });
       await ask(page, `@sora ${PROMPT}`);
 
-      // The tool call, as VS Code renders it.
-      const call = page.locator('.chat-tool-invocation-part', { hasText: /Generate video/ }).first();
-      await call.waitFor({ timeout: 60_000 });
+      // The tool call, as VS Code renders it: titled by the tool, or (while it runs) by our progress messages.
+      const call = page.locator('.chat-tool-invocation-part', { hasText: /Generate video|queued|generating \d+%|downloading/ }).first();
+      await call.waitFor({ timeout: 60_000 }).catch(async (error) => {
+        const parts = await page.$$eval('.chat-tool-invocation-part', (els) => els.map((e) => e.textContent.slice(0, 300)));
+        throw new Error(`${error.message}\ntool parts in the chat: ${JSON.stringify(parts)}`);
+      });
 
       // The card, in its own webview inside the chat, showing the call's prompt.
       card = await webviewFrame(page, '[data-testid="sora-card"]', 60_000, PROMPT);

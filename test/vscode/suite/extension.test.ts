@@ -241,7 +241,7 @@ describe('Juxin Sora in a real VS Code', function () {
     const refused = await answering('Cancel', () =>
       invokeSoraTool('generate_video', { prompt: 'animate my cat', images: [path.join(outside, 'cat.png')], wait: false }),
     );
-    assert.equal(refused.dialogs.length, 1, 'asked');
+    assert.equal(refused.dialogs.length, 1, `asked; the tool answered: ${refused.result}; dialogs: ${refused.seen}`);
     assert.ok(refused.dialogs[0].message.includes(outside), refused.dialogs[0].message);
     assert.match(refused.result, /did not allow/);
     assert.equal(api.engine.list({}).length, before, 'nothing was sent');
@@ -278,7 +278,7 @@ describe('Juxin Sora in a real VS Code', function () {
     assert.deepEqual(inside.dialogs, []);
     assert.equal(readFileSync(path.join(exports, name), 'utf8'), 'a file of the same name', 'not replaced');
     assert.equal(readdirSync(exports).length, 2, inside.result);
-    assert.match(inside.result, /copied.to/, 'the copy is named in the answer');
+    assert.match(inside.result, /copied.to/, `the copy is named in the answer: ${inside.result}`);
   });
 
   it('sends nothing to a base URL with credentials in it, and never repeats them', async () => {
