@@ -2,7 +2,7 @@
 // the VS Code extension and the webview scripts. `--production` minifies and writes source maps
 // beside the bundles (the .vscodeignore keeps them out of the package).
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -54,6 +54,10 @@ const builds = [
     outdir: 'dist/webview',
   },
 ].filter((b) => Object.keys(b.entryPoints).length > 0);
+
+// The codicon font for the pages' icon buttons, served from dist/webview like the scripts.
+mkdirSync('dist/webview', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -6,6 +6,7 @@ import { Commands } from '../commands/ids';
 export const TASK_ACTION_COMMANDS: Record<TaskAction, string> = {
   play: Commands.openVideo,
   openFile: Commands.openFile,
+  reveal: Commands.revealInOS,
   copyUrl: Commands.copyVideoUrl,
   download: Commands.downloadVideo,
   remix: Commands.remixVideo,
