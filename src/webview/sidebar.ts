@@ -70,7 +70,8 @@ const headers = new Map<number, HTMLElement>();
 const spareHeaders: HTMLElement[] = [];
 const PAD = 8;
 const GAP = 8;
-const MIN_TILE = 150;
+// Two tiles side by side in a sidebar of the default width.
+const MIN_TILE = 120;
 
 const list = new VirtualList({
   scroller,
@@ -105,7 +106,9 @@ function measureRows(columns: number, width: number): { header: number; items: n
 function draw(visible: VisibleRow[], layout: RowLayout): void {
   const width = scroller.clientWidth;
   const tile = tileWidth(layout.columns, width);
-  const usedCards = new Set<string>();
+  // First what goes where; then cards no longer needed become spares, and only then are spares bound,
+  // so a screen of new cards reuses the previous screen's (the DOM never grows while scrolling).
+  const wanted: { key: string; index: number; x: number; top: number }[] = [];
   const usedHeaders = new Set<number>();
   // The screen's items, apart from the focused card kept drawn off screen.
   let first = Number.POSITIVE_INFINITY;
@@ -114,14 +117,6 @@ function draw(visible: VisibleRow[], layout: RowLayout): void {
   for (const { row, top, offscreen } of visible) {
     if (row.kind === 'header') {
       usedHeaders.add(row.day);
-      let header = headers.get(row.day);
-      if (!header) {
-        header = spareHeaders.pop() ?? list.canvas.appendChild(el('div', { className: 'day', attrs: { 'aria-hidden': 'true', 'data-testid': 'day' } }));
-        headers.set(row.day, header);
-        header.hidden = false;
-      }
-      header.textContent = `${dayLabel(row.day, today, strings, locale)} · ${row.count}`;
-      header.style.transform = `translateY(${top}px)`;
       continue;
     }
     for (let k = 0; k < row.count; k++) {
@@ -131,30 +126,16 @@ function draw(visible: VisibleRow[], layout: RowLayout): void {
         last = Math.max(last, index);
       }
       const task = results.at(index);
-      const key = task ? `t:${task.id}` : `p:${index}`;
-      usedCards.add(key);
-      let card = cards.get(key);
-      if (!card) {
-        card = spareCards.pop() ?? new TaskCard(strings, handlers);
-        cards.set(key, card);
-        if (!card.element.isConnected) list.canvas.appendChild(card.element);
-        card.element.hidden = false;
-      }
-      if (task) card.bind(toTaskModel(task, strings), index, results.total, timeLabel(task.createdAt, locale), index === active);
-      else card.bindPlaceholder(index, results.total);
-      const x = mode === 'grid' ? PAD + k * (tile + GAP) : 0;
-      card.element.style.transform = `translate(${x}px, ${top}px)`;
-      card.element.style.width = mode === 'grid' ? `${tile}px` : '';
+      wanted.push({ key: task ? `t:${task.id}` : `p:${index}`, index, x: mode === 'grid' ? PAD + k * (tile + GAP) : 0, top });
     }
   }
+  const keys = new Set(wanted.map((w) => w.key));
   for (const [key, card] of cards) {
-    if (usedCards.has(key)) continue;
+    if (keys.has(key)) continue;
     cards.delete(key);
     stopHover(card);
     // A spare card stays in the DOM, hidden, ready for the next row (no DOM is built while scrolling).
-    card.element.hidden = true;
-    card.element.removeAttribute('data-task-id');
-    card.element.tabIndex = -1;
+    card.release();
     spareCards.push(card);
   }
   for (const [day, header] of headers) {
@@ -162,6 +143,32 @@ function draw(visible: VisibleRow[], layout: RowLayout): void {
     headers.delete(day);
     header.hidden = true;
     spareHeaders.push(header);
+  }
+  for (const { row, top } of visible) {
+    if (row.kind !== 'header') continue;
+    let header = headers.get(row.day);
+    if (!header) {
+      header = spareHeaders.pop() ?? list.canvas.appendChild(el('div', { className: 'day', attrs: { 'aria-hidden': 'true', 'data-testid': 'day' } }));
+      headers.set(row.day, header);
+      header.hidden = false;
+    }
+    header.textContent = `${dayLabel(row.day, today, strings, locale)} · ${row.count}`;
+    header.style.transform = `translateY(${top}px)`;
+  }
+  for (const { key, index, x, top } of wanted) {
+    let card = cards.get(key);
+    if (!card) {
+      card = spareCards.pop() ?? new TaskCard(strings, handlers);
+      cards.set(key, card);
+      if (!card.element.isConnected) list.canvas.appendChild(card.element);
+      card.element.hidden = false;
+    }
+    const task = results.at(index);
+    // Unchanged cards are left alone: scrolling moves them, it does not redraw them.
+    if (task) card.show(task, index, results.total, index === active, (t) => [toTaskModel(t, strings), timeLabel(t.createdAt, locale)]);
+    else card.bindPlaceholder(index, results.total);
+    card.element.style.transform = `translate(${x}px, ${top}px)`;
+    card.element.style.width = mode === 'grid' ? `${tile}px` : '';
   }
   if (last >= 0) {
     for (const page of results.missingPages(first, last)) send({ type: 'page', seq, offset: page * PAGE_SIZE, limit: PAGE_SIZE });

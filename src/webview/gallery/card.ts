@@ -2,7 +2,7 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { el } from '../dom';
 import { fill, shorten } from '../model/format';
 import { ACTION_ICONS, type TaskModel } from '../model/taskModel';
-import type { Strings, TaskAction } from '../protocol';
+import type { Strings, TaskAction, TaskSnapshot } from '../protocol';
 
 export interface CardHandlers {
   /** Second check of a thumbnail URL (the extension checked it first; the CSP is the third). */
@@ -56,6 +56,26 @@ export class TaskCard {
     );
   }
 
+  private shown: { task: TaskSnapshot; index: number; total: number; active: boolean } | undefined;
+
+  /** Shows a task unless it shows it already (same snapshot, place and tab stop): scrolling only moves cards. */
+  show(task: TaskSnapshot, index: number, total: number, active: boolean, describe: (task: TaskSnapshot) => [TaskModel, string]): void {
+    const s = this.shown;
+    if (s && s.task === task && s.index === index && s.total === total && s.active === active) return;
+    const [model, time] = describe(task);
+    this.bind(model, index, total, time, active);
+    this.shown = { task, index, total, active };
+  }
+
+  /** Back to the spare pool: hidden, and no longer naming a task. */
+  release(): void {
+    this.shown = undefined;
+    this.element.hidden = true;
+    this.element.tabIndex = -1;
+    delete this.element.dataset.taskId;
+    delete this.element.dataset.index;
+  }
+
   /** Shows a task at `index` of `total`; `active` is the one card the Tab key reaches. */
   bind(model: TaskModel, index: number, total: number, time: string, active: boolean): void {
     this.model = model;
@@ -91,6 +111,7 @@ export class TaskCard {
   /** A card whose task has not arrived yet: the right height, no content. */
   bindPlaceholder(index: number, total: number): void {
     this.model = undefined;
+    this.shown = undefined;
     const e = this.element;
     delete e.dataset.taskId;
     delete e.dataset.vscodeContext;
@@ -110,6 +131,7 @@ export class TaskCard {
   }
 
   setActive(active: boolean): void {
+    if (this.shown) this.shown.active = active;
     this.element.tabIndex = active ? 0 : -1;
     for (const button of this.actions.querySelectorAll<HTMLElement>('button')) button.tabIndex = active ? 0 : -1;
   }
