@@ -4,6 +4,7 @@
 //   2. spawn-to-tools/list time of the stdio binary (target < 300 ms)
 //   3. memory growth while downloading a 200 MB video (target < 30 MB), beside a 20 MB one
 //   4. request rate with 50 concurrent tasks (never above the cap)
+//   5. the Videos view over 10,000 tasks: queries, days, message sizes (benchGallery.ts)
 // Not part of the tests: timing figures depend on the machine.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'undici';
@@ -20,6 +21,7 @@ import { JuxinClient } from '../juxin/client';
 import type { GenerationParams } from '../juxin/types';
 import { startSimulator, type Simulator } from '../simulator';
 import { scaledClock } from '../util/clock';
+import { gallerySection } from './benchGallery';
 
 const KEY = 'sk-bench-made-up-key-0003';
 const SCALE = 100; // simulated seconds per real second
@@ -315,7 +317,7 @@ async function rateSection(): Promise<void> {
 
 /** `npm run bench` runs every section; `npm run bench -- 2 3` only those. */
 async function main(): Promise<void> {
-  const sections = [pollingSection, startupSection, memorySection, rateSection];
+  const sections = [pollingSection, startupSection, memorySection, rateSection, gallerySection];
   const chosen = process.argv
     .slice(2)
     .map(Number)
