@@ -149,6 +149,12 @@ export interface PageSettings {
 export interface SidebarInit {
   hasKey: boolean;
   counts: TaskCounts;
+  /**
+   * The first page of the query the view showed last, so it paints without waiting for the extension
+   * (at most one page, whatever the size of the history). The page shows it only if it is still its
+   * query, and replaces it with the answer to its own query.
+   */
+  first?: { query: ViewQuery; timeZone: string; shape: ResultsShape; tasks: TaskSnapshot[] };
 }
 
 /** What the Videos view shows: search words and filters (empty lists: everything). */

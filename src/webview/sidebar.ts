@@ -34,7 +34,8 @@ let query: ViewQuery = saved.query ?? { text: '', phases: [], sources: [] };
 let mode: ViewMode = saved.mode === 'grid' ? 'grid' : 'list';
 let hasKey = init.hasKey;
 let counts: TaskCounts = init.counts;
-let seq = 0;
+// Each page starts its numbers anew; a random start keeps them apart from an earlier page's.
+let seq = Math.floor(Math.random() * 1e9);
 /** The item the Tab key reaches and the arrow keys move from (roving tabindex). */
 let active = 0;
 const results = new ResultsModel();
@@ -170,7 +171,8 @@ function draw(visible: VisibleRow[], layout: RowLayout): void {
     card.element.style.transform = `translate(${x}px, ${top}px)`;
     card.element.style.width = mode === 'grid' ? `${tile}px` : '';
   }
-  if (last >= 0) {
+  // Until the answer to its own query arrives, the page shows the first page from its HTML and asks for nothing.
+  if (last >= 0 && results.seq === seq) {
     for (const page of results.missingPages(first, last)) send({ type: 'page', seq, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
     if (!results.at(active)) for (const page of results.missingPages(active, active)) send({ type: 'page', seq, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
     results.retain(first, last, active);
@@ -431,3 +433,12 @@ list.start();
 showState();
 send({ type: 'ready' });
 requestResults(0);
+// The HTML's first page paints at once if it is this page's query; the answer to the query replaces it.
+const first = init.first;
+if (first && first.timeZone === timeZone && JSON.stringify(first.query) === JSON.stringify(query)) {
+  results.reset(-1, first.shape, 0, first.tasks);
+  list.setDays(first.shape.days);
+  list.pin(active);
+  showSummary();
+  list.draw();
+}

@@ -13,12 +13,31 @@ import {
   type TaskCounts,
 } from '../../core/query';
 import type { TaskRecord } from '../../core/types';
-import type { ResultsShape, TaskSnapshot, ToSidebar, ViewQuery } from '../../webview/protocol';
+import type { ResultsShape, SidebarInit, TaskSnapshot, ToSidebar, ViewQuery } from '../../webview/protocol';
 
 /** What the feed reads of the engine. */
 export interface FeedSource {
   list(): readonly TaskRecord[];
   get(id: string): TaskRecord | undefined;
+}
+
+/** The first page of a query, computed apart from the feed (the HTML of a view about to show carries it). */
+export function firstPage(
+  source: FeedSource,
+  snapshot: (task: TaskRecord) => TaskSnapshot,
+  now: number,
+  query: ViewQuery,
+  timeZone: string | undefined,
+  limit: number,
+): NonNullable<SidebarInit['first']> {
+  const zone = validTimeZone(timeZone);
+  const found = matchTasks(source.list(), query);
+  return {
+    query,
+    timeZone: zone,
+    shape: { version: -1, total: found.length, days: groupByDay(found, now, zone).flatMap((g) => [g.day, g.count]), today: dayNumber(now, zone) },
+    tasks: found.slice(0, limit).map(snapshot),
+  };
 }
 
 type QueryMessage = { seq: number; query: ViewQuery; timeZone: string; offset: number; limit: number };

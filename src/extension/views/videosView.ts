@@ -1,13 +1,13 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskRecord } from '../../core/types';
-import type { SidebarInit, ToSidebar } from '../../webview/protocol';
+import { MAX_PAGE, type SidebarInit, type ToSidebar, type ViewQuery } from '../../webview/protocol';
 import { VIDEOS_VIEW_ID } from '../commands/ids';
 import type { Services } from '../services';
 import { SECTION, readSettings } from '../settings';
 import { Disposable, toDisposable } from '../util/dispose';
 import { SIDEBAR_COMMANDS, TASK_ACTION_COMMANDS } from './actions';
-import { ResultsFeed } from './feed';
+import { firstPage, ResultsFeed, type FeedSource } from './feed';
 import { getNonce, renderPage } from './html';
 import { validateSidebarMessage } from './messages';
 import { codiconStyle, pageFiles, pageRoots, pageSettings, snapshotContext } from './page';
@@ -20,20 +20,31 @@ import { originOf } from './urls';
  * page holds only what it shows: it asks for pages of its query, and the feed pushes small changes
  * (one task, one insertion, new counts). The HTML carries labels and counts, never the history.
  */
+const LAST_QUERY = 'juxinSora.videos.lastQuery';
+/** The first page a view about to show carries in its HTML. */
+const FIRST_PAGE = 50;
+
 export class VideosViewProvider extends Disposable implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
   /** Listeners of the current view; a view moved to another container is resolved again. */
   private viewScope: vscode.Disposable | undefined;
   private readonly feed: ResultsFeed;
+  private readonly source: FeedSource;
+  /** What the page showed last (kept across reloads), so its next HTML can paint at once. */
+  private lastQuery: { query: ViewQuery; timeZone: string } | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly services: Services) {
     super();
     const engine = services.host.engine;
+    this.source = { list: () => engine.list({}), get: (id) => engine.get(id) };
     this.feed = new ResultsFeed(
-      { list: () => engine.list({}), get: (id) => engine.get(id) },
+      this.source,
       (task) => toSnapshot(task, snapshotContext()),
       () => Date.now(),
     );
+    this.lastQuery = services.context.workspaceState.get(LAST_QUERY);
+    this._register(toDisposable(() => clearTimeout(this.refreshTimer)));
     this._register(toDisposable(engine.onDidChange((task) => this.onTaskChanged(task))));
     this._register(toDisposable(engine.onDidRemove((id) => this.onTaskRemoved(id))));
     this._register(services.keys.onDidChange(() => this.postState()));
@@ -64,6 +75,8 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     this.updateBadge();
     this.viewScope = vscode.Disposable.from(
       view.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
+      // Hidden, the page is discarded; its HTML is brought up to date for the next time it shows.
+      view.onDidChangeVisibility(() => !view.visible && this.refreshHidden()),
       view.onDidDispose(() => {
         if (this.view === view) this.view = undefined;
       }),
@@ -78,7 +91,13 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
 
   private render(webview: vscode.Webview): string {
     const baseOrigin = originOf(readSettings().baseUrl);
-    const init: SidebarInit = { hasKey: this.services.host.hasKey, counts: this.feed.taskCounts };
+    const ctx = snapshotContext();
+    const last = this.lastQuery ?? { query: { text: '', phases: [], sources: [] }, timeZone: '' };
+    const init: SidebarInit = {
+      hasKey: this.services.host.hasKey,
+      counts: this.feed.taskCounts,
+      first: firstPage(this.source, (t) => toSnapshot(t, ctx), Date.now(), last.query, last.timeZone || undefined, Math.min(FIRST_PAGE, MAX_PAGE)),
+    };
     return renderPage({
       webview,
       nonce: getNonce(),
@@ -104,6 +123,8 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
         case 'ready':
           return this.postState();
         case 'query':
+          this.lastQuery = { query: message.query, timeZone: message.timeZone };
+          void this.services.context.workspaceState.update(LAST_QUERY, this.lastQuery);
           return this.post(this.feed.setQuery(message));
         case 'page': {
           const page = this.feed.page(message);
@@ -136,12 +157,23 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     const { messages, countsChanged } = this.feed.changed(task);
     for (const message of messages) this.post(message);
     if (countsChanged) this.postState();
+    this.refreshHidden();
   }
 
   private onTaskRemoved(id: string): void {
     const { messages, countsChanged } = this.feed.removed(id);
     for (const message of messages) this.post(message);
     if (countsChanged) this.postState();
+    this.refreshHidden();
+  }
+
+  /** A hidden view's HTML (its first page) follows the history, at most once a second. */
+  private refreshHidden(): void {
+    if (!this.view || this.view.visible || this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      if (this.view && !this.view.visible) this.view.webview.html = this.render(this.view.webview);
+    }, 1000);
   }
 
   private postState(): void {

@@ -8,7 +8,7 @@ import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { countTasks } from '../../../src/core/query';
 import type { TaskRecord } from '../../../src/core/types';
-import { ResultsFeed } from '../../../src/extension/views/feed';
+import { firstPage, ResultsFeed } from '../../../src/extension/views/feed';
 import { renderPage } from '../../../src/extension/views/html';
 import { validateSidebarMessage } from '../../../src/extension/views/messages';
 import { toSnapshot } from '../../../src/extension/views/snapshot';
@@ -52,6 +52,9 @@ function record(n: number, patch: Partial<TaskRecord> = {}): TaskRecord {
 class FakeHost {
   readonly tasks = new Map<string, TaskRecord>();
   readonly received: FromSidebar[] = [];
+  /** Holds the answers to queries back (a slow extension host) until released. */
+  hold: Promise<void> | undefined;
+  withFirstPage = false;
   readonly feed: ResultsFeed;
   page!: Page;
 
@@ -65,7 +68,11 @@ class FakeHost {
   }
 
   get init(): SidebarInit {
-    return { hasKey: true, counts: countTasks(this.tasks.values()) };
+    const source = { list: () => [...this.tasks.values()], get: (id: string) => this.tasks.get(id) };
+    const first = this.withFirstPage
+      ? firstPage(source, (t) => toSnapshot(t, { baseUrl: API, chinese: false }), Date.now(), { text: '', phases: [], sources: [] }, 'UTC', 50)
+      : undefined;
+    return { hasKey: true, counts: countTasks(this.tasks.values()), first };
   }
 
   async post(message: ToSidebar): Promise<void> {
@@ -77,8 +84,10 @@ class FakeHost {
     assert.ok(message, `the page sent a message of the protocol: ${JSON.stringify(raw)}`);
     this.received.push(message);
     if (message.type === 'ready') await this.post({ type: 'state', hasKey: true, counts: this.feed.taskCounts });
-    else if (message.type === 'query') await this.post(this.feed.setQuery(message));
-    else if (message.type === 'page') {
+    else if (message.type === 'query') {
+      await this.hold;
+      await this.post(this.feed.setQuery(message));
+    } else if (message.type === 'page') {
       const page = this.feed.page(message);
       if (page) await this.post(page);
     } else if (message.type === 'hover') await this.post({ type: 'media', id: message.id, src: `${ORIGIN}/videos/sample.mp4` });
@@ -120,7 +129,7 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
     await browser?.close();
   });
 
-  async function open(host: FakeHost, viewport = { width: 320, height: 700 }) {
+  async function open(host: FakeHost, viewport = { width: 320, height: 700 }, timezoneId?: string) {
     const html = renderPage({
       webview: { cspSource: ORIGIN },
       nonce: 'testnonce123',
@@ -134,7 +143,7 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
       body: '<main id="app" data-testid="videos"></main>',
       lang: 'en',
     });
-    const page = await browser.newPage({ viewport });
+    const page = await browser.newPage({ viewport, timezoneId });
     page.on('pageerror', (e) => process.stderr.write(`[page] ${e.stack ?? e}\n`));
     page.on('console', (m) => m.type() === 'error' && process.stderr.write(`[console] ${m.text()}\n`));
     host.page = page;
@@ -232,6 +241,28 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
     assert.ok((await page.$$eval('.card', (els) => els.length)) < 60, 'cards are reused, not added');
     assert.ok(!requests.some((r) => r.endsWith('/x')));
     assert.deepEqual(await violations(), []);
+    await page.close();
+  });
+
+  it('paints the first page from its HTML before the extension answers, then takes the answer', async () => {
+    const host = new FakeHost(Array.from({ length: 10_000 }, (_, n) => record(n)));
+    host.withFirstPage = true;
+    let release!: () => void;
+    host.hold = new Promise((r) => (release = r));
+    const { page } = await open(host, undefined, 'UTC');
+    await page.waitForSelector('.card[data-task-id="sora-2:task_00000"]');
+    assert.equal(await page.textContent('[data-testid="summary"]'), '10000 videos');
+    assert.ok(await page.evaluate(() => performance.getEntriesByName('juxin-sora:first-card').length === 1), 'the first card is marked');
+    assert.equal(host.received.filter((m) => m.type === 'page').length, 0, 'no pages asked for before its own query is answered');
+    release();
+    await page.$eval('.scroller', (s) => (s.scrollTop = 20_000));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.card[data-task-id]:not([hidden])')].some((c) => Number(c.getAttribute('data-index')) > 150),
+    );
+    assert.ok(
+      host.received.some((m) => m.type === 'page'),
+      'once answered, it pages as it scrolls',
+    );
     await page.close();
   });
 

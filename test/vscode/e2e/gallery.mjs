@@ -374,8 +374,8 @@ export const galleryTests = [
 ];
 
 /** Sets the key through the UI, as a person would (a fresh window of the seeded history has none). */
-export async function setKeyInUi(page) {
-  await runCommand(page, 'Sora: Set API Key');
+export async function setKeyInUi(page, title = 'Sora: Set API Key') {
+  await runCommand(page, title);
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(KEY);
