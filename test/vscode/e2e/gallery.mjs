@@ -262,6 +262,8 @@ export const galleryTests = [
     async run(ctx) {
       const { page } = ctx;
       const frame = await videosFrame(page, '.card[data-task-id]');
+      await frame.$eval('.scroller', (s) => (s.scrollTop = 0));
+      await frame.locator('.card:not([hidden])[data-index="1"]').waitFor();
       const first = frame.locator('.card:has([data-testid="action-play"])').first();
       const prompt = await first.locator('.prompt').textContent();
       await first.locator('[data-testid="action-play"]').click();
@@ -289,6 +291,7 @@ export const galleryTests = [
     async run(ctx) {
       const { page } = ctx;
       const frame = await videosFrame(page, '.card[data-task-id]');
+      await frame.$eval('.scroller', (s) => (s.scrollTop = 0));
       await frame.locator('.card:not([hidden])[data-index="0"]').focus();
       assert.equal(await frame.$$eval('.card[tabindex="0"]', (els) => els.length), 1);
       await page.keyboard.press('ArrowDown');
