@@ -98,8 +98,6 @@ export interface Strings {
   images: string;
   character: string;
   remixed: string;
-  fromCopilot: string;
-  fromPalette: string;
   /** Short source labels on cards and in the source filter. */
   sourcePalette: string;
   sourceCopilot: string;

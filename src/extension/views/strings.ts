@@ -44,8 +44,6 @@ export function webviewStrings(): Strings {
     images: vscode.l10n.t('{0} image(s)', PLACEHOLDER),
     character: vscode.l10n.t('with a character'),
     remixed: vscode.l10n.t('remix'),
-    fromCopilot: vscode.l10n.t('from Copilot'),
-    fromPalette: vscode.l10n.t('from the Command Palette'),
     sourcePalette: vscode.l10n.t('Command Palette'),
     sourceCopilot: vscode.l10n.t('Copilot'),
     sourceAgent: vscode.l10n.t('Other AI apps'),

@@ -38,8 +38,6 @@ export const STRINGS: Strings = {
   images: '{0} image(s)',
   character: 'with a character',
   remixed: 'remix',
-  fromCopilot: 'from Copilot',
-  fromPalette: 'from the Command Palette',
   sourcePalette: 'Command Palette',
   sourceCopilot: 'Copilot',
   sourceAgent: 'Other AI apps',
