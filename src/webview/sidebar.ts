@@ -231,7 +231,9 @@ function setMode(next: ViewMode): void {
   save();
   scroller.className = `scroller ${mode}`;
   list.remeasure();
-  list.scrollToItem(keep, 'start');
+  // At the top, stay at the top (with the day's header); else keep the first card on screen.
+  if (keep === 0) scroller.scrollTop = 0;
+  else list.scrollToItem(keep, 'start');
 }
 
 function requestResults(offset: number): void {

@@ -1,10 +1,11 @@
 // `npm run screenshots`: the README's screenshots, taken in a real VS Code (code-server) against the
 // simulator, with a realistic history (seeded through the store, test/vscode/seed.ts) and one live
-// generation. Light, dark and high-contrast themes; English and Chinese (`--locale zh-cn`: our view
-// speaks Chinese; the workbench itself stays English without Microsoft's language pack, which is not
-// on npm). Writes docs/screenshots/*.png. The tests never write there (theirs go to test-artifacts/).
+// generation. Light, dark and high-contrast themes, prompts in Chinese and English. (A VS Code in
+// Chinese needs Microsoft's language pack, which is not on npm: without it `--locale zh-cn` leaves
+// VS Code, and so our view, in English.) Writes docs/screenshots/*.png; the tests never write there
+// (theirs go to test-artifacts/).
 // Page callbacks (evaluate, waitForFunction) run in the browser.
-/* global document */
+/* global document, HTMLElement */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -21,6 +22,8 @@ const OUT = path.join(ROOT, 'docs/screenshots');
 const require = createRequire(import.meta.url);
 const POSTERS = 'https://posters.juxin-sora.test/';
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern', hc: 'Default High Contrast' };
+// How the theme picker names them.
+const THEME_LABELS = { dark: 'Dark Modern', light: 'Light Modern', hc: 'Dark High Contrast' };
 // The newest videos of the seeded history, as a creator would have written them.
 const PROMPTS = [
   '一只柴犬在雪地里奔跑，慢动作，电影感，清晨的阳光洒在雪上',
@@ -157,8 +160,8 @@ async function main() {
   const posters = await paintPosters(browser, 24);
   mkdirSync(OUT, { recursive: true });
   try {
-    for (const locale of ['en', 'zh-cn']) {
-      const userData = path.join(work, `user-${locale}`);
+    {
+      const userData = path.join(work, 'user-data');
       const settingsFile = path.join(userData, 'User', 'settings.json');
       const settings = {
         'security.workspace.trust.enabled': false,
@@ -177,36 +180,57 @@ async function main() {
         path.join(userData, 'Machine', 'settings.json'),
         JSON.stringify({ 'juxinSora.baseUrl': simUrl, 'juxinSora.downloadFolder': videos }, null, 2),
       );
+      // Through the theme picker, as a person would (and as VS Code applies it at once).
       const theme = async (name) => {
-        writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': THEMES[name] }, null, 2));
-        await new Promise((r) => setTimeout(r, 2500));
+        await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.fill('>Preferences: Color Theme');
+        // Not "Browse Color Themes in Marketplace", which the palette may list first.
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).filter({ hasNotText: 'Marketplace' }).first().click();
+        await input.fill(THEME_LABELS[name]);
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: THEME_LABELS[name] })
+          .first()
+          .waitFor()
+          .catch(async (error) => {
+            await page.screenshot({ path: '/tmp/theme-debug.png' });
+            throw error;
+          });
+        await page.keyboard.press('Enter');
+        await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+        await page.mouse.move(700, 400);
+        await page.waitForTimeout(1500);
       };
-      const port = await freePort();
-      const cs = start(
-        codeServer,
-        [
-          '--bind-addr',
-          `127.0.0.1:${port}`,
-          '--auth',
-          'none',
-          '--user-data-dir',
-          userData,
-          '--extensions-dir',
-          extensions,
-          '--disable-telemetry',
-          '--disable-update-check',
-          '--disable-workspace-trust',
-          ...(locale === 'en' ? [] : ['--locale', locale]),
-          folder,
-        ],
-        { env: { ...nodeEnv, JUXIN_SORA_HOME: home, JUXIN_TIME_SCALE: '4', JUXIN_API_KEY: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let out = '';
-      cs.stdout.on('data', (c) => (out += c));
-      await until(() => out.includes('HTTP server listening'), 60_000, 'code-server');
+      const launch = async () => {
+        const port = await freePort();
+        const cs = start(
+          codeServer,
+          [
+            '--bind-addr',
+            `127.0.0.1:${port}`,
+            '--auth',
+            'none',
+            '--user-data-dir',
+            userData,
+            '--extensions-dir',
+            extensions,
+            '--disable-telemetry',
+            '--disable-update-check',
+            '--disable-workspace-trust',
+            folder,
+          ],
+          { env: { ...nodeEnv, JUXIN_SORA_HOME: home, JUXIN_TIME_SCALE: '4', JUXIN_API_KEY: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let out = '';
+        cs.stdout.on('data', (c) => (out += c));
+        await until(() => out.includes('HTTP server listening'), 60_000, 'code-server');
+        return { port, cs };
+      };
+      const { port, cs } = await launch();
       const context = await browser.newContext({
         viewport: { width: 1280, height: 760 },
-        locale: locale === 'en' ? 'en-US' : 'zh-CN',
+        locale: 'en-US',
         timezoneId: 'Asia/Shanghai',
       });
       await context.route(`${POSTERS}**`, (route) =>
@@ -221,17 +245,20 @@ async function main() {
       await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
       await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
       await page.waitForTimeout(4000);
-      // Our command titles follow the extension's language (the workbench's stays English without its language pack).
-      const titles =
-        locale === 'en' ? { setKey: 'Sora: Set API Key', show: 'Sora: Show Videos' } : { setKey: 'Sora 视频: 设置 API Key', show: 'Sora 视频: 显示视频列表' };
-      await setKeyInUi(page, titles.setKey);
+      await setKeyInUi(page).catch(async (error) => {
+        await page.keyboard.press('F1');
+        await page.locator('.quick-input-widget input').fill('>Sora');
+        await page.waitForTimeout(1500);
+        await page.screenshot({ path: path.join(work, 'failed.png') });
+        throw new Error(`${error.message} (the workbench as it was: ${path.join(work, 'failed.png')})`);
+      });
       await runCommand(page, 'View: Close Secondary Side Bar').catch(() => undefined);
 
       const sidebar = async () => {
         for (const frame of page.frames()) if (!frame.isDetached() && (await frame.$('.card[data-task-id]').catch(() => null))) return frame;
         return undefined;
       };
-      if (locale === 'en') {
+      {
         await runCommand(page, 'Sora: Generate Video');
         const input = page.locator('.quick-input-widget input');
         await input.waitFor({ state: 'visible' });
@@ -255,29 +282,23 @@ async function main() {
         await shot('videos-list-hc');
         await theme('light');
         await frame.click('[data-testid="mode-grid"]');
-        await frame.hover('.card:not([hidden])[data-index="2"] .poster');
+        await frame.hover('.card:not([hidden]):has([data-testid="action-play"]) .poster');
         await shot('videos-grid-light');
         await frame.click('[data-testid="mode-list"]');
         await theme('dark');
-        await frame.locator('.card:not([hidden])[data-index="1"]').click({ button: 'right' });
+        await frame.locator('.card:not([hidden]):has([data-testid="action-play"])').nth(1).click({ button: 'right' });
         await page.locator('.context-view .monaco-menu').waitFor();
         await shot('videos-menu-dark');
         await page.keyboard.press('Escape');
-        await frame.locator('.card:not([hidden])[data-index="1"] [data-testid="action-play"]').click();
+        await frame.locator('[data-testid="search"] input').fill('柴犬');
+        await frame.waitForFunction(() => / of /.test(document.querySelector('[data-testid="summary"]')?.textContent ?? ''));
+        await page.mouse.move(700, 400);
+        await shot('videos-search-dark');
+        await frame.locator('[data-testid="search"] input').fill('');
+        await frame.locator('.card:not([hidden]) [data-testid="action-play"]').nth(1).click();
         await page.locator('.tab', { hasText: 'Sora:' }).first().waitFor();
         await page.waitForTimeout(1500);
         await shot('preview');
-      } else {
-        await runCommand(page, titles.show);
-        const frame = await until(sidebar, 30_000, 'the Videos view');
-        await frame.locator('[data-testid="search"] input').fill('柴犬');
-        await frame.waitForFunction(() => /找到/.test(document.querySelector('[data-testid="summary"]')?.textContent ?? ''));
-        await page.mouse.move(700, 400);
-        await shot('videos-search-zh-dark');
-        await frame.locator('[data-testid="search"] input').fill('');
-        await theme('light');
-        await frame.click('[data-testid="mode-grid"]');
-        await shot('videos-grid-zh-light');
       }
       await context.close();
       process.kill(-cs.pid, 'SIGKILL');
