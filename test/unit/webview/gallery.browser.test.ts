@@ -420,7 +420,7 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
     const video = page.locator('[data-task-id="sora-2:task_00002"] video[data-testid="hover-video"]');
     await video.waitFor();
     assert.deepEqual(host.received.at(-1), { type: 'hover', id: 'sora-2:task_00002' });
-    await page.waitForFunction(() => (document.querySelector('video[data-testid="hover-video"]') as HTMLVideoElement | null)?.currentTime ?? 0 > 0.2);
+    await page.waitForFunction(() => ((document.querySelector('video[data-testid="hover-video"]') as HTMLVideoElement | null)?.currentTime ?? 0) > 0.2);
     assert.equal(await video.evaluate((v) => (v as HTMLVideoElement).muted), true);
     await page.mouse.move(5, 5);
     await video.waitFor({ state: 'detached' });
