@@ -3,7 +3,7 @@
 // beside the bundles (the .vscodeignore keeps them out of the package).
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -129,6 +129,10 @@ const builds = [
     outdir: 'dist/webview',
   },
 ].filter((b) => Object.keys(b.entryPoints).length > 0);
+
+// The codicon font for the pages' icon buttons, served from dist/webview like the scripts.
+mkdirSync('dist/webview', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 
 if (watch) {
   // (The card is built once at start: restart the watch after changing it.)

@@ -8,6 +8,7 @@
 //   5. a long history: start time and memory with 1,000 and 10,000 records (target: < 1 s with 10,000)
 //   6. joining storyboard clips into a film without re-encoding: time, and memory as the film grows
 //   7. tracking with 1, 2 and 3 stdio servers on one home: queries per task and detection p90 per profile
+//   8. the Videos view over 10,000 tasks: queries, days, message sizes (benchGallery.ts)
 // Not part of the tests: timing figures depend on the machine.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { request } from 'undici';
@@ -30,6 +31,7 @@ import { scaledClock, type Clock } from '../util/clock';
 import { seededRandom } from '../util/random';
 import { HISTORY_PROBE, historyProbe, historySection } from './benchHistory';
 import { FIXED_INTERVAL_MS, pollingFigures, type PollingFigures } from './pollingFigures';
+import { gallerySection } from './benchGallery';
 
 const KEY = 'sk-bench-made-up-key-0003';
 /** The benchmark orders hundreds of (simulated) videos: the daily limits would stop it at 20. */
@@ -476,7 +478,7 @@ async function joinSection(): Promise<void> {
 
 /** `npm run bench` runs every section; `npm run bench -- 2 3` only those. */
 async function main(): Promise<void> {
-  const sections = [pollingSection, startupSection, memorySection, rateSection, historySection, joinSection, processesSection];
+  const sections = [pollingSection, startupSection, memorySection, rateSection, historySection, joinSection, processesSection, gallerySection];
   const chosen = process.argv
     .slice(2)
     .map(Number)

@@ -8,7 +8,7 @@ import { createLogger } from './logger';
 import { registerMcpProvider, SoraMcpProvider } from './mcpProvider';
 import type { Services } from './services';
 import { SoraStatusBar } from './statusBar';
-import { registerPreviewPanel, registerVideosView, type PreviewPanels } from './views';
+import { registerPreviewPanel, registerTaskMenu, registerVideosView, type PreviewPanels } from './views';
 
 /** What activate() returns to the in-VS-Code tests (and to nobody else); it never exposes the key. */
 export interface SoraExtensionApi {
@@ -40,8 +40,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
 
   await host.start();
 
-  // The preview panels need the services, and the services open previews: the closure runs later.
-  const services: Services = { context, host, keys, logger, openPreview: (id) => previews.open(id) };
+  // The views need the services, and the services open the views: the closures run later.
+  const services: Services = { context, host, keys, logger, openPreview: (id) => previews.open(id), revealVideos: () => videosView.reveal() };
   const previews: PreviewPanels = registerPreviewPanel(services);
   const videosView = registerVideosView(services);
   context.subscriptions.push(
@@ -50,6 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
     new SoraStatusBar(host.engine),
     ...registerKeyCommands(services),
     ...registerTaskCommands(services),
+    ...registerTaskMenu(services),
   );
   void offerEnvironmentKey(services);
 

@@ -13,13 +13,15 @@ import { createRequire } from 'node:module';
 import { nodeEnvironment, provision } from './provision.mjs';
 import { e2eTests } from './e2e/workbench.mjs';
 import { chatTests } from './e2e/chat.mjs';
+import { galleryTests, seedGallery, setKeyInUi } from './e2e/gallery.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
 const TEST_KEY = 'sk-test-not-a-real-key-0001';
 // Simulated seconds per real second: a 4-minute job takes 12 s, long enough to watch its progress.
 const TIME_SCALE = 20;
-const TOTAL_TIMEOUT_MS = 15 * 60 * 1000;
+const TIME_ORIGIN = Date.now();
+const TOTAL_TIMEOUT_MS = 25 * 60 * 1000;
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
 const log = (m) => process.stdout.write(`[vscode-host] ${m}\n`);
@@ -154,47 +156,54 @@ async function main() {
   // (dialog-answer.json), what each dialog said (dialogs.jsonl), and facts for the workbench tests.
   const exchange = path.join(work, 'exchange');
   mkdirSync(exchange);
-  const port = await freePort();
   const serverLog = path.join(ARTIFACTS, 'code-server.log');
-  const cs = startProcess(
-    codeServer,
-    [
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--auth',
-      'none',
-      '--user-data-dir',
-      userData,
-      '--extensions-dir',
-      extensions,
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      folder,
-    ],
-    {
-      env: {
-        ...nodeEnv,
-        JUXIN_SIM_URL: simUrl,
-        JUXIN_TEST_KEY: TEST_KEY,
-        JUXIN_SORA_HOME: soraHome,
-        JUXIN_TIME_SCALE: String(TIME_SCALE),
-        JUXIN_TEST_SUITE: suiteFile,
-        JUXIN_TEST_RESULTS: results,
-        JUXIN_TEST_MOCHA: require.resolve('mocha'),
-        JUXIN_TEST_EXCHANGE: exchange,
-        // The extension returns its test API (the engine…) only when asked: other extensions get nothing.
-        JUXIN_SORA_TEST_API: '1',
-        JUXIN_API_KEY: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
   let csOut = '';
-  cs.stdout.on('data', (c) => (csOut += c));
-  cs.stderr.on('data', (c) => (csOut += c));
-  await waitFor(() => csOut.includes('HTTP server listening'), 60_000, 'code-server');
-  log(`code-server on 127.0.0.1:${port}, simulator at ${simUrl}`);
+  /** Starts code-server on the test profile with a task history folder; the in-host suite runs only when `suite` is set. */
+  async function startCodeServer(home, suite) {
+    const port = await freePort();
+    const cs = startProcess(
+      codeServer,
+      [
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--auth',
+        'none',
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        extensions,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        folder,
+      ],
+      {
+        env: {
+          ...nodeEnv,
+          JUXIN_SIM_URL: simUrl,
+          JUXIN_TEST_KEY: TEST_KEY,
+          JUXIN_SORA_HOME: home,
+          JUXIN_TIME_SCALE: String(TIME_SCALE),
+          // Every window counts simulated time from the same moment: windows on one home agree on the time.
+          JUXIN_TIME_ORIGIN: String(TIME_ORIGIN),
+          ...(suite ? { JUXIN_TEST_SUITE: suiteFile, JUXIN_TEST_RESULTS: results, JUXIN_TEST_MOCHA: require.resolve('mocha') } : {}),
+          JUXIN_TEST_EXCHANGE: exchange,
+          // The extension returns its test API (the engine…) only when asked: other extensions get nothing.
+          JUXIN_SORA_TEST_API: '1',
+          JUXIN_API_KEY: '',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    cs.stdout.on('data', (c) => ((out += c), (csOut += c)));
+    cs.stderr.on('data', (c) => (csOut += c));
+    await waitFor(() => out.includes('HTTP server listening'), 60_000, 'code-server');
+    log(`code-server on 127.0.0.1:${port}, simulator at ${simUrl}`);
+    return { port, stop: () => process.kill(-cs.pid, 'SIGKILL') };
+  }
+  const first = await startCodeServer(soraHome, true);
+  const port = first.port;
 
   const { chromium } = require('playwright-core');
   const browser = await chromium.launch({
@@ -207,6 +216,7 @@ async function main() {
       '--disable-sync',
       '--no-first-run',
       '--autoplay-policy=no-user-gesture-required',
+      '--enable-precise-memory-info',
     ],
   });
   const outcomes = [];
@@ -252,11 +262,40 @@ async function main() {
     for (const test of [...e2eTests, ...chatTests]) {
       const t = Date.now();
       try {
-        await test.run({ page, artifacts: ARTIFACTS, screenshots: path.join(ROOT, 'docs/screenshots'), alerts, simUrl, exchange });
+        await test.run({ page, artifacts: ARTIFACTS, alerts, simUrl, exchange });
         outcomes.push({ title: `[workbench] ${test.title}`, state: 'passed', ms: Date.now() - t });
       } catch (error) {
         await page.screenshot({ path: path.join(ARTIFACTS, `failed-${test.title.replace(/[^a-z0-9]+/gi, '-')}.png`) }).catch(() => undefined);
         outcomes.push({ title: `[workbench] ${test.title}`, state: 'failed', error: String(error?.stack ?? error) });
+      }
+    }
+
+    // The gallery: a second window on a seeded history of 10,000 videos (test/vscode/e2e/gallery.mjs).
+    first.stop();
+    const galleryHome = path.join(work, 'gallery-home');
+    const galleryVideos = path.join(galleryHome, 'videos');
+    const seeded = seedGallery(ROOT, galleryHome, galleryVideos, simUrl);
+    metrics['gallery: seeding 10,000 records through TaskStore.put'] = `${seeded.ms} ms`;
+    const machineSettings = path.join(userData, 'Machine', 'settings.json');
+    writeFileSync(
+      machineSettings,
+      JSON.stringify({ ...JSON.parse(readFileSync(machineSettings, 'utf8')), 'juxinSora.downloadFolder': galleryVideos }, null, 2),
+    );
+    const second = await startCodeServer(galleryHome, false);
+    const gallery = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    gallery.on('dialog', (d) => void d.dismiss());
+    await gallery.goto(`http://127.0.0.1:${second.port}/?folder=${encodeURIComponent(folder)}`);
+    await gallery.waitForSelector('.monaco-workbench', { timeout: 120_000 });
+    await gallery.waitForTimeout(3000);
+    await setKeyInUi(gallery);
+    for (const test of galleryTests) {
+      const t = Date.now();
+      try {
+        await test.run({ page: gallery, artifacts: ARTIFACTS, metrics, simUrl });
+        outcomes.push({ title: `[gallery] ${test.title}`, state: 'passed', ms: Date.now() - t });
+      } catch (error) {
+        await gallery.screenshot({ path: path.join(ARTIFACTS, `failed-${test.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}.png`) }).catch(() => undefined);
+        outcomes.push({ title: `[gallery] ${test.title}`, state: 'failed', error: String(error?.stack ?? error) });
       }
     }
   } finally {
@@ -315,7 +354,7 @@ async function answerDialogs(page, exchange) {
 }
 
 const watchdog = setTimeout(() => {
-  process.stderr.write('[vscode-host] the VS Code tests took longer than 15 minutes: stopping\n');
+  process.stderr.write('[vscode-host] the VS Code tests took longer than 25 minutes: stopping\n');
   killAll();
   process.exit(1);
 }, TOTAL_TIMEOUT_MS);

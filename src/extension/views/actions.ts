@@ -11,6 +11,7 @@ import type { Services } from '../services';
 export const TASK_ACTION_COMMANDS: Record<TaskAction, string> = {
   play: Commands.openVideo,
   openFile: Commands.openFile,
+  reveal: Commands.revealInOS,
   copyUrl: Commands.copyVideoUrl,
   download: Commands.downloadVideo,
   remix: Commands.remixVideo,

@@ -1,5 +1,5 @@
 // Playwright drives the real workbench (code-server in Debian's chromium) like a person would.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -46,11 +46,10 @@ export async function webviewFrame(page, selector, timeoutMs = 30_000, text) {
   throw new Error(`no webview shows ${selector}`);
 }
 
+// Test screenshots go to test-artifacts/ only; the README's come from `npm run screenshots`.
 async function shot(page, ctx, name) {
-  const file = path.join(ctx.artifacts, `${name}.png`);
-  await page.screenshot({ path: file });
-  mkdirSync(ctx.screenshots, { recursive: true });
-  copyFileSync(file, path.join(ctx.screenshots, `${name}.png`));
+  mkdirSync(ctx.artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(ctx.artifacts, `${name}.png`) });
 }
 
 /** Answers the current quick input step: types text if given, then Enter. */
@@ -103,7 +102,7 @@ export const e2eTests = [
       assert.ok(prompts.includes(XSS_PROMPT), `the prompt is shown literally; saw ${JSON.stringify(prompts)}`);
       assert.equal(await frame.$$eval('img[src="x"]', (els) => els.length), 0, 'no <img> was created from the prompt');
       assert.deepEqual(ctx.alerts, [], 'no script ran');
-      const items = await frame.$$('[data-task-id]');
+      const items = await frame.$$('.card[data-task-id]');
       assert.ok(items.length >= 4, `${items.length} tasks listed (palette, in-host and Copilot)`);
       await frame.waitForFunction(() => document.querySelectorAll('[data-testid="progress"]').length === 0, undefined, { timeout: 60_000 });
       await shot(page, ctx, 'sidebar-done');

@@ -74,15 +74,19 @@ describe('Sora views in a real VS Code', function () {
     if (!(await api.hasApiKey())) await vscode.commands.executeCommand('juxinSora.setApiKey', KEY);
   });
 
-  it('resolves the Videos view with a strict CSP: our nonce script, images from https and the API only', async () => {
+  it('resolves the Videos view with a strict CSP: our nonce script, images from https and the API only, no history in the page', async () => {
     await vscode.commands.executeCommand('juxinSora.showVideos');
     const html = await waitUntil(() => api.videosViewHtml(), 20_000, 'the Videos view to resolve');
     const csp = assertStrict(html);
-    assert.equal(csp.get('media-src'), undefined, 'the list plays no media');
+    assert.equal(csp.get('media-src'), csp.get('style-src'), 'videos (on hover) only from the extension side: the download folder');
     const img = csp.get('img-src')!.split(' ');
     assert.ok(img.includes('https:') && img.includes(new URL(SIM).origin), `img-src ${img.join(' ')}`);
     assert.match(html, /data-strings="\{/);
-    assert.match(html, /data-state="\{&quot;tasks&quot;:\[/, 'the first paint has the tasks');
+    assert.match(html, /<link rel="stylesheet" id="vscode-codicon-stylesheet" href="[^"]+codicon\.css">/);
+    const state = JSON.parse(decode(/data-state="([^"]*)"/.exec(html)![1])) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(state).sort(), ['counts', 'first', 'hasKey'], 'the page gets its tasks by message, page by page');
+    const first = state.first as { tasks: unknown[]; shape: { total: number } };
+    assert.ok(first.tasks.length <= 50 && first.tasks.length === Math.min(50, first.shape.total), 'only the first page rides in the HTML');
     assert.ok(!html.includes(KEY), 'never the key');
   });
 
