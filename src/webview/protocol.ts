@@ -144,6 +144,11 @@ export interface Strings {
 /** The pages' `data-settings`: what they need to double-check URLs the extension already checked. */
 export interface PageSettings {
   apiBaseUrl: string;
+  /**
+   * The Videos view only: a random token its cards put in their context menu's context, so a menu command
+   * knows it was run from our own view, not called by another extension with a look-alike argument.
+   */
+  menuToken?: string;
 }
 
 /** The Videos view's `data-state`: bounded, whatever the size of the history (the tasks come by message). */

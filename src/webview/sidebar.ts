@@ -63,7 +63,7 @@ noMatches.querySelector('vscode-button')!.addEventListener('click', () => toolba
 const announcer = el('div', { className: 'visually-hidden', attrs: { role: 'status', 'aria-live': 'polite', 'data-testid': 'announcer' } });
 app.replaceChildren(toolbar.element, summary, scroller, noMatches, onboarding, announcer);
 
-const handlers = { mayLoadImage: (url: string) => isAllowedRemoteUrl(url, settings.apiBaseUrl) };
+const handlers = { mayLoadImage: (url: string) => isAllowedRemoteUrl(url, settings.apiBaseUrl), menuToken: settings.menuToken };
 /** Cards on screen by what they show (`t:<task id>`, or `p:<index>` while the task is on its way). */
 const cards = new Map<string, TaskCard>();
 const spareCards: TaskCard[] = [];

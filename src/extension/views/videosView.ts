@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { SECTION, readSettings } from '../settings';
 import { Disposable, toDisposable } from '../util/dispose';
 import { runTaskAction, SIDEBAR_COMMANDS } from './actions';
+import { MENU_TOKEN } from './taskMenu';
 import { firstPage, ResultsFeed, type FeedSource } from './feed';
 import { getNonce, renderPage } from './html';
 import { validateSidebarMessage } from './messages';
@@ -108,7 +109,7 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
       imgSources: ['https:', ...(baseOrigin ? [baseOrigin] : [])],
       // A card plays its downloaded video, muted, while the pointer rests on it.
       mediaSources: [],
-      data: { strings: webviewStrings(), settings: pageSettings(), state: init },
+      data: { strings: webviewStrings(), settings: { ...pageSettings(), menuToken: MENU_TOKEN }, state: init },
       body: '<main id="app" data-testid="videos"></main>',
       lang: vscode.env.language,
     });
