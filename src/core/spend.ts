@@ -112,6 +112,8 @@ export function spendLedger(tasks: Iterable<LedgerTask>, limits: SpendLimits, no
 
 /** One request against today's limits. */
 export interface SpendCheck {
+  /** How many videos this request makes (a storyboard's batch: several). */
+  count: number;
   /** The videos and seconds today would reach with this request (failed ones do not count). */
   videos: number;
   seconds: number;
@@ -132,22 +134,31 @@ export function checkSpend(ledger: SpendLedger, requests: readonly { model: stri
   const over: SpendCheck['over'] = [];
   if (limits.dailyVideos > 0 && videos > limits.dailyVideos) over.push('videos');
   if (limits.dailySeconds > 0 && seconds > limits.dailySeconds) over.push('seconds');
-  return { videos, seconds, cost, over, limits };
+  return { count: requests.length, videos, seconds, cost, over, limits };
 }
 
-/** "This would be video 21 today, over your limit of 20 (about ¥3.50)." in English and Chinese. */
+/**
+ * "This would be video 21 today, over your limit of 20 (about ¥3.50)." in English and Chinese; for a
+ * batch, "These 8 videos would bring today to 25 videos, …".
+ */
 export function describeOverrun(check: SpendCheck): { en: string; zh: string } {
   const cost = check.cost !== undefined ? ` (about ¥${check.cost.toFixed(2)})` : '';
   const costZh = check.cost !== undefined ? `（约 ¥${check.cost.toFixed(2)}）` : '';
+  const batch = check.count > 1;
   const en: string[] = [];
   const zh: string[] = [];
   if (check.over.includes('videos')) {
-    en.push(`This would be video ${check.videos} today, over your limit of ${check.limits.dailyVideos}${cost}.`);
-    zh.push(`这将是今天的第 ${check.videos} 个视频，超过了每日 ${check.limits.dailyVideos} 个的上限${costZh}。`);
+    if (batch) {
+      en.push(`These ${check.count} videos would bring today to ${check.videos} videos, over your limit of ${check.limits.dailyVideos}${cost}.`);
+      zh.push(`这 ${check.count} 个视频将使今天的视频数达到 ${check.videos} 个，超过了每日 ${check.limits.dailyVideos} 个的上限${costZh}。`);
+    } else {
+      en.push(`This would be video ${check.videos} today, over your limit of ${check.limits.dailyVideos}${cost}.`);
+      zh.push(`这将是今天的第 ${check.videos} 个视频，超过了每日 ${check.limits.dailyVideos} 个的上限${costZh}。`);
+    }
   }
   if (check.over.includes('seconds')) {
     en.push(
-      `It would bring today's video to ${check.seconds} s, over your limit of ${check.limits.dailySeconds} s${check.over.includes('videos') ? '' : cost}.`,
+      `Today's videos would add up to ${check.seconds} s, over your limit of ${check.limits.dailySeconds} s${check.over.includes('videos') ? '' : cost}.`,
     );
     zh.push(`今天的视频总时长将达到 ${check.seconds} 秒，超过了每日 ${check.limits.dailySeconds} 秒的上限${check.over.includes('videos') ? '' : costZh}。`);
   }
