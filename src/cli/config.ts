@@ -103,3 +103,17 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
     ...(origin ? { timeOrigin: origin } : {}),
   };
 }
+
+/** How to raise a daily limit where the standalone server runs: the sentence a refused generation ends with. */
+export function spendHelp(spend: SpendLimits): { en: string; zh: string } {
+  const now = (n: number) => (n > 0 ? String(n) : 'none');
+  const nowZh = (n: number) => (n > 0 ? String(n) : '不限');
+  return {
+    en:
+      `To allow more, raise JUXIN_DAILY_VIDEO_LIMIT (now ${now(spend.dailyVideos)}) or JUXIN_DAILY_SECONDS_LIMIT (now ${now(spend.dailySeconds)}) ` +
+      'in the "env" of the juxin-sora server in your MCP client\'s configuration (e.g. claude_desktop_config.json), then restart the client; 0 = no limit.',
+    zh:
+      `如需更多，请在 MCP 客户端配置（如 claude_desktop_config.json）中 juxin-sora 服务器的 "env" 里提高 JUXIN_DAILY_VIDEO_LIMIT（当前 ${nowZh(spend.dailyVideos)}）` +
+      `或 JUXIN_DAILY_SECONDS_LIMIT（当前 ${nowZh(spend.dailySeconds)}），然后重启客户端；0 表示不限。`,
+  };
+}

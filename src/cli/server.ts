@@ -8,7 +8,7 @@ import { createSoraMcpServer } from '../mcp/server';
 import { scaledClock, systemClock } from '../util/clock';
 import { stderrLogger } from '../util/log';
 import { version } from '../../package.json';
-import { ConfigError, ENV_HELP, loadServerConfig } from './config';
+import { ConfigError, ENV_HELP, loadServerConfig, spendHelp } from './config';
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     maxRequestsPerSecond: config.maxRequestsPerSecond,
     leaseMs: config.leaseMs,
     spendLimits: () => config.spend,
+    spendHelp: spendHelp(config.spend),
   });
   const server = createSoraMcpServer({
     engine,

@@ -4,7 +4,7 @@ import type { Logger } from '../util/log';
 import { JuxinError } from '../juxin/errors';
 import { ExportError } from '../core/exportCopy';
 import { ParamError } from '../core/params';
-import { SpendLimitError } from '../core/spend';
+import { SpendLimitError, type SpendCheck } from '../core/spend';
 import { errorResult } from './present';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { GenerationParams } from '../juxin/types';
@@ -19,6 +19,7 @@ export type ConfirmRequest = { kind: 'readImages'; folder: string; client?: stri
 /** Resolves true to go ahead. */
 export type Confirm = (request: ConfirmRequest) => Promise<boolean>;
 import type { GenerateCalls } from './apps/generateCalls';
+import type { AskContext } from './spend';
 
 /** What every tool needs. One engine behind every session of every transport. */
 export interface ToolContext {
@@ -36,6 +37,12 @@ export interface ToolContext {
   clientName(): string | undefined;
   /** This session's generate_video calls, so the chat card of a running call finds its task. */
   generateCalls: GenerateCalls;
+  /**
+   * The engine's `approveSpend` for one tool call: asks the person through the client (elicitation,
+   * on the call's own stream); undefined when the client cannot ask, so a request over a daily limit
+   * is refused.
+   */
+  approveSpend(ask: AskContext): ((check: SpendCheck) => Promise<boolean>) | undefined;
 }
 
 export const NO_KEY_MESSAGE =
@@ -43,11 +50,17 @@ export const NO_KEY_MESSAGE =
   '(in VS Code: run "Sora: Set API Key"), then call the tool again. Get a key from the Juxin console (https://api.jxincm.cn).\n' +
   '未配置聚鑫 API Key，未发送任何请求。请在 MCP 服务器的环境变量中设置 JUXIN_API_KEY（VS Code 中运行“Sora: 设置 API Key”）后重试。';
 
+const SPEND_REFUSED_NEXT_STEP =
+  'Tell the user and do not try again (nor with other parameters) until they raise the limit or ask for it again. 请告知用户；在用户提高上限或再次要求之前，不要重试（也不要换参数重试）。';
+
 /** Turns any failure into a tool result the model can act on (protocol errors are for protocol problems). */
 export function toErrorResult(error: unknown, logger: Logger): CallToolResult {
   if (error instanceof JuxinError) return errorResult(error.describe());
-  if (error instanceof ParamError || error instanceof SpendLimitError || error instanceof ExportError)
-    return errorResult(`${error.message}\n${error.messageZh}`);
+  if (error instanceof SpendLimitError) {
+    // The user said no, or could not be asked: the model must not find a way around it.
+    return errorResult(`${error.message}\n${error.messageZh}\n${SPEND_REFUSED_NEXT_STEP}`);
+  }
+  if (error instanceof ParamError || error instanceof ExportError) return errorResult(`${error.message}\n${error.messageZh}`);
   const message = error instanceof Error ? error.message : String(error);
   logger.error(`tool failed: ${message}`);
   return errorResult(`Unexpected error: ${message}. Try again; if it persists, report it with the server log. 发生意外错误，请重试。`);

@@ -9,6 +9,7 @@ import { GenerateCalls } from './apps/generateCalls';
 import type { Confirm, ToolContext } from './context';
 import { generateInputShape, type ToolDefaults } from './schemas';
 import { registerTaskResources } from './resources';
+import { elicitSpendApproval } from './spend';
 import { registerActionTools } from './tools/actions';
 import { generateDescription, registerGenerateVideo } from './tools/generate';
 import { registerStatusTools } from './tools/status';
@@ -49,7 +50,7 @@ Prompts may be Chinese or English.`;
  * Builds the MCP server. The stdio binary and the VS Code extension call this same factory, so both
  * serve the very same tools; several servers (one per session) may share one engine.
  */
-export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & { disposeSora(): void; refreshDefaults(): void } {
+export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & { disposeSora(): void; refreshDefaults(): void; refreshSpend(): void } {
   const logger = options.logger ?? silentLogger;
   const taskStore = new InMemoryTaskStore();
   const server = new McpServer(
@@ -57,7 +58,7 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
     {
       capabilities: {
         tools: { listChanged: true },
-        resources: { listChanged: true },
+        resources: { listChanged: true, subscribe: true },
         logging: {},
         tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
       },
@@ -93,6 +94,7 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
     confirm: options.confirm,
     clientName,
     generateCalls: new GenerateCalls(),
+    approveSpend: (ask) => elicitSpendApproval(server, ask, logger),
   };
   const generate = registerGenerateVideo(server, ctx);
   const status = registerStatusTools(server, ctx);
@@ -102,10 +104,10 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
     hooks: options.ui ?? {},
     baseUrl: options.baseUrl ?? (() => DEFAULT_BASE_URL),
   });
-  const stopResources = registerTaskResources(server, options.engine);
+  const resources = registerTaskResources(server, options.engine);
 
   const disposeSora = () => {
-    stopResources();
+    resources.stop();
     taskStore.cleanup();
   };
   const close = server.close.bind(server);
@@ -120,7 +122,9 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
     ctx.defaults = next;
     generate.update({ description: generateDescription(next), paramsSchema: generateInputShape(next) });
   };
-  return Object.assign(server, { disposeSora, refreshDefaults });
+  /** A limit or a price changed (the settings): subscribers of the ledger resource hear it. */
+  const refreshSpend = () => resources.spendChanged();
+  return Object.assign(server, { disposeSora, refreshDefaults, refreshSpend });
 }
 
 function toolDefaults({ model, orientation, size, duration, watermark, private: isPrivate }: ToolDefaults): ToolDefaults {

@@ -55,7 +55,7 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
       title: 'Remix video',
       description:
         'Make a new video from a finished one with a change described in the prompt ("make the background purple"). Costs like a new generation and takes minutes; ' +
-        'returns the new task at once — then call wait_for_video with its task_id. Only works for videos generated with private=false.',
+        'returns the new task at once — then call wait_for_video with its task_id. Only works for videos generated with private=false. Over a daily limit the user is asked first.',
       inputSchema: {
         task_id: taskIdSchema,
         prompt: z.string(bilingual).describe('The change to make, in Chinese or English.'),
@@ -63,7 +63,7 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
       outputSchema: taskOutputShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    ({ task_id, prompt }) =>
+    ({ task_id, prompt }, extra) =>
       guarded(ctx, async () => {
         const original = ctx.engine.get(task_id);
         if (!original) return unknownTask(task_id);
@@ -73,7 +73,8 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
           );
         }
         if (!prompt.trim()) return errorResult('prompt is empty: describe the change to make. 请填写要做的修改。');
-        return taskResult(await ctx.engine.remix(task_id, prompt.trim(), ctx.origin()));
+        const approveSpend = ctx.approveSpend({ requestId: extra.requestId, signal: extra.signal });
+        return taskResult(await ctx.engine.remix(task_id, prompt.trim(), ctx.origin(), { approveSpend }));
       }),
   );
 

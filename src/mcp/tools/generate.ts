@@ -14,7 +14,7 @@ import { waitWithProgress } from '../wait';
 export function generateDescription(d: ToolDefaults): string {
   return `Generate a video with OpenAI Sora-2 through the Juxin (聚鑫) API, from a text prompt and optionally images.
 Use this when the user asks to make, create or generate a video or animate a picture.
-It costs the user money and takes time: typically 3–6 minutes for a 10 s sora-2 video (longer for sora-2-pro and 25 s). With wait=true (default) the call reports progress and returns when the MP4 is downloaded (local_path) or after timeout_seconds; on timeout it returns the running task: then call wait_for_video with its task_id. Do not call generate_video again for the same request — that would pay twice.
+It costs the user money and takes time: typically 3–6 minutes for a 10 s sora-2 video (longer for sora-2-pro and 25 s). With wait=true (default) the call reports progress and returns when the MP4 is downloaded (local_path) or after timeout_seconds; on timeout it returns the running task: then call wait_for_video with its task_id. Do not call generate_video again for the same request — that would pay twice. Past the user's daily limits (videos, seconds of video) the user is asked first, and without their yes nothing is sent; list_videos shows today's spend.
 Prompts may be in Chinese or English. Defaults: ${d.model}, ${d.orientation}, ${d.size}, ${d.duration} s, ${d.watermark ? 'watermark' : 'no watermark'}, ${d.private ? 'private' : 'public'}.`;
 }
 
@@ -83,7 +83,9 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
         const early = await guarded(ctx, async () => {
           const refused = await confirmImageFolders(ctx, args.images);
           if (refused) return refused;
-          const record = await ctx.engine.generate(toInput(args), ctx.origin());
+          // Over a daily limit the person is asked first (elicitation); without a yes nothing is sent.
+          const approveSpend = ctx.approveSpend({ requestId: extra.requestId, signal: extra.signal });
+          const record = await ctx.engine.generate(toInput(args), ctx.origin(), { approveSpend });
           created = record.id;
           call.created(record.id);
           return taskResult(record);

@@ -6,6 +6,7 @@ import { bilingual } from '../bilingual';
 import { guarded, type ToolContext, unknownTask } from '../context';
 import { taskIdSchema, taskOutputSchema, taskOutputShape, timeoutSchema } from '../schemas';
 import { taskResult, toTaskOutput } from '../present';
+import { spendOutput, spendOutputSchema, spendSummary } from '../spend';
 import { waitWithProgress } from '../wait';
 
 /** get_video_status, wait_for_video and list_videos: the read-only view of tasks. Returns the two that show one task. */
@@ -59,7 +60,8 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): { getV
       description:
         'List the video tasks of this machine (one history shared by every VS Code window and MCP client), newest first, with status, progress, local file and URL. ' +
         'Page through a long history with limit and offset; narrow it with status, a text query over prompts (Chinese or English), or source. ' +
-        'Use it to find a task_id, to see what is still running, or before retrying a failed create (it may have gone through). Free and instant.',
+        'Use it to find a task_id, to see what is still running, or before retrying a failed create (it may have gone through). ' +
+        "It also gives today's and this month's spend (videos, seconds, estimated ¥) and what the daily limits still allow. Free and instant.",
       inputSchema: {
         limit: z.number(bilingual).int(bilingual).min(1, bilingual).max(200, bilingual).optional().describe('At most this many tasks (default 20).'),
         offset: z
@@ -88,6 +90,7 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): { getV
         total: z.number().describe('How many tasks match, over all pages.'),
         offset: z.number(),
         next_offset: z.number().optional().describe('Where the next page starts; absent on the last page.'),
+        spend: spendOutputSchema,
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
@@ -119,13 +122,15 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): { getV
                   ...lines,
                 ].join('\n')
               : `No tasks at offset ${start}: there are ${page.total}. Use an offset below ${page.total}.`;
+          const ledger = ctx.engine.spend();
           return {
-            content: [{ type: 'text', text }],
+            content: [{ type: 'text', text: `${text}\n\n${spendSummary(ledger)}` }],
             structuredContent: {
               tasks: page.tasks.map((t) => toTaskOutput(t)),
               total: page.total,
               offset: start,
               ...(next !== undefined ? { next_offset: next } : {}),
+              spend: spendOutput(ledger),
             },
           };
         },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ConfigError, loadServerConfig } from '../../../src/cli/config';
+import { ConfigError, loadServerConfig, spendHelp } from '../../../src/cli/config';
 
 describe('cli/config', () => {
   it('uses the documented defaults', () => {
@@ -62,5 +62,12 @@ describe('cli/config', () => {
       );
     }
     assert.equal(loadServerConfig({ JUXIN_BASE_URL: 'http://localhost:8787', JUXIN_SORA_HOME: '/tmp/jx' }).baseUrl, 'http://localhost:8787');
+  });
+
+  it('tells a refused generation where the limits are set for this server, and what they are now', () => {
+    const help = spendHelp(loadServerConfig({ JUXIN_DAILY_VIDEO_LIMIT: '5', JUXIN_DAILY_SECONDS_LIMIT: '0' }).spend);
+    assert.match(help.en, /raise JUXIN_DAILY_VIDEO_LIMIT \(now 5\) or JUXIN_DAILY_SECONDS_LIMIT \(now none\)/);
+    assert.match(help.en, /"env" of the juxin-sora server in your MCP client's configuration/);
+    assert.match(help.zh, /JUXIN_DAILY_VIDEO_LIMIT（当前 5）或 JUXIN_DAILY_SECONDS_LIMIT（当前 不限）/);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, ElicitRequestSchema, type CallToolResult, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { VideoEngine, type EngineOptions } from '../../../src/core/engine';
 import { TaskStore } from '../../../src/core/store';
 import { JuxinClient } from '../../../src/juxin/client';
@@ -29,7 +29,13 @@ export interface InProcess {
  * simulator (120× speed by default): a failing assertion points at one tool handler.
  */
 export async function inProcess(
-  options: { engine?: Partial<EngineOptions>; server?: Partial<Omit<SoraMcpServerOptions, 'engine' | 'version'>>; timeScale?: number } = {},
+  options: {
+    engine?: Partial<EngineOptions>;
+    server?: Partial<Omit<SoraMcpServerOptions, 'engine' | 'version'>>;
+    timeScale?: number;
+    /** A client that can ask its user (the elicitation capability), answering with this. */
+    elicit?: (request: ElicitRequest['params']) => Promise<ElicitResult>;
+  } = {},
 ): Promise<InProcess> {
   const timeScale = options.timeScale ?? 120;
   const sim = await startSimulator({ timeScale, quiet: true });
@@ -48,7 +54,11 @@ export async function inProcess(
   await engine.start();
   const server = createSoraMcpServer({ engine, version: 'test', ...options.server });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'in-process-test', version: '1.0.0' });
+  const client = new Client({ name: 'in-process-test', version: '1.0.0' }, options.elicit ? { capabilities: { elicitation: { form: {} } } } : {});
+  if (options.elicit) {
+    const elicit = options.elicit;
+    client.setRequestHandler(ElicitRequestSchema, (request) => elicit(request.params));
+  }
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
   return {
     sim,
