@@ -11,7 +11,14 @@ import type { ApiKeyStore } from './apiKey';
 import { isChinese } from './messages';
 import { Disposable, toDisposable } from './util/dispose';
 import { resolveDownloadFolder } from './paths';
-import { SECTION, readSettings } from './settings';
+import { SECTION, readSettings, readSpendSettings } from './settings';
+import { openSpendSettings } from './spendPrompt';
+
+/** How to raise a limit in VS Code: the sentence a refused generation (Copilot's too) ends with. */
+export const SPEND_HELP = {
+  en: 'To allow more, raise "Daily Video Limit" or "Daily Seconds Limit" in the Juxin Sora settings (juxinSora.dailyVideoLimit, juxinSora.dailySecondsLimit; 0 = no limit), or run "Sora: Daily Limits and Prices…".',
+  zh: '如需更多，请在 Juxin Sora 设置中提高“每日视频上限”或“每日秒数上限”（juxinSora.dailyVideoLimit、juxinSora.dailySecondsLimit；0 表示不限），或运行“Sora: 每日上限与价格…”。',
+};
 
 /**
  * The one engine of this window: the palette, the sidebar and Copilot (through the MCP server) all
@@ -44,12 +51,16 @@ export class EngineHost extends Disposable {
       minPollIntervalMs: settings.pollIntervalSeconds * 1000,
       maxRequestsPerSecond: settings.maxRequestsPerSecond,
       defaults: () => readSettings().defaults,
+      // Read at every request: a changed limit applies to the next generation, in every path.
+      spendLimits: () => readSpendSettings().limits,
+      spendHelp: SPEND_HELP,
     });
     this._register(toDisposable(() => void this.engine.dispose()));
     this._register(keys.onDidChange(() => this.rebuildClient()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.baseUrl`)) this.rebuildClient();
+        if (e.affectsConfiguration(`${SECTION}.prices`)) this.checkPrices();
       }),
     );
   }
@@ -57,7 +68,22 @@ export class EngineHost extends Disposable {
   async start(): Promise<void> {
     await this.keys.get();
     this.rebuildClient();
+    this.checkPrices();
     await this.engine.start();
+  }
+
+  /** A prices setting that makes no sense is said once, naming it; no prices are used until it is fixed. */
+  private checkPrices(): void {
+    const { problems } = readSpendSettings();
+    if (!problems.length) return;
+    this.logger.warn(`the juxinSora.prices setting is not valid: ${problems.join('; ')}`);
+    const open = vscode.l10n.t('Open Settings');
+    void vscode.window
+      .showWarningMessage(
+        vscode.l10n.t('The setting juxinSora.prices is not valid ({0}), so no ¥ estimates are shown until it is fixed.', problems.join('; ')),
+        open,
+      )
+      .then((choice) => choice === open && openSpendSettings());
   }
 
   get hasKey(): boolean {

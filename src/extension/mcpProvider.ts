@@ -6,7 +6,7 @@ import type { ApiKeyStore } from './apiKey';
 import { chatCardHooks } from './chatCard';
 import type { EngineHost } from './engineHost';
 import { createMcpConfirm } from './mcpConfirm';
-import { affectsMcpDefinition, affectsToolDefaults, readSettings } from './settings';
+import { affectsMcpDefinition, affectsSpend, affectsToolDefaults, readSettings } from './settings';
 import { Disposable, toDisposable } from './util/dispose';
 
 export const MCP_PROVIDER_ID = 'juxin-sora.mcp';
@@ -46,6 +46,7 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
         // New defaults reach every open session in place; a new definition would restart the server
         // and cancel the calls in flight.
         if (affectsToolDefaults(e)) for (const server of this.servers) server.refreshDefaults();
+        if (affectsSpend(e)) for (const server of this.servers) server.refreshSpend();
         if (!affectsMcpDefinition(e)) return;
         this.generation++;
         this.changed.fire();

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 export { resolveDownloadFolder } from './paths';
 import { DEFAULT_BASE_URL, type GenerationParams } from '../juxin/types';
+import { DEFAULT_LIMITS, readPrices, type SpendLimits } from '../core/spend';
 
 export const SECTION = 'juxinSora';
 
@@ -44,4 +45,27 @@ export function affectsToolDefaults(e: vscode.ConfigurationChangeEvent): boolean
   return ['defaultModel', 'defaultOrientation', 'defaultSize', 'defaultDuration', 'defaultWatermark', 'defaultPrivate'].some((k) =>
     e.affectsConfiguration(`${SECTION}.${k}`),
   );
+}
+
+/** The daily limits and prices (read at every request), and what was wrong with the prices setting. */
+export function readSpendSettings(): { limits: SpendLimits; problems: string[] } {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const prices = readPrices(c.get('prices'));
+  return {
+    limits: {
+      dailyVideos: wholeNumber(c.get('dailyVideoLimit'), DEFAULT_LIMITS.dailyVideos),
+      dailySeconds: wholeNumber(c.get('dailySecondsLimit'), DEFAULT_LIMITS.dailySeconds),
+      prices: prices.prices,
+    },
+    problems: prices.problems,
+  };
+}
+
+/** A limit as typed in settings.json: a number ≥ 0 (rounded down), else the default (never "no limit" by mistake). */
+function wholeNumber(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+}
+
+export function affectsSpend(e: vscode.ConfigurationChangeEvent): boolean {
+  return ['dailyVideoLimit', 'dailySecondsLimit', 'prices'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
 }

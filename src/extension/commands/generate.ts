@@ -7,6 +7,7 @@ import { describeError } from '../messages';
 import { readSettings } from '../settings';
 import type { Services } from '../services';
 import { createAndFollow } from '../progress';
+import { askingApproval } from '../spendPrompt';
 import { Back, inputText, pickOne, type PickItem } from './quickInput';
 
 const LAST_CHOICES = 'juxinSora.lastChoices';
@@ -31,10 +32,12 @@ export async function generateVideo(services: Services, answers?: GenerateAnswer
   // A beginner sees the progress where the video will be; asked questions means the palette started it.
   if (!answers && readSettings().showVideosOnGenerate) void services.revealVideos();
   let task: TaskRecord;
+  // Past a daily limit the user is asked in a modal; their "no" sends nothing and needs no error.
+  const approval = askingApproval();
   try {
-    task = await createAndFollow(services, params.prompt, () => services.host.engine.generate(params, 'vscode'));
+    task = await createAndFollow(services, params.prompt, () => services.host.engine.generate(params, 'vscode', { approveSpend: approval.approveSpend }));
   } catch (error) {
-    void vscode.window.showErrorMessage(describeError(error));
+    if (!approval.answeredNo(error)) void vscode.window.showErrorMessage(describeError(error));
     return undefined;
   }
   if (!answers) await services.context.globalState.update(LAST_CHOICES, { ...params, prompt: undefined });

@@ -15,6 +15,7 @@ export const Commands = {
   openFile: 'juxinSora.openFile',
   retry: 'juxinSora.retry',
   removeFromHistory: 'juxinSora.removeFromHistory',
+  openSpendSettings: 'juxinSora.openSpendSettings',
 } as const;
 
 export const VIDEOS_VIEW_ID = 'juxinSora.videos';

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { TaskRecord } from '../../core/types';
 import { followWithProgress } from '../progress';
 import type { Services } from '../services';
+import { askingApproval } from '../spendPrompt';
 import { generateVideo } from './generate';
 
 // What the user's own UI does with a task (the Videos view's buttons, our notifications): called
@@ -47,7 +48,15 @@ export async function remixTask(services: Services, taskId: string, prompt?: str
       ignoreFocusOut: true,
     }));
   if (!change?.trim()) return undefined;
-  const remix = await services.host.engine.remix(task.id, change.trim(), 'vscode');
+  const approval = askingApproval();
+  let remix: TaskRecord;
+  try {
+    remix = await services.host.engine.remix(task.id, change.trim(), 'vscode', { approveSpend: approval.approveSpend });
+  } catch (error) {
+    // Past a daily limit the user was asked: their "no" needs no error message.
+    if (approval.answeredNo(error)) return undefined;
+    throw error;
+  }
   void followWithProgress(services, remix.id);
   return remix.id;
 }

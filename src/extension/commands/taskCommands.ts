@@ -7,6 +7,7 @@ import { statusText } from '../progress';
 import type { Services } from '../services';
 import { validateGenerationParams } from '../../core/params';
 import { readSettings } from '../settings';
+import { openSpendSettings } from '../spendPrompt';
 import { generateArg, parseArg, remixArg, taskRefArg } from './args';
 import { confirmPaidGeneration, refuseArgument } from './confirm';
 import { generateVideo } from './generate';
@@ -170,6 +171,7 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
       if (!(await confirmPaidGeneration(validateGenerationParams(task.params)))) return undefined;
       return retryTask(services, task.id);
     }),
+    run(Commands.openSpendSettings, async () => openSpendSettings()),
     // Always asks (the modal names what goes); `{ confirm: false }` from a caller is read past.
     run(Commands.removeFromHistory, async (arg) => {
       if (arg === undefined) {

@@ -15,7 +15,8 @@ function sourceFiles(dir: string): string[] {
 function runtimeStrings(): Set<string> {
   const found = new Set<string>();
   for (const file of sourceFiles(path.join(ROOT, 'src/extension'))) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/l10n\.t\('((?:[^'\\]|\\.)*)'/g)) found.add(m[1].replace(/\\(.)/g, '$1'));
+    // Single or double quotes (prettier picks double quotes for a string with an apostrophe).
+    for (const m of readFileSync(file, 'utf8').matchAll(/l10n\.t\(\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1/g)) found.add(m[2].replace(/\\(.)/g, '$1'));
   }
   return found;
 }
