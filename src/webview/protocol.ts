@@ -11,8 +11,9 @@ import type { DownloadState } from '../core/phase';
 import type { TaskOrigin } from '../core/origin';
 import type { TaskPhase } from '../core/phase';
 import type { SourceKind, TaskCounts } from '../core/query';
+import type { SpendLedger } from '../core/spend';
 
-export type { TaskPhase, SourceKind, TaskCounts };
+export type { TaskPhase, SourceKind, TaskCounts, SpendLedger };
 
 /**
  * A task as a webview may see it: never the API key, never a local path, and the only URL in it (the
@@ -55,8 +56,8 @@ export interface TaskSnapshot {
 
 /** What a task item offers; the extension maps each to one of the extension's commands. */
 export type TaskAction = 'play' | 'openFile' | 'reveal' | 'copyUrl' | 'download' | 'remix' | 'retry' | 'remove';
-/** Task-independent buttons (empty state, "set your key" on a paused task). */
-export type SidebarCommand = 'setKey' | 'generate' | 'gettingStarted';
+/** Task-independent buttons (empty state, "set your key" on a paused task, the ledger's settings button). */
+export type SidebarCommand = 'setKey' | 'generate' | 'gettingStarted' | 'spendSettings';
 export type PreviewAction = 'openFile' | 'reveal' | 'copyUrl' | 'download' | 'playExternal';
 
 /** Localized labels, handed to a page in its `data-strings` attribute (webviews can't call vscode.l10n). `{0}` is a placeholder. */
@@ -139,6 +140,22 @@ export interface Strings {
   /** The video has AAC sound this window cannot play (desktop VS Code, microsoft/vscode#167685). */
   aacNote: string;
   playExternal: string;
+  /** The ledger in the header: "Today: {0}", "This month: {0}". */
+  spendRegion: string;
+  spendToday: string;
+  spendMonth: string;
+  /** "{0}/{1} videos" (with a daily limit), "{0} video(s)" (without). */
+  spendVideosOf: string;
+  spendVideos: string;
+  spendSecondsOf: string;
+  spendSeconds: string;
+  /** "≈ ¥{0}" */
+  spendYuan: string;
+  /** "Failed: {0} today, {1} this month (may or may not have been billed)" */
+  spendFailed: string;
+  spendNear: string;
+  spendOver: string;
+  spendSettings: string;
 }
 
 /** The pages' `data-settings`: what they need to double-check URLs the extension already checked. */
@@ -155,6 +172,8 @@ export interface PageSettings {
 export interface SidebarInit {
   hasKey: boolean;
   counts: TaskCounts;
+  /** Today's and this month's spend, and the limits (the header). */
+  spend: SpendLedger;
   /**
    * The first page of the query the view showed last, so it paints without waiting for the extension
    * (at most one page, whatever the size of the history). The page shows it only if it is still its
@@ -205,7 +224,9 @@ export type ToSidebar =
   /** A task left the list (removed from the history, or no longer matches the filters). */
   | { type: 'removed'; seq: number; shape: ResultsShape; index: number; id: string }
   /** A muted video to play while the pointer rests on a card: a webview URI of the downloaded file. */
-  | { type: 'media'; id: string; src: string };
+  | { type: 'media'; id: string; src: string }
+  /** The ledger changed (a task started or failed, a limit or a price changed, a new day). */
+  | { type: 'spend'; spend: SpendLedger };
 
 export type FromSidebar =
   | { type: 'ready' }

@@ -14,6 +14,7 @@ import { toTaskModel } from './model/taskModel';
 import { isAllowedRemoteUrl } from './model/urls';
 import type { FromSidebar, PageSettings, SidebarInit, Strings, TaskAction, TaskCounts, ToSidebar, ViewQuery } from './protocol';
 import { emptyState } from './sidebar/emptyState';
+import { SpendHeader } from './sidebar/spendHeader';
 
 interface Persisted {
   query: ViewQuery;
@@ -50,6 +51,7 @@ const toolbar = new Toolbar(
   (m) => setMode(m),
 );
 const summary = el('p', { className: 'summary', attrs: { 'data-testid': 'summary' } });
+const spend = new SpendHeader(strings, () => send({ type: 'command', command: 'spendSettings' }));
 const scroller = el('div', { className: `scroller ${mode}`, attrs: { 'data-testid': 'task-list' } });
 const onboarding = el('div', { className: 'onboarding' });
 const noMatches = el(
@@ -61,7 +63,7 @@ const noMatches = el(
 noMatches.querySelector('vscode-button')!.addEventListener('click', () => toolbar.clear());
 // One polite live region: it speaks when a task changes state (not at every percent) and after a search.
 const announcer = el('div', { className: 'visually-hidden', attrs: { role: 'status', 'aria-live': 'polite', 'data-testid': 'announcer' } });
-app.replaceChildren(toolbar.element, summary, scroller, noMatches, onboarding, announcer);
+app.replaceChildren(toolbar.element, spend.element, summary, scroller, noMatches, onboarding, announcer);
 
 const handlers = { mayLoadImage: (url: string) => isAllowedRemoteUrl(url, settings.apiBaseUrl), menuToken: settings.menuToken };
 /** Cards on screen by what they show (`t:<task id>`, or `p:<index>` while the task is on its way). */
@@ -251,6 +253,7 @@ function showState(): void {
   onboarding.hidden = !empty;
   toolbar.element.hidden = empty;
   summary.hidden = empty;
+  spend.element.hidden = empty;
   if (empty) onboarding.replaceChildren(emptyState(strings, hasKey, (command) => send({ type: 'command', command })));
   showSummary();
 }
@@ -318,8 +321,16 @@ window.addEventListener('message', (event: MessageEvent<ToSidebar>) => {
     case 'media':
       playHover(message.id, message.src);
       return;
+    case 'spend':
+      showSpend(message.spend);
+      return;
   }
 });
+
+function showSpend(ledger: SidebarInit['spend']): void {
+  const news = spend.show(ledger);
+  if (news) announcer.textContent = news;
+}
 
 /** Speaks a change of state (queued → generating → ready / failed) of a task that changes live. */
 function announce(task: import('./protocol').TaskSnapshot): void {
@@ -432,6 +443,7 @@ function stopHover(card: TaskCard): void {
 // ── Start ───────────────────────────────────────────────────────────────────────────────────────
 
 list.start();
+spend.show(init.spend);
 showState();
 send({ type: 'ready' });
 requestResults(0);

@@ -23,6 +23,7 @@ export const SIDEBAR_COMMANDS: Record<SidebarCommand, string> = {
   setKey: Commands.setApiKey,
   generate: Commands.generate,
   gettingStarted: Commands.openGettingStarted,
+  spendSettings: Commands.openSpendSettings,
 };
 
 export const PREVIEW_ACTION_COMMANDS: Record<PreviewAction, string> = {

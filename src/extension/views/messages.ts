@@ -6,7 +6,7 @@ import { VIDEOS_VIEW_ID } from '../commands/ids';
 // A page is untrusted input (a compromised page could send anything): only exact protocol shapes pass.
 const taskId = z.string().min(1).max(300);
 export const TASK_ACTIONS = ['play', 'openFile', 'reveal', 'copyUrl', 'download', 'remix', 'retry', 'remove'] as const satisfies readonly TaskAction[];
-const sidebarCommands = ['setKey', 'generate', 'gettingStarted'] as const satisfies readonly SidebarCommand[];
+const sidebarCommands = ['setKey', 'generate', 'gettingStarted', 'spendSettings'] as const satisfies readonly SidebarCommand[];
 const previewActions = ['openFile', 'reveal', 'copyUrl', 'download', 'playExternal'] as const satisfies readonly PreviewAction[];
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const offset = z.number().int().min(0).max(10_000_000);

@@ -81,5 +81,17 @@ export function webviewStrings(): Strings {
       'This video has sound, but this window cannot play its AAC audio, so it plays silently here. To hear it, play it in the system player.',
     ),
     playExternal: vscode.l10n.t('Play in System Player'),
+    spendRegion: vscode.l10n.t('Spending today and this month'),
+    spendToday: vscode.l10n.t('Today: {0}', PLACEHOLDER),
+    spendMonth: vscode.l10n.t('This month: {0}', PLACEHOLDER),
+    spendVideosOf: vscode.l10n.t('{0}/{1} videos', PLACEHOLDER, PLACEHOLDER1),
+    spendVideos: vscode.l10n.t('{0} video(s)', PLACEHOLDER),
+    spendSecondsOf: vscode.l10n.t('{0}/{1} s', PLACEHOLDER, PLACEHOLDER1),
+    spendSeconds: vscode.l10n.t('{0} s', PLACEHOLDER),
+    spendYuan: vscode.l10n.t('≈ ¥{0}', PLACEHOLDER),
+    spendFailed: vscode.l10n.t('Failed: {0} today, {1} this month (may or may not have been billed)', PLACEHOLDER, PLACEHOLDER1),
+    spendNear: vscode.l10n.t("Near today's limit."),
+    spendOver: vscode.l10n.t("At today's limit: the next generation asks you first."),
+    spendSettings: vscode.l10n.t('Daily Limits and Prices…'),
   };
 }

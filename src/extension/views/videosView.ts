@@ -4,7 +4,7 @@ import type { TaskRecord } from '../../core/types';
 import { MAX_PAGE, type SidebarInit, type ToSidebar, type ViewQuery } from '../../webview/protocol';
 import { VIDEOS_VIEW_ID } from '../commands/ids';
 import type { Services } from '../services';
-import { SECTION, readSettings } from '../settings';
+import { SECTION, affectsSpend, readSettings } from '../settings';
 import { Disposable, toDisposable } from '../util/dispose';
 import { runTaskAction, SIDEBAR_COMMANDS } from './actions';
 import { MENU_TOKEN } from './taskMenu';
@@ -34,6 +34,10 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
   /** What the page showed last (kept across reloads), so its next HTML can paint at once. */
   private lastQuery: { query: ViewQuery; timeZone: string } | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The ledger the page has (JSON), so a `spend` message goes only when it changed. */
+  private spendSent = '';
+  /** While the view shows: looks at the ledger once a minute (a new day starts at midnight). */
+  private spendTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly services: Services) {
     super();
@@ -46,6 +50,7 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     );
     this.lastQuery = services.context.workspaceState.get(LAST_QUERY);
     this._register(toDisposable(() => clearTimeout(this.refreshTimer)));
+    this._register(toDisposable(() => clearInterval(this.spendTimer)));
     this._register(toDisposable(engine.onDidChange((task) => this.onTaskChanged(task))));
     this._register(toDisposable(engine.onDidRemove((id) => this.onTaskRemoved(id))));
     this._register(services.keys.onDidChange(() => this.postState()));
@@ -53,6 +58,7 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
       vscode.workspace.onDidChangeConfiguration((e) => {
         // The base URL decides which thumbnails may load (the CSP); the download folder which videos may play on hover.
         if ((e.affectsConfiguration(`${SECTION}.baseUrl`) || e.affectsConfiguration(`${SECTION}.downloadFolder`)) && this.view) this.load(this.view);
+        if (affectsSpend(e)) this.postSpend();
       }),
     );
     this._register(toDisposable(() => this.viewScope?.dispose()));
@@ -74,10 +80,14 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     this.view = view;
     this.load(view);
     this.updateBadge();
+    this.watchSpend(view.visible);
     this.viewScope = vscode.Disposable.from(
       view.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
       // Hidden, the page is discarded; its HTML is brought up to date for the next time it shows.
-      view.onDidChangeVisibility(() => !view.visible && this.refreshHidden()),
+      view.onDidChangeVisibility(() => {
+        this.watchSpend(view.visible);
+        if (!view.visible) this.refreshHidden();
+      }),
       view.onDidDispose(() => {
         if (this.view === view) this.view = undefined;
       }),
@@ -94,9 +104,12 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     const baseOrigin = originOf(readSettings().baseUrl);
     const ctx = snapshotContext();
     const last = this.lastQuery ?? { query: { text: '', phases: [], sources: [] }, timeZone: '' };
+    const spend = this.services.host.engine.spend();
+    this.spendSent = JSON.stringify(spend);
     const init: SidebarInit = {
       hasKey: this.services.host.hasKey,
       counts: this.feed.taskCounts,
+      spend,
       first: firstPage(this.source, (t) => toSnapshot(t, ctx), Date.now(), last.query, last.timeZone || undefined, Math.min(FIRST_PAGE, MAX_PAGE)),
     };
     return renderPage({
@@ -179,7 +192,24 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
 
   private postState(): void {
     this.post({ type: 'state', hasKey: this.services.host.hasKey, counts: this.feed.taskCounts });
+    // The ledger moves with the counts (a new task, a failed one, a removed one).
+    this.postSpend();
     this.updateBadge();
+  }
+
+  /** The ledger, when it is not what the page shows. */
+  private postSpend(): void {
+    if (!this.view?.visible) return;
+    const spend = this.services.host.engine.spend();
+    const json = JSON.stringify(spend);
+    if (json === this.spendSent) return;
+    this.spendSent = json;
+    this.post({ type: 'spend', spend });
+  }
+
+  private watchSpend(visible: boolean): void {
+    clearInterval(this.spendTimer);
+    this.spendTimer = visible ? setInterval(() => this.postSpend(), 60_000) : undefined;
   }
 
   private post(message: ToSidebar): void {

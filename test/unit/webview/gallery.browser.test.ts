@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { countTasks } from '../../../src/core/query';
+import { DEFAULT_LIMITS, spendLedger, type SpendLimits } from '../../../src/core/spend';
 import type { TaskRecord } from '../../../src/core/types';
 import { firstPage, ResultsFeed } from '../../../src/extension/views/feed';
 import { renderPage } from '../../../src/extension/views/html';
@@ -55,6 +56,7 @@ class FakeHost {
   /** Holds the answers to queries back (a slow extension host) until released. */
   hold: Promise<void> | undefined;
   withFirstPage = false;
+  limits: SpendLimits = DEFAULT_LIMITS;
   readonly feed: ResultsFeed;
   page!: Page;
 
@@ -72,7 +74,12 @@ class FakeHost {
     const first = this.withFirstPage
       ? firstPage(source, (t) => toSnapshot(t, { baseUrl: API, chinese: false }), Date.now(), { text: '', phases: [], sources: [] }, 'UTC', 50)
       : undefined;
-    return { hasKey: true, counts: countTasks(this.tasks.values()), first };
+    return { hasKey: true, counts: countTasks(this.tasks.values()), spend: this.spend, first };
+  }
+
+  /** The ledger as the engine computes it (days in UTC here). */
+  get spend() {
+    return spendLedger(this.tasks.values(), this.limits, Date.now(), 'UTC');
   }
 
   async post(message: ToSidebar): Promise<void> {
@@ -98,7 +105,10 @@ class FakeHost {
     this.tasks.set(task.id, task);
     const { messages, countsChanged } = this.feed.changed(task);
     for (const m of messages) await this.post(m);
-    if (countsChanged) await this.post({ type: 'state', hasKey: true, counts: this.feed.taskCounts });
+    if (countsChanged) {
+      await this.post({ type: 'state', hasKey: true, counts: this.feed.taskCounts });
+      await this.post({ type: 'spend', spend: this.spend });
+    }
   }
 }
 
@@ -240,6 +250,35 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
     assert.ok(pages.length <= 3, `a page or two for the new screen: ${JSON.stringify(pages)}`);
     assert.ok((await page.$$eval('.card', (els) => els.length)) < 60, 'cards are reused, not added');
     assert.ok(!requests.some((r) => r.endsWith('/x')));
+    assert.deepEqual(await violations(), []);
+    await page.close();
+  });
+
+  it("shows today's spend against the daily limits in the header, near and at a limit, failed apart; the gear asks for the settings", async () => {
+    const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    // 16 videos and a failed one today (UTC), a minute apart.
+    const records = Array.from({ length: 17 }, (_, n) =>
+      record(n, { createdAt: today + n * 60_000, ...(n === 16 ? { status: 'failed', failureReason: 'moderation', download: { state: 'none' } } : {}) }),
+    );
+    const host = new FakeHost(records);
+    host.limits = { dailyVideos: 20, dailySeconds: 300, prices: { 'sora-2': { perSecond: 0.1 } } };
+    const { page, violations } = await open(host);
+    await page.waitForSelector('.card[data-task-id]');
+    const text = async (id: string) => (await page.textContent(`[data-testid="${id}"]`))?.replace(/\u00a0/g, ' ');
+    assert.equal(await text('spend-today'), 'Today: 16/20 videos · 160/300 s · ≈ ¥16.00');
+    assert.equal(await text('spend-month'), 'This month: 16 video(s) · 160 s · ≈ ¥16.00');
+    assert.equal(await text('spend-failed'), 'Failed: 1 today, 1 this month (may or may not have been billed)');
+    assert.equal(await page.getAttribute('[data-testid="spend"]', 'data-level'), 'near');
+    assert.equal(await text('spend-status'), "Near today's limit.");
+    // Four more: at the limit, the next one asks. Said once, for screen readers too.
+    for (let n = 17; n < 21; n++) await host.change(record(n, { createdAt: today + n * 60_000 }));
+    await page.waitForFunction(() => document.querySelector('[data-testid="spend"]')?.getAttribute('data-level') === 'over');
+    assert.equal(await text('spend-today'), 'Today: 20/20 videos · 200/300 s · ≈ ¥20.00');
+    assert.equal(await text('spend-status'), "At today's limit: the next generation asks you first.");
+    assert.equal(await text('announcer'), "At today's limit: the next generation asks you first.");
+    await page.screenshot({ path: path.join(ROOT, 'test-artifacts', 'gallery-spend-browser.png') });
+    await page.click('[data-testid="spend-settings"]');
+    assert.deepEqual(host.received.at(-1), { type: 'command', command: 'spendSettings' });
     assert.deepEqual(await violations(), []);
     await page.close();
   });

@@ -73,6 +73,18 @@ export const STRINGS: Strings = {
   player: 'Video player',
   aacNote: 'NO-AAC-HERE',
   playExternal: 'Play in System Player',
+  spendRegion: 'Spending today and this month',
+  spendToday: 'Today: {0}',
+  spendMonth: 'This month: {0}',
+  spendVideosOf: '{0}/{1} videos',
+  spendVideos: '{0} video(s)',
+  spendSecondsOf: '{0}/{1} s',
+  spendSeconds: '{0} s',
+  spendYuan: '≈ ¥{0}',
+  spendFailed: 'Failed: {0} today, {1} this month (may or may not have been billed)',
+  spendNear: "Near today's limit.",
+  spendOver: "At today's limit: the next generation asks you first.",
+  spendSettings: 'Daily Limits and Prices…',
 };
 
 export function snapshot(patch: Partial<TaskSnapshot> = {}): TaskSnapshot {
