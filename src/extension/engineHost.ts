@@ -16,8 +16,8 @@ import { openSpendSettings } from './spendPrompt';
 
 /** How to raise a limit in VS Code: the sentence a refused generation (Copilot's too) ends with. */
 export const SPEND_HELP = {
-  en: 'To allow more, raise "Daily Video Limit" or "Daily Seconds Limit" in the Juxin Sora settings (juxinSora.dailyVideoLimit, juxinSora.dailySecondsLimit; 0 = no limit), or run "Sora: Daily Limits and Prices…".',
-  zh: '如需更多，请在 Juxin Sora 设置中提高“每日视频上限”或“每日秒数上限”（juxinSora.dailyVideoLimit、juxinSora.dailySecondsLimit；0 表示不限），或运行“Sora: 每日上限与价格…”。',
+  en: 'To allow more, raise the daily limits in the settings (juxinSora.dailyVideoLimit, juxinSora.dailySecondsLimit; 0 = no limit), or run "Sora: Daily Limits and Prices…".',
+  zh: '如需更多，请在设置中提高每日上限（juxinSora.dailyVideoLimit、juxinSora.dailySecondsLimit；0 表示不限），或运行“Sora 视频: 每日上限与价格…”。',
 };
 
 /**

@@ -279,7 +279,18 @@ async function main() {
     const machineSettings = path.join(userData, 'Machine', 'settings.json');
     writeFileSync(
       machineSettings,
-      JSON.stringify({ ...JSON.parse(readFileSync(machineSettings, 'utf8')), 'juxinSora.downloadFolder': galleryVideos }, null, 2),
+      // The seeded history makes about 35 videos a day: no daily limit here, or a palette generation late
+      // in the day would wait on a question nobody answers (the limits are tested in the first window).
+      JSON.stringify(
+        {
+          ...JSON.parse(readFileSync(machineSettings, 'utf8')),
+          'juxinSora.downloadFolder': galleryVideos,
+          'juxinSora.dailyVideoLimit': 0,
+          'juxinSora.dailySecondsLimit': 0,
+        },
+        null,
+        2,
+      ),
     );
     const second = await startCodeServer(galleryHome, false);
     const gallery = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -317,25 +328,37 @@ async function main() {
 }
 
 /**
- * When a modal dialog is open and the suite left `dialog-answer.json` ({ "button": "…" }), records the
- * dialog (message, detail, buttons) in `dialogs.jsonl` and presses that button.
+ * Answers what the in-host suite asked for in `dialog-answer.json` and records each question in
+ * `dialogs.jsonl`: a modal dialog (`{ buttons: [...] }`: the first is pressed, the rest wait for the next
+ * dialogs) or an MCP server's question (`{ elicit }`: VS Code 1.139 shows an elicitation outside a chat as
+ * a notification with a "Respond" button, and "Cancel" in its menu; "Respond" opens a quick pick per
+ * field, closing the notification cancels).
  */
 let unexpectedSince = 0;
 async function answerDialogs(page, exchange) {
   const answerFile = path.join(exchange, 'dialog-answer.json');
+  const answer = existsSync(answerFile) ? JSON.parse(readFileSync(answerFile, 'utf8')) : undefined;
   const box = page.locator('.monaco-dialog-box').first();
-  if (!(await box.isVisible().catch(() => false))) {
-    unexpectedSince = 0;
-    return;
-  }
-  // A dialog nobody asked to answer would block every later test: after 10 s it is cancelled (and recorded).
-  if (!existsSync(answerFile)) {
-    unexpectedSince ||= Date.now();
-    if (Date.now() - unexpectedSince < 10_000) return;
-    writeFileSync(answerFile, JSON.stringify({ button: 'Cancel', unexpected: true }));
-  }
+  if (await box.isVisible().catch(() => false)) return answerModal(page, box, answer?.buttons ? answer : undefined, answerFile, exchange);
+  const toast = page.locator('.notification-toast', { has: page.locator('.monaco-button', { hasText: /^Respond$/ }) }).first();
+  if (await toast.isVisible().catch(() => false)) return answerElicitation(page, toast, answer?.elicit ? answer : undefined, answerFile, exchange);
   unexpectedSince = 0;
-  const { button, id, unexpected } = JSON.parse(readFileSync(answerFile, 'utf8'));
+}
+
+/** A question nobody asked to answer would block every later test: after 10 s it is cancelled (and recorded). */
+function unexpected(answer) {
+  if (answer) {
+    unexpectedSince = 0;
+    return false;
+  }
+  unexpectedSince ||= Date.now();
+  return Date.now() - unexpectedSince >= 10_000 ? 'cancel' : 'wait';
+}
+
+async function answerModal(page, box, answer, answerFile, exchange) {
+  const surprise = unexpected(answer);
+  if (surprise === 'wait') return;
+  const [button, ...rest] = answer?.buttons ?? ['Cancel'];
   // Read in one go: a locator's innerText would wait (30 s) for a part the dialog does not have.
   const dialog = await box.evaluate((el) => ({
     message: el.querySelector('.dialog-message-text')?.innerText ?? '',
@@ -344,13 +367,61 @@ async function answerDialogs(page, exchange) {
   }));
   // A button the dialog does not have is recorded as missing, and the dialog cancelled: never a wait.
   const pressed = dialog.buttons.includes(button) ? button : 'Cancel';
-  const record = { ...dialog, asked: button, pressed, id, unexpected, at: new Date().toISOString() };
+  const record = { kind: 'dialog', ...dialog, asked: button, pressed, id: answer?.id, unexpected: Boolean(surprise), at: new Date().toISOString() };
   appendFileSync(path.join(exchange, 'dialogs.jsonl'), `${JSON.stringify(record)}\n`);
-  rmSync(answerFile, { force: true });
+  if (answer && rest.length) writeFileSync(answerFile, JSON.stringify({ ...answer, buttons: rest }));
+  else if (answer) rmSync(answerFile, { force: true });
   await box
     .locator('.dialog-buttons .monaco-button', { hasText: new RegExp(`^${pressed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
     .first()
     .click({ timeout: 5_000 });
+}
+
+async function answerElicitation(page, toast, answer, answerFile, exchange) {
+  const surprise = unexpected(answer);
+  if (surprise === 'wait') return;
+  const choice = answer?.elicit ?? 'Cancel';
+  const shown = await toast.evaluate((el) => ({
+    message: el.querySelector('.notification-list-item-message')?.innerText ?? '',
+    detail: el.querySelector('.notification-list-item-source')?.innerText ?? '',
+    buttons: [...el.querySelectorAll('.monaco-button')].map((b) => b.textContent?.trim() ?? '').filter(Boolean),
+  }));
+  const record = {
+    kind: 'elicitation',
+    ...shown,
+    asked: choice,
+    pressed: 'Cancel',
+    id: answer?.id,
+    unexpected: Boolean(surprise),
+    at: new Date().toISOString(),
+  };
+  if (answer) rmSync(answerFile, { force: true });
+  const button = (label) => toast.locator('.monaco-button', { hasText: new RegExp(`^${label}$`) }).first();
+  try {
+    if (choice === 'Cancel') {
+      // "Cancel" is a secondary action (in the toast's menu); closing the notification also cancels.
+      await toast.hover({ timeout: 5_000 });
+      await toast.locator('.codicon-notifications-clear').first().click({ timeout: 5_000, force: true });
+      return;
+    }
+    await button('Respond').click({ timeout: 5_000 });
+    const picker = page.locator('.quick-input-widget');
+    await picker.waitFor({ state: 'visible', timeout: 5_000 });
+    await page.waitForTimeout(200);
+    record.title = await picker.evaluate((el) => el.querySelector('.quick-input-title')?.textContent?.trim() ?? '');
+    const rows = picker.locator('.quick-input-list .monaco-list-row');
+    const labels = await rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent?.trim() ?? e.textContent?.trim() ?? ''));
+    record.choices = labels;
+    const index = labels.indexOf(choice);
+    if (index < 0) {
+      await page.keyboard.press('Escape');
+      return;
+    }
+    await rows.nth(index).click({ timeout: 5_000 });
+    record.pressed = choice;
+  } finally {
+    appendFileSync(path.join(exchange, 'dialogs.jsonl'), `${JSON.stringify(record)}\n`);
+  }
 }
 
 const watchdog = setTimeout(() => {

@@ -178,7 +178,13 @@ async function main() {
       mkdirSync(path.join(userData, 'Machine'), { recursive: true });
       writeFileSync(
         path.join(userData, 'Machine', 'settings.json'),
-        JSON.stringify({ 'juxinSora.baseUrl': simUrl, 'juxinSora.downloadFolder': videos }, null, 2),
+        // The seeded history makes about 35 videos a day: no daily limit, or the live generation late in
+        // the day would stop at the limit's question.
+        JSON.stringify(
+          { 'juxinSora.baseUrl': simUrl, 'juxinSora.downloadFolder': videos, 'juxinSora.dailyVideoLimit': 0, 'juxinSora.dailySecondsLimit': 0 },
+          null,
+          2,
+        ),
       );
       // Through the theme picker, as a person would (and as VS Code applies it at once).
       const theme = async (name) => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_LIMITS, readPrices } from '../../../src/core/spend';
 import { baseUrlProblem } from '../../../src/juxin/http';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -28,5 +29,21 @@ describe('extension settings', () => {
       'api.jxincm.cn',
     ];
     for (const url of samples) assert.equal(pattern.test(url), baseUrlProblem(url) === undefined, url);
+  });
+
+  it("declares the daily limits with the engine's defaults, and a prices schema that accepts exactly what the engine reads", () => {
+    const props = (
+      JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+        contributes: { configuration: { properties: Record<string, { default?: unknown; scope?: string; propertyNames?: { pattern: string } }> } };
+      }
+    ).contributes.configuration.properties;
+    assert.equal(props['juxinSora.dailyVideoLimit'].default, DEFAULT_LIMITS.dailyVideos);
+    assert.equal(props['juxinSora.dailySecondsLimit'].default, DEFAULT_LIMITS.dailySeconds);
+    // A workspace's settings must not lift the limits.
+    for (const key of ['dailyVideoLimit', 'dailySecondsLimit', 'prices']) assert.equal(props[`juxinSora.${key}`].scope, 'machine', key);
+    const pattern = new RegExp(props['juxinSora.prices'].propertyNames!.pattern);
+    for (const key of ['sora-2', 'sora-2-pro', 'sora-2-all', 'sora-2/small', 'sora-2-pro/large', 'sora-3', 'gpt-4', 'sora-2/medium', 'Sora-2', 'sora-2-pro/']) {
+      assert.equal(pattern.test(key), readPrices({ [key]: { perVideo: 1 } }).problems.length === 0, key);
+    }
   });
 });

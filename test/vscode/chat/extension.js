@@ -7,6 +7,7 @@
 //   the selected model, invoke each tool call it returns with the request's `toolInvocationToken`
 //   (which is what makes the call, its approval and its MCP App card appear in the chat), feed the
 //   results back, stop when the model only talks.
+// Plus two commands for the chat's daily-limit test (below).
 const vscode = require('vscode');
 
 const VENDOR = 'juxin-sora-tests';
@@ -73,6 +74,19 @@ exports.activate = async (context) => {
       }
       return {};
     }),
+  );
+  // The daily limit at today's count (the next video asks), and back to the default: for the chat's
+  // limit test, which drives the workbench and cannot reach the extension host otherwise. Today's count
+  // comes from the extension's test API (the harness sets JUXIN_SORA_TEST_API=1).
+  const limits = () => vscode.workspace.getConfiguration('juxinSora');
+  context.subscriptions.push(
+    vscode.commands.registerCommand('juxinSoraTests.limitAtToday', async () => {
+      const api = await vscode.extensions.getExtension('juxin-sora.juxin-sora').activate();
+      const today = api.engine.spend().today.videos;
+      await limits().update('dailyVideoLimit', today, vscode.ConfigurationTarget.Global);
+      return today;
+    }),
+    vscode.commands.registerCommand('juxinSoraTests.restoreLimits', () => limits().update('dailyVideoLimit', undefined, vscode.ConfigurationTarget.Global)),
   );
   // The chat's model picker shows a provider's models once something has asked for them.
   await vscode.lm.selectChatModels({ vendor: VENDOR });

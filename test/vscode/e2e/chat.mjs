@@ -126,4 +126,49 @@ export const chatTests = [
       assert.match(copied, new RegExp(`^${ctx.simUrl.replace(/[.:/]/g, '\\$&')}/`), `the video URL is on the clipboard: ${copied}`);
     },
   },
+  {
+    title: "past the daily limit, the chat asks before Copilot's call goes out (MCP elicitation): False sends nothing, True generates",
+    async run(ctx) {
+      const { page } = ctx;
+      const creates = async () =>
+        ((await (await fetch(`${ctx.simUrl}/__sim/requests`)).json()).requests ?? []).filter((r) => r.method === 'POST' && r.path.startsWith('/v1')).length;
+      const closings = () => page.locator('.interactive-item-container', { hasText: 'Your video is ready' }).count();
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await runCommand(page, 'Sora Tests: Daily Video Limit at Today');
+      try {
+        for (const [answer, made] of [
+          ['False', 0],
+          ['True', 1],
+        ]) {
+          const sent = await creates();
+          const turns = await closings();
+          await ask(page, `@sora a lantern floating over a lake, past the daily limit (${answer})`);
+          // VS Code 1.139 shows an elicitation of a call made for a chat request as a question above the
+          // chat's input: the message, the field's title and description, its choices (False preselected), Submit.
+          const question = page.locator('.chat-question-carousel-widget-container', { hasText: 'Generate anyway?' }).last();
+          await question.waitFor({ timeout: 60_000 });
+          assert.match(await question.textContent(), /This would be video \d+ today, over your limit of \d+\. Generate anyway\?/);
+          if (answer === 'False') await shot(page, ctx, 'chat-spend-question');
+          await question
+            .locator('.chat-question-list-item')
+            .filter({ has: page.locator('.chat-question-list-label', { hasText: new RegExp(`^${answer}$`) }) })
+            .first()
+            .click();
+          const submit = question.locator('.chat-question-submit-button');
+          if (await submit.isVisible().catch(() => false)) await submit.click({ timeout: 2_000 }).catch(() => undefined);
+          // The turn ends with the model's closing words; VS Code asks first to hand the tool's result to the model.
+          const deadline = Date.now() + 120_000;
+          while ((await closings()) <= turns) {
+            if (Date.now() > deadline) throw new Error(`the chat turn did not end (answered ${answer})`);
+            const allow = page.locator('.chat-tool-invocation-part .monaco-button', { hasText: /^Allow/ }).first();
+            if (await allow.isVisible().catch(() => false)) await allow.click({ timeout: 2_000 }).catch(() => undefined);
+            await page.waitForTimeout(250);
+          }
+          assert.equal(await creates(), sent + made, `${made} paid request(s) after "${answer}"`);
+        }
+      } finally {
+        await runCommand(page, 'Sora Tests: Restore Daily Limits');
+      }
+    },
+  },
 ];

@@ -102,6 +102,9 @@ export const e2eTests = [
       assert.ok(prompts.includes(XSS_PROMPT), `the prompt is shown literally; saw ${JSON.stringify(prompts)}`);
       assert.equal(await frame.$$eval('img[src="x"]', (els) => els.length), 0, 'no <img> was created from the prompt');
       assert.deepEqual(ctx.alerts, [], 'no script ran');
+      // The ledger in the header: today against the default limits (the in-host suite restored them).
+      const spend = (await frame.textContent('[data-testid="spend-today"]')).replace(/\u00a0/g, ' ');
+      assert.match(spend, /^Today: \d+\/20 videos · \d+\/300 s$/, `the spend header: ${spend}`);
       const items = await frame.$$('.card[data-task-id]');
       assert.ok(items.length >= 4, `${items.length} tasks listed (palette, in-host and Copilot)`);
       await frame.waitForFunction(() => document.querySelectorAll('[data-testid="progress"]').length === 0, undefined, { timeout: 60_000 });
