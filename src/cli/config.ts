@@ -18,6 +18,10 @@ export interface ServerConfig {
   timeOrigin?: number;
   /** How long a killed server's task leases last before another process takes its tasks over (ms). */
   leaseMs: number;
+  /** Where create_storyboard writes when the caller names no folder. */
+  storyboardsDir: string;
+  /** At most this many storyboard clips generating at once. */
+  maxConcurrentClips: number;
 }
 
 export class ConfigError extends Error {
@@ -32,6 +36,7 @@ export const ENV_HELP = `Environment variables:
   JUXIN_MAX_REQUESTS_PER_SECOND cap on Juxin requests per second across all tasks (default 2)
   JUXIN_PROGRESS_KEEPALIVE_MS   progress keep-alive while waiting, ms (default 15000)
   JUXIN_LOG_LEVEL               debug | info | warn | error (default info; logs go to stderr)
+  JUXIN_MAX_CONCURRENT_CLIPS    storyboards: at most this many clips generating at once (default 3)
   JUXIN_LEASE_MS                how long a stopped server's unfinished tasks wait before another process takes them over, ms (default 20000)
   JUXIN_TIME_SCALE              simulator runs only: how much faster than real time the clock runs (default 1)
   JUXIN_TIME_ORIGIN             simulator runs only: epoch ms the scaled clock starts from (several processes on one home share it)`;
@@ -67,6 +72,7 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
   const keepAliveMs = number('JUXIN_PROGRESS_KEEPALIVE_MS', 15_000, 100, 60_000);
   const timeScale = number('JUXIN_TIME_SCALE', 1, 1, 10_000);
   const leaseMs = number('JUXIN_LEASE_MS', 20_000, 2_000, 600_000);
+  const maxConcurrentClips = Math.floor(number('JUXIN_MAX_CONCURRENT_CLIPS', 3, 1, 20));
   const origin = number('JUXIN_TIME_ORIGIN', 0, 0, 8.64e15);
 
   const level = (env.JUXIN_LOG_LEVEL?.trim().toLowerCase() || 'info') as ServerConfig['logLevel'];
@@ -92,6 +98,8 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
     logLevel: level,
     timeScale,
     leaseMs,
+    storyboardsDir: path.join(home, 'storyboards'),
+    maxConcurrentClips,
     ...(origin ? { timeOrigin: origin } : {}),
   };
 }

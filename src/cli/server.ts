@@ -41,7 +41,15 @@ async function main(): Promise<void> {
     maxRequestsPerSecond: config.maxRequestsPerSecond,
     leaseMs: config.leaseMs,
   });
-  const server = createSoraMcpServer({ engine, version, logger, hasApiKey: () => client !== undefined, keepAliveMs: config.keepAliveMs, host: 'stdio' });
+  const server = createSoraMcpServer({
+    engine,
+    version,
+    logger,
+    hasApiKey: () => client !== undefined,
+    keepAliveMs: config.keepAliveMs,
+    host: 'stdio',
+    storyboards: { defaultDirectory: () => config.storyboardsDir, maxConcurrentClips: () => config.maxConcurrentClips },
+  });
 
   // Answer the client first, then pick up unfinished tasks: tools/list must be fast.
   await server.connect(new StdioServerTransport());

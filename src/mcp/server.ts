@@ -7,6 +7,7 @@ import { registerTaskResources } from './resources';
 import { registerActionTools } from './tools/actions';
 import { registerGenerateVideo } from './tools/generate';
 import { registerStatusTools } from './tools/status';
+import { registerStoryboardTools, type StoryboardHooks } from './tools/storyboard';
 
 export interface SoraMcpServerOptions {
   engine: VideoEngine;
@@ -18,11 +19,14 @@ export interface SoraMcpServerOptions {
   keepAliveMs?: number;
   /** The process serving it, recorded with every task it creates: the VS Code extension host or the standalone stdio server. */
   host?: 'vscode' | 'stdio';
+  /** Storyboards: where new ones are written, the workspace folders, how many clips at once (see StoryboardHooks). */
+  storyboards?: StoryboardHooks;
 }
 
 const INSTRUCTIONS = `Sora-2 video generation through the Juxin (聚鑫) API relay.
 Typical flow: generate_video (waits and reports progress; returns local_path and video_url) → if it timed out, wait_for_video.
-Use list_videos to find earlier tasks. Generation costs money and takes minutes: never start a second generation for the same request while one is running.
+Use list_videos to find earlier tasks.
+For a film of several clips (from a script or subtitles): create_storyboard → generate_storyboard → assemble_storyboard (see the storyboard_from_script prompt). Generation costs money and takes minutes: never start a second generation for the same request while one is running.
 Prompts may be Chinese or English.`;
 
 /**
@@ -63,6 +67,7 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
   registerGenerateVideo(server, ctx);
   registerStatusTools(server, ctx);
   registerActionTools(server, ctx);
+  registerStoryboardTools(server, ctx, options.storyboards);
   const stopResources = registerTaskResources(server, options.engine);
 
   const disposeSora = () => {
