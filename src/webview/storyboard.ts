@@ -60,14 +60,14 @@ function video(testId: string): HTMLVideoElement {
   return v;
 }
 
-function load(v: HTMLVideoElement, src: string | undefined, clipId?: string): void {
+function load(v: HTMLVideoElement, src: string | undefined, clipId?: string, again = false): void {
   if (!src) {
     v.removeAttribute('src');
     delete v.dataset.clipId;
     v.load();
     return;
   }
-  if (v.getAttribute('src') !== src) {
+  if (again || v.getAttribute('src') !== src) {
     v.setAttribute('src', src);
     v.load();
   }
@@ -113,16 +113,17 @@ function onEnded(): void {
   start(active);
 }
 
-function playOne(src: string, clipId: string | undefined, label: string): void {
+function playOne(src: string, clipId: string | undefined, label: string, again = false): void {
   queue = undefined;
-  load(active, src, clipId);
+  load(active, src, clipId, again);
   load(standby, undefined);
   nowPlaying.textContent = label;
   start(active);
 }
 
 function playFilm(): void {
-  if (state.film) playOne(state.film.src, undefined, strings.nowPlayingFilm);
+  // Loaded again each time: assembling again replaces the film under the same name.
+  if (state.film) playOne(state.film.src, undefined, strings.nowPlayingFilm, true);
 }
 
 function playClip(clipId: string): void {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { nodeEnvironment, provision } from './provision.mjs';
 import { e2eTests } from './e2e/workbench.mjs';
+import { storyboardTests } from './e2e/storyboard.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -228,10 +229,11 @@ async function main() {
     log(`in-host suite finished in ${Math.round((Date.now() - t0) / 1000)} s`);
     metrics = inHost.metrics ?? {};
 
-    for (const test of e2eTests) {
+    for (const test of [...e2eTests, ...storyboardTests]) {
       const t = Date.now();
       try {
-        await test.run({ page, artifacts: ARTIFACTS, screenshots: path.join(ROOT, 'docs/screenshots'), alerts, simUrl });
+        const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+        await test.run({ page, artifacts: ARTIFACTS, screenshots: path.join(ROOT, 'docs/screenshots'), alerts, simUrl, folder, shot });
         outcomes.push({ title: `[workbench] ${test.title}`, state: 'passed', ms: Date.now() - t });
       } catch (error) {
         await page.screenshot({ path: path.join(ARTIFACTS, `failed-${test.title.replace(/[^a-z0-9]+/gi, '-')}.png`) }).catch(() => undefined);

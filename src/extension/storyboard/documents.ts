@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { VideoEngine } from '../../core/engine';
+import type { TaskRecord } from '../../core/types';
 import { concernsStoryboard, storyboardState, type StoryboardState } from '../../storyboard';
 import { Disposable, toDisposable } from '../util/dispose';
 
@@ -40,7 +41,7 @@ export class StoryboardDocuments extends Disposable {
     );
     this._register(vscode.workspace.onDidOpenTextDocument((doc) => isStoryboardDocument(doc) && this.fire(doc.uri)));
     this._register(vscode.workspace.onDidCloseTextDocument((doc) => this.cache.delete(doc.uri.toString())));
-    const onTask = (task: Parameters<Parameters<VideoEngine['onDidChange']>[0]>[0]) => {
+    const onTask = (task: TaskRecord) => {
       if (!task.storyboard) return;
       this.history++;
       for (const doc of this.open()) if (concernsStoryboard(task, doc.uri.fsPath, workspaceRoots())) this.fire(doc.uri);

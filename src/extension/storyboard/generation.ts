@@ -119,7 +119,7 @@ function progressMessage(clips: readonly ClipPlan[]): string {
 
 /** One cancellable notification for a batch: progress across its clips, then what became of each. */
 async function follow(features: StoryboardFeatures, uri: vscode.Uri, batch: ClipBatch): Promise<void> {
-  const { documents, services } = features;
+  const { documents } = features;
   const inBatch = (state: StoryboardState) => state.plan.clips.filter((c) => batch.runs.some((r) => r.job.clipId === c.clip.id));
   const current = async () => documents.stateOf(await documents.document(uri));
   const title = path.basename(uri.fsPath).replace(/\.storyboard\.md$/i, '');
@@ -151,7 +151,6 @@ async function follow(features: StoryboardFeatures, uri: vscode.Uri, batch: Clip
     return;
   }
   await summarize(features, uri, batch, inBatch(await current()));
-  void services;
 }
 
 /** What became of the batch: ready to assemble, or which clips failed and why. */

@@ -46,11 +46,21 @@ export function pageState(state: StoryboardState, file: string, webview: Pick<vs
   return page;
 }
 
-/** The folders the page may read: its own files, the folders of the clips' videos and of the film. */
-function resourceRoots(state: StoryboardState, file: string, extensionUri: vscode.Uri): vscode.Uri[] {
-  const folders = new Set<string>([path.dirname(filmPath(file))]);
-  for (const c of state.plan.clips) if (c.video?.localFile) folders.add(path.dirname(c.video.localFile));
-  return [...pageRoots(extensionUri), ...[...folders].sort().map((f) => vscode.Uri.file(f))];
+/**
+ * What the page may read: its own files and the folders of the clips' videos and the film, as the
+ * preview panel does (each file as its own root was tried: in code-server the videos did not load).
+ */
+function resourceRoots(extensionUri: vscode.Uri, files: readonly string[]): vscode.Uri[] {
+  const folders = [...new Set(files.map((f) => path.dirname(f)))].sort();
+  return [...pageRoots(extensionUri), ...folders.map((f) => vscode.Uri.file(f))];
+}
+
+/** The local files a page shows: the clips' videos on disk and the film. */
+function pageFiles(state: StoryboardState, file: string): string[] {
+  const files = state.plan.clips.flatMap((c) => (c.video?.localFile && existsSync(c.video.localFile) ? [c.video.localFile] : []));
+  const film = filmPath(file);
+  if (existsSync(film)) files.push(film);
+  return files;
 }
 
 function imageOrigins(page: StoryboardPageState): string[] {
@@ -107,7 +117,7 @@ export class StoryboardPanel extends Disposable {
     const { webview } = this.panel;
     const page = pageState(state, this.uri.fsPath, webview, readSettings().baseUrl);
     this.panel.title = `${vscode.l10n.t('Storyboard')}: ${page.title || page.fileName}`;
-    const roots = resourceRoots(state, this.uri.fsPath, this.extensionUri);
+    const roots = resourceRoots(this.extensionUri, pageFiles(state, this.uri.fsPath));
     const images = imageOrigins(page);
     // New folders or image origins need new resource roots and CSP: a new page. Anything else is a message.
     const key = JSON.stringify([roots.map((r) => r.toString()), images]);

@@ -79,10 +79,14 @@ describe('storyboards in a real VS Code', function () {
     assert.match(text, /subtitles: harbour\.srt/);
     assert.equal((text.match(/^## .*\{#c\d+\}$/gm) ?? []).length, 2, 'lines 39 s apart are two clips');
     await waitUntil(() => vscode.window.activeTextEditor?.document.uri.fsPath === file, 10_000, 'the draft open in an editor');
-    const titles = await waitUntil(async () => {
-      const t = await lensTitles(vscode.Uri.file(file));
-      return t.some((x) => x.includes('Generate All (2)')) && t;
-    }, 10_000, 'the CodeLens');
+    const titles = await waitUntil(
+      async () => {
+        const t = await lensTitles(vscode.Uri.file(file));
+        return t.some((x) => x.includes('Generate All (2)')) && t;
+      },
+      10_000,
+      'the CodeLens',
+    );
     assert.ok(titles.filter((t) => t.includes('not generated')).length === 2, titles.join(' | '));
     assert.ok(
       titles.some((t) => t.includes('Write the Shots with Copilot')),
@@ -101,23 +105,39 @@ describe('storyboards in a real VS Code', function () {
 
   it('reports the problems of a storyboard at their lines, and completes @ with the cast', async () => {
     const file = path.join(folder, 'broken.storyboard.md');
-    writeFileSync(file, '---\ntitle: Broken\ncast:\n  Mika: "@mikacafe.rainy"\n---\n## One {#c1}\nduration: 12\nShot 1: @Mika at the window.\n## Two {#c1}\nShot 1: a door.\n');
+    writeFileSync(
+      file,
+      '---\ntitle: Broken\ncast:\n  Mika: "@mikacafe.rainy"\n---\n## One {#c1}\nduration: 12\nShot 1: @Mika at the window.\n## Two {#c1}\nShot 1: a door.\n',
+    );
     const uri = vscode.Uri.file(file);
     opened.push(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
-    const diagnostics = await waitUntil(() => {
-      const d = vscode.languages.getDiagnostics(uri);
-      return d.length >= 2 && d;
-    }, 10_000, 'the diagnostics');
+    const diagnostics = await waitUntil(
+      () => {
+        const d = vscode.languages.getDiagnostics(uri);
+        return d.length >= 2 && d;
+      },
+      10_000,
+      'the diagnostics',
+    );
     const duration = diagnostics.find((d) => d.message.includes('duration 12'));
     assert.ok(duration, diagnostics.map((d) => d.message).join(' | '));
     assert.equal(duration.range.start.line, 6);
     assert.equal(duration.severity, vscode.DiagnosticSeverity.Error);
     assert.ok(!duration.message.startsWith('Line '), 'the Problems panel gives the line itself');
-    assert.ok(diagnostics.some((d) => d.range.start.line === 8 && /c1/.test(d.message)), 'the repeated id, at the second heading');
+    assert.ok(
+      diagnostics.some((d) => d.range.start.line === 8 && /c1/.test(d.message)),
+      'the repeated id, at the second heading',
+    );
 
-    const completions = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(9, 8), '@');
+    // Right after the "@" of "@Mika" (line 8 of the file).
+    const completions = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      uri,
+      new vscode.Position(7, 9),
+      '@',
+    );
     const labels = completions.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     assert.ok(labels.includes('@Mika'), labels.join(', '));
   });
@@ -126,7 +146,7 @@ describe('storyboards in a real VS Code', function () {
     const file = path.join(folder, 'lighthouse.storyboard.md');
     writeFileSync(
       file,
-      '---\ntitle: Lighthouse\nmodel: sora-2\nduration: 10\nstyle: cinematic #sim:clip-3\n---\n## Dusk\nShot 1 (0–2 s, wide): a lighthouse at dusk.\n\n> 00:01.000 --> 00:03.000 The light came on.\n',
+      '---\ntitle: Lighthouse\nmodel: sora-2\nduration: 10\nstyle: "cinematic #sim:clip-3"\n---\n## Dusk\nShot 1 (0–2 s, wide): a lighthouse at dusk.\n\n> 00:01.000 --> 00:03.000 The light came on.\n',
     );
     const uri = vscode.Uri.file(file);
     opened.push(uri);
@@ -134,7 +154,11 @@ describe('storyboards in a real VS Code', function () {
     const started = await vscode.commands.executeCommand<string[]>('juxinSora.storyboard.generateClip', uri, '#1');
     assert.deepEqual(started, ['c1'], 'the clip got its id, then its task');
     assert.match(readFileSync(file, 'utf8'), /^## Dusk \{#c1\}$/m, 'the id is saved in the file');
-    const task = await waitUntil(() => api.engine.list({}).find((t) => t.storyboard?.clipId === 'c1' && t.storyboard.file.endsWith('lighthouse.storyboard.md')), 10_000, 'the task');
+    const task = await waitUntil(
+      () => api.engine.list({}).find((t) => t.storyboard?.clipId === 'c1' && t.storyboard.file.endsWith('lighthouse.storyboard.md')),
+      10_000,
+      'the task',
+    );
     assert.equal(task.storyboard!.file, 'in-host-storyboards/lighthouse.storyboard.md', 'workspace-relative');
     assert.deepEqual(task.origin, { kind: 'storyboard', storyboard: 'in-host-storyboards/lighthouse.storyboard.md', host: 'vscode' });
     assert.ok(task.params.prompt.endsWith('cinematic #sim:clip-3'), 'the style string is sent');
@@ -142,10 +166,14 @@ describe('storyboards in a real VS Code', function () {
     await waitUntil(async () => (await lensTitles(uri)).some((t) => /generating \d+%|queued/.test(t)), 30_000, 'a live status in the CodeLens');
     await waitUntil(() => api.engine.get(task.id)?.download.state === 'done', 90_000, 'the clip to be saved');
     await waitUntil(async () => (await lensTitles(uri)).some((t) => t.includes('ready')), 10_000, 'ready in the CodeLens');
-    const html = await waitUntil(() => {
-      const h = api.storyboardViewHtml(file);
-      return h?.includes('&quot;kind&quot;:&quot;ready&quot;') && h;
-    }, 10_000, 'the storyboard view showing the clip ready');
+    const html = await waitUntil(
+      () => {
+        const h = api.storyboardViewHtml(file);
+        return h?.includes('&quot;kind&quot;:&quot;ready&quot;') && h;
+      },
+      10_000,
+      'the storyboard view showing the clip ready',
+    );
     assert.match(html, /default-src &#39;none&#39;|default-src 'none'/);
     assert.doesNotMatch(html, /unsafe-inline/);
     const videoSrc = /&quot;video&quot;:&quot;([^&]+)&quot;/.exec(html)?.[1];
