@@ -45,7 +45,7 @@ export {
   type BatchOptions,
 } from './batch';
 export { filmPath, describeClips, subtitleLanguageOf, assembleStoryboard, type StoryboardFilm, type StoryboardFilmOptions } from './film';
-export { isDraftPrompt, storyboardLanguage, cleanShotPrompt } from './shots';
+export { isDraftPrompt, storyboardLanguage, cleanShotPrompt, writeShots, type AskModel, type ShotWriting } from './shots';
 export { storyboardTemplate } from './template';
 export { StoryboardFileError, STORYBOARD_EXTENSION, storyboardFileName, checkAbsolutePath, readStoryboardFile, saveClipIds, writeNewFile } from './files';
 export { generateStoryboard, type StoryboardEngine, type GenerateStoryboardRequest, type StoryboardGeneration, type SkippedClip } from './generate';

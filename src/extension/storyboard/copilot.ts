@@ -1,16 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import {
-  SHOT_PROMPT_RULES,
-  cleanShotPrompt,
-  ensureClipIdsEdits,
-  isDraftPrompt,
-  setClipPromptEdits,
-  shotPromptRequest,
-  storyboardLanguage,
-  takenClipIds,
-  type Clip,
-} from '../../storyboard';
+import { ensureClipIdsEdits, isDraftPrompt, setClipPromptEdits, storyboardLanguage, takenClipIds, writeShots, type Clip } from '../../storyboard';
 import type { StoryboardDocuments } from './documents';
 import { findClip } from './refs';
 import { applyLineEdits } from './target';
@@ -74,19 +64,21 @@ export async function writeShotPrompts(documents: StoryboardDocuments, uri: vsco
     return { written: [], noModel: true };
   }
   const language = storyboardLanguage(storyboard);
-  const written: string[] = [];
-  const failures: string[] = [];
+  let result: { written: string[]; failed: { clipId: string; reason: string }[] } = { written: [], failed: [] };
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Writing the shots with {0}…', model.name), cancellable: true },
     async (progress, token) => {
-      for (const [i, clip] of clips.entries()) {
-        if (token.isCancellationRequested) break;
-        progress.report({ message: `${i + 1}/${clips.length} ${clip.title}`, increment: 100 / clips.length });
-        try {
-          const messages = [
-            vscode.LanguageModelChatMessage.User(SHOT_PROMPT_RULES[language]),
-            vscode.LanguageModelChatMessage.User(shotPromptRequest(storyboard, clip, language)),
-          ];
+      result = await writeShots({
+        storyboard,
+        clips,
+        language,
+        onClip: (i, clip) => {
+          if (token.isCancellationRequested) return false;
+          progress.report({ message: `${i + 1}/${clips.length} ${clip.title}`, increment: 100 / clips.length });
+          return true;
+        },
+        ask: async (rules, request) => {
+          const messages = [vscode.LanguageModelChatMessage.User(rules), vscode.LanguageModelChatMessage.User(request)];
           const response = await model.sendRequest(
             messages,
             { justification: vscode.l10n.t('Writes the shots of each storyboard clip from its subtitles.') },
@@ -94,22 +86,18 @@ export async function writeShotPrompts(documents: StoryboardDocuments, uri: vsco
           );
           let answer = '';
           for await (const part of response.text) answer += part;
-          const prompt = cleanShotPrompt(answer);
-          if (!prompt) throw new Error(vscode.l10n.t('the model gave no answer'));
-          // The file may have changed since: the edit is made against its text now, by the clip's id.
+          return answer;
+        },
+        // The file may have changed since: the edit is made against its text now, by the clip's id.
+        put: async (clipId, prompt) => {
           const now = await documents.document(uri);
-          const edits = clip.id ? setClipPromptEdits(now.getText(), clip.id, prompt) : [];
-          if (!edits.length || !(await applyLineEdits(now, edits))) throw new Error(vscode.l10n.t('the clip could not be changed'));
-          written.push(clip.id ?? clip.title);
-        } catch (error) {
-          if (token.isCancellationRequested) break;
-          failures.push(
-            `${clip.id ?? clip.title}: ${error instanceof vscode.LanguageModelError ? error.message : error instanceof Error ? error.message : String(error)}`,
-          );
-        }
-      }
+          return applyLineEdits(now, setClipPromptEdits(now.getText(), clipId, prompt));
+        },
+      });
     },
   );
+  const { written } = result;
+  const failures = result.failed.map((f) => `${f.clipId}: ${f.reason}`);
   if (failures.length) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Copilot could not write these clips; they keep their text: {0}', failures.join('; ')));
   } else if (written.length) {

@@ -14,11 +14,13 @@ import {
   planStoryboard,
   readStoryboardFile,
   saveClipIds,
+  setClipPrompt,
   storyboardFileName,
   storyboardLanguage,
   storyboardTemplate,
   subtitleLanguageOf,
   writeNewFile,
+  writeShots,
 } from '../../../src/storyboard';
 
 describe('storyboard: files, names and the helpers around them', () => {
@@ -101,5 +103,77 @@ describe('storyboard: files, names and the helpers around them', () => {
       assert.match(describeClips(plan.clips).en, /^c1 .+ \(not generated\), c2 .+ \(not generated\)$/);
       assert.match(describeClips(plan.clips).zh, /（未生成）/);
     }
+  });
+});
+
+describe('storyboard: writing the shots with a language model', () => {
+  const text = `---
+title: Rain
+style: warm light
+cast:
+  Mika: "@mikacafe.rainy"
+---
+## Opening {#c1}
+It rained all night.
+
+> 00:00.500 --> 00:03.100 It rained all night.
+## Door {#c2}
+The bell rang.
+
+> 00:01.000 --> 00:02.000 The bell rang.
+## Cup {#c3}
+Just the last cup.
+`;
+
+  it('asks with the rules and each clip’s lines, cleans the answers, and a clip that fails keeps its text while the others go on', async () => {
+    let current = text;
+    const asked: { rules: string; request: string }[] = [];
+    const { storyboard } = parseStoryboard(current);
+    const result = await writeShots({
+      storyboard,
+      clips: storyboard.clips,
+      language: 'en',
+      ask: async (rules, request) => {
+        asked.push({ rules, request });
+        if (request.includes('Clip: Door')) throw new Error('the model is busy');
+        if (request.includes('Clip: Cup')) return '   ';
+        return '```\nShot 1 (0–1.5 s, wide): a rainy street. Shot 2: @Mika by the window says "It rained all night."\n```';
+      },
+      put: async (clipId, prompt) => {
+        current = setClipPrompt(current, clipId, prompt);
+        return true;
+      },
+    });
+    assert.deepEqual(result.written, ['c1']);
+    assert.deepEqual(result.failed, [
+      { clipId: 'c2', reason: 'the model is busy' },
+      { clipId: 'c3', reason: 'the model gave no answer' },
+    ]);
+    assert.match(asked[0].rules, /4 to 6 shots/);
+    assert.match(asked[0].request, /Clip: Opening, 10 seconds\./);
+    assert.match(asked[0].request, /Cast: @Mika/);
+    assert.match(asked[0].request, /00:00\.500–00:03\.100 It rained all night\./);
+    const after = parseStoryboard(current).storyboard;
+    assert.equal(after.clips[0].prompt.trim(), 'Shot 1 (0–1.5 s, wide): a rainy street. Shot 2: @Mika by the window says "It rained all night."');
+    assert.equal(after.clips[0].subtitles.length, 1, 'the subtitles stay');
+    assert.equal(after.clips[1].prompt.trim(), 'The bell rang.', 'a failed clip keeps its draft');
+  });
+
+  it('stops when told to (cancelled), and says a clip could not be changed', async () => {
+    const { storyboard } = parseStoryboard(text);
+    const seen: number[] = [];
+    const result = await writeShots({
+      storyboard,
+      clips: storyboard.clips,
+      language: 'zh',
+      ask: async () => '镜头 1：雨夜。',
+      put: async () => false,
+      onClip: (i) => {
+        seen.push(i);
+        return i < 1;
+      },
+    });
+    assert.deepEqual(seen, [0, 1]);
+    assert.deepEqual(result, { written: [], failed: [{ clipId: 'c1', reason: '无法修改这个片段' }] });
   });
 });

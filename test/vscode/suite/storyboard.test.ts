@@ -186,6 +186,25 @@ describe('storyboards in a real VS Code', function () {
     await waitUntil(() => api.storyboardViewHtml(file)?.includes('lighthouse.mp4'), 10_000, 'the film in the storyboard view');
   });
 
+  it("lets VS Code's MCP client (Copilot's path) write a storyboard into the workspace and opens it", async () => {
+    await vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true });
+    const tool = await waitUntil(
+      () => vscode.lm.tools.find((t) => t.name.endsWith('create_storyboard') && t.name.includes('juxin')),
+      60_000,
+      'create_storyboard in vscode.lm.tools',
+    );
+    const result = await vscode.lm.invokeTool(tool.name, {
+      input: { title: 'Copilot Harbour', clips: [{ title: 'Dawn', prompt: 'Shot 1 (0–2 s, wide): a harbour at dawn, boats coming in.' }] },
+      toolInvocationToken: undefined,
+    });
+    const text = result.content.map((c) => (c instanceof vscode.LanguageModelTextPart ? c.value : '')).join(' ');
+    const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'copilot-harbour.storyboard.md');
+    assert.ok(text.includes(file), text);
+    opened.push(vscode.Uri.file(file));
+    assert.match(readFileSync(file, 'utf8'), /^## Dawn \{#c1\}$/m);
+    await waitUntil(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.fsPath === file), 10_000, 'the storyboard opened for the person');
+  });
+
   it('adds a character of the history to the cast of a storyboard', async () => {
     const file = vscode.Uri.file(path.join(folder, 'lighthouse.storyboard.md'));
     const name = await vscode.commands.executeCommand<string>('juxinSora.characters.addToCast', 'keeper.oldcoat', file, 'Keeper');
