@@ -8,6 +8,7 @@
 //   5. a long history: start time and memory with 1,000 and 10,000 records (target: < 1 s with 10,000)
 //   6. joining storyboard clips into a film without re-encoding: time, and memory as the film grows
 //   7. tracking with 1, 2 and 3 stdio servers on one home: queries per task and detection p90 per profile
+//   8. the Videos view over 10,000 tasks: queries, days, message sizes (benchGallery.ts)
 // Not part of the tests: timing figures depend on the machine.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { request } from 'undici';
@@ -30,8 +31,11 @@ import { scaledClock, type Clock } from '../util/clock';
 import { seededRandom } from '../util/random';
 import { HISTORY_PROBE, historyProbe, historySection } from './benchHistory';
 import { FIXED_INTERVAL_MS, pollingFigures, type PollingFigures } from './pollingFigures';
+import { gallerySection } from './benchGallery';
 
 const KEY = 'sk-bench-made-up-key-0003';
+/** The benchmark orders hundreds of (simulated) videos: the daily limits would stop it at 20. */
+const NO_LIMITS = { dailyVideos: 0, dailySeconds: 0, prices: {} };
 const RATE_SCALE = 4;
 
 /** A default 10 s sora-2 job. */
@@ -72,7 +76,14 @@ function userParams(random: () => number, i: number): GenerationParams {
 async function runTasks(sim: Simulator, clock: Clock, count: number, seed: number): Promise<string[]> {
   const home = tempDir();
   const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock });
-  const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, maxRequestsPerSecond: 1000 });
+  const engine = new VideoEngine({
+    api: () => api,
+    store: new TaskStore(home),
+    videosDir: path.join(home, 'videos'),
+    clock,
+    maxRequestsPerSecond: 1000,
+    spendLimits: () => NO_LIMITS,
+  });
   try {
     await engine.start();
     const random = seededRandom(seed);
@@ -147,6 +158,8 @@ async function runOnServers(sim: Simulator, clock: Clock, origin: number, count:
     JUXIN_TIME_SCALE: String(TRACK_SCALE),
     JUXIN_TIME_ORIGIN: String(origin),
     JUXIN_MAX_REQUESTS_PER_SECOND: '100',
+    JUXIN_DAILY_VIDEO_LIMIT: '0',
+    JUXIN_DAILY_SECONDS_LIMIT: '0',
   };
   const clients: Client[] = [];
   try {
@@ -349,6 +362,7 @@ async function rateWithManyTasks(count: number, cap: number): Promise<{ maxInWin
       clock,
       minPollIntervalMs: 1000,
       maxRequestsPerSecond: cap,
+      spendLimits: () => NO_LIMITS,
     });
     await engine.start();
     const tasks: { id: string }[] = [];
@@ -464,7 +478,7 @@ async function joinSection(): Promise<void> {
 
 /** `npm run bench` runs every section; `npm run bench -- 2 3` only those. */
 async function main(): Promise<void> {
-  const sections = [pollingSection, startupSection, memorySection, rateSection, historySection, joinSection, processesSection];
+  const sections = [pollingSection, startupSection, memorySection, rateSection, historySection, joinSection, processesSection, gallerySection];
   const chosen = process.argv
     .slice(2)
     .map(Number)

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { defaultHomeDir } from '../core/engine';
+import { DEFAULT_LIMITS, readPrices, type SpendLimits } from '../core/spend';
+import { baseUrlProblem } from '../juxin/http';
 import { DEFAULT_BASE_URL } from '../juxin/types';
 
 /** Settings of the standalone server, all from the environment. */
@@ -22,6 +24,8 @@ export interface ServerConfig {
   storyboardsDir: string;
   /** At most this many storyboard clips generating at once. */
   maxConcurrentClips: number;
+  /** Daily limits and prices. */
+  spend: SpendLimits;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +41,9 @@ export const ENV_HELP = `Environment variables:
   JUXIN_PROGRESS_KEEPALIVE_MS   progress keep-alive while waiting, ms (default 15000)
   JUXIN_LOG_LEVEL               debug | info | warn | error (default info; logs go to stderr)
   JUXIN_MAX_CONCURRENT_CLIPS    storyboards: at most this many clips generating at once (default 3)
+  JUXIN_DAILY_VIDEO_LIMIT       videos a day before a generation needs the user's yes (default ${DEFAULT_LIMITS.dailyVideos}; 0 = no limit)
+  JUXIN_DAILY_SECONDS_LIMIT     seconds of video a day before a generation needs the user's yes (default ${DEFAULT_LIMITS.dailySeconds}; 0 = no limit)
+  JUXIN_PRICES                  optional prices to estimate ¥, JSON: {"sora-2": {"perSecond": 0.1}, "sora-2-pro/large": {"perVideo": 6}}
   JUXIN_LEASE_MS                how long a stopped server's unfinished tasks wait before another process takes them over, ms (default 20000)
   JUXIN_TIME_SCALE              simulator runs only: how much faster than real time the clock runs (default 1)
   JUXIN_TIME_ORIGIN             simulator runs only: epoch ms the scaled clock starts from (several processes on one home share it)`;
@@ -50,12 +57,8 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
   if (apiKey && /\s/.test(apiKey)) problems.push('JUXIN_API_KEY contains spaces or line breaks: paste the key alone (it looks like sk-…).');
 
   const baseUrl = (env.JUXIN_BASE_URL?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
-  try {
-    const parsed = new URL(baseUrl);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
-  } catch {
-    problems.push(`JUXIN_BASE_URL "${env.JUXIN_BASE_URL}" is not an http(s) URL: use e.g. ${DEFAULT_BASE_URL}`);
-  }
+  const urlProblem = baseUrlProblem(baseUrl);
+  if (urlProblem) problems.push(`JUXIN_BASE_URL ${urlProblem.en}.\n  ${urlProblem.zh}。`);
 
   const number = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name]?.trim();
@@ -73,6 +76,10 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
   const timeScale = number('JUXIN_TIME_SCALE', 1, 1, 10_000);
   const leaseMs = number('JUXIN_LEASE_MS', 20_000, 2_000, 600_000);
   const maxConcurrentClips = Math.floor(number('JUXIN_MAX_CONCURRENT_CLIPS', 3, 1, 20));
+  const dailyVideos = number('JUXIN_DAILY_VIDEO_LIMIT', DEFAULT_LIMITS.dailyVideos, 0, 100_000);
+  const dailySeconds = number('JUXIN_DAILY_SECONDS_LIMIT', DEFAULT_LIMITS.dailySeconds, 0, 10_000_000);
+  const prices = readPrices(env.JUXIN_PRICES?.trim());
+  for (const p of prices.problems) problems.push(`JUXIN_PRICES: ${p}`);
   const origin = number('JUXIN_TIME_ORIGIN', 0, 0, 8.64e15);
 
   const level = (env.JUXIN_LOG_LEVEL?.trim().toLowerCase() || 'info') as ServerConfig['logLevel'];
@@ -100,6 +107,7 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
     leaseMs,
     storyboardsDir: path.join(home, 'storyboards'),
     maxConcurrentClips,
+    spend: { dailyVideos, dailySeconds, prices: prices.prices },
     ...(origin ? { timeOrigin: origin } : {}),
   };
 }

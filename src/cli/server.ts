@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     minPollIntervalMs: config.minPollIntervalMs,
     maxRequestsPerSecond: config.maxRequestsPerSecond,
     leaseMs: config.leaseMs,
+    spendLimits: () => config.spend,
   });
   const server = createSoraMcpServer({
     engine,
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     hasApiKey: () => client !== undefined,
     keepAliveMs: config.keepAliveMs,
     host: 'stdio',
+    baseUrl: () => config.baseUrl,
     storyboards: { defaultDirectory: () => config.storyboardsDir, maxConcurrentClips: () => config.maxConcurrentClips },
   });
 

@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { copyFile, mkdir, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import { JuxinError } from '../juxin/errors';
 import type { Character, CharacterSource, GenerationParams, JuxinApi, NormalizedTask, TaskStatus } from '../juxin/types';
 import { systemClock, type Clock } from '../util/clock';
@@ -10,13 +9,13 @@ import { CharacterStore, type CharacterRecord } from './characters';
 import { TaskDownloads } from './downloads';
 import { HistoryWatcher } from './historyWatcher';
 import { TaskLeases } from './leases';
-import { safeJoin } from './naming';
 import { legacySource, originOf, type TaskOrigin } from './origin';
-import { checkLocalImages, type GenerationInput, validateGenerationParams } from './params';
+import { type GenerationInput, prepareGeneration, validateGenerationParams } from './params';
 import { compareNewestFirst, queryTasks, type QueryResult, type TaskQuery } from './query';
 import { FileRateBook, RateLimiter } from './rateLimiter';
 import type { RelayStatsJson } from './relayStats';
 import { TaskRecords } from './records';
+import { checkSpend, DEFAULT_LIMITS, SpendGate, spendLedger, type SpendCheck, type SpendLedger, type SpendLimits } from './spend';
 import type { TaskStore } from './store';
 import { foldResult, isRunning, TaskTracker } from './tracker';
 import { isSettled, type StoryboardLink, type TaskRecord } from './types';
@@ -40,11 +39,29 @@ export interface EngineOptions {
   leaseMs?: number;
   /** What an earlier engine learned about the relay's timings (`pollStats()`), to start from. */
   pollStats?: unknown;
+  /** Daily limits and prices (settings, environment); default DEFAULT_LIMITS. Read at every request. */
+  spendLimits?: () => SpendLimits;
+  /** How to raise a limit where this engine runs, said when a request is refused. */
+  spendHelp?: { en: string; zh: string };
+  /** The user's time zone (the days of the limits); default this process's. */
+  timeZone?: string;
   /** Defaults for parameters the caller leaves out (VS Code settings). */
   defaults?: () => Partial<Omit<GenerationParams, 'prompt'>>;
   /** Overrides the downloader (tests). */
   download?: typeof downloadVideo;
 }
+
+export interface GenerateExtra {
+  /** The storyboard clip this task is made for. */
+  storyboard?: StoryboardLink;
+  /** Asked when the request passes a daily limit: the user's yes lets it through. */
+  approveSpend?: (check: SpendCheck) => Promise<boolean>;
+}
+
+const DEFAULT_SPEND_HELP = {
+  en: 'To allow more, raise the daily limits (JUXIN_DAILY_VIDEO_LIMIT, JUXIN_DAILY_SECONDS_LIMIT; 0 = no limit).',
+  zh: '如需更多，请提高每日上限（JUXIN_DAILY_VIDEO_LIMIT、JUXIN_DAILY_SECONDS_LIMIT；0 表示不限）。',
+};
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -82,6 +99,7 @@ export class VideoEngine {
   private readonly downloads: TaskDownloads;
   private readonly watcher: HistoryWatcher;
   private readonly characterStore: CharacterStore;
+  private readonly spendGate: SpendGate;
   private readonly lifetime = new AbortController();
   private readonly refreshing = new Map<string, Promise<TaskRecord>>();
   private readonly seen = new Set<string>();
@@ -97,6 +115,7 @@ export class VideoEngine {
     this.limiter = new RateLimiter(this.clock, options.maxRequestsPerSecond ?? 2, { book: new FileRateBook(store.home, this.logger) });
     this.records = new TaskRecords(store, this.clock, this.logger);
     this.characterStore = new CharacterStore(store.home, this.logger);
+    this.spendGate = new SpendGate(store.home, this.logger);
     this.leases = new TaskLeases(store.home, { staleMs: options.leaseMs, logger: this.logger });
     const shared = { records: this.records, api: options.api, limiter: this.limiter, clock: this.clock, logger: this.logger, lifetime: this.lifetime.signal };
     this.tracker = new TaskTracker({
@@ -154,17 +173,27 @@ export class VideoEngine {
     return this.watcher.rescan();
   }
 
-  async generate(input: GenerationInput, origin: string | TaskOrigin, extra: { storyboard?: StoryboardLink } = {}): Promise<TaskRecord> {
-    const params = validateGenerationParams(input, this.options.defaults?.());
-    await checkLocalImages(params);
+  /**
+   * Creates a task: everything checked first (parameters, images, the key, today's spend), then one paid
+   * request, then the task is in the history before anything else can fail. Over a daily limit, `approve`
+   * is asked (the user's yes); without it, or on a no, nothing is sent (SpendLimitError).
+   */
+  async generate(input: GenerationInput, origin: string | TaskOrigin, extra: GenerateExtra = {}): Promise<TaskRecord> {
+    // Validated once, with the user's defaults; each local image read once and handed to the client.
+    const { params, images } = await prepareGeneration(input, this.options.defaults?.());
     const api = this.options.api();
-    await this.limiter.acquire(this.lifetime.signal);
-    const created = await api.createVideo(params, { signal: this.lifetime.signal });
-    return this.adopt(created, params, origin, extra);
+    const release = await this.enterSpend(params, extra.approveSpend);
+    try {
+      await this.limiter.acquire(this.lifetime.signal);
+      const created = await api.createVideo(params, { signal: this.lifetime.signal, images });
+      return await this.adopt(created, params, origin, { storyboard: extra.storyboard });
+    } finally {
+      await release();
+    }
   }
 
   /** A new video from a finished one of the history. Everything is checked before the (paid) request. */
-  async remix(taskId: string, prompt: string, origin: string | TaskOrigin): Promise<TaskRecord> {
+  async remix(taskId: string, prompt: string, origin: string | TaskOrigin, extra: Pick<GenerateExtra, 'approveSpend'> = {}): Promise<TaskRecord> {
     const original = this.records.get(taskId);
     if (!original) {
       throw new JuxinError('not_found', `Task ${taskId} is not in the history: only a video made here can be remixed. Call list_videos to find one.`, {
@@ -187,9 +216,42 @@ export class VideoEngine {
     }
     const params = validateGenerationParams({ ...original.params, prompt, images: original.params.images });
     const api = this.options.api();
-    await this.limiter.acquire(this.lifetime.signal);
-    const created = await api.remixVideo(taskId, params.prompt, { signal: this.lifetime.signal });
-    return this.adopt(created, params, origin, { remixOf: taskId });
+    const release = await this.enterSpend(params, extra.approveSpend);
+    try {
+      await this.limiter.acquire(this.lifetime.signal);
+      const created = await api.remixVideo(taskId, params.prompt, { signal: this.lifetime.signal });
+      return await this.adopt(created, params, origin, { remixOf: taskId });
+    } finally {
+      await release();
+    }
+  }
+
+  /** Today's and this month's spend from the shared history, with the limits. */
+  spend(now = this.clock.now()): SpendLedger {
+    return spendLedger(this.records.values(), this.limits(), now, this.options.timeZone);
+  }
+
+  /** What these requests would do to today's limits (a storyboard asks once for its whole batch). */
+  checkSpend(requests: readonly { model: string; size: string; duration: number }[]): SpendCheck {
+    return checkSpend(this.spend(), requests);
+  }
+
+  private limits(): SpendLimits {
+    return this.options.spendLimits?.() ?? DEFAULT_LIMITS;
+  }
+
+  /** The spend gate: within the limits or approved; the history re-read under the lock (another process may just have added one). */
+  private enterSpend(params: GenerationParams, approve: GenerateExtra['approveSpend']): Promise<() => Promise<void>> {
+    let rescanned = false;
+    return this.spendGate.enter(
+      async () => {
+        if (rescanned) await this.watcher.rescan();
+        rescanned = true;
+        return this.checkSpend([params]);
+      },
+      approve,
+      this.options.spendHelp ?? DEFAULT_SPEND_HELP,
+    );
   }
 
   /** Creates a character and keeps it in the history (a failure to keep it is logged: the character exists anyway). */
@@ -306,21 +368,15 @@ export class VideoEngine {
     });
   }
 
-  /** Saves a finished video (again), into the videos folder or into `directory` (absolute). */
-  async download(id: string, options: { directory?: string } = {}): Promise<TaskRecord> {
+  /**
+   * Saves a finished video (again) into its videos folder. A copy into another folder is `exportCopy`
+   * (src/core/exportCopy.ts), which refuses what must not be written and never overwrites.
+   */
+  async download(id: string): Promise<TaskRecord> {
     let task = this.records.get(id);
     if (!task) throw new JuxinError('not_found', `Task ${id} is not in the history.`);
     if (task.status !== 'completed') throw new JuxinError('bad_request', `Task ${id} is ${task.status}: only a completed video can be downloaded.`);
     if (task.download.state !== 'done' || !(await exists(task.download.localPath))) task = await this.downloadAgain(id);
-    if (!options.directory || task.download.state !== 'done') return task;
-    if (!path.isAbsolute(options.directory)) {
-      throw new JuxinError('bad_request', `The folder "${options.directory}" must be an absolute path (e.g. /home/me/Videos or C:\\Users\\me\\Videos).`, {
-        vendorMessageZh: '目标文件夹必须是绝对路径。',
-      });
-    }
-    await mkdir(options.directory, { recursive: true });
-    const target = safeJoin(options.directory, path.basename(task.download.localPath!));
-    if (path.resolve(target) !== path.resolve(task.download.localPath!)) await copyFile(task.download.localPath!, target);
     return task;
   }
 

@@ -3,7 +3,7 @@ export { defaultHomeDir } from './home';
 export { TaskStore, recordFileName, legacyFileName } from './store';
 export { downloadVideo, DownloadError, isMp4File } from './downloader';
 export { videoFileName, promptSlug, safeJoin, shortId, UnsafePathError } from './naming';
-export { validateGenerationParams, checkLocalImages, ParamError, DEFAULT_PARAMS, MAX_PROMPT_CHARS } from './params';
+export { validateGenerationParams, prepareGeneration, ParamError, DEFAULT_PARAMS, MAX_PROMPT_CHARS, type PreparedGeneration } from './params';
 export { RateLimiter } from './rateLimiter';
 export { PollPlanner, observationOf, type PollObservation, type PlannerOptions } from './schedule';
 export type { RelayStatsJson } from './relayStats';

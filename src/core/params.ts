@@ -1,5 +1,5 @@
 import { ALLOWED_DURATIONS, MODELS, ORIENTATIONS, SIZES, type GenerationParams, type VideoModel } from '../juxin/types';
-import { ImageError, inspectLocalImage, isHttpUrl, MAX_IMAGES } from '../juxin/images';
+import { ImageError, isHttpUrl, type LocalImage, MAX_IMAGES, readLocalImage } from '../juxin/images';
 import { parseTimestamps } from '../juxin/client';
 
 export const MAX_PROMPT_CHARS = 4000;
@@ -29,8 +29,8 @@ export class ParamError extends Error {
 export type GenerationInput = { prompt?: unknown } & Partial<Omit<GenerationParams, 'prompt'>>;
 
 /**
- * Applies defaults and checks every rule that doesn't need the disk; `checkLocalImages` does the rest.
- * Everything is checked before anything is sent, so a mistake never costs money.
+ * Applies defaults and checks every rule that doesn't need the disk (`prepareGeneration` also reads
+ * the local images). Values of the wrong type, from any caller, are refused with a ParamError.
  */
 export function validateGenerationParams(input: GenerationInput, defaults: Partial<Omit<GenerationParams, 'prompt'>> = {}): GenerationParams {
   const p = { ...DEFAULT_PARAMS, ...stripUndefined(defaults), ...stripUndefined(input) };
@@ -72,7 +72,10 @@ export function validateGenerationParams(input: GenerationInput, defaults: Parti
       `${model} 不支持 ${String(p.duration)} 秒：请选择 ${allowed.join(' 或 ')} 秒${proZh}。`,
     );
   }
-  const images = (p.images ?? []).map((i) => String(i).trim()).filter(Boolean);
+  if (p.images !== undefined && (!Array.isArray(p.images) || p.images.some((i) => typeof i !== 'string'))) {
+    throw new ParamError('images', 'images must be a list of image URLs or absolute file paths.', 'images 必须是图片链接或绝对路径的列表。');
+  }
+  const images = (p.images ?? []).map((i) => i.trim()).filter(Boolean);
   if (images.length > MAX_IMAGES) throw new ParamError('images', `At most ${MAX_IMAGES} images per video.`, `每个视频最多 ${MAX_IMAGES} 张图片。`);
   const urls = images.filter(isHttpUrl);
   if (urls.length && urls.length !== images.length) {
@@ -93,14 +96,14 @@ export function validateGenerationParams(input: GenerationInput, defaults: Parti
     images,
   };
   if (p.characterUrl !== undefined || p.characterTimestamps !== undefined) {
-    if (!p.characterUrl || !isHttpUrl(p.characterUrl)) {
+    if (typeof p.characterUrl !== 'string' || !isHttpUrl(p.characterUrl)) {
       throw new ParamError(
         'characterUrl',
         'character_url must be an http(s) URL of a video with the character.',
         'character_url 必须是包含角色的视频的 http(s) 链接。',
       );
     }
-    if (!p.characterTimestamps || !parseTimestamps(p.characterTimestamps)) {
+    if (typeof p.characterTimestamps !== 'string' || !parseTimestamps(p.characterTimestamps)) {
       throw new ParamError(
         'characterTimestamps',
         'character_timestamps must be "start,end" seconds with a span of 1 to 3, e.g. "1,3".',
@@ -113,20 +116,31 @@ export function validateGenerationParams(input: GenerationInput, defaults: Parti
   return params;
 }
 
+/** A generation ready to send: its parameters validated once, its local images checked and read once. */
+export interface PreparedGeneration {
+  params: GenerationParams;
+  /** The local files of `params.images`, in order (URLs are Juxin's to fetch). */
+  images: LocalImage[];
+}
+
 /**
- * Checks local image files (the URLs are Juxin's to fetch): each exists, is an image and is ≤ 20 MB.
- * Shares its rules with the client's own check so a bad file is refused before any request.
+ * The one owner of a generation's parameters: applies the user's defaults to what the caller left
+ * out, checks every rule (`validateGenerationParams`), then reads each local image once, so the bytes
+ * checked are the bytes sent. Everything happens before any request: a mistake never costs money.
  */
-export async function checkLocalImages(params: GenerationParams): Promise<void> {
+export async function prepareGeneration(input: GenerationInput, defaults: Partial<Omit<GenerationParams, 'prompt'>> = {}): Promise<PreparedGeneration> {
+  const params = validateGenerationParams(input, defaults);
+  const images: LocalImage[] = [];
   for (const image of params.images) {
     if (isHttpUrl(image)) continue;
     try {
-      await inspectLocalImage(image);
+      images.push(await readLocalImage(image));
     } catch (error) {
       if (error instanceof ImageError) throw new ParamError('images', error.message, error.messageZh);
       throw error;
     }
   }
+  return { params, images };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -188,7 +188,7 @@ export function dayNumber(t: number, zone: string): DayNumber {
 }
 
 /** When a day begins in the zone (its local midnight, or the first minute after it on a day that skips midnight). */
-function dayStart(day: DayNumber, zone: string): number {
+export function dayStart(day: DayNumber, zone: string): number {
   // The offset at the local midnight may differ from the day's other hours (a change to or from summer time).
   let t = day * DAY_MS - offsetAt(day * DAY_MS, zone);
   t = day * DAY_MS - offsetAt(t, zone);

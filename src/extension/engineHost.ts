@@ -4,9 +4,11 @@ import { defaultHomeDir } from '../core/home';
 import { TaskStore } from '../core/store';
 import { JuxinClient } from '../juxin/client';
 import { JuxinError } from '../juxin/errors';
+import { baseUrlProblem } from '../juxin/http';
 import { scaledClock, systemClock, type Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import type { ApiKeyStore } from './apiKey';
+import { isChinese } from './messages';
 import { Disposable, toDisposable } from './util/dispose';
 import { resolveDownloadFolder } from './paths';
 import { SECTION, readSettings } from './settings';
@@ -69,6 +71,14 @@ export class EngineHost extends Disposable {
   private rebuildClient(): void {
     const key = this.keys.current;
     const { baseUrl } = readSettings();
+    // A bad base URL is said once, here; the client refuses to send anything to it (a config error).
+    const problem = baseUrlProblem(baseUrl);
+    if (problem) {
+      this.logger.warn(`the juxinSora.baseUrl setting ${problem.en}`);
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('The Sora base URL setting {0}. Nothing is sent to Juxin until it is fixed.', isChinese() ? problem.zh : problem.en),
+      );
+    }
     this.client = key ? new JuxinClient({ apiKey: key, baseUrl, logger: this.logger, clock: this.clock }) : undefined;
     if (this.client) this.engine.resumeTracking();
     this.logger.info(key ? `API key set; using ${baseUrl}` : 'no API key set');

@@ -9,9 +9,9 @@ import { registerMcpProvider, SoraMcpProvider } from './mcpProvider';
 import type { Services } from './services';
 import { SoraStatusBar } from './statusBar';
 import { registerStoryboards, storyboardMcpHooks } from './storyboard';
-import { registerPreviewPanel, registerVideosView, type PreviewPanels } from './views';
+import { registerPreviewPanel, registerTaskMenu, registerVideosView, type PreviewPanels } from './views';
 
-/** What activate() returns: used by the in-VS-Code tests; it never exposes the key. */
+/** What activate() returns to the in-VS-Code tests (and to nobody else); it never exposes the key. */
 export interface SoraExtensionApi {
   engine: VideoEngine;
   hasApiKey(): Promise<boolean>;
@@ -27,7 +27,7 @@ export interface SoraExtensionApi {
   activationMs: number;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<SoraExtensionApi> {
+export async function activate(context: vscode.ExtensionContext): Promise<SoraExtensionApi | undefined> {
   const started = performance.now();
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   const { channel, logger } = createLogger();
@@ -43,8 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
 
   await host.start();
 
-  // The preview panels need the services, and the services open previews: the closure runs later.
-  const services: Services = { context, host, keys, logger, openPreview: (id) => previews.open(id) };
+  // The views need the services, and the services open the views: the closures run later.
+  const services: Services = { context, host, keys, logger, openPreview: (id) => previews.open(id), revealVideos: () => videosView.reveal() };
   const previews: PreviewPanels = registerPreviewPanel(services);
   const videosView = registerVideosView(services);
   const storyboards = registerStoryboards(services);
@@ -55,11 +55,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
     new SoraStatusBar(host.engine),
     ...registerKeyCommands(services),
     ...registerTaskCommands(services),
+    ...registerTaskMenu(services),
   );
   void offerEnvironmentKey(services);
 
   const activationMs = performance.now() - started;
   logger.info(`Juxin Sora ${version} activated in ${activationMs.toFixed(0)} ms; task history in ${host.home}`);
+  // Any extension can read our exports: the engine in them would start paid generations past every
+  // confirmation. Only the tests get it (VS Code's test mode, or the harness's JUXIN_SORA_TEST_API=1).
+  if (context.extensionMode !== vscode.ExtensionMode.Test && process.env.JUXIN_SORA_TEST_API !== '1') return undefined;
   return {
     engine: host.engine,
     hasApiKey: async () => Boolean(await keys.get()),

@@ -4,8 +4,10 @@ import { startMcpHttpHost, type McpHttpHost } from '../mcp/httpHost';
 import type { StoryboardHooks } from '../mcp/tools/storyboard';
 import type { Logger } from '../util/log';
 import type { ApiKeyStore } from './apiKey';
+import { chatCardHooks } from './chatCard';
 import type { EngineHost } from './engineHost';
-import { affectsMcpDefinition } from './settings';
+import { createMcpConfirm } from './mcpConfirm';
+import { affectsMcpDefinition, readSettings } from './settings';
 import { Disposable, toDisposable } from './util/dispose';
 
 export const MCP_PROVIDER_ID = 'juxin-sora.mcp';
@@ -19,6 +21,8 @@ export const MCP_SERVER_LABEL = 'Juxin Sora';
  */
 export class SoraMcpProvider extends Disposable implements vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition> {
   private host: Promise<McpHttpHost> | undefined;
+  /** One for every session: a folder allowed once stays allowed in this window. */
+  private readonly confirm = createMcpConfirm(() => this.engineHost.videosDir());
   private generation = 0;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeMcpServerDefinitions = this.changed.event;
@@ -70,6 +74,11 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
           hasApiKey: () => this.engineHost.hasKey,
           host: 'vscode',
           storyboards: this.storyboards,
+          // The description states what the engine applies; a settings change makes a new definition (new sessions).
+          defaults: readSettings().defaults,
+          confirm: this.confirm,
+          baseUrl: () => readSettings().baseUrl,
+          ui: chatCardHooks(),
         }),
       logger: this.logger,
     }).catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { JuxinError } from '../juxin/errors';
 import { ParamError } from '../core/params';
+import { SpendLimitError } from '../core/spend';
 
 export function isChinese(): boolean {
   return vscode.env.language.toLowerCase().startsWith('zh');
@@ -9,7 +10,7 @@ export function isChinese(): boolean {
 /** A failure as the user should read it: what happened and what to do, in their language. */
 export function describeError(error: unknown): string {
   const zh = isChinese();
-  if (error instanceof ParamError) return zh ? error.messageZh : error.message;
+  if (error instanceof ParamError || error instanceof SpendLimitError) return zh ? error.messageZh : error.message;
   if (error instanceof JuxinError) {
     if (zh) return `${error.messageZh ?? error.vendorMessageZh ?? error.message} ${error.nextStepZh}`;
     return `${error.message} ${error.nextStep}`;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { taskPhase } from '../core/phase';
 import type { TaskRecord } from '../core/types';
 import { Commands } from './commands/ids';
+import { retryTask } from './commands/taskActions';
 import { isChinese } from './messages';
 import type { Services } from './services';
 
@@ -23,9 +24,38 @@ export function statusText(task: TaskRecord): string {
   }
 }
 
+function shorten(prompt: string): string {
+  return prompt.length > 40 ? `${prompt.slice(0, 40)}…` : prompt;
+}
+
 function shortPrompt(task: TaskRecord): string {
-  const p = task.params.prompt;
-  return p.length > 40 ? `${p.slice(0, 40)}…` : p;
+  return shorten(task.params.prompt);
+}
+
+type Progress = vscode.Progress<{ message?: string; increment?: number }>;
+
+/** Follows a task in an open notification until it settles, the user cancels, or it is removed. */
+async function follow(services: Services, taskId: string, progress: Progress, token: vscode.CancellationToken) {
+  const engine = services.host.engine;
+  const abort = new AbortController();
+  token.onCancellationRequested(() => abort.abort());
+  let shown = 0;
+  const report = (task: TaskRecord) => {
+    const value = task.status === 'completed' ? 100 : task.progress;
+    progress.report({ message: statusText(task), increment: Math.max(0, value - shown) });
+    shown = Math.max(shown, value);
+  };
+  report(engine.get(taskId)!);
+  return engine.waitFor(taskId, { timeoutMs: 3 * 60 * 60 * 1000, signal: abort.signal, onUpdate: report });
+}
+
+async function finish(services: Services, result: { task: TaskRecord; aborted?: boolean; removed?: boolean }): Promise<void> {
+  if (result.removed) return;
+  if (result.aborted) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Stopped watching. The video keeps generating and will appear in the Sora sidebar.'));
+    return;
+  }
+  await announce(services, result.task);
 }
 
 /**
@@ -33,28 +63,38 @@ function shortPrompt(task: TaskRecord): string {
  * and stays in the sidebar.
  */
 export async function followWithProgress(services: Services, taskId: string): Promise<void> {
-  const engine = services.host.engine;
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Sora: ${shortPrompt(engine.get(taskId)!)}`, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let shown = 0;
-      const report = (task: TaskRecord) => {
-        const value = task.status === 'completed' ? 100 : task.progress;
-        progress.report({ message: statusText(task), increment: Math.max(0, value - shown) });
-        shown = Math.max(shown, value);
-      };
-      report(engine.get(taskId)!);
-      return engine.waitFor(taskId, { timeoutMs: 3 * 60 * 60 * 1000, signal: abort.signal, onUpdate: report });
-    },
+    { location: vscode.ProgressLocation.Notification, title: `Sora: ${shortPrompt(services.host.engine.get(taskId)!)}`, cancellable: true },
+    (progress, token) => follow(services, taskId, progress, token),
   );
-  if (result.removed) return;
-  if (result.aborted) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Stopped watching. The video keeps generating and will appear in the Sora sidebar.'));
-    return;
-  }
-  await announce(services, result.task);
+  await finish(services, result);
+}
+
+/**
+ * One notification from create to finish: it says "creating the task" while Juxin is asked, then
+ * follows the task in the same place. Resolves with the task as soon as Juxin has accepted it (or
+ * rejects with the create error); the notification goes on by itself. Cancelling never cancels the
+ * paid task, only the watching.
+ */
+export function createAndFollow(services: Services, prompt: string, create: () => Promise<TaskRecord>): Promise<TaskRecord> {
+  return new Promise((resolve, reject) => {
+    const watching = vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Sora: ${shorten(prompt)}`, cancellable: true },
+      async (progress, token) => {
+        progress.report({ message: vscode.l10n.t('creating the task…') });
+        let task: TaskRecord;
+        try {
+          task = await create();
+        } catch (error) {
+          reject(error);
+          return undefined;
+        }
+        resolve(task);
+        return follow(services, task.id, progress, token);
+      },
+    );
+    void watching.then((result) => result && finish(services, result));
+  });
 }
 
 /** The end of a task: Play / Reveal / Copy URL, or what went wrong and what to do. */
@@ -68,7 +108,8 @@ export async function announce(services: Services, task: TaskRecord): Promise<vo
       vscode.l10n.t('Video failed: {0}', task.failureReason || vscode.l10n.t('no reason given')) + ` ${hint}`,
       retry,
     );
-    if (choice === retry) await vscode.commands.executeCommand(Commands.retry, task.id);
+    // Our own notification: the internal retry, not the public command (which confirms callers' requests).
+    if (choice === retry) await retryTask(services, task.id);
     return;
   }
   if (task.download.state !== 'done') {

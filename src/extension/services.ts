@@ -11,4 +11,6 @@ export interface Services {
   logger: Logger;
   /** Opens (or reveals) the preview panel of a task. */
   openPreview(taskId: string): void;
+  /** Shows the Videos view without taking the focus. */
+  revealVideos(): Promise<void>;
 }

@@ -11,6 +11,8 @@ export interface ExtensionSettings {
   downloadFolder: string;
   pollIntervalSeconds: number;
   maxRequestsPerSecond: number;
+  /** Open the Videos view when a generation starts from the palette. */
+  showVideosOnGenerate: boolean;
 }
 
 export function readSettings(): ExtensionSettings {
@@ -28,6 +30,7 @@ export function readSettings(): ExtensionSettings {
     downloadFolder: (c.get<string>('downloadFolder') ?? '').trim(),
     pollIntervalSeconds: Math.max(1, c.get('pollIntervalSeconds', 5)),
     maxRequestsPerSecond: Math.max(0.1, c.get('maxRequestsPerSecond', 2)),
+    showVideosOnGenerate: c.get('showVideosOnGenerate', true),
   };
 }
 

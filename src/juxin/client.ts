@@ -1,15 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { type Dispatcher, FormData } from 'undici';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import { JuxinError } from './errors';
 import { JuxinHttp } from './http';
-import { ImageError, inspectLocalImage, isHttpUrl, type LocalImage } from './images';
+import { ImageError, isHttpUrl, type LocalImage, readLocalImage } from './images';
 import { normalizeCharacter, normalizeQueryResponse } from './normalize';
 import { DEFAULT_RETRY, type RetryOptions } from './retry';
 import {
   type Character,
   type CharacterSource,
+  type CreateVideoOptions,
   DEFAULT_BASE_URL,
   type GenerationParams,
   type JuxinApi,
@@ -47,23 +47,14 @@ export class JuxinClient implements JuxinApi {
     });
   }
 
-  async createVideo(params: GenerationParams, options: RequestOptions = {}): Promise<NormalizedTask> {
-    const urls = params.images.filter(isHttpUrl);
+  async createVideo(params: GenerationParams, options: CreateVideoOptions = {}): Promise<NormalizedTask> {
+    // The parameters were validated once (core's params): e.g. URLs and files are never mixed here.
     const files = params.images.filter((image) => !isHttpUrl(image));
-    if (urls.length && files.length) {
-      throw new JuxinError(
-        'bad_request',
-        'The images mix http(s) URLs and local files; Juxin takes one or the other in one request. Use only URLs or only local files.',
-        {
-          messageZh: '图片不能同时包含网址和本地文件，聚鑫一次请求只接受其中一种。请只用网址，或只用本地文件。',
-        },
-      );
-    }
-    if (files.length) return this.createFromFiles(params, files, options);
+    if (files.length) return this.createFromFiles(params, options.images ?? (await readImages(files)), options);
     const body: Record<string, unknown> = {
       prompt: params.prompt,
       model: params.model,
-      images: urls,
+      images: params.images,
       orientation: params.orientation,
       size: params.size,
       duration: params.duration,
@@ -83,9 +74,7 @@ export class JuxinClient implements JuxinApi {
   }
 
   /** The OpenAI-style multipart path: the only one that takes image files rather than URLs. */
-  private async createFromFiles(params: GenerationParams, files: string[], options: RequestOptions): Promise<NormalizedTask> {
-    const images: LocalImage[] = [];
-    for (const file of files) images.push(await checkedImage(file));
+  private async createFromFiles(params: GenerationParams, images: readonly LocalImage[], options: RequestOptions): Promise<NormalizedTask> {
     const form = new FormData();
     form.set('model', params.model);
     form.set('prompt', params.prompt);
@@ -95,9 +84,7 @@ export class JuxinClient implements JuxinApi {
     form.set('private', String(params.private));
     if (params.characterUrl) form.set('character_url', params.characterUrl);
     if (params.characterTimestamps) form.set('character_timestamps', params.characterTimestamps);
-    for (const image of images) {
-      form.append('input_reference', new Blob([await readFile(image.path)], { type: image.mimeType }), image.fileName);
-    }
+    for (const image of images) form.append('input_reference', new Blob([image.data], { type: image.mimeType }), image.fileName);
     return this.http.send({ method: 'POST', path: '/v1/videos', kind: 'create', body: { form }, parse: normalizeQueryResponse, signal: options.signal });
   }
 
@@ -116,7 +103,7 @@ export class JuxinClient implements JuxinApi {
   async remixVideo(id: string, prompt: string, options: RequestOptions = {}): Promise<NormalizedTask> {
     const task = await this.http.send({
       method: 'POST',
-      path: `/v1/videos/${encodeURIComponent(id)}/remix`,
+      path: `/v1/videos/${pathSegment(id)}/remix`,
       kind: 'create',
       body: { json: { prompt } },
       parse: normalizeQueryResponse,
@@ -150,13 +137,33 @@ export class JuxinClient implements JuxinApi {
   }
 }
 
-async function checkedImage(file: string): Promise<LocalImage> {
-  try {
-    return await inspectLocalImage(file);
-  } catch (error) {
-    if (error instanceof ImageError) throw new JuxinError('bad_request', error.message, { messageZh: error.messageZh });
-    throw error;
+/**
+ * A task id as one path segment. Percent-encoding keeps `/`, `?` and `#` inside the segment, but "."
+ * and ".." (also written %2e) are dot segments that URL parsing resolves: `/v1/videos/../remix` is
+ * `POST /v1/remix`. No Juxin id looks like that, so they are refused before anything is sent.
+ */
+function pathSegment(id: string): string {
+  const value = String(id ?? '').trim();
+  if (!value || /^(\.|%2e){1,2}$/i.test(value)) {
+    throw new JuxinError('bad_request', `${JSON.stringify(value.slice(0, 40))} is not a task id, so nothing was sent.`, {
+      messageZh: `${JSON.stringify(value.slice(0, 40))} 不是任务 ID，未发送请求。`,
+    });
   }
+  return encodeURIComponent(value);
+}
+
+/** Each file read once, for callers that did not prepare them (the engine always does). */
+async function readImages(files: string[]): Promise<LocalImage[]> {
+  const images: LocalImage[] = [];
+  for (const file of files) {
+    try {
+      images.push(await readLocalImage(file));
+    } catch (error) {
+      if (error instanceof ImageError) throw new JuxinError('bad_request', error.message, { messageZh: error.messageZh });
+      throw error;
+    }
+  }
+  return images;
 }
 
 /** The multipart path wants pixels: small ≈ 720p, large ≈ 1080p, turned by orientation. */

@@ -1,3 +1,4 @@
+import { scrubSecrets } from '../util/secrets';
 import type { JuxinErrorKind } from './types';
 
 /** What the user can do next, per kind of error, in both languages the UI speaks. */
@@ -72,12 +73,13 @@ export class JuxinError extends Error {
   readonly retryAfterMs?: number;
 
   constructor(kind: JuxinErrorKind, message: string, init: JuxinErrorInit = {}) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    // Every text may quote a URL or the vendor's words: none of it carries a key or a URL's credentials.
+    super(scrubSecrets(message), init.cause === undefined ? undefined : { cause: init.cause });
     this.kind = kind;
-    this.messageZh = init.messageZh;
+    this.messageZh = init.messageZh === undefined ? undefined : scrubSecrets(init.messageZh);
     this.status = init.status;
-    this.vendorMessage = init.vendorMessage;
-    this.vendorMessageZh = init.vendorMessageZh;
+    this.vendorMessage = init.vendorMessage === undefined ? undefined : scrubSecrets(init.vendorMessage);
+    this.vendorMessageZh = init.vendorMessageZh === undefined ? undefined : scrubSecrets(init.vendorMessageZh);
     this.vendorType = init.vendorType;
     this.vendorCode = init.vendorCode;
     this.retryAfterMs = init.retryAfterMs;
@@ -124,10 +126,7 @@ export class JuxinError extends Error {
   }
 }
 
-/** Removes anything that looks like a key or an Authorization header from text we did not write. */
-export function scrubSecrets(text: string): string {
-  return text.replace(/Bearer\s+[^\s"',;]+/gi, 'Bearer [redacted]').replace(/\bsk-[A-Za-z0-9_-]{4,}/g, 'sk-[redacted]');
-}
+export { scrubSecrets };
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
 

@@ -1,7 +1,8 @@
-import { type Dispatcher, type FormData, request } from 'undici';
+import { type Dispatcher, type FormData, request, Response } from 'undici';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import { errorFromResponse, JuxinError, scrubSecrets } from './errors';
+import { DEFAULT_BASE_URL } from './types';
 import { markNotSent, MAYBE_CREATED_EN, MAYBE_CREATED_ZH, mayHaveBeenAccepted, type RequestKind, type RetryOptions, withRetry } from './retry';
 
 export interface HttpOptions {
@@ -95,12 +96,16 @@ export class JuxinHttp {
 
   private async attempt<T>(url: URL, req: SendOptions<T>, label: string): Promise<unknown> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.key}`, accept: 'application/json' };
-    let body: string | FormData | undefined;
+    let body: string | Buffer | undefined;
     if (req.body && 'json' in req.body) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.body.json);
     } else if (req.body) {
-      body = req.body.form; // undici sets the multipart content type and boundary
+      // Encoded up front into one sized body: in VS Code's extension host (whose net module is patched
+      // for proxies) a streamed FormData body never finished sending, and the upload timed out.
+      const encoded = new Response(req.body.form);
+      headers['content-type'] = encoded.headers.get('content-type')!;
+      body = Buffer.from(await encoded.arrayBuffer());
     }
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
     const { signal, release } = eitherSignal(timeout, req.signal);
@@ -146,20 +151,56 @@ export class JuxinHttp {
   }
 }
 
+/**
+ * What is wrong with a base URL, in English and Chinese (the subject, e.g. "The base URL", is the
+ * caller's), or undefined when it is usable: an http(s) URL without user name, password, query string or
+ * fragment, and plain http only to this machine (a missing "s" must not send the key across the network
+ * in clear). The URL is shown scrubbed: a secret in it is never repeated.
+ */
+export function baseUrlProblem(raw: string): { en: string; zh: string } | undefined {
+  const text = String(raw ?? '').trim();
+  const shown = JSON.stringify(scrubSecrets(text).slice(0, 200));
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    return { en: `${shown} is not an http(s) URL like ${DEFAULT_BASE_URL}`, zh: `${shown} 不是有效的 http(s) 地址（例如 ${DEFAULT_BASE_URL}）` };
+  }
+  if (url.username || url.password) {
+    return {
+      en: `${shown} contains a user name or password: remove it (the API key is set on its own, never in the URL)`,
+      zh: `${shown} 中含有用户名或密码：请删除（API Key 单独设置，不要写进地址）`,
+    };
+  }
+  if (url.search || url.hash || text.includes('?') || text.includes('#')) {
+    return {
+      en: `${shown} has a query string or fragment (?… or #…): use the plain address, e.g. ${DEFAULT_BASE_URL}`,
+      zh: `${shown} 中含有查询参数或片段（?… 或 #…）：请只填地址本身，例如 ${DEFAULT_BASE_URL}`,
+    };
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    return {
+      en: `${shown} uses plain http to another machine, which would send the API key unencrypted: use https:// (plain http is only for this machine, e.g. http://127.0.0.1:8787)`,
+      zh: `${shown} 使用明文 http 连接其他机器，API Key 会以明文传输：请改用 https://（明文 http 仅限本机，例如 http://127.0.0.1:8787）`,
+    };
+  }
+  return undefined;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
 /** The base URL with exactly one trailing slash, or the config error to raise when it is used. */
 export function parseBaseUrl(raw: string): URL | JuxinError {
-  const shown = JSON.stringify(raw);
-  let url: URL;
-  try {
-    url = new URL(String(raw ?? '').trim());
-  } catch {
-    url = new URL('invalid:');
+  const problem = baseUrlProblem(raw);
+  if (problem) {
+    return new JuxinError('config', `The base URL ${problem.en}, so nothing was sent.`, { messageZh: `Base URL ${problem.zh}，未发送请求。` });
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
-    return new JuxinError('config', `The base URL ${shown} is not a plain http(s) URL like https://api.jxincm.cn, so nothing was sent.`, {
-      messageZh: `Base URL ${shown} 不是有效的 http(s) 地址（例如 https://api.jxincm.cn），未发送请求。`,
-    });
-  }
+  const url = new URL(String(raw).trim());
   // Beginners often paste the OpenAI-style ".../v1"; our paths already start with /v1.
   url.pathname = `${url.pathname.replace(/\/+$/, '').replace(/\/v1$/i, '')}/`;
   return url;

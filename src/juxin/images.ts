@@ -1,37 +1,32 @@
-import { open, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
+import { imageSize } from 'image-size';
+import { describeLocalPathProblem, localPathProblem } from '../util/localPath';
 
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 export const MAX_IMAGES = 4;
 
-const MIME_BY_EXT: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-};
-
+const MIME_BY_TYPE: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' };
+const MIME_BY_EXT: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif' };
 const EXT_BY_MIME: Record<string, string> = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/webp': '.webp', 'image/gif': '.gif' };
+/** Enough to decode any header (image-size itself reads at most this much from a file). */
+const HEADER_BYTES = 512 * 1024;
 
 export function isHttpUrl(value: string): boolean {
-  return /^https?:\/\/[^\s]+$/i.test(value.trim());
+  return typeof value === 'string' && /^https?:\/\/[^\s]+$/i.test(value.trim());
 }
 
-/** Image type from the first bytes (a renamed HTML page or PDF is not an image). */
-export function sniffImageType(head: Buffer): string | undefined {
-  if (head.length >= 8 && head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
-  if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
-  if (head.length >= 6 && /^GIF8[79]a$/.test(head.toString('latin1', 0, 6))) return 'image/gif';
-  return undefined;
-}
-
+/** A local image, checked and read once: what the multipart upload sends. */
 export interface LocalImage {
   path: string;
+  /** The file's own name, with an extension that matches its real type. */
   fileName: string;
   mimeType: string;
   size: number;
+  width: number;
+  height: number;
+  data: Uint8Array<ArrayBuffer>;
 }
 
 export class ImageError extends Error {
@@ -44,47 +39,85 @@ export class ImageError extends Error {
   }
 }
 
-/** Checks a local image before anything is sent: exists, is a file, is an image, is small enough. */
-export async function inspectLocalImage(file: string): Promise<LocalImage> {
-  const shown = JSON.stringify(file);
-  let info;
+/**
+ * Reads a local image for an upload, once: an absolute path on this computer (`localPathProblem`), a
+ * regular file of at most 20 MB whose header decodes as PNG, JPEG, WebP or GIF (image-size parses the
+ * bytes already in memory; a file that only starts like an image is refused). Whether a path that is
+ * not such an image exists, is a folder, or how large it is, is never said: a model could otherwise
+ * probe the disk through the error messages.
+ */
+export async function readLocalImage(file: string): Promise<LocalImage> {
+  const shown = JSON.stringify(String(file).slice(0, 300));
+  const problem = localPathProblem(file);
+  if (problem) {
+    const { en, zh } = describeLocalPathProblem(problem, `Image ${shown}`, `图片 ${shown} `);
+    throw new ImageError(en, zh);
+  }
+  const unusable = () =>
+    new ImageError(
+      `Image ${shown} cannot be used: give the absolute path of an existing PNG, JPEG, WebP or GIF file of at most 20 MB that this program can read, or an http(s) URL.`,
+      `图片 ${shown} 无法使用：请提供本机上存在且可读取的 PNG、JPEG、WebP 或 GIF 文件（不超过 20 MB）的绝对路径，或 http(s) 链接。`,
+    );
+  let handle: FileHandle;
   try {
-    info = await stat(file);
+    // Non-blocking: a named pipe given as an "image" must not hang the server waiting for a writer.
+    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch {
-    throw new ImageError(
-      `Image ${shown} is neither an http(s) URL nor an existing file. Give a full URL or the absolute path of a PNG, JPEG, WebP or GIF file.`,
-      `图片 ${shown} 既不是 http(s) 链接，也不是存在的文件。请提供完整链接，或 PNG/JPEG/WebP/GIF 文件的绝对路径。`,
-    );
+    throw unusable();
   }
-  if (!info.isFile()) throw new ImageError(`Image ${shown} is a folder, not a file.`, `图片 ${shown} 是文件夹，不是文件。`);
-  if (info.size > MAX_IMAGE_BYTES) {
-    const mb = (info.size / 1024 / 1024).toFixed(1);
-    throw new ImageError(
-      `Image ${shown} is ${mb} MB; the limit is 20 MB. Resize or compress it (e.g. save as JPEG) and try again.`,
-      `图片 ${shown} 大小为 ${mb} MB，超过 20 MB 上限。请缩小或压缩（例如另存为 JPEG）后重试。`,
-    );
-  }
-  const handle = await open(file, 'r');
-  const head = Buffer.alloc(16);
   try {
-    await handle.read(head, 0, 16, 0);
+    const info = await handle.stat();
+    if (!info.isFile()) throw unusable();
+    const head = Buffer.alloc(Math.min(info.size, HEADER_BYTES));
+    if ((await readInto(handle, head)) !== head.length) throw unusable();
+    const type = imageType(head);
+    if (!type) throw unusable();
+    if (info.size > MAX_IMAGE_BYTES) {
+      throw new ImageError(
+        `Image ${shown} is larger than 20 MB: resize or compress it (e.g. save it as JPEG) and try again.`,
+        `图片 ${shown} 超过 20 MB：请缩小或压缩（例如另存为 JPEG）后重试。`,
+      );
+    }
+    const data = Buffer.alloc(info.size);
+    head.copy(data);
+    if ((await readInto(handle, data, head.length)) !== info.size) throw unusable(); // it shrank while being read
+    const { width, height } = imageSize(data);
+    if (!width || !height) throw unusable();
+    const mimeType = MIME_BY_TYPE[type];
+    return { path: file, fileName: uploadName(file, mimeType), mimeType, size: data.length, width, height, data };
+  } catch (error) {
+    if (error instanceof ImageError) throw error;
+    throw unusable();
   } finally {
     await handle.close();
   }
-  const sniffed = sniffImageType(head);
-  const byExt = MIME_BY_EXT[path.extname(file).toLowerCase()];
-  if (!sniffed) {
-    throw new ImageError(
-      `File ${shown} is not a PNG, JPEG, WebP or GIF image${byExt ? ' (its content does not match its extension)' : ''}.`,
-      `文件 ${shown} 不是 PNG、JPEG、WebP 或 GIF 图片${byExt ? '（内容与扩展名不符）' : ''}。`,
-    );
+}
+
+/** The decoded type if it is one Juxin takes (png, jpg, webp, gif), else undefined. */
+function imageType(bytes: Uint8Array): string | undefined {
+  try {
+    const { type, width, height } = imageSize(bytes);
+    return type && MIME_BY_TYPE[type] && width && height ? type : undefined;
+  } catch {
+    return undefined; // not an image, or a header cut short
   }
-  return { path: file, fileName: uploadName(file, sniffed), mimeType: sniffed, size: info.size };
+}
+
+/** Fills `buffer` from `offset`, reading on from the file's current position; returns how far it got. */
+async function readInto(handle: FileHandle, buffer: Buffer, offset = 0): Promise<number> {
+  let filled = offset;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+    if (!bytesRead) break;
+    filled += bytesRead;
+  }
+  return filled;
 }
 
 /** The file's own name, with an extension that matches its real content (servers often trust the name). */
 function uploadName(file: string, mimeType: string): string {
-  const ext = path.extname(file);
-  if (MIME_BY_EXT[ext.toLowerCase()] === mimeType) return path.basename(file);
-  return `${path.basename(file, ext) || 'image'}${EXT_BY_MIME[mimeType]}`;
+  const name = path.basename(file);
+  const ext = path.extname(name);
+  if (MIME_BY_EXT[ext.toLowerCase()] === mimeType) return name;
+  return `${name.slice(0, name.length - ext.length) || 'image'}${EXT_BY_MIME[mimeType]}`;
 }

@@ -1,3 +1,5 @@
+import type { LocalImage } from './images';
+
 /**
  * The Juxin API as the rest of the product sees it. Only `src/juxin` knows the wire shapes;
  * everything else works with these types.
@@ -84,10 +86,21 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+export interface CreateVideoOptions extends RequestOptions {
+  /**
+   * The local files of `params.images`, already checked and read (core's `prepareGeneration`), in
+   * order. Without them the client reads each file itself, once.
+   */
+  images?: readonly LocalImage[];
+}
+
 /** The client the engine depends on (the real one is `JuxinClient`; tests may fake it). */
 export interface JuxinApi {
-  /** Text- or URL-image-to-video through the unified format, or the multipart path when `images` holds local files. */
-  createVideo(params: GenerationParams, options?: RequestOptions): Promise<NormalizedTask>;
+  /**
+   * Text- or URL-image-to-video through the unified format, or the multipart path when `images` holds
+   * local files. `params` are trusted as validated (core's `validateGenerationParams`).
+   */
+  createVideo(params: GenerationParams, options?: CreateVideoOptions): Promise<NormalizedTask>;
   queryVideo(id: string, options?: RequestOptions): Promise<NormalizedTask>;
   remixVideo(id: string, prompt: string, options?: RequestOptions): Promise<NormalizedTask>;
   createCharacter(source: CharacterSource, timestamps: string, options?: RequestOptions): Promise<Character>;

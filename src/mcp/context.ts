@@ -2,9 +2,23 @@ import type { VideoEngine } from '../core/engine';
 import type { TaskOrigin } from '../core/origin';
 import type { Logger } from '../util/log';
 import { JuxinError } from '../juxin/errors';
+import { ExportError } from '../core/exportCopy';
 import { ParamError } from '../core/params';
+import { SpendLimitError } from '../core/spend';
 import { errorResult } from './present';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { GenerationParams } from '../juxin/types';
+
+/**
+ * Something a tool is about to do on this computer that the person may want to allow first (the
+ * extension asks in a dialog; the standalone server has no one to ask and applies the path rules only).
+ * `client` is the MCP client's own name, when it gave one.
+ */
+export type ConfirmRequest = { kind: 'readImages'; folder: string; client?: string } | { kind: 'saveCopy'; directory: string; client?: string };
+
+/** Resolves true to go ahead. */
+export type Confirm = (request: ConfirmRequest) => Promise<boolean>;
+import type { GenerateCalls } from './apps/generateCalls';
 
 /** What every tool needs. One engine behind every session of every transport. */
 export interface ToolContext {
@@ -15,6 +29,13 @@ export interface ToolContext {
   keepAliveMs: number;
   /** Who is asking: the MCP client's own name (from initialize) and the process kind, recorded on every task it creates. */
   origin: () => TaskOrigin;
+  /** Defaults the engine applies to what a call leaves out (the VS Code settings), for the descriptions. */
+  defaults: Omit<GenerationParams, 'prompt' | 'images'>;
+  confirm?: Confirm;
+  /** The connected client's own name (for confirmations). */
+  clientName(): string | undefined;
+  /** This session's generate_video calls, so the chat card of a running call finds its task. */
+  generateCalls: GenerateCalls;
 }
 
 export const NO_KEY_MESSAGE =
@@ -25,7 +46,8 @@ export const NO_KEY_MESSAGE =
 /** Turns any failure into a tool result the model can act on (protocol errors are for protocol problems). */
 export function toErrorResult(error: unknown, logger: Logger): CallToolResult {
   if (error instanceof JuxinError) return errorResult(error.describe());
-  if (error instanceof ParamError) return errorResult(`${error.message}\n${error.messageZh}`);
+  if (error instanceof ParamError || error instanceof SpendLimitError || error instanceof ExportError)
+    return errorResult(`${error.message}\n${error.messageZh}`);
   const message = error instanceof Error ? error.message : String(error);
   logger.error(`tool failed: ${message}`);
   return errorResult(`Unexpected error: ${message}. Try again; if it persists, report it with the server log. 发生意外错误，请重试。`);

@@ -12,7 +12,13 @@ export function taskUri(id: string): string {
 }
 
 /** A task as tools return it (snake_case, no internal fields, never the key — records never hold it). */
-export function toTaskOutput(task: TaskRecord, extra: { timedOut?: boolean } = {}): TaskOutput {
+/** What a tool adds to a task's own state: a wait that ran out, a copy it wrote. */
+export interface ResultExtra {
+  timedOut?: boolean;
+  copiedTo?: string;
+}
+
+export function toTaskOutput(task: TaskRecord, extra: ResultExtra = {}): TaskOutput {
   const p = task.params;
   return {
     task_id: task.id,
@@ -21,6 +27,7 @@ export function toTaskOutput(task: TaskRecord, extra: { timedOut?: boolean } = {
     queue_position: task.status === 'queued' ? task.queuePosition : undefined,
     video_url: task.videoUrl,
     local_path: task.download.state === 'done' ? task.download.localPath : undefined,
+    copied_to: extra.copiedTo,
     thumbnail_url: task.thumbnailUrl,
     download_state: task.download.state,
     error: describeProblem(task),
@@ -57,7 +64,7 @@ function describeProblem(task: TaskRecord): string | undefined {
 }
 
 /** One short line a person or a model can read at a glance. */
-export function summarize(task: TaskRecord, extra: { timedOut?: boolean } = {}): string {
+export function summarize(task: TaskRecord, extra: ResultExtra = {}): string {
   const id = `Task ${task.id}`;
   const stillRunning = extra.timedOut ? ' Still running: call wait_for_video with this task_id to keep waiting.' : '';
   const url = task.videoUrl ? `\nURL (expires): ${task.videoUrl}` : '';
@@ -68,9 +75,9 @@ export function summarize(task: TaskRecord, extra: { timedOut?: boolean } = {}):
     case 'generating':
       return `${id} is generating (${Math.round(task.progress)}%).${stillRunning}`;
     case 'failed':
-      return `${id} failed: ${task.failureReason || 'no reason given'}.`;
+      return `${id} failed: ${task.failureReason || 'no reason given'}. 生成失败：${task.failureReason || '未给出原因'}。`;
     case 'ready':
-      return `${id} is ready: saved to ${d.localPath}${url}`;
+      return `${id} is ready: saved to ${d.localPath}${extra.copiedTo ? `, copied to ${extra.copiedTo}` : ''}${url}`;
     case 'downloading':
       return `${id} is ready and downloading.${url}`;
     case 'notSaved':
@@ -79,15 +86,16 @@ export function summarize(task: TaskRecord, extra: { timedOut?: boolean } = {}):
 }
 
 /** The tool result for one task: structured output, a readable line, and links to the task and the file. */
-export function taskResult(task: TaskRecord, extra: { timedOut?: boolean } = {}): CallToolResult {
+export function taskResult(task: TaskRecord, extra: ResultExtra = {}): CallToolResult {
   const content: CallToolResult['content'] = [{ type: 'text', text: summarize(task, extra) }];
-  if (task.download.state === 'done' && task.download.localPath) {
+  const file = extra.copiedTo ?? (task.download.state === 'done' ? task.download.localPath : undefined);
+  if (file) {
     content.push({
       type: 'resource_link',
-      uri: pathToFileURL(task.download.localPath).href,
-      name: task.download.localPath.split(/[\\/]/).pop() ?? 'video.mp4',
+      uri: pathToFileURL(file).href,
+      name: file.split(/[\\/]/).pop() ?? 'video.mp4',
       mimeType: 'video/mp4',
-      description: 'The downloaded video',
+      description: extra.copiedTo ? 'The copy of the video' : 'The downloaded video',
     });
   }
   content.push({ type: 'resource_link', uri: taskUri(task.id), name: `task ${task.id}`, mimeType: 'application/json' });

@@ -1,8 +1,13 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { InMemoryTaskMessageQueue, InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import type { VideoEngine } from '../core/engine';
+import { DEFAULT_BASE_URL } from '../juxin/types';
 import { silentLogger, type Logger } from '../util/log';
-import type { ToolContext } from './context';
+import { DEFAULT_PARAMS } from '../core/params';
+import { registerPlayerCard, type CardHooks } from './apps';
+import { GenerateCalls } from './apps/generateCalls';
+import type { Confirm, ToolContext } from './context';
+import type { ToolDefaults } from './schemas';
 import { registerTaskResources } from './resources';
 import { registerActionTools } from './tools/actions';
 import { registerGenerateVideo } from './tools/generate';
@@ -21,6 +26,20 @@ export interface SoraMcpServerOptions {
   host?: 'vscode' | 'stdio';
   /** Storyboards: where new ones are written, the workspace folders, how many clips at once (see StoryboardHooks). */
   storyboards?: StoryboardHooks;
+  /**
+   * The defaults the engine applies (the VS Code settings), stated in generate_video's description.
+   * Default: the built-in ones. (The engine's own `defaults` option is what applies them.)
+   */
+  defaults?: Partial<ToolDefaults>;
+  /**
+   * Asks the person before reading images from a folder or saving a copy into a folder (the
+   * extension's dialog). Without it the path rules alone apply (the standalone server).
+   */
+  confirm?: Confirm;
+  /** The configured API base URL (the chat card may load http media from its origin only). Default: Juxin's. */
+  baseUrl?: () => string;
+  /** What the host application can do for the chat card (VS Code: open the preview, reveal…). Default: nothing. */
+  ui?: CardHooks;
 }
 
 const INSTRUCTIONS = `Sora-2 video generation through the Juxin (聚鑫) API relay.
@@ -50,24 +69,39 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
       taskMessageQueue: new InMemoryTaskMessageQueue(),
     },
   );
+  /** The connected client's own name (clientInfo), cleaned for display and records. */
+  const clientName = () => {
+    const client = server.server.getClientVersion();
+    return (
+      (client?.title ?? client?.name)
+        ?.replace(/\p{Cc}/gu, '')
+        .trim()
+        .slice(0, 80) || undefined
+    );
+  };
   const ctx: ToolContext = {
     engine: options.engine,
     logger,
     hasApiKey: options.hasApiKey ?? (() => true),
     keepAliveMs: options.keepAliveMs ?? 15_000,
     origin: () => {
-      const client = server.server.getClientVersion();
-      const name = (client?.title ?? client?.name)
-        ?.replace(/\p{Cc}/gu, '')
-        .trim()
-        .slice(0, 80);
+      const name = clientName();
       return { kind: 'mcp', ...(name ? { client: name } : {}), ...(options.host ? { host: options.host } : {}) };
     },
+    defaults: { ...toolDefaults(DEFAULT_PARAMS), ...stripUndefined(options.defaults ?? {}) },
+    confirm: options.confirm,
+    clientName,
+    generateCalls: new GenerateCalls(),
   };
-  registerGenerateVideo(server, ctx);
-  registerStatusTools(server, ctx);
+  const generate = registerGenerateVideo(server, ctx);
+  const status = registerStatusTools(server, ctx);
   registerActionTools(server, ctx);
   registerStoryboardTools(server, ctx, options.storyboards);
+  registerPlayerCard(server, ctx, {
+    tools: [generate, status.waitForVideo, status.getVideoStatus],
+    hooks: options.ui ?? {},
+    baseUrl: options.baseUrl ?? (() => DEFAULT_BASE_URL),
+  });
   const stopResources = registerTaskResources(server, options.engine);
 
   const disposeSora = () => {
@@ -80,4 +114,12 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
     await close();
   };
   return Object.assign(server, { disposeSora });
+}
+
+function toolDefaults({ model, orientation, size, duration, watermark, private: isPrivate }: ToolDefaults): ToolDefaults {
+  return { model, orientation, size, duration, watermark, private: isPrivate };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -28,6 +28,11 @@ export function readData<T>(name: string): T {
   return JSON.parse(document.body.dataset[name] ?? 'null') as T;
 }
 
+/** Whether this browser plays the given audio codec in MP4 (desktop VS Code's Electron does not play AAC). */
+export function browserPlaysAudio(codecString: string): boolean {
+  return document.createElement('video').canPlayType(`audio/mp4; codecs="${codecString}"`) !== '';
+}
+
 interface VsCodeApi {
   postMessage(message: unknown): void;
   setState(state: unknown): void;

@@ -1,6 +1,6 @@
 // The preview of one task. Browser code only: the video source and every text come from the
 // extension in data- attributes and messages; text is rendered with textContent.
-import { el, readData, setText, vscodeApi } from './dom';
+import { browserPlaysAudio, el, readData, setText, vscodeApi } from './dom';
 import { createClickGuard } from './model/clickGuard';
 import { shorten } from './model/format';
 import { previewActions, toTaskModel } from './model/taskModel';
@@ -26,6 +26,8 @@ function playable(media: PreviewMedia | undefined): string | undefined {
 }
 
 const src = playable(initial.media);
+// Sora videos carry AAC, which desktop VS Code's webviews cannot play: say so only where that is true.
+const silentHere = Boolean(src && initial.audio && !browserPlaysAudio(initial.audio.codecString ?? 'mp4a.40.2'));
 const notice = el('p', { className: 'notice', attrs: { role: 'status', 'aria-live': 'polite', 'data-testid': 'notice' } });
 const prompt = el('h1', { className: 'prompt', attrs: { 'data-testid': 'prompt' } });
 const params = el('p', { className: 'params' });
@@ -33,6 +35,7 @@ const status = el('p', { className: 'status', attrs: { role: 'status', 'aria-liv
 const progress = new ProgressView();
 const failure = el('p', { className: 'failure', attrs: { 'data-testid': 'failure' } });
 const advice = el('p', { className: 'advice' });
+const sound = el('p', { className: 'notice', attrs: { 'data-testid': 'sound' } });
 const firstClick = createClickGuard(() => Date.now());
 const actions = new ButtonGroup<PreviewAction>((action) => firstClick(action) && send({ type: 'action', action, id: task.id }));
 
@@ -60,9 +63,14 @@ function render(next: TaskSnapshot): void {
   setText(advice, model.advice);
   if (!src) notice.textContent = strings.noVideo;
   else if (!initial.media?.local) notice.textContent = strings.notDownloaded;
+  setText(sound, silentHere ? strings.aacNote : undefined);
+  const offered: PreviewAction[] = [
+    ...previewActions(task),
+    ...(silentHere && initial.systemPlayer && task.download.state === 'done' ? ['playExternal' as const] : []),
+  ];
   actions.update(
     shorten(task.prompt, 60),
-    previewActions(task).map((action) => ({ action, label: strings[action], primary: action === 'openFile' })),
+    offered.map((action) => ({ action, label: strings[action], primary: action === (silentHere && initial.systemPlayer ? 'playExternal' : 'openFile') })),
   );
 }
 
@@ -71,6 +79,7 @@ document
   .append(
     src ? player(src) : el('div', { className: 'placeholder', attrs: { 'aria-hidden': 'true', 'data-testid': 'placeholder' } }),
     notice,
+    sound,
     prompt,
     params,
     status,

@@ -9,6 +9,10 @@ export type { DownloadState } from '../core/phase';
 import type { TaskStatus } from '../juxin/types';
 import type { DownloadState } from '../core/phase';
 import type { TaskOrigin } from '../core/origin';
+import type { TaskPhase } from '../core/phase';
+import type { SourceKind, TaskCounts } from '../core/query';
+
+export type { TaskPhase, SourceKind, TaskCounts };
 
 /**
  * A task as a webview may see it: never the API key, never a local path, and the only URL in it (the
@@ -50,10 +54,10 @@ export interface TaskSnapshot {
 }
 
 /** What a task item offers; the extension maps each to one of the extension's commands. */
-export type TaskAction = 'play' | 'openFile' | 'copyUrl' | 'download' | 'remix' | 'retry' | 'remove';
+export type TaskAction = 'play' | 'openFile' | 'reveal' | 'copyUrl' | 'download' | 'remix' | 'retry' | 'remove';
 /** Task-independent buttons (empty state, "set your key" on a paused task). */
 export type SidebarCommand = 'setKey' | 'generate' | 'gettingStarted';
-export type PreviewAction = 'openFile' | 'reveal' | 'copyUrl' | 'download';
+export type PreviewAction = 'openFile' | 'reveal' | 'copyUrl' | 'download' | 'playExternal';
 
 /** Localized labels, handed to a page in its `data-strings` attribute (webviews can't call vscode.l10n). `{0}` is a placeholder. */
 export interface Strings {
@@ -94,8 +98,35 @@ export interface Strings {
   images: string;
   character: string;
   remixed: string;
-  fromCopilot: string;
-  fromPalette: string;
+  /** Short source labels on cards and in the source filter. */
+  sourcePalette: string;
+  sourceCopilot: string;
+  sourceAgent: string;
+  sourceStoryboard: string;
+  sourceCli: string;
+  search: string;
+  searchPlaceholder: string;
+  filterStatus: string;
+  filterSource: string;
+  allStatuses: string;
+  allSources: string;
+  running: string;
+  /** "{0} ({1})": a filter option and its count. */
+  withCount: string;
+  showList: string;
+  showGrid: string;
+  today: string;
+  yesterday: string;
+  /** "{0} videos" */
+  resultCount: string;
+  /** "{0} of {1} videos" */
+  resultCountFiltered: string;
+  noMatches: string;
+  clearFilters: string;
+  moreActions: string;
+  loading: string;
+  /** "Video {0} of {1}" (a card's position, for screen readers). */
+  position: string;
   hintModeration: string;
   hintTimedOut: string;
   hintFailed: string;
@@ -105,6 +136,9 @@ export interface Strings {
   noVideo: string;
   mediaError: string;
   player: string;
+  /** The video has AAC sound this window cannot play (desktop VS Code, microsoft/vscode#167685). */
+  aacNote: string;
+  playExternal: string;
 }
 
 /** The pages' `data-settings`: what they need to double-check URLs the extension already checked. */
@@ -112,19 +146,69 @@ export interface PageSettings {
   apiBaseUrl: string;
 }
 
-export interface SidebarState {
-  tasks: TaskSnapshot[];
+/** The Videos view's `data-state`: bounded, whatever the size of the history (the tasks come by message). */
+export interface SidebarInit {
   hasKey: boolean;
+  counts: TaskCounts;
+  /**
+   * The first page of the query the view showed last, so it paints without waiting for the extension
+   * (at most one page, whatever the size of the history). The page shows it only if it is still its
+   * query, and replaces it with the answer to its own query.
+   */
+  first?: { query: ViewQuery; timeZone: string; shape: ResultsShape; tasks: TaskSnapshot[] };
 }
 
-/** The sidebar page's `data-state` (first paint) and every later full snapshot. */
-export type ToSidebar =
-  | ({ type: 'tasks' } & SidebarState)
-  /** One task changed or was added: sent on every engine change. */
-  | { type: 'task'; task: TaskSnapshot }
-  | { type: 'removed'; id: string };
+/** What the Videos view shows: search words and filters (empty lists: everything). */
+export interface ViewQuery {
+  text: string;
+  phases: TaskPhase[];
+  sources: SourceKind[];
+}
 
-export type FromSidebar = { type: 'ready' } | { type: 'action'; action: TaskAction; id: string } | { type: 'command'; command: SidebarCommand };
+/**
+ * The list the current query found, without its tasks: the page sizes its scroll area from it and
+ * asks for the pages it shows. `version` changes whenever the list changes (a task added, removed,
+ * or no longer matching); a page of an older version is stale.
+ */
+export interface ResultsShape {
+  version: number;
+  total: number;
+  /** Calendar days, newest first, flat: [day, count, day, count, …]; a day is a day number of the page's own time zone. */
+  days: number[];
+  /** Today's day number in the page's time zone. */
+  today: number;
+}
+
+/** Most tasks one message carries (a page of the list). */
+export const MAX_PAGE = 200;
+
+/**
+ * The extension never sends the whole history: the page asks for the pages it shows, and the
+ * extension pushes small changes. `seq` is the number the page gave its current query; messages
+ * about another query are ignored.
+ */
+export type ToSidebar =
+  /** The key and the counts of every phase and source (the filters show them), whenever one changes. */
+  | { type: 'state'; hasKey: boolean; counts: TaskCounts }
+  /** The answer to a query: its shape and the page that was asked for. */
+  | { type: 'results'; seq: number; shape: ResultsShape; offset: number; tasks: TaskSnapshot[] }
+  | { type: 'page'; seq: number; version: number; offset: number; tasks: TaskSnapshot[] }
+  /** A task of the list changed in place (progress, status): one small message. */
+  | { type: 'task'; task: TaskSnapshot }
+  /** A task joined the list at `index` (new, or it matches the filters now). */
+  | { type: 'inserted'; seq: number; shape: ResultsShape; index: number; task: TaskSnapshot }
+  /** A task left the list (removed from the history, or no longer matches the filters). */
+  | { type: 'removed'; seq: number; shape: ResultsShape; index: number; id: string }
+  /** A muted video to play while the pointer rests on a card: a webview URI of the downloaded file. */
+  | { type: 'media'; id: string; src: string };
+
+export type FromSidebar =
+  | { type: 'ready' }
+  | { type: 'query'; seq: number; query: ViewQuery; timeZone: string; offset: number; limit: number }
+  | { type: 'page'; seq: number; offset: number; limit: number }
+  | { type: 'action'; action: TaskAction; id: string }
+  | { type: 'command'; command: SidebarCommand }
+  | { type: 'hover'; id: string };
 
 /** Where the preview plays from: a webview URI of the downloaded file, or an allowed remote URL. */
 export interface PreviewMedia {
@@ -136,6 +220,10 @@ export interface PreviewMedia {
 export interface PreviewState {
   task: TaskSnapshot;
   media?: PreviewMedia;
+  /** The saved file's sound track, so the page can say when this window cannot play it. */
+  audio?: { codec: string; codecString?: string };
+  /** The window can hand the file to the system's player (a local desktop window). */
+  systemPlayer?: boolean;
 }
 
 /** A new media source re-renders the page (new CSP and resource roots); everything else is a message. */

@@ -11,12 +11,15 @@ import { scaledClock } from '../../src/util/clock';
 import { removeHome, simulator, TEST_KEY, tempHome, TIME_SCALE } from './harness';
 import type { Simulator } from '../../src/simulator';
 import path from 'node:path';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ManualClock } from '../../src/util/clock';
 
 describe("MCP over Streamable HTTP on loopback (the VS Code extension's transport)", function () {
   this.timeout(30_000);
   let sim: Simulator;
   let home: string;
   let engine: VideoEngine;
+  let liveListeners = 0;
   let host: McpHttpHost;
   let sessions = 0;
 
@@ -34,6 +37,16 @@ describe("MCP over Streamable HTTP on loopback (the VS Code extension's transpor
       maxRequestsPerSecond: 200,
     });
     await engine.start();
+    // Counts the engine's change listeners: every MCP server subscribes one, and must drop it when closed.
+    const subscribe = engine.onDidChange.bind(engine);
+    engine.onDidChange = (listener) => {
+      liveListeners++;
+      const off = subscribe(listener);
+      return () => {
+        liveListeners--;
+        off();
+      };
+    };
     host = await startMcpHttpHost({
       createServer: () => {
         sessions++;
@@ -106,5 +119,98 @@ describe("MCP over Streamable HTTP on loopback (the VS Code extension's transpor
     const r = await post({ ...host.headers, host: 'evil.example:80' });
     assert.equal(r.statusCode, 403);
     await r.body.dump();
+  });
+
+  describe('session lifetime (no MCP server outlives its session)', () => {
+    let clock: ManualClock;
+    let limited: McpHttpHost;
+    let servers: { server: McpServer; closed: boolean }[];
+    const changeListeners = () => liveListeners;
+
+    beforeEach(async () => {
+      clock = new ManualClock();
+      servers = [];
+      limited = await startMcpHttpHost({
+        createServer: () => {
+          const entry = { server: createSoraMcpServer({ engine, version: 'test' }), closed: false };
+          const close = entry.server.close.bind(entry.server);
+          entry.server.close = async () => {
+            entry.closed = true;
+            await close();
+          };
+          servers.push(entry);
+          return entry.server;
+        },
+        clock,
+        idleTimeoutMs: 30 * 60_000,
+        maxSessions: 4,
+      });
+    });
+    afterEach(() => limited.close());
+
+    const open = async (accept = 'application/json, text/event-stream') => {
+      const r = await request(limited.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept, ...limited.headers },
+        body: JSON.stringify(init),
+      });
+      await r.body.dump();
+      return { status: r.statusCode, session: r.headers['mcp-session-id'] as string | undefined };
+    };
+    const ping = async (session: string) => {
+      const r = await request(limited.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': session,
+          'mcp-protocol-version': '2025-06-18',
+          ...limited.headers,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }),
+      });
+      await r.body.dump();
+      return r.statusCode;
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 50));
+
+    it('closes the server of an initialize that established no session', async () => {
+      const before = changeListeners();
+      for (let i = 0; i < 5; i++) assert.equal((await open('text/plain')).status, 406);
+      await settle();
+      assert.equal(servers.length, 5);
+      assert.deepEqual(
+        servers.map((s) => s.closed),
+        [true, true, true, true, true],
+      );
+      assert.equal(changeListeners(), before, 'no engine listener left behind');
+    });
+
+    it('closes sessions idle past the timeout, and keeps those in use', async () => {
+      const before = changeListeners();
+      const [a, b] = [(await open()).session!, (await open()).session!];
+      assert.equal(changeListeners(), before + 2);
+      await clock.advance(20 * 60_000);
+      assert.equal(await ping(b), 200, 'b is used again');
+      await clock.advance(15 * 60_000);
+      await settle();
+      assert.equal(await ping(a), 404, 'a was idle for 35 minutes: closed');
+      assert.equal(await ping(b), 200, 'b was used 15 minutes ago: open');
+      assert.equal(changeListeners(), before + 1);
+    });
+
+    it('keeps at most maxSessions: a new one closes the least recently used', async () => {
+      const before = changeListeners();
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        ids.push((await open()).session!);
+        await clock.advance(1000);
+      }
+      await settle();
+      assert.equal(servers.filter((s) => !s.closed).length, 4);
+      assert.equal(changeListeners(), before + 4);
+      assert.equal(await ping(ids[0]), 404);
+      assert.equal(await ping(ids[11]), 200);
+    });
   });
 });

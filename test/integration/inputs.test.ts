@@ -4,6 +4,7 @@ import { writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { call, ensureBuilt, out, removeHome, SERVER_JS, type ServerHandle, simulator, startServer, TEST_KEY, tempHome, text } from './harness';
 import type { Simulator } from '../../src/simulator';
+import { imageBytes } from '../fixtures/images';
 
 describe('stdio server: bad input, keys and configuration', function () {
   this.timeout(30_000);
@@ -44,14 +45,14 @@ describe('stdio server: bad input, keys and configuration', function () {
       assert.ok(!result.isError, text(result));
       assert.equal(out(result).params.duration, 25);
     });
-    it('rejects an image that is neither a URL nor an existing file', () => rejects({ prompt: 'ok', images: ['not/a/file.png'] }, /not\/a\/file\.png/));
+    it('rejects a relative image path, naming it', () => rejects({ prompt: 'ok', images: ['not/a/file.png'] }, /not\/a\/file\.png.*absolute path/));
     it('rejects a ../ path that is not an image', () => rejects({ prompt: 'ok', images: ['../../../../etc/passwd'] }, /passwd/));
     it('rejects a 30 MB image, naming the limit', async () => {
       const big = path.join(home, 'big.png');
       const png = Buffer.alloc(30 * 1024 * 1024);
-      Buffer.from('89504e470d0a1a0a', 'hex').copy(png);
+      imageBytes('png').copy(png);
       writeFileSync(big, png);
-      await rejects({ prompt: 'ok', images: [big] }, /20 ?MB/);
+      await rejects({ prompt: 'ok', images: [big] }, /larger than 20 MB/);
     });
     it("rejects a wrong type with the SDK's schema error", async () => {
       const { result } = await call(server.client, 'generate_video', { prompt: 'ok', duration: 'ten' });
@@ -135,6 +136,26 @@ describe('stdio server: bad input, keys and configuration', function () {
     assert.match(r.stderr, /JUXIN_BASE_URL/);
     assert.match(r.stderr, /JUXIN_POLL_INTERVAL_MS/);
     assert.equal(r.stdout, '', 'stdout stays clean for the protocol');
+    server = undefined as unknown as ServerHandle;
+  });
+
+  it('refuses to start with credentials in JUXIN_BASE_URL, and does not print them', () => {
+    ensureBuilt();
+    const r = spawnSync(process.execPath, [SERVER_JS], {
+      env: {
+        ...process.env,
+        JUXIN_API_KEY: TEST_KEY,
+        JUXIN_BASE_URL: `http://user:secretpass@${new URL(sim.url).host}/?token=secrettoken`,
+        JUXIN_SORA_HOME: home,
+      },
+      encoding: 'utf8',
+      input: '',
+      timeout: 10_000,
+    });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /JUXIN_BASE_URL/);
+    assert.ok(!/secretpass|secrettoken/.test(r.stderr), r.stderr);
+    assert.equal(sim.requests.length, 0);
     server = undefined as unknown as ServerHandle;
   });
 });

@@ -11,7 +11,8 @@ export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_VERSION = '24.21.0';
 const NATIVE_SCRIPTS =
   'code-server,node-pty,@parcel/watcher,kerberos,@vscode/spdlog,@vscode/deviceid,@vscode/native-watchdog,native-keymap,@vscode/policy-watcher,@vscode/sqlite3';
-const APT_PACKAGES = ['chromium', 'ffmpeg', 'libkrb5-dev', 'pkg-config', 'libsecret-1-dev'];
+// ffmpeg checks joined films; fonts-wqy-microhei: Chinese prompts render as text, not boxes, in the screenshots the tests take.
+const APT_PACKAGES = ['chromium', 'ffmpeg', 'libkrb5-dev', 'pkg-config', 'libsecret-1-dev', 'fonts-wqy-microhei'];
 
 function log(message) {
   process.stdout.write(`[vscode-host] ${message}\n`);

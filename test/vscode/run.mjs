@@ -4,7 +4,7 @@
 // Debian's chromium (Playwright), 5) the in-host mocha suite runs inside the extension host and writes
 // its results to a file, 6) Playwright drives the workbench (e2e), 7) report "N passed, N failed".
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { nodeEnvironment, provision } from './provision.mjs';
 import { e2eTests } from './e2e/workbench.mjs';
+import { chatTests } from './e2e/chat.mjs';
+import { galleryTests, seedGallery, setKeyInUi } from './e2e/gallery.mjs';
 import { storyboardTests } from './e2e/storyboard.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -19,7 +21,8 @@ const require = createRequire(import.meta.url);
 const TEST_KEY = 'sk-test-not-a-real-key-0001';
 // Simulated seconds per real second: a 4-minute job takes 12 s, long enough to watch its progress.
 const TIME_SCALE = 20;
-const TOTAL_TIMEOUT_MS = 15 * 60 * 1000;
+const TIME_ORIGIN = Date.now();
+const TOTAL_TIMEOUT_MS = 25 * 60 * 1000;
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
 const log = (m) => process.stdout.write(`[vscode-host] ${m}\n`);
@@ -105,6 +108,8 @@ async function main() {
 
   // The test runner goes in first: the install below registers what it finds in the folder.
   cpSync(path.join(ROOT, 'test/vscode/runner'), path.join(extensions, 'juxin-sora-tests.test-runner-0.0.1'), { recursive: true });
+  // A chat participant and a scripted language model: real chat requests without a Copilot account.
+  cpSync(path.join(ROOT, 'test/vscode/chat'), path.join(extensions, 'juxin-sora-tests.chat-driver-0.0.1'), { recursive: true });
   log(`installing ${path.basename(vsix)} (${vsixKb} KB) into a fresh VS Code`);
   execFileSync(codeServer, ['--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', vsix], {
     env: nodeEnv,
@@ -148,44 +153,58 @@ async function main() {
   writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify({ 'juxinSora.baseUrl': simUrl }, null, 2));
 
   const results = path.join(work, 'results.json');
-  const port = await freePort();
+  // Files the in-host suite and this harness exchange: which button to press in the next modal dialog
+  // (dialog-answer.json), what each dialog said (dialogs.jsonl), and facts for the workbench tests.
+  const exchange = path.join(work, 'exchange');
+  mkdirSync(exchange);
   const serverLog = path.join(ARTIFACTS, 'code-server.log');
-  const cs = startProcess(
-    codeServer,
-    [
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--auth',
-      'none',
-      '--user-data-dir',
-      userData,
-      '--extensions-dir',
-      extensions,
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      folder,
-    ],
-    {
-      env: {
-        ...nodeEnv,
-        JUXIN_SIM_URL: simUrl,
-        JUXIN_TEST_KEY: TEST_KEY,
-        JUXIN_SORA_HOME: soraHome,
-        JUXIN_TIME_SCALE: String(TIME_SCALE),
-        JUXIN_TEST_SUITE: suiteFile,
-        JUXIN_TEST_RESULTS: results,
-        JUXIN_TEST_MOCHA: require.resolve('mocha'),
-        JUXIN_API_KEY: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
   let csOut = '';
-  cs.stdout.on('data', (c) => (csOut += c));
-  cs.stderr.on('data', (c) => (csOut += c));
-  await waitFor(() => csOut.includes('HTTP server listening'), 60_000, 'code-server');
-  log(`code-server on 127.0.0.1:${port}, simulator at ${simUrl}`);
+  /** Starts code-server on the test profile with a task history folder; the in-host suite runs only when `suite` is set. */
+  async function startCodeServer(home, suite) {
+    const port = await freePort();
+    const cs = startProcess(
+      codeServer,
+      [
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--auth',
+        'none',
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        extensions,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        folder,
+      ],
+      {
+        env: {
+          ...nodeEnv,
+          JUXIN_SIM_URL: simUrl,
+          JUXIN_TEST_KEY: TEST_KEY,
+          JUXIN_SORA_HOME: home,
+          JUXIN_TIME_SCALE: String(TIME_SCALE),
+          // Every window counts simulated time from the same moment: windows on one home agree on the time.
+          JUXIN_TIME_ORIGIN: String(TIME_ORIGIN),
+          ...(suite ? { JUXIN_TEST_SUITE: suiteFile, JUXIN_TEST_RESULTS: results, JUXIN_TEST_MOCHA: require.resolve('mocha') } : {}),
+          JUXIN_TEST_EXCHANGE: exchange,
+          // The extension returns its test API (the engine…) only when asked: other extensions get nothing.
+          JUXIN_SORA_TEST_API: '1',
+          JUXIN_API_KEY: '',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    cs.stdout.on('data', (c) => ((out += c), (csOut += c)));
+    cs.stderr.on('data', (c) => (csOut += c));
+    await waitFor(() => out.includes('HTTP server listening'), 60_000, 'code-server');
+    log(`code-server on 127.0.0.1:${port}, simulator at ${simUrl}`);
+    return { port, stop: () => process.kill(-cs.pid, 'SIGKILL') };
+  }
+  const first = await startCodeServer(soraHome, true);
+  const port = first.port;
 
   const { chromium } = require('playwright-core');
   const browser = await chromium.launch({
@@ -198,6 +217,7 @@ async function main() {
       '--disable-sync',
       '--no-first-run',
       '--autoplay-policy=no-user-gesture-required',
+      '--enable-precise-memory-info',
     ],
   });
   const outcomes = [];
@@ -214,14 +234,25 @@ async function main() {
     const t0 = Date.now();
     log('workbench open; the in-host suite runs in the extension host');
     // VS Code asks once before it lets tools run without confirmation; the suite's invokeTool waits on it.
+    // Our own modal dialogs are answered as the in-host suite asked (answerDialogs), and recorded.
+    let answering = false;
     const approver = setInterval(async () => {
-      const enable = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Enable$/ });
-      if (await enable.count().catch(() => 0))
-        await enable
-          .first()
-          .click()
-          .catch(() => undefined);
-    }, 500);
+      if (answering) return;
+      answering = true;
+      try {
+        const enable = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Enable$/ });
+        if (await enable.count().catch(() => 0)) {
+          await enable
+            .first()
+            .click()
+            .catch(() => undefined);
+          return;
+        }
+        await answerDialogs(page, exchange).catch((error) => log(`could not answer a dialog: ${error?.message ?? error}`));
+      } finally {
+        answering = false;
+      }
+    }, 250);
     const inHost = await waitFor(() => existsSync(results) && JSON.parse(readFileSync(results, 'utf8')), 10 * 60_000, 'the in-host suite').finally(() =>
       clearInterval(approver),
     );
@@ -229,15 +260,44 @@ async function main() {
     log(`in-host suite finished in ${Math.round((Date.now() - t0) / 1000)} s`);
     metrics = inHost.metrics ?? {};
 
-    for (const test of [...e2eTests, ...storyboardTests]) {
+    for (const test of [...e2eTests, ...chatTests, ...storyboardTests]) {
       const t = Date.now();
       try {
         const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-        await test.run({ page, artifacts: ARTIFACTS, screenshots: path.join(ROOT, 'docs/screenshots'), alerts, simUrl, folder, shot });
+        await test.run({ page, artifacts: ARTIFACTS, screenshots: path.join(ROOT, 'docs/screenshots'), alerts, simUrl, exchange, folder, shot });
         outcomes.push({ title: `[workbench] ${test.title}`, state: 'passed', ms: Date.now() - t });
       } catch (error) {
         await page.screenshot({ path: path.join(ARTIFACTS, `failed-${test.title.replace(/[^a-z0-9]+/gi, '-')}.png`) }).catch(() => undefined);
         outcomes.push({ title: `[workbench] ${test.title}`, state: 'failed', error: String(error?.stack ?? error) });
+      }
+    }
+
+    // The gallery: a second window on a seeded history of 10,000 videos (test/vscode/e2e/gallery.mjs).
+    first.stop();
+    const galleryHome = path.join(work, 'gallery-home');
+    const galleryVideos = path.join(galleryHome, 'videos');
+    const seeded = seedGallery(ROOT, galleryHome, galleryVideos, simUrl);
+    metrics['gallery: seeding 10,000 records through TaskStore.put'] = `${seeded.ms} ms`;
+    const machineSettings = path.join(userData, 'Machine', 'settings.json');
+    writeFileSync(
+      machineSettings,
+      JSON.stringify({ ...JSON.parse(readFileSync(machineSettings, 'utf8')), 'juxinSora.downloadFolder': galleryVideos }, null, 2),
+    );
+    const second = await startCodeServer(galleryHome, false);
+    const gallery = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    gallery.on('dialog', (d) => void d.dismiss());
+    await gallery.goto(`http://127.0.0.1:${second.port}/?folder=${encodeURIComponent(folder)}`);
+    await gallery.waitForSelector('.monaco-workbench', { timeout: 120_000 });
+    await gallery.waitForTimeout(3000);
+    await setKeyInUi(gallery);
+    for (const test of galleryTests) {
+      const t = Date.now();
+      try {
+        await test.run({ page: gallery, artifacts: ARTIFACTS, metrics, simUrl });
+        outcomes.push({ title: `[gallery] ${test.title}`, state: 'passed', ms: Date.now() - t });
+      } catch (error) {
+        await gallery.screenshot({ path: path.join(ARTIFACTS, `failed-${test.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}.png`) }).catch(() => undefined);
+        outcomes.push({ title: `[gallery] ${test.title}`, state: 'failed', error: String(error?.stack ?? error) });
       }
     }
   } finally {
@@ -258,8 +318,45 @@ async function main() {
   return outcomes.length > 0 && failed.length === 0 ? 0 : 1;
 }
 
+/**
+ * When a modal dialog is open and the suite left `dialog-answer.json` ({ "button": "…" }), records the
+ * dialog (message, detail, buttons) in `dialogs.jsonl` and presses that button.
+ */
+let unexpectedSince = 0;
+async function answerDialogs(page, exchange) {
+  const answerFile = path.join(exchange, 'dialog-answer.json');
+  const box = page.locator('.monaco-dialog-box').first();
+  if (!(await box.isVisible().catch(() => false))) {
+    unexpectedSince = 0;
+    return;
+  }
+  // A dialog nobody asked to answer would block every later test: after 10 s it is cancelled (and recorded).
+  if (!existsSync(answerFile)) {
+    unexpectedSince ||= Date.now();
+    if (Date.now() - unexpectedSince < 10_000) return;
+    writeFileSync(answerFile, JSON.stringify({ button: 'Cancel', unexpected: true }));
+  }
+  unexpectedSince = 0;
+  const { button, id, unexpected } = JSON.parse(readFileSync(answerFile, 'utf8'));
+  // Read in one go: a locator's innerText would wait (30 s) for a part the dialog does not have.
+  const dialog = await box.evaluate((el) => ({
+    message: el.querySelector('.dialog-message-text')?.innerText ?? '',
+    detail: el.querySelector('.dialog-message-detail')?.innerText ?? '',
+    buttons: [...el.querySelectorAll('.dialog-buttons .monaco-button')].map((b) => b.textContent?.trim() ?? ''),
+  }));
+  // A button the dialog does not have is recorded as missing, and the dialog cancelled: never a wait.
+  const pressed = dialog.buttons.includes(button) ? button : 'Cancel';
+  const record = { ...dialog, asked: button, pressed, id, unexpected, at: new Date().toISOString() };
+  appendFileSync(path.join(exchange, 'dialogs.jsonl'), `${JSON.stringify(record)}\n`);
+  rmSync(answerFile, { force: true });
+  await box
+    .locator('.dialog-buttons .monaco-button', { hasText: new RegExp(`^${pressed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+    .first()
+    .click({ timeout: 5_000 });
+}
+
 const watchdog = setTimeout(() => {
-  process.stderr.write('[vscode-host] the VS Code tests took longer than 15 minutes: stopping\n');
+  process.stderr.write('[vscode-host] the VS Code tests took longer than 25 minutes: stopping\n');
   killAll();
   process.exit(1);
 }, TOTAL_TIMEOUT_MS);

@@ -6,7 +6,7 @@ import { ALLOWED_DURATIONS, type GenerationParams, type Orientation, type VideoM
 import { describeError } from '../messages';
 import { readSettings } from '../settings';
 import type { Services } from '../services';
-import { followWithProgress } from '../progress';
+import { createAndFollow } from '../progress';
 import { Back, inputText, pickOne, type PickItem } from './quickInput';
 
 const LAST_CHOICES = 'juxinSora.lastChoices';
@@ -17,8 +17,8 @@ type Draft = Partial<GenerateAnswers>;
 
 /**
  * "Sora: Generate Video…": a multi-step quick input (prompt, model, orientation, size, duration,
- * images) that remembers the last choices. Called with answers (tests, the sidebar's "retry"), it
- * skips the questions.
+ * images) that remembers the last choices. Called with answers (the internal retry, or a caller's
+ * request the user confirmed: taskCommands.ts), it skips the questions.
  */
 export async function generateVideo(services: Services, answers?: GenerateAnswers): Promise<TaskRecord | undefined> {
   if (!(await services.keys.get())) {
@@ -28,17 +28,16 @@ export async function generateVideo(services: Services, answers?: GenerateAnswer
   }
   const params = answers ?? (await askQuestions(services));
   if (!params) return undefined;
+  // A beginner sees the progress where the video will be; asked questions means the palette started it.
+  if (!answers && readSettings().showVideosOnGenerate) void services.revealVideos();
   let task: TaskRecord;
   try {
-    task = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating the Sora task…') }, () =>
-      services.host.engine.generate(params, 'vscode'),
-    );
+    task = await createAndFollow(services, params.prompt, () => services.host.engine.generate(params, 'vscode'));
   } catch (error) {
     void vscode.window.showErrorMessage(describeError(error));
     return undefined;
   }
   if (!answers) await services.context.globalState.update(LAST_CHOICES, { ...params, prompt: undefined });
-  void followWithProgress(services, task.id);
   return task;
 }
 

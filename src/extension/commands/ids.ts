@@ -8,6 +8,7 @@ export const Commands = {
   downloadVideo: 'juxinSora.downloadVideo',
   copyVideoUrl: 'juxinSora.copyVideoUrl',
   revealInOS: 'juxinSora.revealInOS',
+  playInSystemPlayer: 'juxinSora.playInSystemPlayer',
   remixVideo: 'juxinSora.remixVideo',
   createCharacter: 'juxinSora.createCharacter',
   openGettingStarted: 'juxinSora.openGettingStarted',

@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
 import { checkKeyShape } from '../apiKey';
 import type { Services } from '../services';
+import { parseArg, removeKeyArg, setKeyArg } from './args';
+import { refuseArgument } from './confirm';
 import { Commands, WALKTHROUGH_ID } from './ids';
 
 export function registerKeyCommands(services: Services): vscode.Disposable[] {
   return [
     // A key may be passed as an argument (the walkthrough and tests); it must look like a key.
     vscode.commands.registerCommand(Commands.setApiKey, async (arg?: unknown) => {
+      const parsed = parseArg(setKeyArg, arg);
+      if (!parsed.ok) return refuseArgument(Commands.setApiKey, parsed.problem);
       if (typeof arg === 'string') {
         const problem = checkKeyShape(arg);
         if (problem) throw new Error(problem);
@@ -17,20 +21,21 @@ export function registerKeyCommands(services: Services): vscode.Disposable[] {
       if (key) void vscode.window.showInformationMessage(vscode.l10n.t("Juxin API key saved in VS Code's secret storage."));
       return key !== undefined;
     }),
-    vscode.commands.registerCommand(Commands.removeApiKey, async (arg?: { confirm?: boolean }) => {
+    // Always asks: `{ confirm: false }` from a caller is read past, never obeyed.
+    vscode.commands.registerCommand(Commands.removeApiKey, async (arg?: unknown) => {
+      const parsed = parseArg(removeKeyArg, arg);
+      if (!parsed.ok) return refuseArgument(Commands.removeApiKey, parsed.problem);
       if (!(await services.keys.get())) {
         void vscode.window.showInformationMessage(vscode.l10n.t('No Juxin API key is stored.'));
         return false;
       }
-      if (arg?.confirm !== false) {
-        const remove = vscode.l10n.t('Remove Key');
-        const choice = await vscode.window.showWarningMessage(
-          vscode.l10n.t('Remove the Juxin API key from this machine? Running videos stop being tracked until you set a key again.'),
-          { modal: true },
-          remove,
-        );
-        if (choice !== remove) return false;
-      }
+      const remove = vscode.l10n.t('Remove Key');
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Remove the Juxin API key from this machine? Running videos stop being tracked until you set a key again.'),
+        { modal: true },
+        remove,
+      );
+      if (choice !== remove) return false;
       await services.keys.delete();
       return true;
     }),

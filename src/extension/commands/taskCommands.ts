@@ -3,17 +3,24 @@ import type { TaskRecord } from '../../core/types';
 import { parseTimestamps } from '../../juxin/client';
 import { isHttpUrl } from '../../juxin/images';
 import { describeError } from '../messages';
-import { followWithProgress, statusText } from '../progress';
+import { statusText } from '../progress';
 import type { Services } from '../services';
+import { validateGenerationParams } from '../../core/params';
+import { readSettings } from '../settings';
+import { generateArg, parseArg, remixArg, taskRefArg } from './args';
+import { confirmPaidGeneration, refuseArgument } from './confirm';
 import { generateVideo } from './generate';
 import { Commands } from './ids';
+import { remixTask, removeTask, retryTask } from './taskActions';
 
-/** A task id from a sidebar button, or a quick pick of the tasks that fit. */
+/** The task named by the argument (an id or `{ taskId }`), or a quick pick of the tasks that fit. */
 async function resolveTask(services: Services, arg: unknown, fits: (t: TaskRecord) => boolean, placeholder: string): Promise<TaskRecord | undefined> {
   const engine = services.host.engine;
-  if (typeof arg === 'string') {
-    const task = engine.get(arg);
-    if (!task) void vscode.window.showErrorMessage(vscode.l10n.t('No video task with id {0}.', arg));
+  if (arg !== undefined) {
+    const parsed = parseArg(taskRefArg, arg);
+    if (!parsed.ok) return refuseArgument(vscode.l10n.t('A Sora command'), parsed.problem);
+    const task = engine.get(parsed.value);
+    if (!task) void vscode.window.showErrorMessage(vscode.l10n.t('No video task with id {0}.', parsed.value));
     return task;
   }
   const tasks = engine.list({}).filter(fits);
@@ -49,7 +56,16 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
     });
 
   return [
-    run(Commands.generate, (arg) => generateVideo(services, isAnswers(arg) ? arg : undefined)),
+    // Without an argument: the questions (palette, view title, walkthrough). With one: somebody else's
+    // request, read through its schema and confirmed, whatever it says.
+    run(Commands.generate, async (arg) => {
+      if (arg === undefined) return generateVideo(services);
+      const parsed = parseArg(generateArg, arg);
+      if (!parsed.ok) return refuseArgument(Commands.generate, parsed.problem);
+      const params = validateGenerationParams(parsed.value, readSettings().defaults);
+      if (!(await confirmPaidGeneration(params))) return undefined;
+      return generateVideo(services, params);
+    }),
     run(Commands.showVideos, async () => vscode.commands.executeCommand('juxinSora.videos.focus')),
     run(Commands.openVideo, async (arg) => {
       const task = await resolveTask(services, arg, () => true, vscode.l10n.t('Which video?'));
@@ -81,32 +97,32 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
       const task = await resolveTask(services, arg, (t) => t.download.state === 'done', vscode.l10n.t('Reveal which video?'));
       if (task?.download.localPath) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(task.download.localPath));
     }),
+    // Desktop VS Code's webviews cannot play AAC sound (microsoft/vscode#167685): the system's player can.
+    run(Commands.playInSystemPlayer, async (arg) => {
+      const task = await resolveTask(services, arg, (t) => t.download.state === 'done', vscode.l10n.t('Play which video?'));
+      if (task?.download.localPath) await vscode.env.openExternal(vscode.Uri.file(task.download.localPath));
+      return task?.id;
+    }),
     run(Commands.remixVideo, async (arg) => {
+      if (arg !== undefined) {
+        const parsed = parseArg(remixArg, arg);
+        if (!parsed.ok) return refuseArgument(Commands.remixVideo, parsed.problem);
+        const { taskId, prompt } = parsed.value;
+        const task = engine.get(taskId);
+        // A change nobody typed here is confirmed; otherwise the user types it in the input box.
+        if (task && prompt !== undefined && !task.params.private) {
+          const params = validateGenerationParams({ ...task.params, prompt });
+          if (!(await confirmPaidGeneration(params, { prompt: task.params.prompt }))) return undefined;
+        }
+        return remixTask(services, taskId, prompt);
+      }
       const task = await resolveTask(
         services,
-        arg,
+        undefined,
         (t) => done(t) && !t.params.private,
         vscode.l10n.t('Remix which video? (only public videos can be remixed)'),
       );
-      if (!task) return undefined;
-      if (task.params.private) {
-        void vscode.window.showWarningMessage(
-          vscode.l10n.t('This video was generated as private, and Juxin cannot remix private videos. Generate it again with "private" off to remix it.'),
-        );
-        return undefined;
-      }
-      const prompt =
-        typeof arg === 'object' && arg && 'prompt' in arg
-          ? String((arg as { prompt: unknown }).prompt)
-          : await vscode.window.showInputBox({
-              title: vscode.l10n.t('Remix'),
-              prompt: vscode.l10n.t('Describe the change, e.g. "make the background purple"'),
-              ignoreFocusOut: true,
-            });
-      if (!prompt?.trim()) return undefined;
-      const remix = await engine.remix(task.id, prompt.trim(), 'vscode');
-      void followWithProgress(services, remix.id);
-      return remix.id;
+      return task && remixTask(services, task.id);
     }),
     run(Commands.createCharacter, async () => {
       const source = await vscode.window.showQuickPick(
@@ -143,30 +159,26 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
       return mention;
     }),
     run(Commands.retry, async (arg) => {
-      const task = await resolveTask(services, arg, (t) => t.status === 'failed' || done(t), vscode.l10n.t('Retry which video?'));
-      if (!task) return undefined;
-      return generateVideo(services, { ...task.params });
-    }),
-    run(Commands.removeFromHistory, async (arg) => {
-      const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg && 'taskId' in arg ? String((arg as { taskId: unknown }).taskId) : undefined;
-      const task = await resolveTask(services, id, () => true, vscode.l10n.t('Remove which video from the history?'));
-      if (!task) return undefined;
-      const skipConfirm = typeof arg === 'object' && arg !== null && (arg as { confirm?: boolean }).confirm === false;
-      if (!skipConfirm) {
-        const remove = vscode.l10n.t('Remove');
-        const choice = await vscode.window.showWarningMessage(
-          vscode.l10n.t('Remove this video from the history? The downloaded file stays on disk.'),
-          { modal: true },
-          remove,
-        );
-        if (choice !== remove) return undefined;
+      if (arg === undefined) {
+        const task = await resolveTask(services, undefined, (t) => t.status === 'failed' || done(t), vscode.l10n.t('Retry which video?'));
+        return task && retryTask(services, task.id);
       }
-      await engine.remove(task.id);
-      return task.id;
+      const parsed = parseArg(taskRefArg, arg);
+      if (!parsed.ok) return refuseArgument(Commands.retry, parsed.problem);
+      const task = engine.get(parsed.value);
+      if (!task) return refuseArgument(Commands.retry, vscode.l10n.t('No video task with id {0}.', parsed.value));
+      if (!(await confirmPaidGeneration(validateGenerationParams(task.params)))) return undefined;
+      return retryTask(services, task.id);
+    }),
+    // Always asks (the modal names what goes); `{ confirm: false }` from a caller is read past.
+    run(Commands.removeFromHistory, async (arg) => {
+      if (arg === undefined) {
+        const task = await resolveTask(services, undefined, () => true, vscode.l10n.t('Remove which video from the history?'));
+        return task && removeTask(services, task.id);
+      }
+      const parsed = parseArg(taskRefArg, arg);
+      if (!parsed.ok) return refuseArgument(Commands.removeFromHistory, parsed.problem);
+      return removeTask(services, parsed.value);
     }),
   ];
-}
-
-function isAnswers(arg: unknown): arg is { prompt: string } {
-  return typeof arg === 'object' && arg !== null && typeof (arg as { prompt?: unknown }).prompt === 'string';
 }

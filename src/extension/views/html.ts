@@ -49,6 +49,8 @@ export interface PageOptions {
   title: string;
   script: { toString(): string };
   style: { toString(): string };
+  /** More stylesheets by id (the codicon font's, which the elements look up by its id). */
+  extraStyles?: { id: string; href: { toString(): string } }[];
   imgSources?: string[];
   mediaSources?: string[];
   /** JSON handed to the page in data- attributes (no inline script). */
@@ -74,7 +76,7 @@ export function renderPage(o: PageOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttribute(o.style.toString())}">
+${(o.extraStyles ?? []).map((x) => `<link rel="stylesheet" id="${escapeAttribute(x.id)}" href="${escapeAttribute(x.href.toString())}">\n`).join('')}<link rel="stylesheet" href="${escapeAttribute(o.style.toString())}">
 <title>${escapeAttribute(o.title)}</title>
 </head>
 <body${data}>

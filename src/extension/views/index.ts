@@ -1,2 +1,3 @@
 export { registerVideosView, VideosViewProvider, type VideosViewRegistration } from './videosView';
 export { registerPreviewPanel, PreviewManager, type PreviewPanels } from './previewManager';
+export { registerTaskMenu, taskMenuCommand } from './taskMenu';

@@ -18,6 +18,11 @@ export function pageFiles(webview: vscode.Webview, extensionUri: vscode.Uri, nam
   };
 }
 
+/** The codicon font (for the icon buttons), copied into dist/webview by the build; the elements find it by this id. */
+export function codiconStyle(webview: vscode.Webview, extensionUri: vscode.Uri): { id: string; href: vscode.Uri } {
+  return { id: 'vscode-codicon-stylesheet', href: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'codicon.css')) };
+}
+
 /** Read at every snapshot: the base URL decides which http thumbnails may load. */
 export function snapshotContext(): SnapshotContext {
   return { baseUrl: readSettings().baseUrl, chinese: isChinese() };

@@ -1,19 +1,24 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import * as vscode from 'vscode';
+import { MediaInfoCache } from '../../core/mediaInfo';
 import type { TaskRecord } from '../../core/types';
 import type { PreviewState, ToPreview } from '../../webview/protocol';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
+import { canUseSystemPlayer } from '../systemPlayer';
 import { Disposable, toDisposable } from '../util/dispose';
 import { PREVIEW_ACTION_COMMANDS } from './actions';
 import { escapeAttribute, getNonce, renderPage, contentSecurityPolicy } from './html';
 import { validatePreviewMessage } from './messages';
 import { pageFiles, pageRoots, pageSettings, snapshotContext } from './page';
+import { PreviewFile } from './previewFile';
 import { chooseMedia, sameMedia, type MediaSource } from './previewMedia';
 import { toSnapshot } from './snapshot';
 import { webviewStrings } from './strings';
 import { originOf } from './urls';
+
+/** Which saved files have sound (read once per file for every preview of this window). */
+const mediaInfo = new MediaInfoCache();
 
 /**
  * The preview of one task: plays the downloaded MP4 through `asWebviewUri` (the page may read only
@@ -22,6 +27,9 @@ import { originOf } from './urls';
  */
 export class PreviewPanel extends Disposable {
   private media: MediaSource | undefined;
+  /** The page reads the video from a folder of its own that holds nothing else (previewFile.ts). */
+  private readonly file: PreviewFile;
+  private renders = 0;
 
   constructor(
     private readonly services: Services,
@@ -29,6 +37,8 @@ export class PreviewPanel extends Disposable {
     readonly panel: vscode.WebviewPanel,
   ) {
     super();
+    this.file = new PreviewFile(services.context.globalStorageUri.fsPath, taskId);
+    this._register(toDisposable(() => this.file.release()));
     this._register(panel);
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)));
@@ -37,7 +47,7 @@ export class PreviewPanel extends Disposable {
     this._register(toDisposable(engine.onDidRemove((id) => id === taskId && this.showGone())));
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'sora.svg');
     const task = engine.get(taskId);
-    if (task) this.render(task);
+    if (task) void this.render(task);
     else this.showGone();
   }
 
@@ -45,20 +55,33 @@ export class PreviewPanel extends Disposable {
     return this.panel.webview.html;
   }
 
-  private render(task: TaskRecord): void {
+  private async render(task: TaskRecord): Promise<void> {
     const { webview } = this.panel;
     const extensionUri = this.services.context.extensionUri;
     const media = chooseMedia(task, readSettings().baseUrl, existsSync);
+    this.media = media;
+    // Whether the saved file has sound decides the AAC note: read its header first (milliseconds),
+    // then draw only if nothing newer was drawn meanwhile and the panel is still open.
+    const ticket = ++this.renders;
+    const audio = media?.kind === 'local' ? (await mediaInfo.get(media.file)).audio : undefined;
+    if (ticket !== this.renders || this.isDisposed) return;
     const snapshot = toSnapshot(task, snapshotContext());
     const posterOrigin = snapshot.thumbnail ? originOf(snapshot.thumbnail) : undefined;
-    this.media = media;
+    const served = media?.kind === 'local' ? this.serve(media.file) : undefined;
     webview.options = {
       enableScripts: true,
-      localResourceRoots: [...pageRoots(extensionUri), ...(media?.kind === 'local' ? [vscode.Uri.file(path.dirname(media.file))] : [])],
+      localResourceRoots: [...pageRoots(extensionUri), ...(served ? [vscode.Uri.file(this.file.root)] : [])],
     };
     const state: PreviewState = {
       task: snapshot,
-      media: media && { src: media.kind === 'local' ? webview.asWebviewUri(vscode.Uri.file(media.file)).toString() : media.url, local: media.kind === 'local' },
+      media:
+        media?.kind === 'remote'
+          ? { src: media.url, local: false }
+          : served
+            ? { src: webview.asWebviewUri(vscode.Uri.file(served)).toString(), local: true }
+            : undefined,
+      audio,
+      systemPlayer: canUseSystemPlayer(),
     };
     this.panel.title = previewTitle(task);
     webview.html = renderPage({
@@ -74,9 +97,18 @@ export class PreviewPanel extends Disposable {
     });
   }
 
+  private serve(video: string): string | undefined {
+    try {
+      return this.file.expose(video);
+    } catch (error) {
+      this.services.logger.warn(`the preview of ${this.taskId} cannot serve its video: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
   private update(task: TaskRecord): void {
     // A new source (the download finished, or the file went away) needs new resource roots and CSP.
-    if (!sameMedia(chooseMedia(task, readSettings().baseUrl, existsSync), this.media)) return this.render(task);
+    if (!sameMedia(chooseMedia(task, readSettings().baseUrl, existsSync), this.media)) return void this.render(task);
     const message: ToPreview = { type: 'task', task: toSnapshot(task, snapshotContext()) };
     void this.panel.webview.postMessage(message);
   }
@@ -85,6 +117,7 @@ export class PreviewPanel extends Disposable {
   private showGone(): void {
     const { webview } = this.panel;
     this.media = undefined;
+    this.renders++; // a render still reading its file's header must not draw over this
     const { style } = pageFiles(webview, this.services.context.extensionUri, 'preview');
     const csp = contentSecurityPolicy({ cspSource: webview.cspSource, nonce: getNonce() });
     const text = escapeAttribute(vscode.l10n.t('This video is no longer in the history.'));

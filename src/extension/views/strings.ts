@@ -3,6 +3,7 @@ import type { Strings } from '../../webview/protocol';
 
 // Templates keep their `{0}`: passing '{0}' as the argument leaves the placeholder for the page to fill.
 const PLACEHOLDER = '{0}';
+const PLACEHOLDER1 = '{1}';
 
 /** Every label the pages show, in the UI language (pages cannot call vscode.l10n themselves). */
 export function webviewStrings(): Strings {
@@ -43,8 +44,30 @@ export function webviewStrings(): Strings {
     images: vscode.l10n.t('{0} image(s)', PLACEHOLDER),
     character: vscode.l10n.t('with a character'),
     remixed: vscode.l10n.t('remix'),
-    fromCopilot: vscode.l10n.t('from Copilot'),
-    fromPalette: vscode.l10n.t('from the Command Palette'),
+    sourcePalette: vscode.l10n.t('Command Palette'),
+    sourceCopilot: vscode.l10n.t('Copilot'),
+    sourceAgent: vscode.l10n.t('Other AI apps'),
+    sourceStoryboard: vscode.l10n.t('Storyboards'),
+    sourceCli: vscode.l10n.t('Command line'),
+    search: vscode.l10n.t('Search videos by prompt'),
+    searchPlaceholder: vscode.l10n.t('Search prompts (中文 or English)'),
+    filterStatus: vscode.l10n.t('Filter by status'),
+    filterSource: vscode.l10n.t('Filter by source'),
+    allStatuses: vscode.l10n.t('All statuses'),
+    allSources: vscode.l10n.t('All sources'),
+    running: vscode.l10n.t('Running'),
+    withCount: vscode.l10n.t('{0} ({1})', PLACEHOLDER, PLACEHOLDER1),
+    showList: vscode.l10n.t('Show as a list'),
+    showGrid: vscode.l10n.t('Show as a grid'),
+    today: vscode.l10n.t('Today'),
+    yesterday: vscode.l10n.t('Yesterday'),
+    resultCount: vscode.l10n.t('{0} videos', PLACEHOLDER),
+    resultCountFiltered: vscode.l10n.t('{0} of {1} videos', PLACEHOLDER, PLACEHOLDER1),
+    noMatches: vscode.l10n.t('No video matches the search and filters.'),
+    clearFilters: vscode.l10n.t('Clear Search and Filters'),
+    moreActions: vscode.l10n.t('More Actions…'),
+    loading: vscode.l10n.t('Loading…'),
+    position: vscode.l10n.t('Video {0} of {1}', PLACEHOLDER, PLACEHOLDER1),
     hintModeration: vscode.l10n.t('The content check rejected this prompt. Generate again with a new prompt: no real people, no copyrighted characters.'),
     hintTimedOut: vscode.l10n.t('Look the task up in the Juxin console. Retry starts a new generation with the same parameters.'),
     hintFailed: vscode.l10n.t('This is often temporary: Retry in a few minutes with the same parameters.'),
@@ -54,5 +77,9 @@ export function webviewStrings(): Strings {
     noVideo: vscode.l10n.t('The video is not ready yet.'),
     mediaError: vscode.l10n.t('The video could not be played. Try Download again.'),
     player: vscode.l10n.t('Video player'),
+    aacNote: vscode.l10n.t(
+      'This video has sound, but this window cannot play its AAC audio, so it plays silently here. To hear it, play it in the system player.',
+    ),
+    playExternal: vscode.l10n.t('Play in System Player'),
   };
 }

@@ -1,39 +1,57 @@
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { isActive } from '../../core/phase';
 import type { TaskRecord } from '../../core/types';
-import type { SidebarState, ToSidebar } from '../../webview/protocol';
+import { MAX_PAGE, type SidebarInit, type ToSidebar, type ViewQuery } from '../../webview/protocol';
 import { VIDEOS_VIEW_ID } from '../commands/ids';
 import type { Services } from '../services';
 import { SECTION, readSettings } from '../settings';
 import { Disposable, toDisposable } from '../util/dispose';
-import { SIDEBAR_COMMANDS, TASK_ACTION_COMMANDS } from './actions';
+import { runTaskAction, SIDEBAR_COMMANDS } from './actions';
+import { firstPage, ResultsFeed, type FeedSource } from './feed';
 import { getNonce, renderPage } from './html';
 import { validateSidebarMessage } from './messages';
-import { pageFiles, pageRoots, pageSettings, snapshotContext } from './page';
+import { codiconStyle, pageFiles, pageRoots, pageSettings, snapshotContext } from './page';
 import { toSnapshot } from './snapshot';
 import { webviewStrings } from './strings';
 import { originOf } from './urls';
 
 /**
- * The "Videos" view: every task of the window's one engine (the palette's and Copilot's alike), live.
- * Each engine change is sent as one `task` message (the page patches that item in place); a full
- * `tasks` snapshot goes out when the page loads and whenever the view becomes visible again.
+ * The "Videos" view: every task of the history (the palette's, Copilot's, other apps'), live. The
+ * page holds only what it shows: it asks for pages of its query, and the feed pushes small changes
+ * (one task, one insertion, new counts). The HTML carries labels and counts, never the history.
  */
+const LAST_QUERY = 'juxinSora.videos.lastQuery';
+/** The first page a view about to show carries in its HTML. */
+const FIRST_PAGE = 50;
+
 export class VideosViewProvider extends Disposable implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
   /** Listeners of the current view; a view moved to another container is resolved again. */
   private viewScope: vscode.Disposable | undefined;
+  private readonly feed: ResultsFeed;
+  private readonly source: FeedSource;
+  /** What the page showed last (kept across reloads), so its next HTML can paint at once. */
+  private lastQuery: { query: ViewQuery; timeZone: string } | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly services: Services) {
     super();
     const engine = services.host.engine;
+    this.source = { list: () => engine.list({}), get: (id) => engine.get(id) };
+    this.feed = new ResultsFeed(
+      this.source,
+      (task) => toSnapshot(task, snapshotContext()),
+      () => Date.now(),
+    );
+    this.lastQuery = services.context.workspaceState.get(LAST_QUERY);
+    this._register(toDisposable(() => clearTimeout(this.refreshTimer)));
     this._register(toDisposable(engine.onDidChange((task) => this.onTaskChanged(task))));
     this._register(toDisposable(engine.onDidRemove((id) => this.onTaskRemoved(id))));
-    this._register(services.keys.onDidChange(() => this.postAll()));
+    this._register(services.keys.onDidChange(() => this.postState()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        // The base URL decides which thumbnails may load, so the CSP changes with it.
-        if (e.affectsConfiguration(`${SECTION}.baseUrl`) && this.view) this.view.webview.html = this.render(this.view.webview);
+        // The base URL decides which thumbnails may load (the CSP); the download folder which videos may play on hover.
+        if ((e.affectsConfiguration(`${SECTION}.baseUrl`) || e.affectsConfiguration(`${SECTION}.downloadFolder`)) && this.view) this.load(this.view);
       }),
     );
     this._register(toDisposable(() => this.viewScope?.dispose()));
@@ -44,39 +62,56 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     return this.view?.webview.html;
   }
 
+  /** Shows the view without taking the keyboard focus (a generation started from the palette). */
+  async reveal(): Promise<void> {
+    if (this.view) this.view.show(true);
+    else await vscode.commands.executeCommand(`${VIDEOS_VIEW_ID}.focus`);
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
     this.viewScope?.dispose();
     this.view = view;
-    view.webview.options = { enableScripts: true, localResourceRoots: pageRoots(this.services.context.extensionUri) };
-    view.webview.html = this.render(view.webview);
+    this.load(view);
     this.updateBadge();
     this.viewScope = vscode.Disposable.from(
       view.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
-      view.onDidChangeVisibility(() => view.visible && this.postAll()),
+      // Hidden, the page is discarded; its HTML is brought up to date for the next time it shows.
+      view.onDidChangeVisibility(() => !view.visible && this.refreshHidden()),
       view.onDidDispose(() => {
         if (this.view === view) this.view = undefined;
       }),
     );
   }
 
+  private load(view: vscode.WebviewView): void {
+    const extensionUri = this.services.context.extensionUri;
+    view.webview.options = { enableScripts: true, localResourceRoots: [...pageRoots(extensionUri), vscode.Uri.file(this.services.host.videosDir())] };
+    view.webview.html = this.render(view.webview);
+  }
+
   private render(webview: vscode.Webview): string {
     const baseOrigin = originOf(readSettings().baseUrl);
+    const ctx = snapshotContext();
+    const last = this.lastQuery ?? { query: { text: '', phases: [], sources: [] }, timeZone: '' };
+    const init: SidebarInit = {
+      hasKey: this.services.host.hasKey,
+      counts: this.feed.taskCounts,
+      first: firstPage(this.source, (t) => toSnapshot(t, ctx), Date.now(), last.query, last.timeZone || undefined, Math.min(FIRST_PAGE, MAX_PAGE)),
+    };
     return renderPage({
       webview,
       nonce: getNonce(),
       title: vscode.l10n.t('Sora videos'),
       ...pageFiles(webview, this.services.context.extensionUri, 'sidebar'),
+      extraStyles: [codiconStyle(webview, this.services.context.extensionUri)],
       // Thumbnails come from the vendor's https CDNs, or from the configured API (the simulator).
       imgSources: ['https:', ...(baseOrigin ? [baseOrigin] : [])],
-      data: { strings: webviewStrings(), settings: pageSettings(), state: this.state() },
+      // A card plays its downloaded video, muted, while the pointer rests on it.
+      mediaSources: [],
+      data: { strings: webviewStrings(), settings: pageSettings(), state: init },
       body: '<main id="app" data-testid="videos"></main>',
       lang: vscode.env.language,
     });
-  }
-
-  private state(): SidebarState {
-    const ctx = snapshotContext();
-    return { tasks: this.services.host.engine.list({}).map((t) => toSnapshot(t, ctx)), hasKey: this.services.host.hasKey };
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -84,38 +119,77 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     const message = validateSidebarMessage(raw, (id) => engine.get(id) !== undefined);
     if (!message) return this.services.logger.warn('ignored a message from the Videos view that is not of the protocol or names an unknown task');
     try {
-      if (message.type === 'ready') this.postAll();
-      else if (message.type === 'command') await vscode.commands.executeCommand(SIDEBAR_COMMANDS[message.command]);
-      else await vscode.commands.executeCommand(TASK_ACTION_COMMANDS[message.action], message.id);
+      switch (message.type) {
+        case 'ready':
+          return this.postState();
+        case 'query':
+          this.lastQuery = { query: message.query, timeZone: message.timeZone };
+          void this.services.context.workspaceState.update(LAST_QUERY, this.lastQuery);
+          return this.post(this.feed.setQuery(message));
+        case 'page': {
+          const page = this.feed.page(message);
+          return page && this.post(page);
+        }
+        case 'hover':
+          return this.postMedia(message.id);
+        case 'command':
+          await vscode.commands.executeCommand(SIDEBAR_COMMANDS[message.command]);
+          return;
+        case 'action':
+          await runTaskAction(this.services, message.action, message.id);
+          return;
+      }
     } catch (error) {
       this.services.logger.error(`a Videos view action failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
+  /** The downloaded file as a webview URI, if it lies in the download folder the page may read. */
+  private postMedia(id: string): void {
+    const file = this.services.host.engine.get(id)?.download;
+    if (file?.state !== 'done' || !file.localPath || !this.view) return;
+    const relative = path.relative(this.services.host.videosDir(), file.localPath);
+    if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) return;
+    this.post({ type: 'media', id, src: this.view.webview.asWebviewUri(vscode.Uri.file(file.localPath)).toString() });
+  }
+
   private onTaskChanged(task: TaskRecord): void {
-    this.post({ type: 'task', task: toSnapshot(task, snapshotContext()) });
-    this.updateBadge();
+    const { messages, countsChanged } = this.feed.changed(task);
+    for (const message of messages) this.post(message);
+    if (countsChanged) this.postState();
+    this.refreshHidden();
   }
 
   private onTaskRemoved(id: string): void {
-    this.post({ type: 'removed', id });
-    this.updateBadge();
+    const { messages, countsChanged } = this.feed.removed(id);
+    for (const message of messages) this.post(message);
+    if (countsChanged) this.postState();
+    this.refreshHidden();
   }
 
-  private postAll(): void {
-    this.post({ type: 'tasks', ...this.state() });
+  /** A hidden view's HTML (its first page) follows the history, at most once a second. */
+  private refreshHidden(): void {
+    if (!this.view || this.view.visible || this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      if (this.view && !this.view.visible) this.view.webview.html = this.render(this.view.webview);
+    }, 1000);
+  }
+
+  private postState(): void {
+    this.post({ type: 'state', hasKey: this.services.host.hasKey, counts: this.feed.taskCounts });
     this.updateBadge();
   }
 
   private post(message: ToSidebar): void {
-    // A hidden view has no page; it gets a full snapshot when it shows again.
+    // A hidden view has no page; it asks again for what it shows when it is shown.
     if (this.view?.visible) void this.view.webview.postMessage(message);
   }
 
   /** The count of running videos on the activity-bar icon, even while the view is closed. */
   private updateBadge(): void {
     if (!this.view) return;
-    const running = this.services.host.engine.list({}).filter(isActive).length;
+    const running = this.feed.running;
     this.view.badge = running ? { value: running, tooltip: vscode.l10n.t('{0} video(s) generating', running) } : undefined;
   }
 }
@@ -123,6 +197,8 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
 export interface VideosViewRegistration extends vscode.Disposable {
   /** The view's page as last rendered, once VS Code has resolved the view. */
   readonly html: string | undefined;
+  /** Shows the view, keeping the focus where it is. */
+  reveal(): Promise<void>;
 }
 
 export function registerVideosView(services: Services): VideosViewRegistration {
@@ -132,6 +208,7 @@ export function registerVideosView(services: Services): VideosViewRegistration {
     get html() {
       return provider.html;
     },
+    reveal: () => provider.reveal(),
     dispose: () => {
       registration.dispose();
       provider.dispose();

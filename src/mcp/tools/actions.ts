@@ -1,5 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { checkExportDirectory, exportCopy } from '../../core/exportCopy';
+import { bilingual } from '../bilingual';
 import { guarded, type ToolContext, unknownTask } from '../context';
 import { errorResult, taskResult } from '../present';
 import { taskIdSchema, taskOutputShape } from '../schemas';
@@ -12,10 +14,15 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
       title: 'Download video',
       description:
         'Save a finished video as an MP4 on this machine (done automatically when a task completes; use this to retry a failed download or to copy it into another folder). ' +
-        'Returns local_path. Takes seconds. The signed video URL expires after some hours; if it has, the server asks Juxin for a fresh one.',
+        'Returns local_path, and copied_to when a directory was given. Takes seconds. The signed video URL expires after some hours; if it has, the server asks Juxin for a fresh one.',
       inputSchema: {
         task_id: taskIdSchema,
-        directory: z.string().optional().describe("Absolute folder to save into (created if missing). Default: the server's videos folder."),
+        directory: z
+          .string(bilingual)
+          .optional()
+          .describe(
+            "Absolute folder on this computer to save a copy into (created if missing; never a network share). An existing file is never replaced: the copy takes a free name. Default: only the server's videos folder.",
+          ),
       },
       outputSchema: taskOutputShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -29,7 +36,16 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
             `Task ${task_id} is ${task.status}${task.status === 'failed' ? '' : ' — not finished yet: call wait_for_video first'}. 任务尚未完成，无法下载。`,
           );
         }
-        return taskResult(await ctx.engine.download(task_id, { directory }));
+        const saved = await ctx.engine.download(task_id);
+        if (directory === undefined || saved.download.state !== 'done') return taskResult(saved);
+        const folder = checkExportDirectory(directory);
+        if (ctx.confirm && !(await ctx.confirm({ kind: 'saveCopy', directory: folder, client: ctx.clientName() }))) {
+          return errorResult(
+            `The user did not allow saving into ${JSON.stringify(folder)}, so nothing was written. The video is at ${saved.download.localPath}.\n` +
+              `用户未允许保存到 ${JSON.stringify(folder)}，未写入任何文件。视频位于 ${saved.download.localPath}。`,
+          );
+        }
+        return taskResult(saved, { copiedTo: await exportCopy(saved.download.localPath!, folder) });
       }),
   );
 
@@ -42,7 +58,7 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
         'returns the new task at once — then call wait_for_video with its task_id. Only works for videos generated with private=false.',
       inputSchema: {
         task_id: taskIdSchema,
-        prompt: z.string().describe('The change to make, in Chinese or English.'),
+        prompt: z.string(bilingual).describe('The change to make, in Chinese or English.'),
       },
       outputSchema: taskOutputShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -50,7 +66,8 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
     ({ task_id, prompt }) =>
       guarded(ctx, async () => {
         const original = ctx.engine.get(task_id);
-        if (original?.params.private) {
+        if (!original) return unknownTask(task_id);
+        if (original.params.private) {
           return errorResult(
             `Task ${task_id} was generated with private=true, and Juxin cannot remix private videos. Generate it again with private=false to remix it. 私有视频无法二次创作（remix），请用 private=false 重新生成。`,
           );
@@ -68,9 +85,9 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
         'Create a reusable character (cameo) from a video: give either the video url or from_task (a completed task id), and timestamps "start,end" (1–3 s) where the character is visible. ' +
         'Returns an @username: put it in later generate_video prompts to feature the character. No real people. Takes seconds.',
       inputSchema: {
-        url: z.string().optional().describe('An http(s) URL of a video showing the character.'),
-        from_task: z.string().optional().describe('A completed task id to take the character from (instead of url).'),
-        timestamps: z.string().describe('"start,end" in seconds, span 1–3, e.g. "1,3".'),
+        url: z.string(bilingual).optional().describe('An http(s) URL of a video showing the character.'),
+        from_task: z.string(bilingual).optional().describe('A completed task id to take the character from (instead of url).'),
+        timestamps: z.string(bilingual).describe('"start,end" in seconds, span 1–3, e.g. "1,3".'),
       },
       outputSchema: { id: z.string(), username: z.string(), mention: z.string(), permalink: z.string().optional(), profile_picture_url: z.string().optional() },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -1,24 +1,29 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { validateGenerationParams } from '../../core/params';
-import type { GenerationParams } from '../../juxin/types';
+import path from 'node:path';
+import type { GenerationInput } from '../../core/params';
+import { isHttpUrl } from '../../juxin/images';
+import { localPathProblem } from '../../util/localPath';
 import { guarded, type ToolContext, toErrorResult } from '../context';
-import { generateInputShape, taskOutputShape } from '../schemas';
-import { taskResult } from '../present';
+import { generateInputShape, taskOutputShape, type ToolDefaults } from '../schemas';
+import { errorResult, taskResult } from '../present';
 import { waitWithProgress } from '../wait';
 
-const DESCRIPTION = `Generate a video with OpenAI Sora-2 through the Juxin (聚鑫) API, from a text prompt and optionally images.
+function description(d: ToolDefaults): string {
+  return `Generate a video with OpenAI Sora-2 through the Juxin (聚鑫) API, from a text prompt and optionally images.
 Use this when the user asks to make, create or generate a video or animate a picture.
 It costs the user money and takes time: typically 3–6 minutes for a 10 s sora-2 video (longer for sora-2-pro and 25 s). With wait=true (default) the call reports progress and returns when the MP4 is downloaded (local_path) or after timeout_seconds; on timeout it returns the running task: then call wait_for_video with its task_id. Do not call generate_video again for the same request — that would pay twice.
-Prompts may be in Chinese or English. Defaults: sora-2, landscape, small, 10 s, no watermark, private.`;
+Prompts may be in Chinese or English. Defaults: ${d.model}, ${d.orientation}, ${d.size}, ${d.duration} s, ${d.watermark ? 'watermark' : 'no watermark'}, ${d.private ? 'private' : 'public'}.`;
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-type GenerateArgs = z.infer<z.ZodObject<typeof generateInputShape>>;
+type GenerateArgs = z.infer<z.ZodObject<ReturnType<typeof generateInputShape>>>;
 
-function toParams(args: GenerateArgs): GenerationParams {
-  return validateGenerationParams({
+/** Tool names to the engine's: nothing more (the engine applies the defaults and checks every rule). */
+function toInput(args: GenerateArgs): GenerationInput {
+  return {
     prompt: args.prompt,
     images: args.images,
     model: args.model,
@@ -29,7 +34,24 @@ function toParams(args: GenerateArgs): GenerationParams {
     private: args.private,
     characterUrl: args.character_url,
     characterTimestamps: args.character_timestamps,
-  });
+  };
+}
+
+/**
+ * The folders of the local images that pass the path rules (the engine refuses the others with the
+ * reason): each is confirmed before any file in it is read. URLs are Juxin's to fetch.
+ */
+async function confirmImageFolders(ctx: ToolContext, images: string[] | undefined): Promise<CallToolResult | undefined> {
+  if (!ctx.confirm) return undefined;
+  const folders = new Set((images ?? []).filter((i) => !isHttpUrl(i) && !localPathProblem(i)).map((i) => path.dirname(i)));
+  for (const folder of folders) {
+    if (await ctx.confirm({ kind: 'readImages', folder, client: ctx.clientName() })) continue;
+    return errorResult(
+      `The user did not allow reading images from ${JSON.stringify(folder)}, so nothing was sent. Ask the user, or use image URLs instead.\n` +
+        `用户未允许读取文件夹 ${JSON.stringify(folder)} 中的图片，未发送任何请求。请先征得用户同意，或改用图片链接。`,
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -38,31 +60,40 @@ function toParams(args: GenerateArgs): GenerationParams {
  * automatic polling of the same task and still get progress notifications, because the background
  * work reports through the original request's progress token.
  */
-export function registerGenerateVideo(server: McpServer, ctx: ToolContext): void {
-  server.experimental.tasks.registerToolTask(
+export function registerGenerateVideo(server: McpServer, ctx: ToolContext): RegisteredTool {
+  return server.experimental.tasks.registerToolTask(
     'generate_video',
     {
       title: 'Generate video (Sora-2)',
-      description: DESCRIPTION,
-      inputSchema: generateInputShape,
+      description: description(ctx.defaults),
+      inputSchema: generateInputShape(ctx.defaults),
       outputSchema: taskOutputShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
       execution: { taskSupport: 'optional' },
     },
     {
       createTask: async (args, extra) => {
-        // Everything that can fail fast (key, parameters, the create call itself) fails here, before an
-        // MCP task exists, so the caller gets the error at once.
+        // Everything that can fail fast (key, parameters, a refused folder, the create call itself) fails
+        // here: the MCP task then ends at once holding the readable error result (a task-augmented caller
+        // such as VS Code needs a task, never a bare tool error, in answer to tools/call; and it reads the
+        // result of a "completed" task only: of a "failed" one it shows just "unknown error").
         let created: string | undefined;
+        const call = ctx.generateCalls.begin(args.prompt);
         const early = await guarded(ctx, async () => {
-          const params = toParams(args);
-          const record = await ctx.engine.generate(params, ctx.origin());
+          const refused = await confirmImageFolders(ctx, args.images);
+          if (refused) return refused;
+          const record = await ctx.engine.generate(toInput(args), ctx.origin());
           created = record.id;
+          call.created(record.id);
           return taskResult(record);
         });
-        if (early.isError || !created) throw new Error(textOf(early));
-
+        if (early.isError || !created) call.failed(textOf(early));
         const mcpTask = await extra.taskStore.createTask({ ttl: extra.taskRequestedTtl ?? DAY_MS, pollInterval: 1000 });
+        if (early.isError || !created) {
+          await extra.taskStore.storeTaskResult(mcpTask.taskId, 'completed', early);
+          return { task: (await extra.taskStore.getTask(mcpTask.taskId)) ?? mcpTask };
+        }
+
         const finish = (result: CallToolResult) =>
           extra.taskStore.storeTaskResult(mcpTask.taskId, 'completed', result).catch((e: unknown) => {
             ctx.logger.debug(`task result for ${created} not stored (${e instanceof Error ? e.message : e}): the client cancelled or the task expired`);

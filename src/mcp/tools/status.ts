@@ -1,15 +1,16 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { TaskPhase } from '../../core/phase';
 import { SOURCE_KINDS } from '../../core/query';
+import { bilingual } from '../bilingual';
 import { guarded, type ToolContext, unknownTask } from '../context';
 import { taskIdSchema, taskOutputSchema, taskOutputShape, timeoutSchema } from '../schemas';
 import { taskResult, toTaskOutput } from '../present';
 import { waitWithProgress } from '../wait';
 
-/** get_video_status, wait_for_video and list_videos: the read-only view of tasks. */
-export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
-  server.registerTool(
+/** get_video_status, wait_for_video and list_videos: the read-only view of tasks. Returns the two that show one task. */
+export function registerStatusTools(server: McpServer, ctx: ToolContext): { getVideoStatus: RegisteredTool; waitForVideo: RegisteredTool } {
+  const getVideoStatus = server.registerTool(
     'get_video_status',
     {
       title: 'Get video status',
@@ -27,7 +28,7 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
       }),
   );
 
-  server.registerTool(
+  const waitForVideo = server.registerTool(
     'wait_for_video',
     {
       title: 'Wait for video',
@@ -60,14 +61,27 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
         'Page through a long history with limit and offset; narrow it with status, a text query over prompts (Chinese or English), or source. ' +
         'Use it to find a task_id, to see what is still running, or before retrying a failed create (it may have gone through). Free and instant.',
       inputSchema: {
-        limit: z.number().int().min(1).max(200).optional().describe('At most this many tasks (default 20).'),
-        offset: z.number().int().min(0).max(10_000_000).optional().describe('Skip this many matching tasks (default 0): the next page starts at next_offset.'),
+        limit: z.number(bilingual).int(bilingual).min(1, bilingual).max(200, bilingual).optional().describe('At most this many tasks (default 20).'),
+        offset: z
+          .number(bilingual)
+          .int(bilingual)
+          .min(0, bilingual)
+          .max(10_000_000, bilingual)
+          .optional()
+          .describe('Skip this many matching tasks (default 0): the next page starts at next_offset.'),
         status: z
-          .enum(['queued', 'processing', 'completed', 'failed', 'running'])
+          .enum(['queued', 'processing', 'completed', 'failed', 'running'], bilingual)
           .optional()
           .describe('Only tasks with this status; "running" = queued, generating or downloading.'),
-        query: z.string().max(500).optional().describe('Words that must all appear in the prompt (or the task id), any language, case-insensitive.'),
-        source: z.enum(SOURCE_KINDS).optional().describe('Only tasks started from: palette (VS Code), copilot, agent (another MCP client), storyboard, cli.'),
+        query: z
+          .string(bilingual)
+          .max(500, bilingual)
+          .optional()
+          .describe('Words that must all appear in the prompt (or the task id), any language, case-insensitive.'),
+        source: z
+          .enum(SOURCE_KINDS, bilingual)
+          .optional()
+          .describe('Only tasks started from: palette (VS Code), copilot, agent (another MCP client), storyboard, cli.'),
       },
       outputSchema: {
         tasks: z.array(taskOutputSchema),
@@ -118,6 +132,7 @@ export function registerStatusTools(server: McpServer, ctx: ToolContext): void {
         false,
       ),
   );
+  return { getVideoStatus, waitForVideo };
 }
 
 /** The statuses list_videos filters by, as the phases of the one mapping. */

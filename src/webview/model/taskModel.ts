@@ -1,5 +1,7 @@
 import type { PreviewAction, Strings, TaskAction, TaskSnapshot } from '../protocol';
+import type { TaskOrigin } from '../../core/origin';
 import { isActivePhase, taskPhase, type TaskPhase } from '../../core/phase';
+import { sourceKind } from '../../core/query';
 import { fill } from './format';
 
 /** How a status reads at a glance; the page maps it to a theme colour. */
@@ -19,6 +21,8 @@ export interface TaskModel {
   tone: Tone;
   progress: ProgressModel | undefined;
   params: string;
+  /** The short line under the prompt on a card: model · orientation · duration · source. */
+  summary: string;
   source: string;
   /** What went wrong, as Juxin (or the downloader) said it. */
   failure: string | undefined;
@@ -30,7 +34,35 @@ export interface TaskModel {
   needsKey: boolean;
   actions: TaskAction[];
   primary: TaskAction | undefined;
+  /** The icon buttons a card shows; the rest are in its "…" menu and its context menu. */
+  inline: TaskAction[];
   thumbnail: string | undefined;
+  /** Its downloaded video can play, muted, when the pointer rests on its card. */
+  canHoverPlay: boolean;
+}
+
+/** The codicon of each action (as VS Code's own views draw them). */
+export const ACTION_ICONS: Record<TaskAction | 'setKey' | 'more', string> = {
+  play: 'play',
+  openFile: 'go-to-file',
+  reveal: 'folder-opened',
+  copyUrl: 'link',
+  download: 'cloud-download',
+  remix: 'wand',
+  retry: 'refresh',
+  remove: 'trash',
+  setKey: 'key',
+  more: 'ellipsis',
+};
+
+// What a card offers as icon buttons, most wanted first; at most two, so the row never wraps. Generating
+// again costs money: it is an icon only when nothing else can be done with the task.
+const INLINE_ORDER: TaskAction[] = ['play', 'download', 'openFile', 'reveal'];
+const MAX_INLINE = 2;
+
+export function inlineActions(actions: readonly TaskAction[]): TaskAction[] {
+  const inline = INLINE_ORDER.filter((a) => actions.includes(a)).slice(0, MAX_INLINE);
+  return inline.length || !actions.includes('retry') ? inline : ['retry'];
 }
 
 // Moderation rejections are the most common failure (shared/juxin-api.md), in either language.
@@ -89,10 +121,26 @@ export function parameterSummary(task: TaskSnapshot, s: Strings): string {
     .join(' · ');
 }
 
-export function sourceLabel(source: string, s: Strings): string {
-  if (source === 'mcp') return s.fromCopilot;
-  if (source === 'vscode') return s.fromPalette;
-  return source;
+/** Where a task came from, in a few words: the palette, Copilot, another AI app by its own name, a storyboard by its file name. */
+export function sourceLabel(origin: TaskOrigin, s: Strings): string {
+  switch (sourceKind(origin)) {
+    case 'palette':
+      return s.sourcePalette;
+    case 'copilot':
+      return s.sourceCopilot;
+    case 'agent':
+      return origin.client || s.sourceAgent;
+    case 'storyboard':
+      return origin.storyboard ? (origin.storyboard.split(/[\\/]/).pop() ?? origin.storyboard) : s.sourceStoryboard;
+    case 'cli':
+      return s.sourceCli;
+  }
+}
+
+/** model · orientation · duration · source: what fits one line of a card. */
+export function compactSummary(task: TaskSnapshot, s: Strings): string {
+  const p = task.params;
+  return [p.model, p.orientation === 'portrait' ? s.portrait : s.landscape, fill(s.seconds, p.duration), sourceLabel(task.origin, s)].join(' · ');
 }
 
 /** What to do next after a failure (generation or download). */
@@ -120,7 +168,7 @@ export function taskActions(task: TaskSnapshot): TaskAction[] {
   const saved = task.download.state === 'done';
   const actions: TaskAction[] = [];
   if (completed && (saved || task.hasVideoUrl)) actions.push('play');
-  if (saved) actions.push('openFile');
+  if (saved) actions.push('openFile', 'reveal');
   if (task.hasVideoUrl) actions.push('copyUrl');
   if (completed && task.hasVideoUrl && !saved && task.download.state !== 'downloading') actions.push('download');
   // Juxin cannot remix a private video.
@@ -156,14 +204,17 @@ export function toTaskModel(task: TaskSnapshot, s: Strings): TaskModel {
     tone: TONES[taskPhase(task)],
     progress: progressModel(task, s),
     params: parameterSummary(task, s),
-    source: sourceLabel(task.source, s),
+    summary: compactSummary(task, s),
+    source: sourceLabel(task.origin, s),
     failure: failure(task),
     advice: advice(task, s),
     problem,
     needsKey: problem !== undefined && (task.problem!.kind === 'config' || task.problem!.kind === 'auth'),
     actions,
     primary: primaryAction(task, actions),
+    inline: inlineActions(actions),
     thumbnail: task.thumbnail,
+    canHoverPlay: task.download.state === 'done',
   };
 }
 

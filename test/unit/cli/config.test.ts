@@ -50,4 +50,24 @@ describe('cli/config', () => {
       },
     );
   });
+
+  it('refuses a base URL with credentials or a query string, or plain http to another machine, without repeating the secret', () => {
+    for (const [raw, secret] of [
+      ['https://user:hunter2@api.jxincm.cn', 'hunter2'],
+      ['https://api.jxincm.cn/v1?token=hunter3', 'hunter3'],
+      ['http://relay.example.com', undefined],
+    ] as const) {
+      assert.throws(
+        () => loadServerConfig({ JUXIN_BASE_URL: raw, JUXIN_SORA_HOME: '/tmp/jx' }),
+        (e: unknown) => {
+          assert.ok(e instanceof ConfigError, raw);
+          assert.match(e.message, /JUXIN_BASE_URL/);
+          if (secret) assert.ok(!e.message.includes(secret), e.message);
+          else assert.match(e.message, /https:\/\//);
+          return true;
+        },
+      );
+    }
+    assert.equal(loadServerConfig({ JUXIN_BASE_URL: 'http://localhost:8787', JUXIN_SORA_HOME: '/tmp/jx' }).baseUrl, 'http://localhost:8787');
+  });
 });

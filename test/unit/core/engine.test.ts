@@ -9,6 +9,7 @@ import { TaskStore } from '../../../src/core/store';
 import { JuxinError } from '../../../src/juxin/errors';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
 import { ManualClock, scaledClock } from '../../../src/util/clock';
+import { IMAGES, imageBytes } from '../../fixtures/images';
 
 const KEY = 'sk-test-not-a-real-key-0001';
 
@@ -162,7 +163,7 @@ describe('core/engine', function () {
     const engine = make(api);
     await engine.start();
     await assert.rejects(engine.generate({ prompt: 'x', duration: 25 }, 'test'), /10 or 15/);
-    await assert.rejects(engine.generate({ prompt: 'x', images: [path.join(home, 'missing.png')] }, 'test'), /neither an http\(s\) URL nor an existing file/);
+    await assert.rejects(engine.generate({ prompt: 'x', images: [path.join(home, 'missing.png')] }, 'test'), /missing\.png.*cannot be used/);
     assert.equal(api.creates, 0);
     await engine.generate({ prompt: 'fine' }, 'test');
     for (const f of readdirSync(path.join(home, 'tasks'))) assert.ok(!readFileSync(path.join(home, 'tasks', f), 'utf8').includes(KEY));
@@ -213,6 +214,44 @@ describe('core/engine', function () {
     const running = await engine.generate({ prompt: 'running', private: false }, 'test');
     await assert.rejects(engine.remix(running.id, 'purple', 'test'), /only a finished video/);
     assert.equal(remixes, 0, 'nothing was sent, so nothing was billed');
+  });
+
+  it('validates once with the user defaults, and hands the client the image bytes it checked', async () => {
+    const api = new FakeApi(1000);
+    const seen: { params: GenerationParams; images?: readonly { path: string; data: Uint8Array }[] }[] = [];
+    api.createVideo = async (params: GenerationParams, options?: { images?: readonly { path: string; data: Uint8Array }[] }) => {
+      seen.push({ params, images: options?.images });
+      return { id: `sora-2:task_${seen.length}`, status: 'queued', progress: 0, rawStatus: 'pending' };
+    };
+    const engine = make(api, undefined, { defaults: () => ({ model: 'sora-2-pro', duration: 25, orientation: 'portrait' }) });
+    await engine.start();
+    const task = await engine.generate({ prompt: 'from the settings', images: [IMAGES.png.path] }, 'test');
+    assert.deepEqual([task.params.model, task.params.duration, task.params.orientation], ['sora-2-pro', 25, 'portrait']);
+    assert.deepEqual([seen[0].params.model, seen[0].params.duration], ['sora-2-pro', 25]);
+    assert.equal(seen[0].images?.length, 1);
+    assert.equal(seen[0].images![0].path, IMAGES.png.path);
+    assert.ok(Buffer.from(seen[0].images![0].data).equals(imageBytes('png')));
+    const explicit = await engine.generate({ prompt: 'explicit', model: 'sora-2', duration: 15 }, 'test');
+    assert.deepEqual([explicit.params.model, explicit.params.duration, explicit.params.orientation], ['sora-2', 15, 'portrait']);
+  });
+
+  it('remixes only tasks in its history: an unknown id or a path trick reaches no endpoint', async () => {
+    const api = new FakeApi(1000);
+    const remixed: string[] = [];
+    api.remixVideo = async (id: string) => {
+      remixed.push(id);
+      return { id: `video_remix_of_${id}`, status: 'queued', progress: 0, rawStatus: 'queued' };
+    };
+    const engine = make(api);
+    await engine.start();
+    for (const id of ['video_not_in_history', '..', '.']) {
+      await assert.rejects(
+        engine.remix(id, 'purple', 'test'),
+        (e: unknown) => e instanceof JuxinError && e.kind === 'not_found' && /list_videos|history/.test(e.message),
+      );
+    }
+    assert.deepEqual(remixed, []);
+    assert.equal(engine.list({}).length, 0);
   });
 
   it('gives up on a task Juxin never finishes, and says so', async () => {
@@ -280,7 +319,7 @@ describe('core/engine', function () {
     assert.equal(expired.state, 'expired', 'an expired link, refreshed once and refused again');
   });
 
-  it('downloads again on request, and copies into another folder only when it is absolute', async () => {
+  it('downloads again on request', async () => {
     const calls = { calls: [] as string[] };
     const engine = make(new FakeApi(1), fakeDownload(calls));
     await engine.start();
@@ -297,10 +336,6 @@ describe('core/engine', function () {
     assert.equal(calls.calls.length, 2, 'a missing file is fetched again');
     assert.ok(existsSync(again.download.localPath!));
 
-    const elsewhere = path.join(home, 'elsewhere');
-    await engine.download(task.id, { directory: elsewhere });
-    assert.deepEqual(readdirSync(elsewhere), [path.basename(again.download.localPath!)]);
-    await assert.rejects(engine.download(task.id, { directory: 'relative/dir' }), /must be an absolute path/);
     await assert.rejects(engine.download('nope'), (e: unknown) => e instanceof JuxinError && e.kind === 'not_found');
   });
 

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultHomeDir } from '../../../src/core/home';
-import { checkLocalImages, DEFAULT_PARAMS, ParamError, validateGenerationParams } from '../../../src/core/params';
+import { DEFAULT_PARAMS, ParamError, prepareGeneration, validateGenerationParams } from '../../../src/core/params';
+import { IMAGES, imageBytes } from '../../fixtures/images';
 
 const rejects = (input: Parameters<typeof validateGenerationParams>[0], field: string, pattern: RegExp, zh?: RegExp) =>
   assert.throws(
@@ -56,23 +57,32 @@ describe('core/params: checked before anything is sent', () => {
     assert.deepEqual(p.images, ['https://x/a.png']);
   });
 
-  it('checks local images on disk: exists, is an image, not too big', async () => {
+  it('prepares a generation: the defaults applied once, each local image read once into the request', async () => {
+    const prepared = await prepareGeneration({ prompt: 'x', images: [IMAGES.png.path, IMAGES.jpg.path] }, { model: 'sora-2-pro', duration: 25 });
+    assert.equal(prepared.params.model, 'sora-2-pro');
+    assert.equal(prepared.params.duration, 25);
+    assert.deepEqual(prepared.params.images, [IMAGES.png.path, IMAGES.jpg.path]);
+    assert.deepEqual(
+      prepared.images.map((i) => [i.path, i.mimeType, Buffer.from(i.data).equals(imageBytes(i.path.endsWith('.png') ? 'png' : 'jpg'))]),
+      [
+        [IMAGES.png.path, 'image/png', true],
+        [IMAGES.jpg.path, 'image/jpeg', true],
+      ],
+    );
+    assert.deepEqual((await prepareGeneration({ prompt: 'x', images: ['https://x/a.png'] })).images, [], "URLs are Juxin's to fetch");
+  });
+
+  it('refuses an unusable local image as a parameter error, in both languages', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'params-test-'));
     try {
-      const png = path.join(dir, 'ok.png');
-      writeFileSync(png, Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(100)]));
       const fake = path.join(dir, 'fake.png');
       writeFileSync(fake, '<!DOCTYPE html>');
-      await checkLocalImages(validateGenerationParams({ prompt: 'x', images: [png] }));
-      await checkLocalImages(validateGenerationParams({ prompt: 'x', images: ['https://x/a.png'] }));
-      await assert.rejects(
-        checkLocalImages(validateGenerationParams({ prompt: 'x', images: [fake] })),
-        (e: unknown) => e instanceof ParamError && /not a PNG/.test(e.message),
-      );
-      await assert.rejects(
-        checkLocalImages(validateGenerationParams({ prompt: 'x', images: [dir] })),
-        (e: unknown) => e instanceof ParamError && /folder/.test(e.message),
-      );
+      for (const image of [fake, dir, 'relative/cat.png']) {
+        await assert.rejects(
+          prepareGeneration({ prompt: 'x', images: [image] }),
+          (e: unknown) => e instanceof ParamError && e.field === 'images' && e.message.length > 20 && /[\u4e00-\u9fff]/.test(e.messageZh),
+        );
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

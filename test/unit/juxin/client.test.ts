@@ -6,8 +6,11 @@ import path from 'node:path';
 import { Agent, buildConnector } from 'undici';
 import { JuxinClient, type JuxinClientOptions, parseTimestamps } from '../../../src/juxin/client';
 import { JuxinError } from '../../../src/juxin/errors';
+import { baseUrlProblem, parseBaseUrl } from '../../../src/juxin/http';
 import { MAYBE_CREATED_ZH } from '../../../src/juxin/retry';
 import type { GenerationParams } from '../../../src/juxin/types';
+import { readLocalImage } from '../../../src/juxin/images';
+import { imageBytes } from '../../fixtures/images';
 import {
   captureLogger,
   type CapturedRequest,
@@ -34,9 +37,9 @@ const PARAMS: GenerationParams = {
   images: [],
 };
 
-// Smallest valid headers of each image type (the client sniffs the first bytes).
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('fake png body')]);
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('fake jpeg body')]);
+// Real images: the client decodes their headers.
+const PNG = imageBytes('png');
+const JPEG = imageBytes('jpg');
 
 let servers: { close(): Promise<void> }[] = [];
 let tmp: string;
@@ -107,6 +110,33 @@ describe('JuxinClient', () => {
         const error = await failure(client(baseUrl).api.queryVideo('x'));
         assert.equal(error.kind, 'config', baseUrl);
         assert.match(error.message, /base URL/);
+      }
+    });
+
+    it('never repeats the credentials of a base URL in its errors', async () => {
+      for (const [baseUrl, secret] of [
+        ['https://user:hunter2@api.jxincm.cn', 'hunter2'],
+        ['https://api.jxincm.cn/?token=hunter3', 'hunter3'],
+        ['http://u:hunter4@127.0.0.1:1', 'hunter4'],
+        ['https://api.jxincm.cn/#hunter5', 'hunter5'],
+      ]) {
+        const error = await failure(client(baseUrl).api.queryVideo('x'));
+        assert.equal(error.kind, 'config', baseUrl);
+        for (const text of [error.message, error.messageZh ?? '', error.describe(), JSON.stringify(error)]) assert.ok(!text.includes(secret), text);
+      }
+    });
+
+    it('sends the key over plain http only to this machine', async () => {
+      for (const baseUrl of ['http://api.jxincm.cn', 'http://10.0.0.5:8080', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example']) {
+        const problem = baseUrlProblem(baseUrl);
+        assert.ok(problem, baseUrl);
+        assert.match(problem.en, /https/);
+        assert.match(problem.zh, /https/);
+        assert.equal((await failure(client(baseUrl).api.queryVideo('x'))).kind, 'config');
+      }
+      for (const baseUrl of ['http://127.0.0.1:8787', 'http://localhost:3000/relay', 'http://[::1]:8080', 'http://127.5.6.7', 'https://api.jxincm.cn/v1']) {
+        assert.equal(baseUrlProblem(baseUrl), undefined, baseUrl);
+        assert.ok(parseBaseUrl(baseUrl) instanceof URL, baseUrl);
       }
     });
 
@@ -239,15 +269,16 @@ describe('JuxinClient', () => {
       assert.deepEqual([part.name, part.type], ['photo.jpg', 'image/jpeg']);
     });
 
-    it('refuses to mix URLs and local files, sending nothing', async () => {
+    it('sends the prepared images it is given, without reading the disk again', async () => {
       const server = await serve(json(200, fixture('create-queued.json')));
       const png = path.join(tmp, 'a.png');
       await writeFile(png, PNG);
-      const error = await failure(client(server.url).api.createVideo({ ...PARAMS, images: ['https://example.com/a.png', png] }));
-      assert.equal(error.kind, 'bad_request');
-      assert.match(error.message, /mix/);
-      assert.ok(error.messageZh);
-      assert.equal(server.requests.length, 0);
+      const prepared = await readLocalImage(png);
+      await rm(png);
+      await client(server.url).api.createVideo({ ...PARAMS, images: [png] }, { images: [prepared] });
+      const part = (await formOf(server.requests[0])).get('input_reference') as File;
+      assert.deepEqual([part.name, part.type], ['a.png', 'image/png']);
+      assert.deepEqual(Buffer.from(await part.arrayBuffer()), PNG);
     });
 
     it('refuses missing files, folders, non-images and files over 20 MB, naming the file, in both languages', async () => {
@@ -260,10 +291,10 @@ describe('JuxinClient', () => {
       await writeFile(huge, PNG);
       await truncate(huge, 21 * 1024 * 1024);
       const cases: [string, RegExp, RegExp][] = [
-        [path.join(tmp, 'missing.png'), /missing\.png.*neither an http\(s\) URL nor an existing file/, /missing\.png/],
-        [folder, /folder\.png.*folder, not a file/, /文件夹/],
-        [notImage, /page\.png.*not a PNG, JPEG, WebP or GIF/, /不是 PNG/],
-        [huge, /huge\.png.*21\.0 MB; the limit is 20 MB/, /20 MB 上限/],
+        [path.join(tmp, 'missing.png'), /missing\.png.*PNG, JPEG, WebP or GIF/, /missing\.png/],
+        [folder, /folder\.png.*PNG, JPEG, WebP or GIF/, /PNG/],
+        [notImage, /page\.png.*PNG, JPEG, WebP or GIF/, /PNG/],
+        [huge, /huge\.png.*larger than 20 MB/, /20 MB/],
       ];
       for (const [file, en, zh] of cases) {
         const error = await failure(client(server.url).api.createVideo({ ...PARAMS, images: [file] }));
@@ -508,6 +539,20 @@ describe('JuxinClient', () => {
       const second = await api.remixVideo('sora-2:task_a/b', 'again');
       assert.equal(server.requests[1].url, '/v1/videos/sora-2%3Atask_a%2Fb/remix');
       assert.equal(second.remixedFrom, 'sora-2:task_a/b');
+    });
+  });
+
+  describe('path segments', () => {
+    it('refuses "." and ".." as a task id: they would reach another endpoint (POST /v1/remix)', async () => {
+      const server = await serve(json(200, fixture('shape-c-remix.json')));
+      const { api } = client(server.url);
+      for (const id of ['..', '.', ' .. ']) {
+        const error = await failure(api.remixVideo(id, 'purple'));
+        assert.equal(error.kind, 'bad_request');
+        assert.match(error.message, /task id/);
+        assert.ok(error.messageZh);
+      }
+      assert.deepEqual(server.requests, [], 'nothing was sent');
     });
   });
 

@@ -106,6 +106,25 @@ describe('scrubSecrets', () => {
     assert.equal(scrubSecrets('Authorization: Bearer abc.def-ghi'), 'Authorization: Bearer [redacted]');
     assert.equal(scrubSecrets('a task-1234 and a risk-free skate'), 'a task-1234 and a risk-free skate');
   });
+
+  it('removes the user name, password and query string of every URL, keeps the rest', () => {
+    assert.equal(
+      scrubSecrets('GET http://user:hunter2@relay.example/v1/x?token=abc&sig=2 failed; see https://api.jxincm.cn/v1/video/query.'),
+      'GET http://[redacted]@relay.example/v1/x?[redacted] failed; see https://api.jxincm.cn/v1/video/query.',
+    );
+    assert.equal(scrubSecrets('"https://me@relay.example"'), '"https://[redacted]@relay.example"');
+    assert.equal(scrubSecrets('write to support@juxin.example'), 'write to support@juxin.example');
+  });
+
+  it('is applied to every JuxinError text', () => {
+    const error = new JuxinError('network', 'could not reach http://u:hunter2@relay.example/?token=hunter3', {
+      messageZh: '无法连接 http://u:hunter2@relay.example/?token=hunter3',
+      vendorMessage: 'at https://relay.example/x?key=hunter3',
+    });
+    for (const text of [error.message, error.describe(), JSON.stringify(error), String(error)]) {
+      assert.ok(!/hunter[23]/.test(text), text);
+    }
+  });
 });
 
 describe('parseRetryAfter', () => {

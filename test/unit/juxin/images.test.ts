@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ImageError, inspectLocalImage, isHttpUrl, sniffImageType } from '../../../src/juxin/images';
-
-const HEADERS: [string, Buffer][] = [
-  ['image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0])],
-  ['image/jpeg', Buffer.from([0xff, 0xd8, 0xff, 0xdb, 0, 0, 0, 0, 0, 0, 0, 0])],
-  ['image/webp', Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), Buffer.from('WEBPVP8 ')])],
-  ['image/gif', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00', 'latin1')],
-  ['image/gif', Buffer.from('GIF87a\x01\x00\x01\x00\x00\x00', 'latin1')],
-];
+import { ImageError, isHttpUrl, MAX_IMAGE_BYTES, readLocalImage } from '../../../src/juxin/images';
+import { IMAGES, imageBytes } from '../../fixtures/images';
 
 describe('images', () => {
   let tmp: string;
@@ -21,42 +14,82 @@ describe('images', () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  it('recognises PNG, JPEG, WebP and GIF by their first bytes, and nothing else', () => {
-    for (const [type, head] of HEADERS) assert.equal(sniffImageType(head), type);
-    for (const head of [Buffer.alloc(0), Buffer.from('%PDF-1.7 xxxxx'), Buffer.from('RIFF\0\0\0\0WAVEfmt '), Buffer.from('<html>')]) {
-      assert.equal(sniffImageType(head), undefined);
-    }
-  });
-
   it('tells http(s) URLs from file paths', () => {
     assert.equal(isHttpUrl('https://example.com/a.png'), true);
     assert.equal(isHttpUrl(' HTTP://example.com/a.png '), true);
     for (const value of ['/home/me/a.png', 'C:\\pics\\a.png', 'file:///a.png', 'ftp://x/a.png', 'https://']) assert.equal(isHttpUrl(value), false, value);
   });
 
-  it('describes a valid file with its real MIME type and an upload name that matches it', async () => {
-    const cases: [string, Buffer, string, string][] = [
-      ['still.webp', HEADERS[2][1], 'image/webp', 'still.webp'],
-      ['loop.gif', HEADERS[3][1], 'image/gif', 'loop.gif'],
-      ['no-extension', HEADERS[0][1], 'image/png', 'no-extension.png'],
-      ['really-a-gif.jpeg', HEADERS[3][1], 'image/gif', 'really-a-gif.gif'],
-    ];
-    for (const [name, bytes, mimeType, fileName] of cases) {
-      const file = path.join(tmp, name);
-      await writeFile(file, bytes);
-      assert.deepEqual(await inspectLocalImage(file), { path: file, fileName, mimeType, size: bytes.length });
+  it('reads PNG, JPEG, WebP and GIF once: the type and dimensions from the decoded header, the bytes to send', async () => {
+    for (const kind of ['png', 'jpg', 'webp', 'gif'] as const) {
+      const image = await readLocalImage(IMAGES[kind].path);
+      assert.equal(image.mimeType, IMAGES[kind].mimeType, kind);
+      assert.deepEqual([image.width, image.height], [64, 36], kind);
+      assert.deepEqual(Buffer.from(image.data), imageBytes(kind), kind);
+      assert.equal(image.size, imageBytes(kind).length);
+      assert.equal(image.fileName, path.basename(IMAGES[kind].path));
     }
   });
 
-  it('says when the content does not match an image extension', async () => {
-    const file = path.join(tmp, 'photo.jpg');
-    await writeFile(file, 'not an image at all');
+  it('names the upload by its real type when the extension lies or is missing', async () => {
+    const lying = path.join(tmp, 'really-a-gif.jpeg');
+    await writeFile(lying, imageBytes('gif'));
+    assert.equal((await readLocalImage(lying)).fileName, 'really-a-gif.gif');
+    const bare = path.join(tmp, 'no-extension');
+    await writeFile(bare, imageBytes('png'));
+    assert.equal((await readLocalImage(bare)).fileName, 'no-extension.png');
+  });
+
+  it('refuses a file whose first bytes only imitate an image', async () => {
+    const fake = path.join(tmp, 'fake.png');
+    await writeFile(fake, Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('not the rest of a png at all')]));
+    await assert.rejects(readLocalImage(fake), ImageError);
+  });
+
+  it('refuses relative paths, network shares and device paths before touching the disk', async () => {
+    const existing = path.relative(process.cwd(), IMAGES.png.path);
+    const cases: [string, RegExp, RegExp][] = [
+      [existing, /absolute path/, /绝对路径/],
+      ['pixel.png', /absolute path/, /绝对路径/],
+      ['\\\\fileserver\\share\\cat.png', /network/, /网络/],
+      ['//fileserver/share/cat.png', /network/, /网络/],
+      ['\\\\?\\C:\\cat.png', /device/, /设备/],
+      ['\\\\.\\PhysicalDrive0', /device/, /设备/],
+    ];
+    for (const [file, en, zh] of cases) {
+      await assert.rejects(readLocalImage(file), (e: unknown) => e instanceof ImageError && en.test(e.message) && zh.test(e.messageZh), file);
+    }
+  });
+
+  it('says the same about a missing file, a folder and a file that is not an image, whatever its size', async () => {
+    const folder = path.join(tmp, 'folder.png');
+    await mkdir(folder);
+    const text = path.join(tmp, 'notes.png');
+    await writeFile(text, 'hello');
+    const big = path.join(tmp, 'big.png');
+    await writeFile(big, 'x');
+    await truncate(big, 30 * 1024 * 1024);
+    const said = new Set<string>();
+    for (const file of [path.join(tmp, 'missing.png'), folder, text, big, '/etc/passwd']) {
+      const error = await readLocalImage(file).then(
+        () => assert.fail(file),
+        (e: unknown) => e as ImageError,
+      );
+      assert.ok(error instanceof ImageError, file);
+      assert.ok(error.message.includes(JSON.stringify(file)), 'names the path as given');
+      assert.doesNotMatch(error.message.replace(JSON.stringify(file), 'FILE'), /30|folder|does not exist|not found|too large/i, error.message);
+      said.add(error.message.replace(JSON.stringify(file), 'FILE') + error.messageZh.replace(JSON.stringify(file), 'FILE'));
+    }
+    assert.equal(said.size, 1, [...said].join('\n'));
+  });
+
+  it('refuses an image over 20 MB without saying how large it is', async () => {
+    const huge = path.join(tmp, 'huge.png');
+    await writeFile(huge, imageBytes('png'));
+    await truncate(huge, MAX_IMAGE_BYTES + 1024 * 1024);
     await assert.rejects(
-      inspectLocalImage(file),
-      (error: unknown) => error instanceof ImageError && /does not match its extension/.test(error.message) && /内容与扩展名不符/.test(error.messageZh),
+      readLocalImage(huge),
+      (e: unknown) => e instanceof ImageError && /20 MB/.test(e.message) && !/21/.test(e.message) && /20 MB/.test(e.messageZh),
     );
-    const plain = path.join(tmp, 'notes.txt');
-    await writeFile(plain, 'hello');
-    await assert.rejects(inspectLocalImage(plain), (error: unknown) => error instanceof ImageError && !/extension/.test(error.message));
   });
 });

@@ -14,7 +14,7 @@ describe('juxin public API', () => {
       'isRetryable',
       'retryDelay',
       'parseTimestamps',
-      'inspectLocalImage',
+      'readLocalImage',
     ]) {
       assert.equal(typeof (juxin as Record<string, unknown>)[name], 'function', name);
     }

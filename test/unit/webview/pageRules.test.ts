@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { createClickGuard } from '../../../src/webview/model/clickGuard';
-import { removeTask, upsertTask } from '../../../src/webview/model/taskList';
 import { isAllowedRemoteUrl, originOf } from '../../../src/webview/model/urls';
-import { snapshot } from './helpers';
 
 describe('webview/model: rules the pages and the extension share', () => {
   it('allows https anywhere and http only from the configured API origin', () => {
@@ -36,40 +34,6 @@ describe('webview/model: rules the pages and the extension share', () => {
     assert.equal(originOf('javascript:alert(1)'), undefined);
     assert.equal(originOf('data:image/png;base64,AA'), undefined);
     assert.equal(originOf('nonsense'), undefined);
-  });
-
-  it('keeps the list newest first: updates stay in place, new tasks go by creation time', () => {
-    const a = snapshot({ id: 'a', createdAt: 3 });
-    const b = snapshot({ id: 'b', createdAt: 2 });
-    const c = snapshot({ id: 'c', createdAt: 1 });
-    let list = [a, c];
-    list = upsertTask(list, b);
-    assert.deepEqual(
-      list.map((t) => t.id),
-      ['a', 'b', 'c'],
-    );
-    list = upsertTask(list, snapshot({ id: 'd', createdAt: 4 }));
-    assert.deepEqual(
-      list.map((t) => t.id),
-      ['d', 'a', 'b', 'c'],
-    );
-    list = upsertTask(list, snapshot({ id: 'z', createdAt: 0 }));
-    assert.deepEqual(
-      list.map((t) => t.id),
-      ['d', 'a', 'b', 'c', 'z'],
-    );
-    const updated = upsertTask(list, { ...b, status: 'processing', progress: 50 });
-    assert.deepEqual(
-      updated.map((t) => t.id),
-      ['d', 'a', 'b', 'c', 'z'],
-    );
-    assert.equal(updated[2].progress, 50);
-    assert.equal(list[2].progress, 0, 'the old list is not changed');
-    assert.deepEqual(
-      removeTask(updated, 'a').map((t) => t.id),
-      ['d', 'b', 'c', 'z'],
-    );
-    assert.deepEqual(removeTask(updated, 'nope').length, 5);
   });
 
   it('lets one click through per action and task within a second', () => {

@@ -1,4 +1,4 @@
-// The two pages in a real browser (Debian's chromium, headless), under the exact CSP and page shell
+// The preview page in a real browser (the Videos view: gallery.browser.test.ts) (Debian's chromium, headless), under the exact CSP and page shell
 // the extension renders. Nothing leaves the browser: every request goes to a route handler here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -6,8 +6,8 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderPage } from '../../../src/extension/views/html';
-import type { PageSettings, PreviewState, SidebarState, TaskSnapshot, ToSidebar } from '../../../src/webview/protocol';
-import { completed, snapshot, STRINGS } from './helpers';
+import type { PageSettings, PreviewState } from '../../../src/webview/protocol';
+import { completed, STRINGS } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const ORIGIN = 'https://webview.test';
@@ -50,7 +50,7 @@ describe('webview pages in a real browser, under the real CSP', function () {
     await browser?.close();
   });
 
-  async function open(name: 'sidebar' | 'preview', data: Record<string, unknown>, media: string[] = [], img: string[] = []): Promise<Loaded> {
+  async function open(name: 'sidebar' | 'preview', data: Record<string, unknown>, media: string[] = [], img: string[] = [], init = ''): Promise<Loaded> {
     const html = renderPage({
       webview: { cspSource: ORIGIN },
       nonce: 'testnonce123',
@@ -78,6 +78,7 @@ describe('webview pages in a real browser, under the real CSP', function () {
       window.__violations = [];
       document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
       window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), setState: (s) => (window.__state = s), getState: () => window.__state });
+      ${init}
     `);
     await page.route('**/*', async (route) => {
       const url = new URL(route.request().url());
@@ -100,124 +101,6 @@ describe('webview pages in a real browser, under the real CSP', function () {
       violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
     };
   }
-
-  const post = (page: Page, message: ToSidebar | { type: 'task'; task: TaskSnapshot }) => page.evaluate((m) => window.postMessage(m, '*'), message);
-
-  it('walks a beginner through the empty state, and the buttons ask for the commands', async () => {
-    const { page, posted, violations } = await open('sidebar', { state: { tasks: [], hasKey: false } satisfies SidebarState });
-    assert.equal(await page.textContent('[data-testid="empty"] h2'), STRINGS.emptyTitle);
-    assert.match((await page.textContent('[data-testid="empty"]'))!, /1\. Set your Juxin API key.*2\. Make your first video.*Copilot/s);
-    await page.click('[data-testid="empty-setKey"]');
-    await page.focus('[data-testid="empty-generate"]');
-    await page.keyboard.press('Enter');
-    assert.deepEqual((await posted()).slice(1), [
-      { type: 'command', command: 'setKey' },
-      { type: 'command', command: 'generate' },
-    ]);
-    await post(page, { type: 'tasks', tasks: [], hasKey: true });
-    assert.equal(await page.textContent('.step.done'), STRINGS.stepKeyDone);
-    assert.equal(await page.$('[data-testid="empty-setKey"]'), null, 'no key button once the key is set');
-    assert.deepEqual(await violations(), []);
-    await page.close();
-  });
-
-  it('shows a prompt with HTML as text and creates no element from it', async () => {
-    const tasks = [snapshot({ id: 't1', prompt: XSS, status: 'failed', failureReason: `<script>alert(2)</script> moderation` })];
-    const { page, violations, dialogs, requests } = await open('sidebar', { state: { tasks, hasKey: true } });
-    assert.equal(await page.textContent('[data-task-id="t1"] .prompt'), XSS);
-    assert.equal(await page.textContent('[data-task-id="t1"] .failure'), '<script>alert(2)</script> moderation');
-    assert.equal(await page.$$eval('img', (imgs) => imgs.length), 0);
-    assert.equal(await page.$$eval('script', (s) => s.length), 1, 'only our module script');
-    assert.deepEqual(dialogs, []);
-    assert.deepEqual(await violations(), []);
-    assert.ok(!requests.some((r) => r.endsWith('/x')), 'nothing fetched the "x" image');
-    await page.close();
-  });
-
-  it('renders the elements under a CSP without unsafe-inline, and moves the progress bar in place', async () => {
-    const running = snapshot({ id: 't1', status: 'queued', queuePosition: 2 });
-    const { page, violations } = await open('sidebar', { state: { tasks: [running], hasKey: true } }, [], ['https:', API]);
-    const bar = page.locator('[data-task-id="t1"] vscode-progress-bar[data-testid="progress"]');
-    await bar.waitFor();
-    assert.equal(await bar.getAttribute('indeterminate'), '', 'no percentage while queued');
-    assert.equal(await page.textContent('[data-task-id="t1"] [data-testid="status"]'), 'Queued · position 2');
-    const inner = () =>
-      bar.evaluate((el) => {
-        const p = el.shadowRoot!.querySelector('[role="progressbar"]')!;
-        return {
-          now: p.getAttribute('aria-valuenow'),
-          label: p.getAttribute('aria-label'),
-          styled: el.shadowRoot!.adoptedStyleSheets.length > 0,
-          width: getComputedStyle(el.shadowRoot!.querySelector('.indicator')!).width,
-        };
-      });
-    await post(page, { type: 'task', task: { ...running, status: 'processing', progress: 40, queuePosition: undefined } });
-    await page.waitForFunction(
-      () => document.querySelector('vscode-progress-bar')?.shadowRoot?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') === '40',
-    );
-    const at40 = await inner();
-    assert.equal(at40.label, 'Generating · 40%');
-    assert.ok(at40.styled, 'the element styled its shadow root with a constructable stylesheet');
-    assert.notEqual(at40.width, '0px', 'the indicator has a width, so its CSSOM style applied');
-    const handle = await bar.elementHandle();
-    await post(page, { type: 'task', task: { ...running, status: 'processing', progress: 75 } });
-    await page.waitForFunction(() => document.querySelector('vscode-progress-bar')?.getAttribute('value') === '75');
-    assert.ok(await handle!.evaluate((el) => el.isConnected), 'the same bar element, updated in place');
-    // The button's own stylesheet applies inside its shadow root (its padding comes from there).
-    const button = await page.$eval('[data-testid="action-remove"]', (b) => ({
-      padding: getComputedStyle(b.shadowRoot!.querySelector('.base')!).paddingLeft,
-      role: b.getAttribute('role'),
-      tab: (b as HTMLElement).tabIndex,
-    }));
-    assert.deepEqual(button, { padding: '13px', role: 'button', tab: 0 });
-    assert.deepEqual(await violations(), []);
-    await page.close();
-  });
-
-  it('keeps the keyboard on the same action through live updates, and Enter acts once', async () => {
-    const task = snapshot({ id: 't1', status: 'processing', progress: 10 });
-    const { page, posted } = await open('sidebar', { state: { tasks: [task], hasKey: true } });
-    await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-action')), 'remove', 'Tab reaches the first action');
-    await post(page, { type: 'task', task: { ...task, progress: 60 } });
-    await page.waitForFunction(() => document.querySelector('vscode-progress-bar')?.getAttribute('value') === '60');
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-action')), 'remove', 'still focused after an update');
-    await post(page, { type: 'task', task: completed('done', { id: 't1' }) });
-    await page.waitForSelector('[data-testid="action-play"]');
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-action')), 'remove', 'same action after the buttons changed');
-    assert.equal(await page.textContent('[data-testid="announcer"]'), `Ready: ${task.prompt}`, 'the change of state is announced');
-    assert.equal(await page.$('vscode-progress-bar'), null, 'no bar once ready');
-    await page.keyboard.press('Enter');
-    await page.keyboard.press(' ');
-    await page.focus('[data-testid="action-play"]');
-    await page.keyboard.press(' ');
-    const actions = (await posted()).filter((m) => (m as { type: string }).type === 'action');
-    assert.deepEqual(actions, [
-      { type: 'action', action: 'remove', id: 't1' },
-      { type: 'action', action: 'play', id: 't1' },
-    ]);
-    await page.close();
-  });
-
-  it('keeps the list in order as tasks arrive and leave, and loads only allowed thumbnails', async () => {
-    const old = completed('done', { id: 'old', createdAt: 1, thumbnail: 'https://cdn.example/old.webp' });
-    const { page, requests } = await open('sidebar', { state: { tasks: [old], hasKey: true } }, [], ['https:', API]);
-    await post(page, { type: 'task', task: snapshot({ id: 'new', createdAt: 5, thumbnail: 'http://evil.example/t.png' }) });
-    await post(page, { type: 'task', task: snapshot({ id: 'mid', createdAt: 3, source: 'mcp' }) });
-    await page.waitForSelector('[data-task-id="mid"]');
-    assert.deepEqual(await page.$$eval('[data-task-id]', (els) => els.map((e) => e.getAttribute('data-task-id'))), ['new', 'mid', 'old']);
-    assert.match((await page.textContent('[data-task-id="mid"] .params'))!, /from Copilot$/);
-    assert.equal(await page.$('[data-task-id="new"] img'), null, 'an http thumbnail from elsewhere is refused by the page');
-    assert.ok(!requests.some((r) => r.includes('evil.example')));
-    assert.ok(requests.includes('https://cdn.example/old.webp'), 'an https thumbnail is loaded');
-    await page.waitForSelector('[data-task-id="old"] .poster .placeholder', { state: 'attached' });
-    await post(page, { type: 'removed', id: 'mid' });
-    await page.waitForSelector('[data-task-id="mid"]', { state: 'detached' });
-    assert.equal(await page.getAttribute('[data-testid="task-list"]', 'role'), 'list');
-    assert.equal(await page.getAttribute('[data-task-id="old"]', 'role'), 'listitem');
-    assert.equal(await page.getAttribute('[data-task-id="old"] .actions', 'aria-label'), `Actions for "${old.prompt}"`);
-    await page.close();
-  });
 
   it('plays a local video in the preview and persists only the task id', async () => {
     const task = completed('done', { id: 't1', prompt: XSS });
@@ -246,5 +129,30 @@ describe('webview pages in a real browser, under the real CSP', function () {
     assert.equal(await refused.page.textContent('[data-testid="notice"]'), STRINGS.mediaError);
     assert.ok((await refused.violations()).some((v) => v.startsWith('media-src')));
     await refused.page.close();
+  });
+
+  it('says when this window cannot play the AAC sound, and offers the system player where there is one', async () => {
+    // Desktop VS Code's Electron: no AAC (microsoft/vscode#167685). Debian's chromium plays it.
+    const noAac = `const can = HTMLMediaElement.prototype.canPlayType;
+      HTMLMediaElement.prototype.canPlayType = function (type) { return /mp4a/.test(type) ? '' : can.call(this, type); };`;
+    const task = completed('done', { id: 't1' });
+    const media = { src: `${ORIGIN}/videos/sample.mp4`, local: true };
+    const audio = { codec: 'aac', codecString: 'mp4a.40.2' };
+    const desktop = await open('preview', { state: { task, media, audio, systemPlayer: true } satisfies PreviewState }, [], [], noAac);
+    assert.equal(await desktop.page.textContent('[data-testid="sound"]'), STRINGS.aacNote);
+    assert.equal(await desktop.page.getAttribute('[data-testid="action-playExternal"]', 'secondary'), null, 'the primary button');
+    await desktop.page.click('[data-testid="action-playExternal"]');
+    assert.deepEqual((await desktop.posted()).at(-1), { type: 'action', action: 'playExternal', id: 't1' });
+    await desktop.page.close();
+
+    const remote = await open('preview', { state: { task, media, audio, systemPlayer: false } satisfies PreviewState }, [], [], noAac);
+    assert.equal(await remote.page.textContent('[data-testid="sound"]'), STRINGS.aacNote, 'the note stays');
+    assert.equal(await remote.page.$('[data-testid="action-playExternal"]'), null, 'no system player to offer in a remote window');
+    await remote.page.close();
+
+    const chromium = await open('preview', { state: { task, media, audio, systemPlayer: true } satisfies PreviewState });
+    assert.equal(await chromium.page.isHidden('[data-testid="sound"]'), true, 'a browser that plays AAC shows no note');
+    assert.equal(await chromium.page.$('[data-testid="action-playExternal"]'), null);
+    await chromium.page.close();
   });
 });

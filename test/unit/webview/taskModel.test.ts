@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { fill, shorten } from '../../../src/webview/model/format';
 import {
+  ACTION_ICONS,
   advice,
+  compactSummary,
+  inlineActions,
   parameterSummary,
   previewActions,
   progressModel,
@@ -45,10 +48,23 @@ describe('webview/model/taskModel: a task as an item shows it', () => {
     assert.equal(parameterSummary(all, S), 'sora-2-pro · portrait · large (~1080p) · 25 seconds · public · watermark · 2 image(s) · with a character · remix');
   });
 
-  it('names where a task came from', () => {
-    assert.equal(sourceLabel('mcp', S), 'from Copilot');
-    assert.equal(sourceLabel('vscode', S), 'from the Command Palette');
-    assert.equal(sourceLabel('cli', S), 'cli');
+  it('names where a task came from: the palette, Copilot, another app by its name, a storyboard by its file', () => {
+    assert.equal(sourceLabel({ kind: 'palette', host: 'vscode' }, S), 'Command Palette');
+    assert.equal(sourceLabel({ kind: 'mcp', client: 'Visual Studio Code' }, S), 'Copilot');
+    assert.equal(sourceLabel({ kind: 'mcp' }, S), 'Copilot');
+    assert.equal(sourceLabel({ kind: 'mcp', client: 'Claude Desktop', host: 'stdio' }, S), 'Claude Desktop');
+    assert.equal(sourceLabel({ kind: 'mcp', host: 'stdio' }, S), 'Other AI apps');
+    assert.equal(sourceLabel({ kind: 'storyboard', storyboard: 'stories/boat.storyboard.md' }, S), 'boat.storyboard.md');
+    assert.equal(sourceLabel({ kind: 'cli' }, S), 'Command line');
+    assert.equal(compactSummary(snapshot({ origin: { kind: 'mcp', client: 'Cursor' } }), S), 'sora-2 · landscape · 10 seconds · Cursor');
+  });
+
+  it('puts at most two actions on a card as icons, the rest in its menus', () => {
+    assert.deepEqual(inlineActions(taskActions(completed('done'))), ['play', 'openFile']);
+    assert.deepEqual(inlineActions(taskActions(completed('failed'))), ['play', 'download']);
+    assert.deepEqual(inlineActions(taskActions(snapshot({ status: 'failed' }))), ['retry']);
+    assert.deepEqual(inlineActions(taskActions(snapshot({ status: 'processing' }))), []);
+    for (const action of Object.keys(ACTION_ICONS)) assert.match(ACTION_ICONS[action as keyof typeof ACTION_ICONS], /^[a-z-]+$/);
   });
 
   it('says what to do after each kind of failure', () => {
@@ -75,10 +91,11 @@ describe('webview/model/taskModel: a task as an item shows it', () => {
     assert.deepEqual(taskActions(snapshot({ status: 'queued' })), ['remove']);
     assert.deepEqual(taskActions(snapshot({ status: 'processing', hasVideoUrl: false })), ['remove']);
     // Private (the default) cannot be remixed; a saved video plays from disk.
-    assert.deepEqual(taskActions(completed('done')), ['play', 'openFile', 'copyUrl', 'retry', 'remove']);
+    assert.deepEqual(taskActions(completed('done')), ['play', 'openFile', 'reveal', 'copyUrl', 'retry', 'remove']);
     assert.deepEqual(taskActions(completed('done', { params: { ...snapshot().params, private: false } })), [
       'play',
       'openFile',
+      'reveal',
       'copyUrl',
       'remix',
       'retry',

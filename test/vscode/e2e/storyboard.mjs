@@ -3,7 +3,7 @@
 // file, Generate All from the CodeLens, the CodeLens and the filmstrip following every clip, Assemble,
 // the film playing for the length of its clips, Play All playing the clips in order.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCommand, webviewFrame } from './workbench.mjs';
 
@@ -74,6 +74,17 @@ export async function storyboardScreenshots(page, dir, name = 'storyboard') {
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }
 
+/** The README's two storyboard screenshots, copied into docs/screenshots only when asked (JUXIN_SCREENSHOTS=1). */
+const README_SHOTS = { 'storyboard-filmstrip-progress': 'storyboard-progress', 'storyboard-film': 'storyboard-film' };
+
+async function shot(ctx, name) {
+  await ctx.shot(name);
+  if (process.env.JUXIN_SCREENSHOTS && README_SHOTS[name] && ctx.screenshots) {
+    mkdirSync(ctx.screenshots, { recursive: true });
+    copyFileSync(path.join(ctx.artifacts, `${name}.png`), path.join(ctx.screenshots, `${README_SHOTS[name]}.png`));
+  }
+}
+
 const state = {};
 
 export const storyboardTests = [
@@ -115,7 +126,7 @@ export const storyboardTests = [
       await waitForLenses(page, (t) => !t.some((x) => x.includes('Write the Shots')), 10_000, 'the drafts replaced by shots');
       await page.locator('.codelens-decoration a', { hasText: 'Generate All (3)' }).first().click();
       await waitForLenses(page, (t) => t.some((x) => /generating \d+%/.test(x)), 60_000, 'a clip generating with its percentage');
-      await ctx.shot('storyboard-codelens');
+      await shot(ctx, 'storyboard-codelens');
 
       await runCommand(page, 'Sora: Open Storyboard View');
       const { value: ids } = await inView(
@@ -136,7 +147,7 @@ export const storyboardTests = [
         60_000,
         'a clip progressing',
       );
-      await ctx.shot('storyboard-filmstrip-progress');
+      await shot(ctx, 'storyboard-filmstrip-progress');
       await inView(
         page,
         () => {
@@ -189,7 +200,7 @@ export const storyboardTests = [
         return v.play();
       });
       await film.waitForFunction(() => document.querySelector('[data-testid="player"]').currentTime > 0.5, undefined, { timeout: 15_000 });
-      await ctx.shot('storyboard-film');
+      await shot(ctx, 'storyboard-film');
 
       await film.click('[data-testid="action-playAll"]');
       await film.waitForFunction(() => document.querySelector('[data-testid="player"]')?.dataset.clipId === 'c1', undefined, { timeout: 10_000 });

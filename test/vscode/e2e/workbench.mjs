@@ -1,5 +1,5 @@
 // Playwright drives the real workbench (code-server in Debian's chromium) like a person would.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -46,11 +46,10 @@ export async function webviewFrame(page, selector, timeoutMs = 30_000, text) {
   throw new Error(`no webview shows ${selector}`);
 }
 
+// Test screenshots go to test-artifacts/ only; the README's come from `npm run screenshots`.
 async function shot(page, ctx, name) {
-  const file = path.join(ctx.artifacts, `${name}.png`);
-  await page.screenshot({ path: file });
-  mkdirSync(ctx.screenshots, { recursive: true });
-  copyFileSync(file, path.join(ctx.screenshots, `${name}.png`));
+  mkdirSync(ctx.artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(ctx.artifacts, `${name}.png`) });
 }
 
 /** Answers the current quick input step: types text if given, then Enter. */
@@ -103,7 +102,7 @@ export const e2eTests = [
       assert.ok(prompts.includes(XSS_PROMPT), `the prompt is shown literally; saw ${JSON.stringify(prompts)}`);
       assert.equal(await frame.$$eval('img[src="x"]', (els) => els.length), 0, 'no <img> was created from the prompt');
       assert.deepEqual(ctx.alerts, [], 'no script ran');
-      const items = await frame.$$('[data-task-id]');
+      const items = await frame.$$('.card[data-task-id]');
       assert.ok(items.length >= 4, `${items.length} tasks listed (palette, in-host and Copilot)`);
       await frame.waitForFunction(() => document.querySelectorAll('[data-testid="progress"]').length === 0, undefined, { timeout: 60_000 });
       await shot(page, ctx, 'sidebar-done');
@@ -130,6 +129,35 @@ export const e2eTests = [
       });
       await preview.waitForFunction(() => document.querySelector('#player').currentTime > 0.5, undefined, { timeout: 15_000 });
       await shot(page, ctx, 'preview');
+    },
+  },
+  {
+    title: 'the preview may load its own video and nothing beside it in the same folder',
+    async run(ctx) {
+      const { page } = ctx;
+      const probe = JSON.parse(readFileSync(path.join(ctx.exchange, 'preview-probe.json'), 'utf8'));
+      const preview = await webviewFrame(page, '#player', 30_000, XSS_PROMPT);
+      const src = await preview.$eval('#player', (v) => v.currentSrc);
+      // The same kind of URL, for the file beside the video (the in-host suite copied one there).
+      const sibling = new URL(src);
+      if (sibling.searchParams.has('path')) sibling.searchParams.set('path', probe.sibling);
+      else sibling.pathname = probe.sibling.split('/').map(encodeURIComponent).join('/');
+      const load = (url) =>
+        preview.evaluate(
+          (u) =>
+            new Promise((resolve) => {
+              const video = document.createElement('video');
+              video.muted = true;
+              video.preload = 'metadata';
+              video.onloadedmetadata = () => resolve('loaded');
+              video.onerror = () => resolve('refused');
+              setTimeout(() => resolve('timed out'), 10_000);
+              video.src = u;
+            }),
+          url,
+        );
+      assert.equal(await load(src), 'loaded', `the probe itself works: the video loads again from ${src}`);
+      assert.notEqual(await load(sibling.href), 'loaded', `a file beside the video must not load: ${sibling.href}`);
     },
   },
 ];

@@ -1,14 +1,39 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
+import { answering } from './dialogs';
 
 const EXTENSION_ID = 'juxin-sora.juxin-sora';
 const KEY = process.env.JUXIN_TEST_KEY!;
 const SIM = process.env.JUXIN_SIM_URL!;
 
 let api: SoraExtensionApi;
+
+// A real 64×36 PNG (test/fixtures/images/pixel.png).
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAEAAAAAkCAIAAAC2bqvFAAAACXBIWXMAAAABAAAAAQBPJcTWAAAAU0lEQVR4nO3PUQkAIBTAwFfJTpa1lSH8OITBAtxm7fN1wwUNaEEDWtCAFjSgBQ1oQQNa0IAWNKAFDWhBA1rQgBY0oAUNaEEDWtCAFjSgBQ1owWMXCBVOtUeMa7QAAAAASUVORK5CYII=',
+  'base64',
+);
+
+/** Calls one of our MCP tools the way Copilot's agent mode does; the text it answered. */
+async function invokeSoraTool(name: string, input: Record<string, unknown>): Promise<string> {
+  const tool = vscode.lm.tools.find((t) => t.name.endsWith(name) && t.name.includes('juxin'));
+  assert.ok(tool, `the ${name} tool is listed`);
+  try {
+    const result = await vscode.lm.invokeTool(tool.name, { input, toolInvocationToken: undefined });
+    return result.content.map((c) => (c instanceof vscode.LanguageModelTextPart ? c.value : '')).join(' ');
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+async function simRequests(): Promise<number> {
+  const r = await fetch(`${SIM}/__sim/requests`);
+  return ((await r.json()) as { requests: unknown[] }).requests.filter((x) => (x as { path: string }).path.startsWith('/v1')).length;
+}
 
 async function waitUntil<T>(check: () => T | undefined | false | Promise<T | undefined | false>, ms: number, what: string): Promise<T> {
   const deadline = Date.now() + ms;
@@ -62,8 +87,18 @@ describe('Juxin Sora in a real VS Code', function () {
     assert.equal(await api.hasApiKey(), false, 'a fresh profile has no key');
     await vscode.commands.executeCommand('juxinSora.setApiKey', KEY);
     assert.equal(await api.hasApiKey(), true);
-    await vscode.commands.executeCommand('juxinSora.removeApiKey', { confirm: false });
-    assert.equal(await api.hasApiKey(), false);
+    try {
+      // `{ confirm: false }` from another extension does not skip the question.
+      const kept = await answering('Cancel', () => vscode.commands.executeCommand('juxinSora.removeApiKey', { confirm: false }));
+      assert.equal(kept.dialogs.length, 1, 'asked');
+      assert.equal(await api.hasApiKey(), true, 'Cancel keeps the key');
+      const removed = await answering('Remove Key', () => vscode.commands.executeCommand('juxinSora.removeApiKey', { confirm: false }));
+      assert.equal(removed.dialogs.length, 1);
+      assert.equal(await api.hasApiKey(), false);
+    } finally {
+      // Whatever happened above, the later tests need the key.
+      if (!(await api.hasApiKey())) await vscode.commands.executeCommand('juxinSora.setApiKey', KEY);
+    }
     await vscode.commands.executeCommand('juxinSora.setApiKey', KEY);
     assert.equal(await api.hasApiKey(), true);
     assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('juxinSora')).includes(KEY), 'not in settings');
@@ -85,12 +120,35 @@ describe('Juxin Sora in a real VS Code', function () {
     assert.equal(resolved, definition, 'with a key, resolution asks nothing');
   });
 
+  it('asks before a paid generation another extension or a link requests, naming what it costs; Cancel sends nothing', async () => {
+    const before = api.engine.list({}).length;
+    const sent = await simRequests();
+    const { result, dialogs } = await answering('Cancel', () =>
+      vscode.commands.executeCommand('juxinSora.generateVideo', { prompt: 'a command: link asked for this', model: 'sora-2-pro', duration: 25 }),
+    );
+    assert.equal(result, undefined);
+    assert.equal(dialogs.length, 1, 'one modal question');
+    assert.match(dialogs[0].message, /paid Sora generation/);
+    assert.match(dialogs[0].detail, /1 video: sora-2-pro, 25 s/);
+    assert.match(dialogs[0].detail, /a command: link asked for this/);
+    assert.equal(api.engine.list({}).length, before, 'no task');
+    assert.equal(await simRequests(), sent, 'nothing sent');
+    const refused = await answering('Cancel', () => vscode.commands.executeCommand('juxinSora.generateVideo', { prompt: 'x', skipQuestions: true }));
+    assert.equal(refused.result, undefined);
+    assert.deepEqual(refused.dialogs, [], 'an argument of the wrong shape is refused without a question');
+    assert.equal(api.engine.list({}).length, before);
+  });
+
   it('generates from the command, tracks it, downloads the MP4 and opens the preview', async () => {
-    const task = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
-      prompt: 'a lighthouse at dusk, waves crashing',
-      orientation: 'portrait',
-      duration: 10,
-    });
+    const { result: task, dialogs } = await answering('Generate (paid)', () =>
+      vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
+        prompt: 'a lighthouse at dusk, waves crashing',
+        orientation: 'portrait',
+        duration: 10,
+      }),
+    );
+    assert.equal(dialogs.length, 1, 'confirmed first: the call came from another extension (this test)');
+    assert.match(dialogs[0].detail, /1 video: sora-2, 10 s, portrait/);
     assert.ok(task?.id, 'the command returns the task');
     const done = await waitUntil(
       () => {
@@ -118,9 +176,17 @@ describe('Juxin Sora in a real VS Code', function () {
   });
 
   it("serves the same tools to VS Code's own MCP client, on the same engine (agent-mode path)", async () => {
-    await vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true });
+    // Right after start-up VS Code may not know our server definition yet: ask again until the tools come.
+    let asked = 0;
     const tool = await waitUntil(
-      () => vscode.lm.tools.find((t) => t.name.endsWith('generate_video') && t.name.includes('juxin')),
+      () => {
+        const found = vscode.lm.tools.find((t) => t.name.endsWith('generate_video') && t.name.includes('juxin'));
+        if (!found && Date.now() - asked > 5000) {
+          asked = Date.now();
+          void vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true });
+        }
+        return found;
+      },
       60_000,
       'the MCP tools in vscode.lm.tools',
     );
@@ -142,6 +208,100 @@ describe('Juxin Sora in a real VS Code', function () {
     await waitUntil(() => api.engine.get(fromCopilot.id)?.download.state === 'done', 60_000, 'the MCP task to finish');
   });
 
+  it("gives Copilot's calls the defaults of the settings, and says them in the tool's description", async () => {
+    const config = vscode.workspace.getConfiguration('juxinSora');
+    await config.update('defaultModel', 'sora-2-pro', vscode.ConfigurationTarget.Global);
+    await config.update('defaultDuration', 25, vscode.ConfigurationTarget.Global);
+    await config.update('defaultOrientation', 'portrait', vscode.ConfigurationTarget.Global);
+    try {
+      // A settings change makes a new server definition: let VS Code start it before calling.
+      await new Promise((r) => setTimeout(r, 500));
+      await vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true });
+      const known = new Set(api.engine.list({}).map((t) => t.id));
+      const text = await invokeSoraTool('generate_video', { prompt: 'settings reach Copilot: a koi pond', wait: false });
+      const task = await waitUntil(() => api.engine.list({}).find((t) => !known.has(t.id)), 10_000, `the new task (${text})`);
+      assert.deepEqual([task.params.model, task.params.duration, task.params.orientation], ['sora-2-pro', 25, 'portrait']);
+      // The new definition describes the defaults that apply.
+      await waitUntil(
+        () => vscode.lm.tools.find((t) => t.name.endsWith('generate_video') && /Defaults: sora-2-pro, portrait, small, 25 s/.test(t.description)),
+        30_000,
+        "the tool's description to state the settings",
+      );
+    } finally {
+      await config.update('defaultModel', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('defaultDuration', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('defaultOrientation', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('asks before Copilot uploads images from a folder outside the workspace; inside it, nothing is asked', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'juxin-images-'));
+    writeFileSync(path.join(outside, 'cat.png'), PNG);
+    const before = api.engine.list({}).length;
+    const refused = await answering('Cancel', () =>
+      invokeSoraTool('generate_video', { prompt: 'animate my cat', images: [path.join(outside, 'cat.png')], wait: false }),
+    );
+    assert.equal(refused.dialogs.length, 1, `asked; the tool answered: ${refused.result}; dialogs: ${refused.seen}`);
+    assert.ok(refused.dialogs[0].message.includes(outside), refused.dialogs[0].message);
+    assert.match(refused.result, /did not allow/);
+    assert.equal(api.engine.list({}).length, before, 'nothing was sent');
+
+    const pics = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'pics');
+    mkdirSync(pics, { recursive: true });
+    writeFileSync(path.join(pics, 'cat.png'), PNG);
+    const inside = await answering('Cancel', () =>
+      invokeSoraTool('generate_video', { prompt: 'animate my cat', images: [path.join(pics, 'cat.png')], wait: false }),
+    );
+    assert.deepEqual(inside.dialogs, [], 'the workspace is where the person works');
+    // (The upload itself once hung here: VS Code's extension host could not send a streamed multipart body.)
+    const task = await waitUntil(
+      () => api.engine.list({}).find((t) => t.params.prompt === 'animate my cat'),
+      10_000,
+      `the task from a workspace image (${inside.result})`,
+    );
+    assert.deepEqual(task.params.images, [path.join(pics, 'cat.png')]);
+  });
+
+  it('asks before Copilot saves a copy outside the workspace and the download folder, and never replaces a file', async () => {
+    const done = await waitUntil(() => api.engine.list({}).find((t) => t.download.state === 'done'), 60_000, 'a finished video');
+    const outside = path.join(mkdtempSync(path.join(tmpdir(), 'juxin-copies-')), 'sora');
+    const refused = await answering('Cancel', () => invokeSoraTool('download_video', { task_id: done.id, directory: outside }));
+    assert.equal(refused.dialogs.length, 1, `one question; answered ${refused.result}; dialogs: ${refused.seen}`);
+    assert.ok(refused.dialogs[0].message.includes(outside), refused.dialogs[0].message);
+    assert.ok(!existsSync(outside), 'nothing was written');
+
+    const exports = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'exports');
+    mkdirSync(exports, { recursive: true });
+    const name = path.basename(done.download.localPath!);
+    writeFileSync(path.join(exports, name), 'a file of the same name');
+    const inside = await answering('Cancel', () => invokeSoraTool('download_video', { task_id: done.id, directory: exports }));
+    assert.deepEqual(inside.dialogs, []);
+    assert.equal(readFileSync(path.join(exports, name), 'utf8'), 'a file of the same name', 'not replaced');
+    assert.equal(readdirSync(exports).length, 2, inside.result);
+    assert.match(inside.result, /copied.to/, `the copy is named in the answer: ${inside.result}`);
+  });
+
+  it('sends nothing to a base URL with credentials in it, and never repeats them', async () => {
+    const config = vscode.workspace.getConfiguration('juxinSora');
+    const bad = SIM.replace('http://', 'http://user:secretpass@');
+    await config.update('baseUrl', bad, vscode.ConfigurationTarget.Global);
+    try {
+      await waitUntil(() => vscode.workspace.getConfiguration('juxinSora').get('baseUrl') === bad, 5_000, 'the setting');
+      await new Promise((r) => setTimeout(r, 300));
+      const sent = await simRequests();
+      const error = await api.engine.generate({ prompt: 'to a bad base URL' }, 'vscode').then(
+        () => assert.fail('generated'),
+        (e: unknown) => e as Error & { kind?: string },
+      );
+      assert.equal(error.kind, 'config');
+      assert.ok(!error.message.includes('secretpass'), error.message);
+      assert.equal(await simRequests(), sent, 'nothing sent');
+    } finally {
+      await config.update('baseUrl', SIM, vscode.ConfigurationTarget.Global);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  });
+
   it('runs the task commands: download again, retry, remix rules, remove from history, getting started', async () => {
     const done = api.engine.list({}).find((t) => t.download.state === 'done' && t.source === 'vscode');
     assert.ok(done, 'a finished task from the palette');
@@ -154,13 +314,28 @@ describe('Juxin Sora in a real VS Code', function () {
     assert.equal(await vscode.commands.executeCommand('juxinSora.remixVideo', done.id), undefined);
     assert.equal(api.engine.list({}).length, count);
 
-    const retried = await vscode.commands.executeCommand<{ id: string; params: { prompt: string; orientation: string } }>('juxinSora.retry', done.id);
+    const {
+      result: retried,
+      dialogs,
+      seen,
+    } = await answering('Generate (paid)', () =>
+      vscode.commands.executeCommand<{ id: string; params: { prompt: string; orientation: string } }>('juxinSora.retry', done.id),
+    );
+    assert.equal(dialogs.length, 1, `a retry asked for by another extension is confirmed; dialogs: ${seen}`);
     assert.ok(retried && retried.id !== done.id, 'retry makes a new task');
     assert.equal(retried.params.prompt, done.params.prompt);
     assert.equal(retried.params.orientation, done.params.orientation, 'with the same parameters');
 
-    const removed = await vscode.commands.executeCommand<string>('juxinSora.removeFromHistory', { taskId: retried.id, confirm: false });
-    assert.equal(removed, retried.id);
+    // `{ confirm: false }` does not skip the question.
+    const kept = await answering('Cancel', () => vscode.commands.executeCommand<string>('juxinSora.removeFromHistory', { taskId: retried.id, confirm: false }));
+    assert.equal(kept.dialogs.length, 1);
+    assert.match(`${kept.dialogs[0].message} ${kept.dialogs[0].detail}`, /Remove this video from the history/);
+    assert.equal(kept.result, undefined);
+    assert.ok(api.engine.get(retried.id), 'Cancel keeps it');
+    const removed = await answering('Remove', () =>
+      vscode.commands.executeCommand<string>('juxinSora.removeFromHistory', { taskId: retried.id, confirm: false }),
+    );
+    assert.equal(removed.result, retried.id);
     assert.equal(api.engine.get(retried.id), undefined);
 
     await vscode.commands.executeCommand('juxinSora.openGettingStarted');
@@ -175,9 +350,11 @@ describe('Juxin Sora in a real VS Code', function () {
   });
 
   it('leaves a task for the workbench test: a prompt that must render as text', async () => {
-    const task = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
-      prompt: '<img src=x onerror=alert(1)> a cat playing piano',
-    });
+    const { result: task } = await answering('Generate (paid)', () =>
+      vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
+        prompt: '<img src=x onerror=alert(1)> a cat playing piano',
+      }),
+    );
     assert.ok(task?.id);
     await vscode.commands.executeCommand('juxinSora.showVideos');
   });

@@ -2,8 +2,11 @@
 // simulator). Playwright (test/vscode/e2e) then checks in the workbench that the video plays and the
 // prompt renders as text; here we check what the extension hands to the pages.
 import assert from 'node:assert/strict';
+import { copyFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
+import { answering, leaveForWorkbench } from './dialogs';
 
 const EXTENSION_ID = 'juxin-sora.juxin-sora';
 const KEY = process.env.JUXIN_TEST_KEY!;
@@ -71,20 +74,26 @@ describe('Sora views in a real VS Code', function () {
     if (!(await api.hasApiKey())) await vscode.commands.executeCommand('juxinSora.setApiKey', KEY);
   });
 
-  it('resolves the Videos view with a strict CSP: our nonce script, images from https and the API only', async () => {
+  it('resolves the Videos view with a strict CSP: our nonce script, images from https and the API only, no history in the page', async () => {
     await vscode.commands.executeCommand('juxinSora.showVideos');
     const html = await waitUntil(() => api.videosViewHtml(), 20_000, 'the Videos view to resolve');
     const csp = assertStrict(html);
-    assert.equal(csp.get('media-src'), undefined, 'the list plays no media');
+    assert.equal(csp.get('media-src'), csp.get('style-src'), 'videos (on hover) only from the extension side: the download folder');
     const img = csp.get('img-src')!.split(' ');
     assert.ok(img.includes('https:') && img.includes(new URL(SIM).origin), `img-src ${img.join(' ')}`);
     assert.match(html, /data-strings="\{/);
-    assert.match(html, /data-state="\{&quot;tasks&quot;:\[/, 'the first paint has the tasks');
+    assert.match(html, /<link rel="stylesheet" id="vscode-codicon-stylesheet" href="[^"]+codicon\.css">/);
+    const state = JSON.parse(decode(/data-state="([^"]*)"/.exec(html)![1])) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(state).sort(), ['counts', 'first', 'hasKey'], 'the page gets its tasks by message, page by page');
+    const first = state.first as { tasks: unknown[]; shape: { total: number } };
+    assert.ok(first.tasks.length <= 50 && first.tasks.length === Math.min(50, first.shape.total), 'only the first page rides in the HTML');
     assert.ok(!html.includes(KEY), 'never the key');
   });
 
   it('opens the preview of a completed task: local file only, the prompt escaped in the initial data', async () => {
-    const created = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', { prompt: MALICIOUS, duration: 10 });
+    const { result: created } = await answering('Generate (paid)', () =>
+      vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', { prompt: MALICIOUS, duration: 10 }),
+    );
     assert.ok(created?.id);
     const task = await waitUntil(
       () => {
@@ -109,6 +118,16 @@ describe('Sora views in a real VS Code', function () {
     assert.ok(coveredBy(state.media.src, cspSource), `a webview URI that "${cspSource}" covers, not a file path: ${state.media.src}`);
     assert.ok(!JSON.stringify(state).includes(task.videoUrl ?? '\u0000'), 'no video URL in the page once the file is saved');
 
+    // The page may read the video and nothing beside it: its resource root holds that one file, even
+    // when the download folder is a folder full of other things (the workbench test tries a sibling).
+    const videos = path.dirname(task.download.localPath!);
+    const sibling = path.join(videos, 'sibling-probe.mp4');
+    copyFileSync(task.download.localPath!, sibling);
+    assert.ok(readdirSync(videos).length >= 2);
+    leaveForWorkbench('preview-probe', { sibling, prompt: MALICIOUS });
+    const served = decodeURIComponent(new URL(state.media.src).pathname);
+    assert.ok(!served.includes(videos), `served from its own folder, not ${videos}: ${served}`);
+
     // Opening it again reveals the same panel: one tab for the task.
     await vscode.commands.executeCommand('juxinSora.openVideo', task.id);
     const title = tabTitle(MALICIOUS);
@@ -119,10 +138,12 @@ describe('Sora views in a real VS Code', function () {
   });
 
   it('re-renders the preview when the task changes source, and shows a page without script when it is removed', async () => {
-    const created = await vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
-      prompt: 'a snail racing a leaf, views test',
-      duration: 10,
-    });
+    const { result: created } = await answering('Generate (paid)', () =>
+      vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
+        prompt: 'a snail racing a leaf, views test',
+        duration: 10,
+      }),
+    );
     assert.ok(created?.id);
     // Opened while it is still generating: no media yet.
     await vscode.commands.executeCommand('juxinSora.openVideo', created.id);
@@ -140,7 +161,7 @@ describe('Sora views in a real VS Code', function () {
     );
     assertStrict(later);
 
-    await vscode.commands.executeCommand('juxinSora.removeFromHistory', { taskId: created.id, confirm: false });
+    await answering('Remove', () => vscode.commands.executeCommand('juxinSora.removeFromHistory', { taskId: created.id, confirm: false }));
     const gone = await waitUntil(
       () => {
         const html = api.previewHtml(created.id);

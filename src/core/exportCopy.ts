@@ -1,0 +1,76 @@
+import { constants } from 'node:fs';
+import { mkdir, open, realpath, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
+import { describeLocalPathProblem, localPathProblem } from '../util/localPath';
+
+/** A folder a copy may not go to, with what to do instead, in English and Chinese. */
+export class ExportError extends Error {
+  override readonly name = 'ExportError';
+  constructor(
+    message: string,
+    readonly messageZh: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Checks a folder named by a caller (a model, another program) before anything is written: an
+ * absolute path on this computer, never a network share (`\\host\share` would make Windows hand the
+ * user's credentials to that host) nor a device path. Returns it normalized.
+ */
+export function checkExportDirectory(directory: string): string {
+  const problem = localPathProblem(directory);
+  if (problem) {
+    const shown = JSON.stringify(String(directory).slice(0, 300));
+    const { en, zh } = describeLocalPathProblem(problem, `The folder ${shown}`, `文件夹 ${shown} `);
+    throw new ExportError(en, zh);
+  }
+  return path.normalize(directory);
+}
+
+/**
+ * Copies `source` into `directory` (made if missing) and returns the copy's path. Never replaces
+ * anything: the copy is created exclusively (O_EXCL), so an existing file keeps its content and a
+ * symlink of that name, even a dangling one, is never written through; the first free name is taken
+ * (clip.mp4, clip-1.mp4, …). A failed copy leaves no partial file. The folder the video is already
+ * in gives back the video itself.
+ */
+export async function exportCopy(source: string, directory: string): Promise<string> {
+  const folder = checkExportDirectory(directory);
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch {
+    throw new ExportError(
+      `The folder ${JSON.stringify(folder)} cannot be created or is not a folder: choose another one.`,
+      `无法创建文件夹 ${JSON.stringify(folder)}，或它不是文件夹：请换一个文件夹。`,
+    );
+  }
+  if (!(await stat(folder)).isDirectory()) {
+    throw new ExportError(`${JSON.stringify(folder)} is not a folder: choose another one.`, `${JSON.stringify(folder)} 不是文件夹：请换一个文件夹。`);
+  }
+  if ((await realpath(folder)) === (await realpath(path.dirname(source)))) return source;
+  const ext = path.extname(source);
+  const base = path.basename(source, ext);
+  for (let i = 0; ; i++) {
+    const target = path.join(folder, i ? `${base}-${i}${ext}` : `${base}${ext}`);
+    let handle;
+    try {
+      handle = await open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'EEXIST') continue;
+      throw error;
+    }
+    try {
+      await pipeline(createReadStream(source), handle.createWriteStream());
+      return target;
+    } catch (error) {
+      await rm(target, { force: true });
+      throw error;
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { z } from 'zod';
+import type { VideoModel, VideoSize } from '../juxin/types';
+import { silentLogger, type Logger } from '../util/log';
+import { dayNumber, dayStart, validTimeZone } from './query';
+
+/**
+ * Spend limits: what an agent on auto-approve, or in a loop, cannot run past without the user's yes.
+ * Per day (the user's calendar day), on videos and on seconds of video; prices are optional and only
+ * turn counts into estimates in ¥.
+ */
+export interface SpendLimits {
+  /** Videos a day; 0 = no limit. */
+  dailyVideos: number;
+  /** Seconds of video a day; 0 = no limit. */
+  dailySeconds: number;
+  /** Prices the user entered, to estimate ¥. */
+  prices: PriceTable;
+}
+
+/**
+ * The defaults: a day of real work for one person (20 videos, or 5 minutes of video: e.g. a 20-clip
+ * storyboard of 15 s clips), and far below what a runaway agent would order in an afternoon.
+ */
+export const DEFAULT_LIMITS: SpendLimits = { dailyVideos: 20, dailySeconds: 300, prices: {} };
+
+/** A price: per second of video, per video, or both. Keys: `sora-2`, `sora-2-pro`, or `<model>/<size>` (more specific wins). */
+export type PriceTable = Record<string, { perSecond?: number; perVideo?: number }>;
+
+const priceSchema = z.record(
+  z.string().regex(/^sora-2(-pro|-all)?(\/(small|large))?$/),
+  z.object({ perSecond: z.number().min(0).max(10_000).optional(), perVideo: z.number().min(0).max(100_000).optional() }).strict(),
+);
+
+/** A price table from the user (settings JSON, JUXIN_PRICES): the entries that make sense, and what was wrong with the others. */
+export function readPrices(value: unknown): { prices: PriceTable; problems: string[] } {
+  if (value === undefined || value === null || value === '') return { prices: {}, problems: [] };
+  let raw = value;
+  if (typeof value === 'string') {
+    try {
+      raw = JSON.parse(value);
+    } catch {
+      return { prices: {}, problems: ['prices must be JSON, e.g. {"sora-2": {"perSecond": 0.1}, "sora-2-pro/large": {"perVideo": 6}}'] };
+    }
+  }
+  const parsed = priceSchema.safeParse(raw);
+  if (parsed.success) return { prices: parsed.data, problems: [] };
+  return { prices: {}, problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'prices'}: ${i.message}`) };
+}
+
+/** What one video is estimated to cost, or undefined when no price applies. */
+export function estimateCost(params: { model: VideoModel | string; size: VideoSize | string; duration: number }, prices: PriceTable): number | undefined {
+  const price = prices[`${params.model}/${params.size}`] ?? prices[params.model];
+  if (!price || (price.perSecond === undefined && price.perVideo === undefined)) return undefined;
+  return (price.perVideo ?? 0) + (price.perSecond ?? 0) * params.duration;
+}
+
+export interface SpendTotals {
+  videos: number;
+  seconds: number;
+  /** Estimated ¥ of the videos with a price. */
+  yuan: number;
+  /** Videos without a price (not in `yuan`). */
+  unpriced: number;
+}
+
+/** What the shared history says was ordered today and this month. Failed tasks apart: we cannot know whether the relay billed them. */
+export interface SpendLedger {
+  today: SpendTotals;
+  month: SpendTotals;
+  failedToday: SpendTotals;
+  failedMonth: SpendTotals;
+  limits: SpendLimits;
+  /** The user's time zone the days are counted in. */
+  timeZone: string;
+}
+
+interface LedgerTask {
+  createdAt: number;
+  status: string;
+  params: { model: string; size: string; duration: number };
+}
+
+const zero = (): SpendTotals => ({ videos: 0, seconds: 0, yuan: 0, unpriced: 0 });
+
+function add(totals: SpendTotals, task: LedgerTask, prices: PriceTable): void {
+  totals.videos++;
+  totals.seconds += task.params.duration;
+  const cost = estimateCost(task.params, prices);
+  if (cost === undefined) totals.unpriced++;
+  else totals.yuan += cost;
+}
+
+/** The ledger of a history at `now`, days counted in `timeZone` (the user's). */
+export function spendLedger(tasks: Iterable<LedgerTask>, limits: SpendLimits, now: number, timeZone?: string): SpendLedger {
+  const zone = validTimeZone(timeZone);
+  const today = dayNumber(now, zone);
+  const todayStart = dayStart(today, zone);
+  const dayOfMonth = Number(new Intl.DateTimeFormat('en-US', { timeZone: zone, day: 'numeric' }).format(now));
+  const monthStart = dayStart(today - (dayOfMonth - 1), zone);
+  const ledger: SpendLedger = { today: zero(), month: zero(), failedToday: zero(), failedMonth: zero(), limits, timeZone: zone };
+  for (const task of tasks) {
+    if (task.createdAt < monthStart) continue;
+    const failed = task.status === 'failed';
+    add(failed ? ledger.failedMonth : ledger.month, task, limits.prices);
+    if (task.createdAt >= todayStart) add(failed ? ledger.failedToday : ledger.today, task, limits.prices);
+  }
+  return ledger;
+}
+
+/** One request against today's limits. */
+export interface SpendCheck {
+  /** The videos and seconds today would reach with this request (failed ones do not count). */
+  videos: number;
+  seconds: number;
+  /** This request's estimated ¥, if priced. */
+  cost?: number;
+  /** Which limits it passes. */
+  over: ('videos' | 'seconds')[];
+  limits: SpendLimits;
+}
+
+/** Today with `requests` added: which limits it would pass. */
+export function checkSpend(ledger: SpendLedger, requests: readonly { model: string; size: string; duration: number }[]): SpendCheck {
+  const { limits } = ledger;
+  const videos = ledger.today.videos + requests.length;
+  const seconds = ledger.today.seconds + requests.reduce((a, r) => a + r.duration, 0);
+  const costs = requests.map((r) => estimateCost(r, limits.prices));
+  const cost = costs.every((c) => c !== undefined) && costs.length ? costs.reduce((a, c) => a + c!, 0) : undefined;
+  const over: SpendCheck['over'] = [];
+  if (limits.dailyVideos > 0 && videos > limits.dailyVideos) over.push('videos');
+  if (limits.dailySeconds > 0 && seconds > limits.dailySeconds) over.push('seconds');
+  return { videos, seconds, cost, over, limits };
+}
+
+/** "This would be video 21 today, over your limit of 20 (about ¥3.50)." in English and Chinese. */
+export function describeOverrun(check: SpendCheck): { en: string; zh: string } {
+  const cost = check.cost !== undefined ? ` (about ¥${check.cost.toFixed(2)})` : '';
+  const costZh = check.cost !== undefined ? `（约 ¥${check.cost.toFixed(2)}）` : '';
+  const en: string[] = [];
+  const zh: string[] = [];
+  if (check.over.includes('videos')) {
+    en.push(`This would be video ${check.videos} today, over your limit of ${check.limits.dailyVideos}${cost}.`);
+    zh.push(`这将是今天的第 ${check.videos} 个视频，超过了每日 ${check.limits.dailyVideos} 个的上限${costZh}。`);
+  }
+  if (check.over.includes('seconds')) {
+    en.push(
+      `It would bring today's video to ${check.seconds} s, over your limit of ${check.limits.dailySeconds} s${check.over.includes('videos') ? '' : cost}.`,
+    );
+    zh.push(`今天的视频总时长将达到 ${check.seconds} 秒，超过了每日 ${check.limits.dailySeconds} 秒的上限${check.over.includes('videos') ? '' : costZh}。`);
+  }
+  return { en: en.join(' '), zh: zh.join('') };
+}
+
+/** A request over a daily limit that nobody approved: nothing was sent, so nothing was billed. */
+export class SpendLimitError extends Error {
+  override readonly name = 'SpendLimitError';
+  readonly messageZh: string;
+
+  constructor(
+    readonly check: SpendCheck,
+    /** How to raise the limit where this was refused (a setting in VS Code, an environment variable for the server). */
+    howToRaise: { en: string; zh: string },
+  ) {
+    const { en, zh } = describeOverrun(check);
+    super(`${en} Nothing was sent, so nothing was billed. ${howToRaise.en}`);
+    this.messageZh = `${zh}未发送任何请求，不会计费。${howToRaise.zh}`;
+  }
+}
+
+/**
+ * Makes "check today's spend, then create and record the task" one step across every process on the
+ * home folder (two windows at video 19 of 20 must not both pass): a lock held from the last check to
+ * the moment the new task is in the history. Asking the user happens outside the lock.
+ */
+export class SpendGate {
+  private readonly file: string;
+
+  constructor(
+    home: string,
+    private readonly logger: Logger = silentLogger,
+  ) {
+    this.file = path.join(home, 'spend');
+  }
+
+  /**
+   * Resolves with a release function once the request is within the limits or approved; the caller
+   * creates and records the task, then releases. Throws SpendLimitError when over and not approved.
+   */
+  async enter(
+    check: () => Promise<SpendCheck>,
+    approve: ((check: SpendCheck) => Promise<boolean>) | undefined,
+    howToRaise: { en: string; zh: string },
+  ): Promise<() => Promise<void>> {
+    let approvedUpTo: { videos: number; seconds: number } | undefined;
+    const allowed = (c: SpendCheck) =>
+      !c.over.length || (approvedUpTo !== undefined && c.videos <= approvedUpTo.videos + 1 && c.seconds <= approvedUpTo.seconds + 25);
+    for (let round = 0; round < 5; round++) {
+      const before = await check();
+      if (!allowed(before)) {
+        if (!approve || !(await approve(before))) throw new SpendLimitError(before, howToRaise);
+        approvedUpTo = { videos: before.videos, seconds: before.seconds };
+      }
+      const release = await this.lock();
+      // Another process may have added a task while we asked: look again, now that no one else can.
+      if (allowed(await check())) return release;
+      await release();
+    }
+    throw new SpendLimitError(await check(), howToRaise);
+  }
+
+  private async lock(): Promise<() => Promise<void>> {
+    try {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      const release = await lockfile.lock(this.file, {
+        realpath: false,
+        stale: 20_000,
+        update: 5_000,
+        retries: { retries: 600, factor: 1, minTimeout: 200, maxTimeout: 200 },
+        onCompromised: () => undefined,
+      });
+      return () => release().catch(() => undefined);
+    } catch (error) {
+      // The lock is the cross-process guard; without it this process still checks its own view.
+      this.logger.warn(`the spend lock (${this.file}) is not available: ${(error as Error).message}`);
+      return async () => undefined;
+    }
+  }
+}

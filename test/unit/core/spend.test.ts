@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { VideoEngine } from '../../../src/core/engine';
+import { checkSpend, describeOverrun, estimateCost, readPrices, spendLedger, SpendLimitError, type SpendLimits } from '../../../src/core/spend';
+import { TaskStore } from '../../../src/core/store';
+import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
+
+const SHANGHAI = 'Asia/Shanghai';
+const at = (iso: string) => Date.parse(iso);
+const task = (createdAt: string, status = 'completed', params: Partial<GenerationParams> = {}) => ({
+  createdAt: at(createdAt),
+  status,
+  params: { model: 'sora-2', size: 'small', duration: 10, ...params },
+});
+
+describe('core/spend: daily limits an agent cannot run past', () => {
+  const limits: SpendLimits = { dailyVideos: 3, dailySeconds: 40, prices: { 'sora-2': { perSecond: 0.1 }, 'sora-2-pro/large': { perVideo: 6 } } };
+
+  it('estimates a video from the most specific price the user entered, or says it cannot', () => {
+    assert.equal(estimateCost({ model: 'sora-2', size: 'small', duration: 15 }, limits.prices), 1.5);
+    assert.equal(estimateCost({ model: 'sora-2-pro', size: 'large', duration: 25 }, limits.prices), 6);
+    assert.equal(estimateCost({ model: 'sora-2-pro', size: 'small', duration: 10 }, limits.prices), undefined);
+    assert.deepEqual(readPrices('{"sora-2": {"perSecond": 0.2}}'), { prices: { 'sora-2': { perSecond: 0.2 } }, problems: [] });
+    assert.match(readPrices('not json').problems[0], /must be JSON/);
+    assert.equal(readPrices({ 'gpt-4': { perVideo: 1 } }).problems.length, 1, 'an unknown model is refused, not guessed');
+    assert.equal(readPrices({ 'sora-2': { perSecond: -1 } }).problems.length, 1);
+  });
+
+  it("counts the user's calendar day and month, failed tasks apart", () => {
+    // 00:30 on 2 Nov in Shanghai is 16:30 on 1 Nov in UTC: it belongs to the 2nd there.
+    const history = [
+      task('2026-11-01T16:30:00Z'),
+      task('2026-11-02T03:00:00Z', 'completed', { duration: 15 }),
+      task('2026-11-02T04:00:00Z', 'failed'),
+      task('2026-11-01T15:00:00Z'), // 23:00 on 1 Nov in Shanghai: earlier this month
+      task('2026-10-31T12:00:00Z'), // last month
+    ];
+    const ledger = spendLedger(history, limits, at('2026-11-02T10:00:00Z'), SHANGHAI);
+    assert.deepEqual(ledger.today, { videos: 2, seconds: 25, yuan: 2.5, unpriced: 0 });
+    assert.deepEqual(ledger.failedToday, { videos: 1, seconds: 10, yuan: 1, unpriced: 0 });
+    assert.equal(ledger.month.videos, 3);
+    assert.equal(ledger.failedMonth.videos, 1);
+    const inUtc = spendLedger(history, limits, at('2026-11-02T10:00:00Z'), 'UTC');
+    assert.equal(inUtc.today.videos, 1, 'the same history seen from UTC has a different today');
+  });
+
+  it('says which limit a request passes, what it would cost, and in both languages', () => {
+    const ledger = spendLedger(
+      [task('2026-11-02T03:00:00Z'), task('2026-11-02T03:10:00Z'), task('2026-11-02T03:20:00Z')],
+      limits,
+      at('2026-11-02T10:00:00Z'),
+      SHANGHAI,
+    );
+    const check = checkSpend(ledger, [{ model: 'sora-2', size: 'small', duration: 15 }]);
+    assert.deepEqual(check.over, ['videos', 'seconds']);
+    assert.equal(check.videos, 4);
+    const words = describeOverrun(check);
+    assert.match(words.en, /This would be video 4 today, over your limit of 3 \(about ¥1\.50\)/);
+    assert.match(words.zh, /第 4 个视频/);
+    assert.deepEqual(
+      checkSpend({ ...ledger, limits: { ...limits, dailyVideos: 0, dailySeconds: 0 } }, [{ model: 'sora-2', size: 'small', duration: 10 }]).over,
+      [],
+      '0 = no limit',
+    );
+  });
+});
+
+describe('core/engine: every path obeys the daily limits', function () {
+  this.timeout(20_000);
+  let home: string;
+  const engines: VideoEngine[] = [];
+  let creates = 0;
+  const api: JuxinApi = {
+    async createVideo(): Promise<NormalizedTask> {
+      creates++;
+      return { id: `sora-2:task_spend${creates}_${Math.random().toString(36).slice(2, 8)}`, status: 'queued', progress: 0, rawStatus: 'pending' };
+    },
+    async queryVideo(id: string): Promise<NormalizedTask> {
+      return { id, status: 'processing', progress: 10, rawStatus: 'in_progress' };
+    },
+    async remixVideo(): Promise<NormalizedTask> {
+      throw new Error('not used');
+    },
+    async createCharacter() {
+      throw new Error('not used');
+    },
+  };
+  const make = (limits: SpendLimits) => {
+    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), spendLimits: () => limits });
+    engines.push(engine);
+    return engine;
+  };
+  beforeEach(() => {
+    home = mkdtempSync(path.join(tmpdir(), 'spend-test-'));
+    creates = 0;
+  });
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((e) => e.dispose()));
+    rmSync(home, { recursive: true, force: true, maxRetries: 5 });
+  });
+
+  it('refuses the request over a limit before anything is sent, and lets it through on the yes', async () => {
+    const engine = make({ dailyVideos: 2, dailySeconds: 0, prices: {} });
+    await engine.start();
+    await engine.generate({ prompt: 'one' }, 'test');
+    await engine.generate({ prompt: 'two' }, 'test');
+    await assert.rejects(
+      engine.generate({ prompt: 'three' }, 'test'),
+      (e: unknown) => e instanceof SpendLimitError && /video 3 today, over your limit of 2/.test(e.message) && /不会计费/.test(e.messageZh),
+    );
+    const asked: number[] = [];
+    await assert.rejects(engine.generate({ prompt: 'three' }, 'test', { approveSpend: async (c) => (asked.push(c.videos), false) }), SpendLimitError);
+    assert.equal(creates, 2, 'nothing was sent for the refused ones');
+    const third = await engine.generate({ prompt: 'three' }, 'test', { approveSpend: async (c) => (asked.push(c.videos), true) });
+    assert.ok(third.id);
+    assert.deepEqual(asked, [3, 3]);
+    assert.equal(engine.spend().today.videos, 3);
+  });
+
+  it('counts seconds of video too', async () => {
+    const engine = make({ dailyVideos: 0, dailySeconds: 25, prices: {} });
+    await engine.start();
+    await engine.generate({ prompt: 'ten', duration: 10 }, 'test');
+    await assert.rejects(engine.generate({ prompt: 'fifteen more', model: 'sora-2-pro', duration: 25 }, 'test'), /35 s, over your limit of 25 s/);
+  });
+
+  it('holds across processes on one home: two at the last free video, one gets it', async () => {
+    const a = make({ dailyVideos: 3, dailySeconds: 0, prices: {} });
+    const b = make({ dailyVideos: 3, dailySeconds: 0, prices: {} });
+    await Promise.all([a.start(), b.start()]);
+    await a.generate({ prompt: 'one' }, 'test');
+    await b.generate({ prompt: 'two' }, 'test');
+    const results = await Promise.allSettled([a.generate({ prompt: 'three from a' }, 'test'), b.generate({ prompt: 'three from b' }, 'test')]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, JSON.stringify(results.map((r) => r.status)));
+    assert.ok(results.some((r) => r.status === 'rejected' && r.reason instanceof SpendLimitError));
+    assert.equal(creates, 3);
+  });
+});

@@ -1,0 +1,129 @@
+// A real chat request in the workbench: the test extension in test/vscode/chat brings a scripted
+// language model and an @sora participant (no Copilot account offline), the request runs our MCP
+// tool through VS Code's own MCP client, and VS Code shows the tool's MCP App: our player card.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { runCommand, webviewFrame } from './workbench.mjs';
+
+const PROMPT = 'a paper boat drifting down a rainy street at night, neon reflections, from the chat';
+
+/** The chat view (the secondary side bar), for screenshots of the card in its place. */
+const chatView = (page) => page.locator('.part.auxiliarybar').first();
+
+/** Screenshots go to test-artifacts; into docs/screenshots only when asked (JUXIN_SCREENSHOTS=1). */
+async function shot(page, ctx, name) {
+  const file = path.join(ctx.artifacts, `${name}.png`);
+  await page.screenshot({ path: path.join(ctx.artifacts, `${name}-window.png`) });
+  await ((await chatView(page).count()) ? chatView(page) : page).screenshot({ path: file });
+  if (process.env.JUXIN_SCREENSHOTS) {
+    mkdirSync(ctx.screenshots, { recursive: true });
+    copyFileSync(file, path.join(ctx.screenshots, `${name}.png`));
+  }
+}
+
+/** The chat's input editor (the Monaco editor inside the chat view). */
+const chatInput = (page) => page.locator('.interactive-input-part .monaco-editor').first();
+
+/** Sends a chat request by typing it, as a person would. */
+async function ask(page, text) {
+  await chatInput(page).click();
+  await page.keyboard.type(text, { delay: 5 });
+  await page.locator('.interactive-input-part', { hasText: text.slice(-20) }).waitFor({ timeout: 5_000 });
+  await page.keyboard.press('Enter');
+}
+
+let card;
+
+export const chatTests = [
+  {
+    title: 'a chat request runs generate_video, and the chat shows the player card with live progress',
+    async run(ctx) {
+      const { page } = ctx;
+      // Toasts of the earlier tests sit on top of the chat's input box.
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await runCommand(page, 'Chat: Open Chat');
+      // The test model in the picker: without a model the chat refuses every request.
+      await page.locator('.interactive-input-part', { hasText: 'Sora Test Model' }).waitFor({ timeout: 30_000 });
+      await ask(page, `@sora ${PROMPT}`);
+
+      // The tool call, as VS Code renders it: titled by the tool, or (while it runs) by our progress messages.
+      const call = page.locator('.chat-tool-invocation-part', { hasText: /Generate video|queued|generating \d+%|downloading/ }).first();
+      await call.waitFor({ timeout: 60_000 }).catch(async (error) => {
+        const parts = await page.$$eval('.chat-tool-invocation-part', (els) => els.map((e) => e.textContent.slice(0, 300)));
+        throw new Error(`${error.message}\ntool parts in the chat: ${JSON.stringify(parts)}`);
+      });
+
+      // The card, in its own webview inside the chat, showing the call's prompt.
+      card = await webviewFrame(page, '[data-testid="sora-card"]', 60_000, PROMPT);
+      assert.equal(await card.textContent('[data-testid="prompt"]'), PROMPT);
+      const progress = async () => Number((await card.getAttribute('[data-testid="progress"]', 'aria-valuenow')) ?? 0);
+      await card.waitForFunction(
+        () => {
+          const bar = document.querySelector('[data-testid="progress"]');
+          const value = Number(bar?.getAttribute('aria-valuenow') ?? 0);
+          return !bar?.hidden && value > 0 && value < 100 && /Generating · \d+%/.test(document.querySelector('[data-testid="status"]').textContent);
+        },
+        undefined,
+        { timeout: 90_000 },
+      );
+      const first = await progress();
+      await shot(page, ctx, 'chat-card-progress');
+      // Live: the bar moves on (or the task finishes) while the card stays where it is.
+      await card.waitForFunction(
+        (seen) => {
+          const bar = document.querySelector('[data-testid="progress"]');
+          return bar.hidden || Number(bar.getAttribute('aria-valuenow') ?? 0) > seen;
+        },
+        first,
+        { timeout: 60_000 },
+      );
+    },
+  },
+  {
+    title: 'the card ends in the video, which loads and plays inside the chat',
+    async run(ctx) {
+      const { page } = ctx;
+      assert.ok(card, 'the card of the previous test');
+      await card.waitForSelector('video[src^="data:video/mp4;base64,"]', { timeout: 90_000 });
+      await card.waitForFunction(() => document.querySelector('video').readyState >= 1, undefined, { timeout: 20_000 });
+      const duration = await card.$eval('video', (v) => v.duration);
+      assert.ok(Math.abs(duration - 10) < 0.5, `duration ${duration}`);
+      assert.equal(await card.textContent('[data-testid="status"]'), 'Ready');
+      await card.$eval('video', (v) => {
+        v.muted = true;
+        return v.play();
+      });
+      await card.waitForFunction(() => document.querySelector('video').currentTime > 0.5, undefined, { timeout: 15_000 });
+      const playing = await card.$eval('video', (v) => ({ readyState: v.readyState, paused: v.paused, time: v.currentTime }));
+      assert.ok(playing.readyState >= 2 && !playing.paused, JSON.stringify(playing));
+      // VS Code asks before it hands the result of a tool that reaches the outside world to the model
+      // (global auto-approve covers the call, not its result): the user allows it, as a person would.
+      const allow = page.locator('.chat-tool-invocation-part .monaco-button', { hasText: /^Allow/ }).first();
+      await allow.click({ timeout: 30_000 });
+      // The model's closing words arrive once the tool call has answered.
+      await page.locator('.interactive-item-container', { hasText: 'Your video is ready' }).first().waitFor({ timeout: 60_000 });
+      await card.$eval('video', (v) => v.pause());
+      assert.deepEqual(ctx.alerts, [], 'no script ran from anything the card showed');
+      await shot(page, ctx, 'chat-card-ready');
+    },
+  },
+  {
+    title: "the card's actions work: open in the preview, copy the URL",
+    async run(ctx) {
+      const { page } = ctx;
+      assert.ok(card, 'the card of the previous test');
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+      await card.click('[data-testid="action-openPreview"]');
+      const preview = await webviewFrame(page, '#player', 30_000, PROMPT);
+      assert.equal(await preview.textContent('.prompt'), PROMPT, 'the preview panel of the same task');
+
+      card = await webviewFrame(page, '[data-testid="sora-card"]', 30_000, PROMPT);
+      await card.click('[data-testid="action-copyUrl"]');
+      await card.waitForFunction(() => document.querySelector('[data-testid="feedback"]').textContent === 'Copied', undefined, { timeout: 15_000 });
+      await page.locator('.notifications-toasts', { hasText: 'Video URL copied' }).first().waitFor({ timeout: 15_000 });
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      assert.match(copied, new RegExp(`^${ctx.simUrl.replace(/[.:/]/g, '\\$&')}/`), `the video URL is on the clipboard: ${copied}`);
+    },
+  },
+];
