@@ -95,9 +95,18 @@ export function registerCharacters(
 ): vscode.Disposable {
   const view = new CharactersView(engine, home);
   const tree = vscode.window.createTreeView('juxinSora.characters', { treeDataProvider: view, showCollapseAll: false });
+  // The view shows once it has something to do: characters exist, or a storyboard is open.
+  const updateShown = async () => {
+    const shown = documents.open().length > 0 || (await engine.characters().catch(() => [])).length > 0;
+    await vscode.commands.executeCommand('setContext', 'juxinSora.showCharacters', shown);
+  };
+  void updateShown();
   const disposables: vscode.Disposable[] = [
     view,
     tree,
+    view.onDidChangeTreeData(() => void updateShown()),
+    documents.onDidChange(() => void updateShown()),
+    vscode.workspace.onDidCloseTextDocument(() => void updateShown()),
     tree.onDidChangeVisibility((e) => e.visible && view.refresh()),
     vscode.commands.registerCommand(Commands.refreshCharacters, () => view.refresh()),
     vscode.commands.registerCommand(Commands.copyCharacter, async (arg?: unknown) => {
