@@ -7,7 +7,7 @@ import type { ApiKeyStore } from './apiKey';
 import { chatCardHooks } from './chatCard';
 import type { EngineHost } from './engineHost';
 import { createMcpConfirm } from './mcpConfirm';
-import { affectsMcpDefinition, readSettings } from './settings';
+import { affectsMcpDefinition, affectsToolDefaults, readSettings } from './settings';
 import { Disposable, toDisposable } from './util/dispose';
 
 export const MCP_PROVIDER_ID = 'juxin-sora.mcp';
@@ -21,6 +21,8 @@ export const MCP_SERVER_LABEL = 'Juxin Sora';
  */
 export class SoraMcpProvider extends Disposable implements vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition> {
   private host: Promise<McpHttpHost> | undefined;
+  /** The MCP servers of the open sessions (one per session, all on the window's engine). */
+  private readonly servers = new Set<ReturnType<typeof createSoraMcpServer>>();
   /** One for every session: a folder allowed once stays allowed in this window. */
   private readonly confirm = createMcpConfirm(() => this.engineHost.videosDir());
   private generation = 0;
@@ -43,6 +45,9 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
     );
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
+        // New defaults reach every open session in place; a new definition would restart the server
+        // and cancel the calls in flight.
+        if (affectsToolDefaults(e)) for (const server of this.servers) server.refreshDefaults();
         if (!affectsMcpDefinition(e)) return;
         this.generation++;
         this.changed.fire();
@@ -66,20 +71,28 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
 
   private ensureHost(): Promise<McpHttpHost> {
     this.host ??= startMcpHttpHost({
-      createServer: () =>
-        createSoraMcpServer({
+      createServer: () => {
+        const server = createSoraMcpServer({
           engine: this.engineHost.engine,
           version: this.version,
           logger: this.logger,
           hasApiKey: () => this.engineHost.hasKey,
           host: 'vscode',
           storyboards: this.storyboards,
-          // The description states what the engine applies; a settings change makes a new definition (new sessions).
-          defaults: readSettings().defaults,
+          // The description states what the engine applies (refreshed in place when a setting changes).
+          defaults: () => readSettings().defaults,
           confirm: this.confirm,
           baseUrl: () => readSettings().baseUrl,
           ui: chatCardHooks(),
-        }),
+        });
+        this.servers.add(server);
+        const close = server.close.bind(server);
+        server.close = async () => {
+          this.servers.delete(server);
+          await close();
+        };
+        return server;
+      },
       logger: this.logger,
     }).catch((error: unknown) => {
       this.host = undefined;

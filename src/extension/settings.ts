@@ -36,7 +36,12 @@ export function readSettings(): ExtensionSettings {
 
 /** Settings whose change means new MCP definitions (the tools' defaults and where they talk to). */
 export function affectsMcpDefinition(e: vscode.ConfigurationChangeEvent): boolean {
-  return ['baseUrl', 'defaultModel', 'defaultOrientation', 'defaultSize', 'defaultDuration', 'defaultWatermark', 'defaultPrivate'].some((k) =>
+  return e.affectsConfiguration(`${SECTION}.baseUrl`);
+}
+
+/** Settings the tools' descriptions state (updated in every open MCP session, no restart). */
+export function affectsToolDefaults(e: vscode.ConfigurationChangeEvent): boolean {
+  return ['defaultModel', 'defaultOrientation', 'defaultSize', 'defaultDuration', 'defaultWatermark', 'defaultPrivate'].some((k) =>
     e.affectsConfiguration(`${SECTION}.${k}`),
   );
 }

@@ -7,10 +7,10 @@ import { DEFAULT_PARAMS } from '../core/params';
 import { registerPlayerCard, type CardHooks } from './apps';
 import { GenerateCalls } from './apps/generateCalls';
 import type { Confirm, ToolContext } from './context';
-import type { ToolDefaults } from './schemas';
+import { generateInputShape, type ToolDefaults } from './schemas';
 import { registerTaskResources } from './resources';
 import { registerActionTools } from './tools/actions';
-import { registerGenerateVideo } from './tools/generate';
+import { generateDescription, registerGenerateVideo } from './tools/generate';
 import { registerStatusTools } from './tools/status';
 import { registerStoryboardTools, type StoryboardHooks } from './tools/storyboard';
 
@@ -28,9 +28,10 @@ export interface SoraMcpServerOptions {
   storyboards?: StoryboardHooks;
   /**
    * The defaults the engine applies (the VS Code settings), stated in generate_video's description.
-   * Default: the built-in ones. (The engine's own `defaults` option is what applies them.)
+   * Default: the built-in ones. (The engine's own `defaults` option is what applies them.) A function is
+   * read again by `refreshDefaults()`, which updates the description in place (tools/list_changed).
    */
-  defaults?: Partial<ToolDefaults>;
+  defaults?: Partial<ToolDefaults> | (() => Partial<ToolDefaults>);
   /**
    * Asks the person before reading images from a folder or saving a copy into a folder (the
    * extension's dialog). Without it the path rules alone apply (the standalone server).
@@ -52,14 +53,14 @@ Prompts may be Chinese or English.`;
  * Builds the MCP server. The stdio binary and the VS Code extension call this same factory, so both
  * serve the very same tools; several servers (one per session) may share one engine.
  */
-export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & { disposeSora(): void } {
+export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & { disposeSora(): void; refreshDefaults(): void } {
   const logger = options.logger ?? silentLogger;
   const taskStore = new InMemoryTaskStore();
   const server = new McpServer(
     { name: 'juxin-sora', title: 'Juxin Sora', version: options.version },
     {
       capabilities: {
-        tools: { listChanged: false },
+        tools: { listChanged: true },
         resources: { listChanged: true },
         logging: {},
         tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
@@ -79,6 +80,10 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
         .slice(0, 80) || undefined
     );
   };
+  const defaultsNow = () => ({
+    ...toolDefaults(DEFAULT_PARAMS),
+    ...stripUndefined((typeof options.defaults === 'function' ? options.defaults() : options.defaults) ?? {}),
+  });
   const ctx: ToolContext = {
     engine: options.engine,
     logger,
@@ -88,7 +93,7 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
       const name = clientName();
       return { kind: 'mcp', ...(name ? { client: name } : {}), ...(options.host ? { host: options.host } : {}) };
     },
-    defaults: { ...toolDefaults(DEFAULT_PARAMS), ...stripUndefined(options.defaults ?? {}) },
+    defaults: defaultsNow(),
     confirm: options.confirm,
     clientName,
     generateCalls: new GenerateCalls(),
@@ -113,7 +118,14 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
     disposeSora();
     await close();
   };
-  return Object.assign(server, { disposeSora });
+  /** The user changed a default: the description says so at once, without restarting the session (a call in flight goes on). */
+  const refreshDefaults = () => {
+    const next = defaultsNow();
+    if (JSON.stringify(next) === JSON.stringify(ctx.defaults)) return;
+    ctx.defaults = next;
+    generate.update({ description: generateDescription(next), paramsSchema: generateInputShape(next) });
+  };
+  return Object.assign(server, { disposeSora, refreshDefaults });
 }
 
 function toolDefaults({ model, orientation, size, duration, watermark, private: isPrivate }: ToolDefaults): ToolDefaults {

@@ -47,6 +47,8 @@ export interface TaskSnapshot {
   failureReason?: string;
   download: { state: DownloadState; error?: string; fileName?: string };
   hasVideoUrl: boolean;
+  /** The relay gave an animated preview the page may load (the URL itself comes only on hover). */
+  hasPreview?: boolean;
   /** https, or the configured API origin; otherwise absent and the page shows a placeholder. */
   thumbnail?: string;
   /** A passing problem while tracking (rate limit, network, missing key) and what to do about it. */
@@ -144,6 +146,11 @@ export interface Strings {
 /** The pages' `data-settings`: what they need to double-check URLs the extension already checked. */
 export interface PageSettings {
   apiBaseUrl: string;
+  /**
+   * The Videos view only: a random token its cards put in their context menu's context, so a menu command
+   * knows it was run from our own view, not called by another extension with a look-alike argument.
+   */
+  menuToken?: string;
 }
 
 /** The Videos view's `data-state`: bounded, whatever the size of the history (the tasks come by message). */
@@ -199,8 +206,11 @@ export type ToSidebar =
   | { type: 'inserted'; seq: number; shape: ResultsShape; index: number; task: TaskSnapshot }
   /** A task left the list (removed from the history, or no longer matches the filters). */
   | { type: 'removed'; seq: number; shape: ResultsShape; index: number; id: string }
-  /** A muted video to play while the pointer rests on a card: a webview URI of the downloaded file. */
-  | { type: 'media'; id: string; src: string };
+  /**
+   * What to play while the pointer rests on a card: the downloaded file (a webview URI, muted), or the
+   * relay's animated preview (an allowed https or API-origin GIF) before the video is saved.
+   */
+  | { type: 'media'; id: string; src: string; kind: 'video' | 'image' };
 
 export type FromSidebar =
   | { type: 'ready' }

@@ -63,7 +63,7 @@ noMatches.querySelector('vscode-button')!.addEventListener('click', () => toolba
 const announcer = el('div', { className: 'visually-hidden', attrs: { role: 'status', 'aria-live': 'polite', 'data-testid': 'announcer' } });
 app.replaceChildren(toolbar.element, summary, scroller, noMatches, onboarding, announcer);
 
-const handlers = { mayLoadImage: (url: string) => isAllowedRemoteUrl(url, settings.apiBaseUrl) };
+const handlers = { mayLoadImage: (url: string) => isAllowedRemoteUrl(url, settings.apiBaseUrl), menuToken: settings.menuToken };
 /** Cards on screen by what they show (`t:<task id>`, or `p:<index>` while the task is on its way). */
 const cards = new Map<string, TaskCard>();
 const spareCards: TaskCard[] = [];
@@ -316,7 +316,7 @@ window.addEventListener('message', (event: MessageEvent<ToSidebar>) => {
       keepPlace(() => results.applyRemoved(message.seq, message.shape, message.index, message.id), message.index, -1);
       return;
     case 'media':
-      playHover(message.id, message.src);
+      playHover(message.id, message.src, message.kind);
       return;
   }
 });
@@ -411,8 +411,20 @@ list.canvas.addEventListener('mouseover', (event) => {
 });
 list.canvas.addEventListener('mouseleave', () => hovered && stopHover(hovered));
 
-function playHover(id: string, src: string): void {
+function playHover(id: string, src: string, kind: 'video' | 'image'): void {
   if (!hovered || hovered.model?.id !== id || mode !== 'grid') return;
+  // The relay's animated preview (the video is not saved yet): checked again here, the CSP is the third check.
+  if (kind === 'image') {
+    if (!isAllowedRemoteUrl(src, settings.apiBaseUrl)) return;
+    const preview = el('img', {
+      className: 'hover-video',
+      attrs: { alt: '', referrerpolicy: 'no-referrer', 'aria-hidden': 'true', 'data-testid': 'hover-preview' },
+    });
+    preview.addEventListener('error', () => preview.remove(), { once: true });
+    preview.src = src;
+    hovered.posterElement.appendChild(preview);
+    return;
+  }
   const video = el('video', {
     className: 'hover-video',
     attrs: { muted: '', loop: '', playsinline: '', autoplay: '', 'aria-hidden': 'true', 'data-testid': 'hover-video' },
@@ -425,7 +437,7 @@ function playHover(id: string, src: string): void {
 
 function stopHover(card: TaskCard): void {
   clearTimeout(hoverTimer);
-  card.posterElement.querySelector('video')?.remove();
+  card.posterElement.querySelector('.hover-video')?.remove();
   if (hovered === card) hovered = undefined;
 }
 

@@ -39,7 +39,7 @@ const fromPreview = z.discriminatedUnion('type', [
 ]);
 
 /** What VS Code passes to a `webview/context` menu command: the card's data-vscode-context and the view. */
-const taskMenuContext = z.object({ webview: z.literal(VIDEOS_VIEW_ID), taskId });
+const taskMenuContext = z.object({ webview: z.literal(VIDEOS_VIEW_ID), taskId, menuToken: z.string().min(16).max(200) });
 
 /** The message if it has exactly a protocol shape, else undefined. */
 export function parseSidebarMessage(value: unknown): FromSidebar | undefined {
@@ -59,10 +59,13 @@ export function validateSidebarMessage(value: unknown, taskExists: (id: string) 
   return message;
 }
 
-/** The task a context-menu command was run on, if the argument is the Videos view's and the task exists. */
-export function taskFromMenuContext(value: unknown, taskExists: (id: string) => boolean): string | undefined {
+/**
+ * The task a context-menu command was run on, if the argument is the Videos view's own (it carries the
+ * view's token, which no other extension can read) and the task exists.
+ */
+export function taskFromMenuContext(value: unknown, taskExists: (id: string) => boolean, menuToken: string): string | undefined {
   const r = taskMenuContext.safeParse(value);
-  return r.success && taskExists(r.data.taskId) ? r.data.taskId : undefined;
+  return r.success && r.data.menuToken === menuToken && taskExists(r.data.taskId) ? r.data.taskId : undefined;
 }
 
 /** A preview message that is well formed and about this panel's task, which must still exist. */

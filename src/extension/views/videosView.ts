@@ -1,4 +1,3 @@
-import path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskRecord } from '../../core/types';
 import { MAX_PAGE, type SidebarInit, type ToSidebar, type ViewQuery } from '../../webview/protocol';
@@ -7,8 +6,10 @@ import type { Services } from '../services';
 import { SECTION, readSettings } from '../settings';
 import { Disposable, toDisposable } from '../util/dispose';
 import { runTaskAction, SIDEBAR_COMMANDS } from './actions';
+import { MENU_TOKEN } from './taskMenu';
 import { firstPage, ResultsFeed, type FeedSource } from './feed';
 import { getNonce, renderPage } from './html';
+import { hoverMedia } from './previewMedia';
 import { validateSidebarMessage } from './messages';
 import { codiconStyle, pageFiles, pageRoots, pageSettings, snapshotContext } from './page';
 import { toSnapshot } from './snapshot';
@@ -108,7 +109,7 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
       imgSources: ['https:', ...(baseOrigin ? [baseOrigin] : [])],
       // A card plays its downloaded video, muted, while the pointer rests on it.
       mediaSources: [],
-      data: { strings: webviewStrings(), settings: pageSettings(), state: init },
+      data: { strings: webviewStrings(), settings: { ...pageSettings(), menuToken: MENU_TOKEN }, state: init },
       body: '<main id="app" data-testid="videos"></main>',
       lang: vscode.env.language,
     });
@@ -144,13 +145,13 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     }
   }
 
-  /** The downloaded file as a webview URI, if it lies in the download folder the page may read. */
+  /** What a hover plays (hoverMedia): the downloaded file as a webview URI, or the relay's preview GIF. */
   private postMedia(id: string): void {
-    const file = this.services.host.engine.get(id)?.download;
-    if (file?.state !== 'done' || !file.localPath || !this.view) return;
-    const relative = path.relative(this.services.host.videosDir(), file.localPath);
-    if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) return;
-    this.post({ type: 'media', id, src: this.view.webview.asWebviewUri(vscode.Uri.file(file.localPath)).toString() });
+    const task = this.services.host.engine.get(id);
+    const media = task && this.view ? hoverMedia(task, this.services.host.videosDir(), readSettings().baseUrl) : undefined;
+    if (!media || !this.view) return;
+    const src = media.kind === 'video' ? this.view.webview.asWebviewUri(vscode.Uri.file(media.file)).toString() : media.url;
+    this.post({ type: 'media', id, src, kind: media.kind });
   }
 
   private onTaskChanged(task: TaskRecord): void {

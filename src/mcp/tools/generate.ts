@@ -10,7 +10,8 @@ import { generateInputShape, taskOutputShape, type ToolDefaults } from '../schem
 import { errorResult, taskResult } from '../present';
 import { waitWithProgress } from '../wait';
 
-function description(d: ToolDefaults): string {
+/** generate_video's description: what it does, and the defaults that really apply. */
+export function generateDescription(d: ToolDefaults): string {
   return `Generate a video with OpenAI Sora-2 through the Juxin (聚鑫) API, from a text prompt and optionally images.
 Use this when the user asks to make, create or generate a video or animate a picture.
 It costs the user money and takes time: typically 3–6 minutes for a 10 s sora-2 video (longer for sora-2-pro and 25 s). With wait=true (default) the call reports progress and returns when the MP4 is downloaded (local_path) or after timeout_seconds; on timeout it returns the running task: then call wait_for_video with its task_id. Do not call generate_video again for the same request — that would pay twice.
@@ -65,7 +66,7 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
     'generate_video',
     {
       title: 'Generate video (Sora-2)',
-      description: description(ctx.defaults),
+      description: generateDescription(ctx.defaults),
       inputSchema: generateInputShape(ctx.defaults),
       outputSchema: taskOutputShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -7,6 +7,8 @@ import type { Strings, TaskAction, TaskSnapshot } from '../protocol';
 export interface CardHandlers {
   /** Second check of a thumbnail URL (the extension checked it first; the CSP is the third). */
   mayLoadImage(url: string): boolean;
+  /** Put in each card's context-menu context (PageSettings.menuToken). */
+  menuToken?: string;
 }
 
 let nextId = 0;
@@ -90,6 +92,7 @@ export class TaskCard {
       webviewSection: 'task',
       taskId: model.id,
       juxinSoraActions: ` ${model.actions.join(' ')} `,
+      menuToken: this.handlers.menuToken,
       preventDefaultContextMenuItems: true,
     });
     e.classList.remove('placeholder-card');

@@ -155,11 +155,15 @@ describe('extension/views/messages: the Videos view protocol', () => {
     );
   });
 
-  it('runs a context-menu command only on a task of the Videos view', () => {
+  it('runs a context-menu command only on a task of the Videos view, called from the view itself (its token)', () => {
     const exists = (id: string) => id === 'task_1';
-    assert.equal(taskFromMenuContext({ webview: 'juxinSora.videos', webviewSection: 'task', taskId: 'task_1' }, exists), 'task_1');
-    assert.equal(taskFromMenuContext({ webview: 'other.view', taskId: 'task_1' }, exists), undefined);
-    assert.equal(taskFromMenuContext({ webview: 'juxinSora.videos', taskId: 'task_2' }, exists), undefined);
-    assert.equal(taskFromMenuContext('task_1', exists), undefined);
+    const token = '0123456789abcdef0123456789abcdef';
+    assert.equal(taskFromMenuContext({ webview: 'juxinSora.videos', webviewSection: 'task', taskId: 'task_1', menuToken: token }, exists, token), 'task_1');
+    assert.equal(taskFromMenuContext({ webview: 'other.view', taskId: 'task_1', menuToken: token }, exists, token), undefined);
+    assert.equal(taskFromMenuContext({ webview: 'juxinSora.videos', taskId: 'task_2', menuToken: token }, exists, token), undefined);
+    assert.equal(taskFromMenuContext('task_1', exists, token), undefined);
+    // Another extension calling juxinSora.videos.retry with a look-alike argument: no token, or a guess.
+    assert.equal(taskFromMenuContext({ webview: 'juxinSora.videos', webviewSection: 'task', taskId: 'task_1' }, exists, token), undefined);
+    assert.equal(taskFromMenuContext({ webview: 'juxinSora.videos', taskId: 'task_1', menuToken: 'f'.repeat(32) }, exists, token), undefined);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { VideoEngine } from '../../../src/core/engine';
 import { TaskStore } from '../../../src/core/store';
 import type { TaskRecord } from '../../../src/core/types';
@@ -133,5 +134,32 @@ describe('mcp: tools and the shared history', () => {
     assert.equal((await page({ status: 'failed', query: 'LIGHTHOUSE' })).structuredContent.total, 0);
     assert.equal((await page({ status: 'failed', source: 'copilot' })).structuredContent.total, 0);
     assert.match((await page({ query: 'no such words anywhere' })).content[0].text, /No task matches/);
+  });
+
+  it('states new defaults in the open session at once (tools/list_changed), with no restart', async () => {
+    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos') });
+    cleanup.push(() => engine.dispose());
+    let defaults: { model: 'sora-2' | 'sora-2-pro'; duration: number } = { model: 'sora-2', duration: 10 };
+    const server = createSoraMcpServer({ engine, version: 'test', defaults: () => defaults });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'Visual Studio Code', version: '1' });
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => void changed++);
+    await server.connect(a);
+    await client.connect(b);
+    cleanup.push(
+      () => client.close(),
+      () => server.close(),
+    );
+    const describe = async () => (await client.listTools()).tools.find((t) => t.name === 'generate_video')!.description!;
+    assert.match(await describe(), /Defaults: sora-2, landscape, small, 10 s/);
+    defaults = { model: 'sora-2-pro', duration: 25 };
+    server.refreshDefaults();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(changed, 1, 'the client is told');
+    assert.match(await describe(), /Defaults: sora-2-pro, landscape, small, 25 s/);
+    server.refreshDefaults();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(changed, 1, 'nothing changed, nothing said');
   });
 });
