@@ -125,6 +125,7 @@ const builds = [
     entryPoints: present({
       sidebar: 'src/webview/sidebar.ts',
       preview: 'src/webview/preview.ts',
+      storyboard: 'src/webview/storyboard.ts',
     }),
     outdir: 'dist/webview',
   },

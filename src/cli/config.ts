@@ -20,6 +20,10 @@ export interface ServerConfig {
   timeOrigin?: number;
   /** How long a killed server's task leases last before another process takes its tasks over (ms). */
   leaseMs: number;
+  /** Where create_storyboard writes when the caller names no folder. */
+  storyboardsDir: string;
+  /** At most this many storyboard clips generating at once. */
+  maxConcurrentClips: number;
   /** Daily limits and prices. */
   spend: SpendLimits;
 }
@@ -36,6 +40,7 @@ export const ENV_HELP = `Environment variables:
   JUXIN_MAX_REQUESTS_PER_SECOND cap on Juxin requests per second across all tasks (default 2)
   JUXIN_PROGRESS_KEEPALIVE_MS   progress keep-alive while waiting, ms (default 15000)
   JUXIN_LOG_LEVEL               debug | info | warn | error (default info; logs go to stderr)
+  JUXIN_MAX_CONCURRENT_CLIPS    storyboards: at most this many clips generating at once (default 3)
   JUXIN_DAILY_VIDEO_LIMIT       videos a day before a generation needs the user's yes (default ${DEFAULT_LIMITS.dailyVideos}; 0 = no limit)
   JUXIN_DAILY_SECONDS_LIMIT     seconds of video a day before a generation needs the user's yes (default ${DEFAULT_LIMITS.dailySeconds}; 0 = no limit)
   JUXIN_PRICES                  optional prices to estimate ¥, JSON: {"sora-2": {"perSecond": 0.1}, "sora-2-pro/large": {"perVideo": 6}}
@@ -70,6 +75,7 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
   const keepAliveMs = number('JUXIN_PROGRESS_KEEPALIVE_MS', 15_000, 100, 60_000);
   const timeScale = number('JUXIN_TIME_SCALE', 1, 1, 10_000);
   const leaseMs = number('JUXIN_LEASE_MS', 20_000, 2_000, 600_000);
+  const maxConcurrentClips = Math.floor(number('JUXIN_MAX_CONCURRENT_CLIPS', 3, 1, 20));
   const dailyVideos = number('JUXIN_DAILY_VIDEO_LIMIT', DEFAULT_LIMITS.dailyVideos, 0, 100_000);
   const dailySeconds = number('JUXIN_DAILY_SECONDS_LIMIT', DEFAULT_LIMITS.dailySeconds, 0, 10_000_000);
   const prices = readPrices(env.JUXIN_PRICES?.trim());
@@ -99,6 +105,8 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
     logLevel: level,
     timeScale,
     leaseMs,
+    storyboardsDir: path.join(home, 'storyboards'),
+    maxConcurrentClips,
     spend: { dailyVideos, dailySeconds, prices: prices.prices },
     ...(origin ? { timeOrigin: origin } : {}),
   };

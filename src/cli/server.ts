@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     keepAliveMs: config.keepAliveMs,
     host: 'stdio',
     baseUrl: () => config.baseUrl,
+    storyboards: { defaultDirectory: () => config.storyboardsDir, maxConcurrentClips: () => config.maxConcurrentClips },
   });
 
   // Answer the client first, then pick up unfinished tasks: tools/list must be fast.

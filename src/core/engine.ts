@@ -15,7 +15,7 @@ import { compareNewestFirst, queryTasks, type QueryResult, type TaskQuery } from
 import { FileRateBook, RateLimiter } from './rateLimiter';
 import type { RelayStatsJson } from './relayStats';
 import { TaskRecords } from './records';
-import { checkSpend, DEFAULT_LIMITS, SpendGate, spendLedger, type SpendCheck, type SpendLedger, type SpendLimits } from './spend';
+import { checkSpend, DEFAULT_LIMITS, SpendGate, SpendLimitError, spendLedger, type SpendCheck, type SpendLedger, type SpendLimits } from './spend';
 import type { TaskStore } from './store';
 import { foldResult, isRunning, TaskTracker } from './tracker';
 import { isSettled, type StoryboardLink, type TaskRecord } from './types';
@@ -234,6 +234,22 @@ export class VideoEngine {
   /** What these requests would do to today's limits (a storyboard asks once for its whole batch). */
   checkSpend(requests: readonly { model: string; size: string; duration: number }[]): SpendCheck {
     return checkSpend(this.spend(), requests);
+  }
+
+  /**
+   * A batch (a storyboard's clips) asks once for all of it, before any clip is sent: resolves with the
+   * `approveSpend` each of its generations gets. Within the limits, `approve` is kept for a clip that
+   * another window pushes past one; over them, the whole batch is asked about (`check.count` clips) and
+   * a yes lets through every clip within what was allowed. Throws SpendLimitError on a no (nothing sent).
+   */
+  async approveBatch(
+    requests: readonly { model: string; size: string; duration: number }[],
+    approve: GenerateExtra['approveSpend'],
+  ): Promise<GenerateExtra['approveSpend']> {
+    const check = this.checkSpend(requests);
+    if (!check.over.length) return approve;
+    if (!approve || !(await approve(check))) throw new SpendLimitError(check, this.options.spendHelp ?? DEFAULT_SPEND_HELP);
+    return (clip) => (clip.videos <= check.videos && clip.seconds <= check.seconds ? Promise.resolve(true) : approve(clip));
   }
 
   private limits(): SpendLimits {

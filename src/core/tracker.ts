@@ -25,6 +25,7 @@ export function foldResult(t: TaskRecord, r: NormalizedTask, now: number): void 
     t.videoUrlReceivedAt = now;
   }
   if (r.thumbnailUrl) t.thumbnailUrl = r.thumbnailUrl;
+  if (r.gifUrl) t.gifUrl = r.gifUrl;
   if (r.status === 'failed') t.failureReason = r.failureReason ?? 'no reason given';
   if (r.status === 'completed' && !t.completedAt) t.completedAt = now;
   delete t.lastError;

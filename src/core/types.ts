@@ -38,6 +38,8 @@ export interface TaskRecord {
   queuePosition?: number;
   videoUrl?: string;
   thumbnailUrl?: string;
+  /** The relay's short animated preview (a GIF), when it gives one. */
+  gifUrl?: string;
   /** When videoUrl was last received (signed URLs expire). */
   videoUrlReceivedAt?: number;
   failureReason?: string;

@@ -8,6 +8,7 @@ import { createLogger } from './logger';
 import { registerMcpProvider, SoraMcpProvider } from './mcpProvider';
 import type { Services } from './services';
 import { SoraStatusBar } from './statusBar';
+import { registerStoryboards, storyboardMcpHooks } from './storyboard';
 import { registerPreviewPanel, registerTaskMenu, registerVideosView, type PreviewPanels } from './views';
 
 /** What activate() returns to the in-VS-Code tests (and to nobody else); it never exposes the key. */
@@ -20,6 +21,8 @@ export interface SoraExtensionApi {
   /** The page of a task's open preview, and of the Videos view once resolved (for the views tests). */
   previewHtml(taskId: string): string | undefined;
   videosViewHtml(): string | undefined;
+  /** The page of a storyboard's open view (for the storyboard tests). */
+  storyboardViewHtml(file: string): string | undefined;
   videosDir(): string;
   activationMs: number;
 }
@@ -35,7 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
   context.subscriptions.push(keys, host);
 
   // The MCP provider first: VS Code may have activated us just to ask for it.
-  const mcp = new SoraMcpProvider(host, keys, logger, version);
+  const mcp = new SoraMcpProvider(host, keys, logger, version, storyboardMcpHooks(context));
   context.subscriptions.push(mcp, registerMcpProvider(mcp));
 
   await host.start();
@@ -44,9 +47,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
   const services: Services = { context, host, keys, logger, openPreview: (id) => previews.open(id), revealVideos: () => videosView.reveal() };
   const previews: PreviewPanels = registerPreviewPanel(services);
   const videosView = registerVideosView(services);
+  const storyboards = registerStoryboards(services);
   context.subscriptions.push(
     previews.disposable,
     videosView,
+    storyboards,
     new SoraStatusBar(host.engine),
     ...registerKeyCommands(services),
     ...registerTaskCommands(services),
@@ -67,6 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
     openPreviewIds: () => previews.openTaskIds(),
     previewHtml: (taskId) => previews.htmlOf(taskId),
     videosViewHtml: () => videosView.html,
+    storyboardViewHtml: (file) => storyboards.viewHtml(file),
     videosDir: () => host.videosDir(),
     activationMs,
   };

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createSoraMcpServer } from '../mcp/server';
 import { startMcpHttpHost, type McpHttpHost } from '../mcp/httpHost';
+import type { StoryboardHooks } from '../mcp/tools/storyboard';
 import type { Logger } from '../util/log';
 import type { ApiKeyStore } from './apiKey';
 import { chatCardHooks } from './chatCard';
@@ -33,6 +34,7 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
     private readonly keys: ApiKeyStore,
     private readonly logger: Logger,
     private readonly version: string,
+    private readonly storyboards?: StoryboardHooks,
   ) {
     super();
     this._register(
@@ -77,6 +79,7 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
           logger: this.logger,
           hasApiKey: () => this.engineHost.hasKey,
           host: 'vscode',
+          storyboards: this.storyboards,
           // The description states what the engine applies (refreshed in place when a setting changes).
           defaults: () => readSettings().defaults,
           confirm: this.confirm,

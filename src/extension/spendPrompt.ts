@@ -12,22 +12,14 @@ export const SPEND_SETTINGS_QUERY = '@id:juxinSora.dailyVideoLimit,juxinSora.dai
  * limit of 20 (about ¥3.50). Generate anyway?". True lets it through; "Change Limits…" opens the
  * settings and, like Cancel, sends nothing.
  *
- * A batch (a storyboard's "Generate all") asks once for all of it: `check` = `engine.checkSpend(batch)`
- * (its `count` is the batch's size), then each `engine.generate` gets `batchApproval(check)`.
+ * A batch (a storyboard's "Generate all") asks once for all of it (`engine.approveBatch`: `check.count`
+ * is the batch's size).
  */
 export async function askToPassLimits(check: SpendCheck): Promise<boolean> {
   const dialog = overrunDialog(check, vscode.l10n, isChinese());
   const choice = await vscode.window.showWarningMessage(dialog.message, { modal: true, detail: dialog.detail }, dialog.generate, dialog.changeLimits);
   if (choice === dialog.changeLimits) void vscode.commands.executeCommand(Commands.openSpendSettings);
   return choice === dialog.generate;
-}
-
-/**
- * `approveSpend` for each generation of a batch the user allowed with `askToPassLimits(allowed)`: what
- * stays within what they allowed goes ahead; anything beyond (another window generated meanwhile) asks again.
- */
-export function batchApproval(allowed: SpendCheck): (check: SpendCheck) => Promise<boolean> {
-  return async (check) => (check.videos <= allowed.videos && check.seconds <= allowed.seconds) || askToPassLimits(check);
 }
 
 /**

@@ -44,7 +44,7 @@ export class ProgressReporter {
   private last = -1;
   private lastMessage = '';
   private timer: NodeJS.Timeout | undefined;
-  private current: TaskRecord | undefined;
+  private current: { value: number; message: string } | undefined;
 
   constructor(private readonly options: ProgressReporterOptions) {}
 
@@ -53,9 +53,12 @@ export class ProgressReporter {
   }
 
   update(task: TaskRecord): void {
-    this.current = task;
-    const message = progressMessage(task);
-    const value = progressValue(task);
+    this.set(progressValue(task), progressMessage(task));
+  }
+
+  /** Progress of work that is not one task (a storyboard's clips, a film being joined): 0–100 and what is happening. */
+  set(value: number, message: string): void {
+    this.current = { value, message };
     if (message === this.lastMessage && value <= this.last) return;
     this.emit(value, message);
   }
@@ -63,7 +66,7 @@ export class ProgressReporter {
   start(): void {
     if (!this.enabled || this.timer) return;
     this.timer = setInterval(() => {
-      if (this.current) this.emit(progressValue(this.current), this.lastMessage || progressMessage(this.current));
+      if (this.current) this.emit(this.current.value, this.lastMessage || this.current.message);
     }, this.options.keepAliveMs);
     this.timer.unref?.();
   }

@@ -13,6 +13,7 @@ import { elicitSpendApproval } from './spend';
 import { registerActionTools } from './tools/actions';
 import { generateDescription, registerGenerateVideo } from './tools/generate';
 import { registerStatusTools } from './tools/status';
+import { registerStoryboardTools, type StoryboardHooks } from './tools/storyboard';
 
 export interface SoraMcpServerOptions {
   engine: VideoEngine;
@@ -24,6 +25,8 @@ export interface SoraMcpServerOptions {
   keepAliveMs?: number;
   /** The process serving it, recorded with every task it creates: the VS Code extension host or the standalone stdio server. */
   host?: 'vscode' | 'stdio';
+  /** Storyboards: where new ones are written, the workspace folders, how many clips at once (see StoryboardHooks). */
+  storyboards?: StoryboardHooks;
   /**
    * The defaults the engine applies (the VS Code settings), stated in generate_video's description.
    * Default: the built-in ones. (The engine's own `defaults` option is what applies them.) A function is
@@ -43,7 +46,8 @@ export interface SoraMcpServerOptions {
 
 const INSTRUCTIONS = `Sora-2 video generation through the Juxin (聚鑫) API relay.
 Typical flow: generate_video (waits and reports progress; returns local_path and video_url) → if it timed out, wait_for_video.
-Use list_videos to find earlier tasks. Generation costs money and takes minutes: never start a second generation for the same request while one is running.
+Use list_videos to find earlier tasks.
+For a film of several clips (from a script or subtitles): create_storyboard → generate_storyboard → assemble_storyboard (see the storyboard_from_script prompt). Generation costs money and takes minutes: never start a second generation for the same request while one is running.
 Prompts may be Chinese or English.`;
 
 /**
@@ -99,6 +103,7 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
   const generate = registerGenerateVideo(server, ctx);
   const status = registerStatusTools(server, ctx);
   registerActionTools(server, ctx);
+  registerStoryboardTools(server, ctx, options.storyboards);
   registerPlayerCard(server, ctx, {
     tools: [generate, status.waitForVideo, status.getVideoStatus],
     hooks: options.ui ?? {},

@@ -29,3 +29,23 @@ export { assembleFilm, AssembleError, type AssembleClip, type AssembleOptions, t
 export { findFfmpeg } from './ffmpegJoin';
 export type { ClipMismatch } from './probe';
 export { formatClipTime, parseClipTime } from './time';
+export { clipLabel } from './plan';
+export { storyboardKey, linksTo, toClipTaskRecord, clipTaskRecords, concernsStoryboard, takenClipIds, storyboardState, type StoryboardState } from './history';
+export { clipStatus, isClipBusy, clipProgressValue, type ClipStatus, type ClipStatusKind } from './status';
+export {
+  ClipBatch,
+  StoryboardBatches,
+  batchesOf,
+  clipJobs,
+  resolveClipImages,
+  type ClipEngine,
+  type ClipJob,
+  type ClipRun,
+  type ClipRunState,
+  type BatchOptions,
+} from './batch';
+export { filmPath, describeClips, subtitleLanguageOf, assembleStoryboard, type StoryboardFilm, type StoryboardFilmOptions } from './film';
+export { isDraftPrompt, storyboardLanguage, cleanShotPrompt, writeShots, type AskModel, type ShotWriting } from './shots';
+export { storyboardTemplate } from './template';
+export { StoryboardFileError, STORYBOARD_EXTENSION, storyboardFileName, checkAbsolutePath, readStoryboardFile, saveClipIds, writeNewFile } from './files';
+export { generateStoryboard, type StoryboardEngine, type GenerateStoryboardRequest, type StoryboardGeneration, type SkippedClip } from './generate';

@@ -13,6 +13,13 @@ export interface ClipTaskRecord {
   /** The downloaded video, once the phase is ready. */
   localFile?: string;
   createdAt: number;
+  /** 0..100 while generating (for the status a person sees). */
+  progress?: number;
+  queuePosition?: number;
+  /** Why it failed, or why its video could not be saved. */
+  failureReason?: string;
+  /** The relay's thumbnail of the video (a URL; pages check it before showing it). */
+  thumbnailUrl?: string;
 }
 
 /**
@@ -50,6 +57,12 @@ export interface StoryboardPlan {
   /** Records of clips that are no longer in the file. */
   orphans: ClipTaskRecord[];
   counts: Record<ClipState, number>;
+}
+
+/** "c3 Opening": how messages name a clip. */
+export function clipLabel(plan: Pick<ClipPlan, 'clip' | 'index'>): string {
+  const id = plan.clip.id ?? `#${plan.index + 1}`;
+  return plan.clip.title ? `${id} ${plan.clip.title}` : id;
 }
 
 const newestFirst = (a: ClipTaskRecord, b: ClipTaskRecord) => b.createdAt - a.createdAt;

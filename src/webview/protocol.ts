@@ -48,6 +48,8 @@ export interface TaskSnapshot {
   failureReason?: string;
   download: { state: DownloadState; error?: string; fileName?: string };
   hasVideoUrl: boolean;
+  /** The relay gave an animated preview the page may load (the URL itself comes only on hover). */
+  hasPreview?: boolean;
   /** https, or the configured API origin; otherwise absent and the page shows a placeholder. */
   thumbnail?: string;
   /** A passing problem while tracking (rate limit, network, missing key) and what to do about it. */
@@ -223,8 +225,11 @@ export type ToSidebar =
   | { type: 'inserted'; seq: number; shape: ResultsShape; index: number; task: TaskSnapshot }
   /** A task left the list (removed from the history, or no longer matches the filters). */
   | { type: 'removed'; seq: number; shape: ResultsShape; index: number; id: string }
-  /** A muted video to play while the pointer rests on a card: a webview URI of the downloaded file. */
-  | { type: 'media'; id: string; src: string }
+  /**
+   * What to play while the pointer rests on a card: the downloaded file (a webview URI, muted), or the
+   * relay's animated preview (an allowed https or API-origin GIF) before the video is saved.
+   */
+  | { type: 'media'; id: string; src: string; kind: 'video' | 'image' }
   /** The ledger changed (a task started or failed, a limit or a price changed, a new day). */
   | { type: 'spend'; spend: SpendLedger };
 

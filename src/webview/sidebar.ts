@@ -319,7 +319,7 @@ window.addEventListener('message', (event: MessageEvent<ToSidebar>) => {
       keepPlace(() => results.applyRemoved(message.seq, message.shape, message.index, message.id), message.index, -1);
       return;
     case 'media':
-      playHover(message.id, message.src);
+      playHover(message.id, message.src, message.kind);
       return;
     case 'spend':
       showSpend(message.spend);
@@ -422,8 +422,20 @@ list.canvas.addEventListener('mouseover', (event) => {
 });
 list.canvas.addEventListener('mouseleave', () => hovered && stopHover(hovered));
 
-function playHover(id: string, src: string): void {
+function playHover(id: string, src: string, kind: 'video' | 'image'): void {
   if (!hovered || hovered.model?.id !== id || mode !== 'grid') return;
+  // The relay's animated preview (the video is not saved yet): checked again here, the CSP is the third check.
+  if (kind === 'image') {
+    if (!isAllowedRemoteUrl(src, settings.apiBaseUrl)) return;
+    const preview = el('img', {
+      className: 'hover-video',
+      attrs: { alt: '', referrerpolicy: 'no-referrer', 'aria-hidden': 'true', 'data-testid': 'hover-preview' },
+    });
+    preview.addEventListener('error', () => preview.remove(), { once: true });
+    preview.src = src;
+    hovered.posterElement.appendChild(preview);
+    return;
+  }
   const video = el('video', {
     className: 'hover-video',
     attrs: { muted: '', loop: '', playsinline: '', autoplay: '', 'aria-hidden': 'true', 'data-testid': 'hover-video' },
@@ -436,7 +448,7 @@ function playHover(id: string, src: string): void {
 
 function stopHover(card: TaskCard): void {
   clearTimeout(hoverTimer);
-  card.posterElement.querySelector('video')?.remove();
+  card.posterElement.querySelector('.hover-video')?.remove();
   if (hovered === card) hovered = undefined;
 }
 

@@ -14,7 +14,18 @@ describe('stdio server: generation end to end against the simulator', function (
   it('lists every tool with a title, a description, schemas and annotations', async () => {
     const { tools } = await f.server.client.listTools();
     const names = tools.map((t) => t.name).sort();
-    assert.deepEqual(names, ['create_character', 'download_video', 'generate_video', 'get_video_status', 'list_videos', 'remix_video', 'wait_for_video']);
+    assert.deepEqual(names, [
+      'assemble_storyboard',
+      'create_character',
+      'create_storyboard',
+      'download_video',
+      'generate_storyboard',
+      'generate_video',
+      'get_video_status',
+      'list_videos',
+      'remix_video',
+      'wait_for_video',
+    ]);
     for (const tool of tools) {
       assert.ok(tool.title, `${tool.name} has a title`);
       assert.ok((tool.description ?? '').length > 60, `${tool.name} has a useful description`);
@@ -25,6 +36,8 @@ describe('stdio server: generation end to end against the simulator', function (
     assert.equal(byName.list_videos.annotations?.readOnlyHint, true);
     assert.equal(byName.get_video_status.annotations?.readOnlyHint, true);
     assert.equal(byName.generate_video.annotations?.readOnlyHint, false);
+    assert.equal(byName.generate_storyboard.annotations?.openWorldHint, true);
+    assert.equal(byName.create_storyboard.annotations?.openWorldHint, false);
     assert.equal(byName.generate_video.execution?.taskSupport, 'optional');
     assert.match(byName.generate_video.description!, /Chinese/);
     assert.match(byName.generate_video.description!, /minutes/);

@@ -106,13 +106,22 @@ describe('stdio server: bad input, keys and configuration', function () {
   it('starts without a key, lists its tools, and explains how to set the key', async () => {
     server = await startServer({ JUXIN_API_KEY: undefined, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home });
     const { tools } = await server.client.listTools();
-    assert.equal(tools.length, 7);
+    assert.equal(tools.length, 10);
     const { result } = await call(server.client, 'generate_video', { prompt: 'hello' });
     assert.equal(result.isError, true);
     assert.match(text(result), /JUXIN_API_KEY/);
     assert.equal(sim.requests.length, 0);
     const list = await call(server.client, 'list_videos', {});
     assert.ok(!list.result.isError, 'history is readable without a key');
+    // Writing a storyboard costs nothing and needs no key; it goes into <home>/storyboards by default.
+    const created = await call(server.client, 'create_storyboard', { title: 'Harbour', clips: [{ prompt: 'a harbour at dawn, boats coming in' }] });
+    assert.ok(!created.result.isError, text(created.result));
+    const file = (created.result.structuredContent as { path: string }).path;
+    assert.equal(file, path.join(home, 'storyboards', 'harbour.storyboard.md'));
+    const generated = await call(server.client, 'generate_storyboard', { file });
+    assert.equal(generated.result.isError, true);
+    assert.match(text(generated.result), /JUXIN_API_KEY/);
+    assert.equal(sim.requests.length, 0);
   });
 
   it('refuses bad environment values at start-up with a clear message', () => {

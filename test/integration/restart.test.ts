@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { call, out, removeHome, simulator, startServer, TEST_KEY, tempHome, type TaskOut } from './harness';
 
 describe('stdio server: restart safety', function () {
@@ -34,6 +35,32 @@ describe('stdio server: restart safety', function () {
         await second.close();
       }
     } finally {
+      await sim.close();
+      removeHome(home);
+    }
+  });
+});
+
+describe('stdio server: a failed download is recorded, never the end of the server', function () {
+  this.timeout(60_000);
+
+  it('with a file where the videos folder should be: the task ends "not saved" with the reason and what to do, and the server keeps serving', async () => {
+    const sim = await simulator();
+    const home = tempHome();
+    writeFileSync(path.join(home, 'videos'), 'a file where the videos folder should be');
+    const server = await startServer({ JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home });
+    try {
+      const done = out((await call(server.client, 'generate_video', { prompt: 'nowhere to save it', timeout_seconds: 3600 }, { timeout: 60_000 })).result);
+      assert.equal(done.status, 'completed');
+      assert.equal(done.download_state, 'failed');
+      assert.match(done.error ?? '', /a file is in the way of that folder/);
+      assert.match(done.error ?? '', /download_video/, 'and what to do next');
+      // Still serving: another call is answered.
+      const list = (await call(server.client, 'list_videos', {})).result.structuredContent as { total: number };
+      assert.equal(list.total, 1);
+      assert.doesNotMatch(server.stderr(), /unhandled rejection/);
+    } finally {
+      await server.close();
       await sim.close();
       removeHome(home);
     }

@@ -13,7 +13,9 @@ import { createRequire } from 'node:module';
 import { nodeEnvironment, provision } from './provision.mjs';
 import { e2eTests } from './e2e/workbench.mjs';
 import { chatTests } from './e2e/chat.mjs';
+import { windowsTests } from './e2e/windows.mjs';
 import { galleryTests, seedGallery, setKeyInUi } from './e2e/gallery.mjs';
+import { storyboardTests } from './e2e/storyboard.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -159,7 +161,7 @@ async function main() {
   const serverLog = path.join(ARTIFACTS, 'code-server.log');
   let csOut = '';
   /** Starts code-server on the test profile with a task history folder; the in-host suite runs only when `suite` is set. */
-  async function startCodeServer(home, suite) {
+  async function startCodeServer(home, suite, dataDir = userData) {
     const port = await freePort();
     const cs = startProcess(
       codeServer,
@@ -169,7 +171,7 @@ async function main() {
         '--auth',
         'none',
         '--user-data-dir',
-        userData,
+        dataDir,
         '--extensions-dir',
         extensions,
         '--disable-telemetry',
@@ -259,10 +261,45 @@ async function main() {
     log(`in-host suite finished in ${Math.round((Date.now() - t0) / 1000)} s`);
     metrics = inHost.metrics ?? {};
 
-    for (const test of [...e2eTests, ...chatTests]) {
+    /** A second window on the same history: another code-server (its own profile, with the key set through the UI). */
+    const openWindow = async () => {
+      const dataDir = path.join(work, 'user-data-second');
+      for (const scope of ['User', 'Machine']) {
+        mkdirSync(path.join(dataDir, scope), { recursive: true });
+        cpSync(path.join(userData, scope, 'settings.json'), path.join(dataDir, scope, 'settings.json'));
+      }
+      const server = await startCodeServer(soraHome, false, dataDir);
+      const other = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      other.on('dialog', (d) => void d.dismiss());
+      await other.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(folder)}`);
+      await other.waitForSelector('.monaco-workbench', { timeout: 120_000 });
+      await other.waitForTimeout(3000);
+      await setKeyInUi(other);
+      return {
+        page: other,
+        close: async () => {
+          await other.close().catch(() => undefined);
+          server.stop();
+        },
+      };
+    };
+
+    for (const test of [...e2eTests, ...chatTests, ...windowsTests, ...storyboardTests]) {
       const t = Date.now();
       try {
-        await test.run({ page, artifacts: ARTIFACTS, alerts, simUrl, exchange });
+        const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+        await test.run({
+          page,
+          artifacts: ARTIFACTS,
+          screenshots: path.join(ROOT, 'docs/screenshots'),
+          alerts,
+          simUrl,
+          exchange,
+          metrics,
+          openWindow,
+          folder,
+          shot,
+        });
         outcomes.push({ title: `[workbench] ${test.title}`, state: 'passed', ms: Date.now() - t });
       } catch (error) {
         await page.screenshot({ path: path.join(ARTIFACTS, `failed-${test.title.replace(/[^a-z0-9]+/gi, '-')}.png`) }).catch(() => undefined);

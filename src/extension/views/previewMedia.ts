@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { TaskRecord } from '../../core/types';
 import { isAllowedRemoteUrl, originOf } from '../../webview/model/urls';
 
@@ -19,4 +20,20 @@ export function chooseMedia(task: TaskRecord, baseUrl: string, fileExists: (file
 export function sameMedia(a: MediaSource | undefined, b: MediaSource | undefined): boolean {
   if (!a || !b) return a === b;
   return a.kind === 'local' ? b.kind === 'local' && a.file === b.file : b.kind === 'remote' && a.url === b.url;
+}
+
+export type HoverMedia = { kind: 'video'; file: string } | { kind: 'image'; url: string };
+
+/**
+ * What a grid card plays while the pointer rests on it: the downloaded file when it lies in the
+ * download folder (the only folder the Videos view may read), else the relay's animated preview when
+ * its URL is allowed (https, or the API's origin), else nothing.
+ */
+export function hoverMedia(task: TaskRecord, videosDir: string, baseUrl: string): HoverMedia | undefined {
+  const file = task.download.state === 'done' ? task.download.localPath : undefined;
+  if (file) {
+    const relative = path.relative(videosDir, file);
+    if (relative && !relative.startsWith('..') && !path.isAbsolute(relative)) return { kind: 'video', file };
+  }
+  return task.gifUrl && isAllowedRemoteUrl(task.gifUrl, baseUrl) ? { kind: 'image', url: task.gifUrl } : undefined;
 }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskRecord } from '../../core/types';
 import { MAX_PAGE, type SidebarInit, type ToSidebar, type ViewQuery } from '../../webview/protocol';
@@ -10,6 +9,7 @@ import { runTaskAction, SIDEBAR_COMMANDS } from './actions';
 import { MENU_TOKEN } from './taskMenu';
 import { firstPage, ResultsFeed, type FeedSource } from './feed';
 import { getNonce, renderPage } from './html';
+import { hoverMedia } from './previewMedia';
 import { validateSidebarMessage } from './messages';
 import { codiconStyle, pageFiles, pageRoots, pageSettings, snapshotContext } from './page';
 import { toSnapshot } from './snapshot';
@@ -158,13 +158,13 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     }
   }
 
-  /** The downloaded file as a webview URI, if it lies in the download folder the page may read. */
+  /** What a hover plays (hoverMedia): the downloaded file as a webview URI, or the relay's preview GIF. */
   private postMedia(id: string): void {
-    const file = this.services.host.engine.get(id)?.download;
-    if (file?.state !== 'done' || !file.localPath || !this.view) return;
-    const relative = path.relative(this.services.host.videosDir(), file.localPath);
-    if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) return;
-    this.post({ type: 'media', id, src: this.view.webview.asWebviewUri(vscode.Uri.file(file.localPath)).toString() });
+    const task = this.services.host.engine.get(id);
+    const media = task && this.view ? hoverMedia(task, this.services.host.videosDir(), readSettings().baseUrl) : undefined;
+    if (!media || !this.view) return;
+    const src = media.kind === 'video' ? this.view.webview.asWebviewUri(vscode.Uri.file(media.file)).toString() : media.url;
+    this.post({ type: 'media', id, src, kind: media.kind });
   }
 
   private onTaskChanged(task: TaskRecord): void {

@@ -47,6 +47,7 @@ export function toSnapshot(task: TaskRecord, ctx: SnapshotContext): TaskSnapshot
       fileName: task.download.localPath ? baseName(task.download.localPath) : undefined,
     },
     hasVideoUrl: Boolean(task.videoUrl),
+    hasPreview: isAllowedRemoteUrl(task.gifUrl, ctx.baseUrl),
     thumbnail: isAllowedRemoteUrl(task.thumbnailUrl, ctx.baseUrl) ? task.thumbnailUrl : undefined,
     problem: task.lastError ? { kind: task.lastError.kind, message: task.lastError.message, nextStep: nextStep(task.lastError.kind, ctx.chinese) } : undefined,
   };

@@ -214,7 +214,7 @@ export function toTaskModel(task: TaskSnapshot, s: Strings): TaskModel {
     primary: primaryAction(task, actions),
     inline: inlineActions(actions),
     thumbnail: task.thumbnail,
-    canHoverPlay: task.download.state === 'done',
+    canHoverPlay: task.download.state === 'done' || task.hasPreview === true,
   };
 }
 

@@ -13,6 +13,13 @@ describe('cli/config', () => {
     assert.equal(c.maxRequestsPerSecond, 2);
     assert.equal(c.keepAliveMs, 15000);
     assert.equal(c.timeScale, 1);
+    assert.equal(c.storyboardsDir, path.join(path.resolve('/tmp/jx'), 'storyboards'));
+    assert.equal(c.maxConcurrentClips, 3);
+    assert.equal(loadServerConfig({ JUXIN_SORA_HOME: '/tmp/jx', JUXIN_MAX_CONCURRENT_CLIPS: '5' }, 'linux').maxConcurrentClips, 5);
+    assert.throws(
+      () => loadServerConfig({ JUXIN_SORA_HOME: '/tmp/jx', JUXIN_MAX_CONCURRENT_CLIPS: '0' }, 'linux'),
+      /JUXIN_MAX_CONCURRENT_CLIPS "0" must be a number from 1 to 20/,
+    );
   });
 
   it("trims the key and the base URL's trailing slash", () => {

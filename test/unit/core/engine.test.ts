@@ -445,6 +445,27 @@ describe('core/engine', function () {
     assert.deepEqual(task.origin, { kind: 'storyboard', storyboard: 'films/dawn.storyboard.md', host: 'vscode' });
   });
 
+  it('keeps a task the relay accepted although its first write to disk failed, tracks it, and saves it later', async () => {
+    const store = new TaskStore(home);
+    let failures = 1;
+    const put = store.put.bind(store);
+    store.put = async (record) => {
+      if (failures-- > 0) throw new Error('EIO: the disk said no');
+      return put(record);
+    };
+    const engine = make(new FakeApi(1000), undefined, { store });
+    await engine.start();
+    const task = await engine.generate({ prompt: 'paid for, so never lost' }, 'test');
+    assert.equal(engine.get(task.id)?.params.prompt, 'paid for, so never lost', 'in the history at once');
+    // The retry comes a couple of seconds later (real time): then it is on disk too.
+    let onDisk;
+    for (let i = 0; i < 60 && !onDisk; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      onDisk = await new TaskStore(home).get(task.id);
+    }
+    assert.equal(onDisk?.id, task.id, 'saved on a later try');
+  });
+
   describe('several processes on one home', () => {
     /** The same fake Juxin, counting which engine asked. */
     const counting = (api: FakeApi, counter: { n: number }): JuxinApi => ({

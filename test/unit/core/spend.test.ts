@@ -3,11 +3,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { VideoEngine } from '../../../src/core/engine';
-import { checkSpend, describeOverrun, estimateCost, readPrices, spendLedger, SpendLimitError, type SpendLimits } from '../../../src/core/spend';
+import {
+  checkSpend,
+  describeOverrun,
+  estimateCost,
+  readPrices,
+  spendLedger,
+  SpendLimitError,
+  type SpendCheck,
+  type SpendLimits,
+} from '../../../src/core/spend';
 import { TaskStore } from '../../../src/core/store';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
+import { generateStoryboard, StoryboardBatches } from '../../../src/storyboard';
 
 const SHANGHAI = 'Asia/Shanghai';
+
+async function waitUntil(check: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 const at = (iso: string) => Date.parse(iso);
 const task = (createdAt: string, status = 'completed', params: Partial<GenerationParams> = {}) => ({
   createdAt: at(createdAt),
@@ -124,6 +142,42 @@ describe('core/engine: every path obeys the daily limits', function () {
     await engine.start();
     await engine.generate({ prompt: 'ten', duration: 10 }, 'test');
     await assert.rejects(engine.generate({ prompt: 'fifteen more', model: 'sora-2-pro', duration: 25 }, 'test'), /35 s, over your limit of 25 s/);
+  });
+
+  it("asks once for a storyboard's whole batch before any clip is sent: a no starts nothing, a yes starts every clip without asking again", async () => {
+    const engine = make({ dailyVideos: 3, dailySeconds: 0, prices: {} });
+    await engine.start();
+    await engine.generate({ prompt: 'earlier today' }, 'test');
+    const file = path.join(home, 'film.storyboard.md');
+    const text = '---\ntitle: T\n---\n## A {#c1}\nA street.\n## B {#c2}\nA door.\n## C {#c3}\nA hall.\n## D {#c4}\nA roof.\n';
+    const request = { engine, file, text, origin: { kind: 'storyboard' as const, storyboard: 'film.storyboard.md' }, maxInFlight: 4 };
+    const asked: SpendCheck[] = [];
+    await assert.rejects(
+      generateStoryboard({ ...request, batches: new StoryboardBatches(), approveSpend: async (c) => (asked.push(c), false) }),
+      (e: unknown) => e instanceof SpendLimitError && /These 4 videos would bring today to 5 videos, over your limit of 3/.test(e.message),
+    );
+    assert.equal(creates, 1, 'a no sends nothing');
+    await assert.rejects(generateStoryboard({ ...request, batches: new StoryboardBatches() }), SpendLimitError, 'no one to ask: refused');
+
+    const batches = new StoryboardBatches();
+    const yes = await generateStoryboard({ ...request, batches, approveSpend: async (c) => (asked.push(c), true) });
+    await waitUntil(() => yes.batch!.runs.every((r) => r.state === 'started'), 5_000, 'every clip started');
+    assert.equal(creates, 5);
+    assert.deepEqual(
+      asked.map((c) => [c.count, c.videos]),
+      [
+        [4, 5],
+        [4, 5],
+      ],
+      'one question per request, none per clip',
+    );
+    yes.batch!.cancel();
+
+    // A clip past what was allowed (another window generated meanwhile) is asked about again.
+    const approve = await engine.approveBatch([{ model: 'sora-2', size: 'small', duration: 10 }], async (c) => (asked.push(c), true));
+    assert.equal(asked.length, 3, 'the sixth video asked');
+    assert.equal(await approve!({ ...asked[2], videos: 7 }), true);
+    assert.equal(asked.length, 4, 'and the seventh again');
   });
 
   it('holds across processes on one home: two at the last free video, one gets it', async () => {

@@ -20,7 +20,18 @@ import { CARD_ACTION_TOOL, CARD_STATE_TOOL, CARD_URI, type CardState } from '../
 
 const KEY = 'sk-test-not-a-real-key-0001';
 const SCALE = 150;
-const TOOLS = ['create_character', 'download_video', 'generate_video', 'get_video_status', 'list_videos', 'remix_video', 'wait_for_video'];
+const TOOLS = [
+  'assemble_storyboard',
+  'create_character',
+  'create_storyboard',
+  'download_video',
+  'generate_storyboard',
+  'generate_video',
+  'get_video_status',
+  'list_videos',
+  'remix_video',
+  'wait_for_video',
+];
 const UI_CAPABILITY = { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: [RESOURCE_MIME_TYPE] } } };
 
 describe('mcp/apps: the player card in the chat (MCP Apps)', function () {

@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, spendLedger, type SpendLimits } from '../../../src/core
 import type { TaskRecord } from '../../../src/core/types';
 import { firstPage, ResultsFeed } from '../../../src/extension/views/feed';
 import { renderPage } from '../../../src/extension/views/html';
+import { hoverMedia } from '../../../src/extension/views/previewMedia';
 import { validateSidebarMessage } from '../../../src/extension/views/messages';
 import { toSnapshot } from '../../../src/extension/views/snapshot';
 import type { FromSidebar, PageSettings, SidebarInit, ToSidebar } from '../../../src/webview/protocol';
@@ -97,7 +98,11 @@ class FakeHost {
     } else if (message.type === 'page') {
       const page = this.feed.page(message);
       if (page) await this.post(page);
-    } else if (message.type === 'hover') await this.post({ type: 'media', id: message.id, src: `${ORIGIN}/videos/sample.mp4` });
+    } else if (message.type === 'hover') {
+      // What the extension would play (hoverMedia), the file served from this test's origin.
+      const media = hoverMedia(this.tasks.get(message.id)!, '/home/me/videos', API);
+      if (media) await this.post({ type: 'media', id: message.id, kind: media.kind, src: media.kind === 'video' ? `${ORIGIN}/videos/sample.mp4` : media.url });
+    }
   }
 
   /** An engine change, as the extension forwards it. */
@@ -182,6 +187,8 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
     await page.route('**/*', async (route) => {
       const url = new URL(route.request().url());
       requests.push(url.href);
+      if (url.origin === API && url.pathname.endsWith('/preview.gif'))
+        return route.fulfill({ contentType: 'image/gif', body: readFileSync(path.join(ROOT, 'media/sample-preview.gif')) });
       if (url.origin === API && url.pathname.endsWith('/thumbnail.webp'))
         return route.fulfill({ contentType: 'image/webp', body: readFileSync(path.join(ROOT, 'media/sample-thumbnail.webp')) });
       if (url.origin !== ORIGIN) return route.abort();
@@ -240,8 +247,9 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
     assert.equal(host.received.filter((m) => m.type === 'page').length, 0, 'the first screen came with the results');
     // The scroll area is as tall as the whole list; the middle loads when it is scrolled to.
     await page.$eval('.scroller', (s) => (s.scrollTop = s.scrollHeight / 2));
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('.card[data-task-id]:not([hidden])')].some((c) => Number(c.getAttribute('data-index')) > 4_000),
+    // (Cards arrive as their page does: wait until the screen is filled, not just for the first one.)
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.card[data-task-id]:not([hidden])')].filter((c) => Number(c.getAttribute('data-index')) > 4_000).length > 5,
     );
     // The first card stays drawn (off screen): it is the list's one tab stop.
     const middle = (await cardIds(page)).filter((id) => id !== 'sora-2:task_00000');
@@ -463,6 +471,15 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
     assert.equal(await video.evaluate((v) => (v as HTMLVideoElement).muted), true);
     await page.mouse.move(5, 5);
     await video.waitFor({ state: 'detached' });
+    // Not saved yet, but the relay gave an animated preview: that plays instead.
+    await host.change(record(3, { download: { state: 'downloading' }, gifUrl: `${API}/files/3/preview.gif` }));
+    await page.hover('[data-task-id="sora-2:task_00003"] .poster');
+    const preview = page.locator('[data-task-id="sora-2:task_00003"] img[data-testid="hover-preview"]');
+    await preview.waitFor();
+    await page.waitForFunction(() => ((document.querySelector('img[data-testid="hover-preview"]') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
+    assert.ok(requests.includes(`${API}/files/3/preview.gif`));
+    await page.mouse.move(5, 5);
+    await preview.waitFor({ state: 'detached' });
     await page.screenshot({ path: path.join(ROOT, 'test-artifacts', 'gallery-grid-browser.png') });
     assert.deepEqual(await violations(), []);
     await page.close();

@@ -1,0 +1,131 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { ALLOWED_DURATIONS, type VideoModel } from '../../juxin/types';
+import {
+  SrtError,
+  StoryboardFileError,
+  draftFromSubtitles,
+  formatStoryboard,
+  parseSrt,
+  storyboardFileName,
+  storyboardTemplate,
+  writeNewFile,
+  type Language,
+} from '../../storyboard';
+import { isChinese } from '../messages';
+import { readSettings } from '../settings';
+import { inUiLanguage } from './words';
+
+function uiLanguage(): Language {
+  return isChinese() ? 'zh' : 'en';
+}
+
+/** The settings a new storyboard starts from: the user's defaults, with a size the model allows. */
+function defaultsFor(model: VideoModel) {
+  const { defaults } = readSettings();
+  const duration = ALLOWED_DURATIONS[model].includes(defaults.duration) ? defaults.duration : ALLOWED_DURATIONS[model][0];
+  return { model, orientation: defaults.orientation, size: model === 'sora-2-pro' ? defaults.size : 'small', duration } as const;
+}
+
+async function pickModel(): Promise<VideoModel | undefined> {
+  const current = readSettings().defaults.model;
+  const items = [
+    { label: 'sora-2', description: vscode.l10n.t('clips of up to 15 seconds'), value: 'sora-2' as const },
+    { label: 'sora-2-pro', description: vscode.l10n.t('clips of up to 25 seconds, higher quality, slower'), value: 'sora-2-pro' as const },
+  ];
+  const picked = await vscode.window.showQuickPick(
+    items.map((i) => ({ ...i, picked: i.value === current })),
+    { placeHolder: vscode.l10n.t('Which model? It decides how long each clip can be.'), ignoreFocusOut: true },
+  );
+  return picked?.value;
+}
+
+async function openStoryboard(file: string): Promise<vscode.TextEditor> {
+  return vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+}
+
+function showWriteError(error: unknown): undefined {
+  if (error instanceof SrtError || error instanceof StoryboardFileError) void vscode.window.showErrorMessage(inUiLanguage(error));
+  else void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+  return undefined;
+}
+
+/**
+ * "New Storyboard from Subtitles…": the .srt named, open, or picked; its lines cut into clips no
+ * longer than the model allows; a draft `name.storyboard.md` written beside it (never over another
+ * file) and opened. Returns the new file.
+ */
+export async function newStoryboardFromSubtitles(arg: unknown, options: { model?: VideoModel } = {}): Promise<string | undefined> {
+  let srt = arg instanceof vscode.Uri ? arg : undefined;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (!srt && active?.scheme === 'file' && /\.srt$/i.test(active.fsPath)) srt = active;
+  if (!srt) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      filters: { [vscode.l10n.t('Subtitles')]: ['srt', 'vtt'] },
+      openLabel: vscode.l10n.t('Make a Storyboard'),
+    });
+    srt = picked?.[0];
+  }
+  if (!srt) return undefined;
+  const model = options.model ?? (await pickModel());
+  if (!model) return undefined;
+  try {
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(srt));
+    const cues = parseSrt(text);
+    const title = path.basename(srt.fsPath).replace(/\.(srt|vtt)$/i, '');
+    const { orientation, size } = defaultsFor(model);
+    const { draft } = draftFromSubtitles(cues, { title, model, orientation, size, subtitles: path.basename(srt.fsPath) });
+    const file = await writeNewFile(path.dirname(srt.fsPath), storyboardFileName(title), formatStoryboard(draft, { language: uiLanguage() }));
+    await openStoryboard(file);
+    const write = vscode.l10n.t('Write the Shots with Copilot');
+    const view = vscode.l10n.t('Open Storyboard View');
+    void vscode.window
+      .showInformationMessage(
+        vscode.l10n.t(
+          'Storyboard drafted: {0} clip(s) from {1} subtitle line(s). Each prompt is still its subtitle text: write the shots with Copilot, or by hand.',
+          draft.clips.length,
+          cues.length,
+        ),
+        write,
+        view,
+      )
+      .then((choice) => {
+        if (choice === write) return vscode.commands.executeCommand('juxinSora.storyboard.writeShots', vscode.Uri.file(file));
+        if (choice === view) return vscode.commands.executeCommand('juxinSora.storyboard.open', vscode.Uri.file(file));
+        return undefined;
+      });
+    return file;
+  } catch (error) {
+    return showWriteError(error);
+  }
+}
+
+/** "New Storyboard": a title, then a template with the settings and two example clips in the workspace. */
+export async function newStoryboard(options: { title?: string; folder?: string } = {}): Promise<string | undefined> {
+  const title =
+    options.title ??
+    (await vscode.window.showInputBox({
+      title: vscode.l10n.t('New storyboard'),
+      prompt: vscode.l10n.t("The film's title (also the file name)"),
+      value: vscode.l10n.t('My film'),
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Give the film a title.')),
+    }));
+  if (!title?.trim()) return undefined;
+  let folder = options.folder ?? vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+  if (!folder) {
+    const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, openLabel: vscode.l10n.t('Save the Storyboard Here') });
+    folder = picked?.[0]?.fsPath;
+  }
+  if (!folder) return undefined;
+  try {
+    const text = storyboardTemplate(uiLanguage(), title.trim(), defaultsFor(readSettings().defaults.model));
+    const file = await writeNewFile(folder, storyboardFileName(title.trim()), text);
+    await openStoryboard(file);
+    return file;
+  } catch (error) {
+    return showWriteError(error);
+  }
+}
