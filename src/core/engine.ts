@@ -270,6 +270,28 @@ export class VideoEngine {
     );
   }
 
+  /**
+   * Makes a finished video of the history a clip of a storyboard ("Add to Storyboard"). A video is
+   * one clip of one storyboard: one already linked elsewhere is refused (the other film would lose it).
+   */
+  async linkToStoryboard(id: string, link: StoryboardLink): Promise<TaskRecord> {
+    const current = this.records.get(id);
+    if (!current) throw new JuxinError('not_found', `Task ${id} is not in the history.`, { messageZh: `历史记录中没有任务 ${id}。` });
+    const taken = (task: TaskRecord) => task.storyboard && (task.storyboard.file !== link.file || task.storyboard.clipId !== link.clipId);
+    const refusal = (task: TaskRecord) =>
+      new JuxinError('bad_request', `This video is already clip ${task.storyboard!.clipId} of ${task.storyboard!.file}.`, {
+        messageZh: `这个视频已经是 ${task.storyboard!.file} 的片段 ${task.storyboard!.clipId}。`,
+      });
+    if (taken(current)) throw refusal(current);
+    let conflict: TaskRecord | undefined;
+    const saved = await this.records.mutate(id, (task) => {
+      if (taken(task)) conflict = structuredClone(task);
+      else task.storyboard = link;
+    });
+    if (conflict) throw refusal(conflict);
+    return saved;
+  }
+
   /** Creates a character and keeps it in the history (a failure to keep it is logged: the character exists anyway). */
   async createCharacter(source: CharacterSource, timestamps: string): Promise<Character> {
     const api = this.options.api();

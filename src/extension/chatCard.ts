@@ -7,7 +7,7 @@ import { canUseSystemPlayer } from './systemPlayer';
  * What the chat card's buttons do in VS Code: each runs one of the extension's own commands with the
  * task id, as the pages' buttons do. Revealing the file and the system player need the file on the
  * user's own machine, so a remote or browser window (code-server) does not offer them.
- * `addToStoryboard` is the seam for the storyboards' VS Code part: absent until that command exists.
+ * "Add to Storyboard" makes the video a clip of a storyboard the person picks (or of a new one).
  */
 export function chatCardHooks(): CardHooks {
   const run = (command: string) => (taskId: string) => vscode.commands.executeCommand(command, taskId);
@@ -15,6 +15,7 @@ export function chatCardHooks(): CardHooks {
   return {
     showVideo: run(Commands.openVideo),
     copyUrl: run(Commands.copyVideoUrl),
+    addToStoryboard: run(Commands.addVideoToStoryboard),
     ...(local ? { reveal: run(Commands.revealInOS), playExternally: run(Commands.playInSystemPlayer) } : {}),
   };
 }

@@ -7,6 +7,7 @@ export * from './types';
 export { parseStoryboard, requireUsable, CLIP_ID } from './parse';
 export {
   formatStoryboard,
+  appendClipEdits,
   ensureClipIds,
   ensureClipIdsEdits,
   setClipPrompt,

@@ -100,6 +100,21 @@ export function ensureClipIdsEdits(text: string, options: IdOptions = {}): TextE
   });
 }
 
+/**
+ * Adds a clip at the end of a storyboard (e.g. a video from the history the person wants in the film)
+ * with the next free id; the rest of the file stays byte for byte. Returns the edit and the new id.
+ */
+export function appendClipEdits(text: string, clip: ClipDraft, options: { language?: Language } & IdOptions = {}): { edits: TextEdit[]; id: string } {
+  const { storyboard } = parseStoryboard(text);
+  const id = clip.id ?? new IdAllocator([...storyboard.clips.map((c) => c.id), ...(options.taken ?? [])]).next();
+  const lines = splitLines(text);
+  // Trailing blank lines are replaced: one blank line before the new heading, one line break at the end.
+  let end = lines.length;
+  while (end > 0 && !lines[end - 1].trim()) end--;
+  const section = clipSection({ ...clip, id }, storyboard.clips.length, options.language ?? 'en');
+  return { edits: [{ range: { start: end, end: lines.length }, lines: [...(end ? [''] : []), ...section, ''] }], id };
+}
+
 export function ensureClipIds(text: string, options: IdOptions = {}): string {
   return applyEdits(text, ensureClipIdsEdits(text, options));
 }

@@ -25,6 +25,7 @@ export const Commands = {
   playClip: 'juxinSora.storyboard.playClip',
   playStoryboard: 'juxinSora.storyboard.playAll',
   openStoryboardView: 'juxinSora.storyboard.open',
+  addVideoToStoryboard: 'juxinSora.storyboard.addVideo',
   copyCharacter: 'juxinSora.characters.copy',
   addCharacterToCast: 'juxinSora.characters.addToCast',
   refreshCharacters: 'juxinSora.characters.refresh',

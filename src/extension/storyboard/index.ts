@@ -6,6 +6,7 @@ import { batchesOf } from '../../storyboard';
 import { Commands } from '../commands/ids';
 import { describeError } from '../messages';
 import type { Services } from '../services';
+import { addVideoToStoryboard } from './addVideo';
 import { registerCharacters } from './characters';
 import { StoryboardCodeLensProvider } from './codeLens';
 import { CastCompletionProvider } from './completion';
@@ -106,6 +107,8 @@ export function registerStoryboards(services: Services): StoryboardRegistration 
       if (uri) panels.open(uri);
       return uri?.fsPath;
     }),
+    // The chat card's and the Videos view's "Add to Storyboard": (task id, optional storyboard).
+    run(Commands.addVideoToStoryboard, (taskId, file) => addVideoToStoryboard(documents, engine, taskId, file)),
     { dispose: () => batchesOf(engine).cancelAll() },
   ];
   const registration = vscode.Disposable.from(...disposables) as StoryboardRegistration;

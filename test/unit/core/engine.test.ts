@@ -319,6 +319,23 @@ describe('core/engine', function () {
     assert.equal(expired.state, 'expired', 'an expired link, refreshed once and refused again');
   });
 
+  it('links a finished video to one clip of one storyboard, and never takes it from another', async () => {
+    const engine = make(new FakeApi(2));
+    await engine.start();
+    const task = await engine.generate({ prompt: 'a door' }, 'test');
+    const link = { file: 'films/a.storyboard.md', clipId: 'c4', fingerprint: 'f1' };
+    assert.deepEqual((await engine.linkToStoryboard(task.id, link)).storyboard, link);
+    const reread = new VideoEngine({ api: () => new FakeApi(), store: new TaskStore(home), videosDir: path.join(home, 'videos') });
+    engines.push(reread);
+    await reread.start();
+    assert.deepEqual(reread.get(task.id)?.storyboard, link, 'kept in the shared history');
+    assert.deepEqual((await engine.linkToStoryboard(task.id, { ...link, fingerprint: 'f2' })).storyboard?.fingerprint, 'f2', 'the same clip may be re-linked');
+    await assert.rejects(engine.linkToStoryboard(task.id, { ...link, file: 'films/b.storyboard.md' }), /already clip c4 of films\/a\.storyboard\.md/);
+    await assert.rejects(engine.linkToStoryboard(task.id, { ...link, clipId: 'c5' }), /already clip c4/);
+    await assert.rejects(engine.linkToStoryboard('sora-2:task_unknown', link), /not in the history/);
+    assert.equal(engine.get(task.id)?.storyboard?.clipId, 'c4');
+  });
+
   it('downloads again on request', async () => {
     const calls = { calls: [] as string[] };
     const engine = make(new FakeApi(1), fakeDownload(calls));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 
 import {
+  appendClipEdits,
   applyEdits,
   ensureClipIds,
   formatStoryboard,
@@ -267,6 +268,33 @@ describe('storyboard: writing, and round trips', () => {
     assert.match(text, /^ {2}小林: "@kobayashi\.rain"$/m);
     // And writing what was read gives the same text again.
     assert.equal(formatStoryboard(withoutLines(storyboard)), text);
+  });
+
+  it('appends a clip (a video added from the history) after everything else, with the next free id, the rest byte for byte', () => {
+    const text = '---\r\ntitle: T\r\n---\r\n## A {#c1}\r\nA street.\r\n\r\n> 0:01 --> 0:02 Hi.\r\n\r\n\r\n';
+    const { edits, id } = appendClipEdits(
+      text,
+      { title: 'A door', prompt: '## a shot\n> the door opens', duration: 15, images: [], subtitles: [] },
+      { taken: ['c2'] },
+    );
+    assert.equal(id, 'c3', 'c2 is taken by a clip since deleted');
+    const after = applyEdits(text, edits);
+    assert.ok(after.startsWith(text.replace(/(\r\n)+$/, '')), 'the file before the new clip is unchanged');
+    assert.equal(
+      after.slice(text.replace(/(\r\n)+$/, '').length),
+      '\r\n\r\n## A door {#c3}\r\n\r\nduration: 15\r\n\r\n### a shot\r\nthe door opens\r\n',
+      'one blank line before it, CRLF kept, a heading in the prompt cannot start a clip',
+    );
+    const { storyboard, problems } = parseStoryboard(after);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      storyboard.clips.map((c) => [c.id, c.title, c.duration, c.subtitles.length]),
+      [
+        ['c1', 'A', undefined, 1],
+        ['c3', 'A door', 15, 0],
+      ],
+    );
+    assert.equal(applyEdits('', appendClipEdits('', { title: 'X', prompt: 'p', images: [], subtitles: [] }).edits), '## X {#c1}\n\np\n');
   });
 
   it('writes Chinese titles and notes for a Chinese file', () => {

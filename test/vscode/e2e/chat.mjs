@@ -109,7 +109,7 @@ export const chatTests = [
     },
   },
   {
-    title: "the card's actions work: open in the preview, copy the URL",
+    title: "the card's actions work: open in the preview, copy the URL, add to a storyboard",
     async run(ctx) {
       const { page } = ctx;
       assert.ok(card, 'the card of the previous test');
@@ -124,6 +124,17 @@ export const chatTests = [
       await page.locator('.notifications-toasts', { hasText: 'Video URL copied' }).first().waitFor({ timeout: 15_000 });
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       assert.match(copied, new RegExp(`^${ctx.simUrl.replace(/[.:/]/g, '\\$&')}/`), `the video URL is on the clipboard: ${copied}`);
+
+      // "Add to Storyboard": a quick pick of the workspace's storyboards (and a new one); the video becomes its next clip.
+      await card.click('[data-testid="action-addToStoryboard"]');
+      const picker = page.locator('.quick-input-widget');
+      await picker.waitFor({ state: 'visible', timeout: 15_000 });
+      assert.ok(await picker.locator('.monaco-list-row', { hasText: 'New Storyboard with This Video' }).count(), 'a new storyboard is offered');
+      await picker.locator('.monaco-list-row', { hasText: 'lighthouse.storyboard.md' }).first().click({ timeout: 10_000 });
+      await page
+        .locator('.notifications-toasts', { hasText: /Added as clip c\d+ of lighthouse\.storyboard\.md/ })
+        .first()
+        .waitFor({ timeout: 15_000 });
     },
   },
   {
@@ -132,7 +143,22 @@ export const chatTests = [
       const { page } = ctx;
       const creates = async () =>
         ((await (await fetch(`${ctx.simUrl}/__sim/requests`)).json()).requests ?? []).filter((r) => r.method === 'POST' && r.path.startsWith('/v1')).length;
-      const closings = () => page.locator('.interactive-item-container', { hasText: 'Your video is ready' }).count();
+      // The chat's list is virtualized (old turns leave the page, and rows sit in the page in any order;
+      // each says its place in `data-index`): the turn that ended is the last request (this one) followed
+      // by the model's closing words.
+      const turnEnded = (answer) =>
+        page.evaluate((answer) => {
+          const rows = [...document.querySelectorAll('.monaco-list-row')]
+            .map((row) => ({ index: Number(row.dataset.index), item: row.querySelector('.interactive-item-container') }))
+            .filter((r) => r.item && Number.isFinite(r.index))
+            .sort((a, b) => a.index - b.index);
+          const request = rows.findLastIndex((r) => r.item.classList.contains('interactive-request'));
+          return (
+            request >= 0 &&
+            rows[request].item.textContent.includes(`past the daily limit (${answer})`) &&
+            rows.slice(request + 1).some((r) => r.item.classList.contains('interactive-response') && r.item.textContent.includes('Your video is ready'))
+          );
+        }, answer);
       await runCommand(page, 'Notifications: Clear All Notifications');
       await runCommand(page, 'Sora Tests: Daily Video Limit at Today');
       try {
@@ -141,7 +167,6 @@ export const chatTests = [
           ['True', 1],
         ]) {
           const sent = await creates();
-          const turns = await closings();
           await ask(page, `@sora a lantern floating over a lake, past the daily limit (${answer})`);
           // VS Code 1.139 shows an elicitation of a call made for a chat request as a question above the
           // chat's input: the message, the field's title and description, its choices (False preselected), Submit.
@@ -158,7 +183,7 @@ export const chatTests = [
           if (await submit.isVisible().catch(() => false)) await submit.click({ timeout: 2_000 }).catch(() => undefined);
           // The turn ends with the model's closing words; VS Code asks first to hand the tool's result to the model.
           const deadline = Date.now() + 120_000;
-          while ((await closings()) <= turns) {
+          while (!(await turnEnded(answer))) {
             if (Date.now() > deadline) throw new Error(`the chat turn did not end (answered ${answer})`);
             const allow = page.locator('.chat-tool-invocation-part .monaco-button', { hasText: /^Allow/ }).first();
             if (await allow.isVisible().catch(() => false)) await allow.click({ timeout: 2_000 }).catch(() => undefined);

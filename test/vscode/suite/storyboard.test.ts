@@ -2,7 +2,7 @@
 // diagnostics, CodeLens, `@` completion, a clip generated and joined, the storyboard view's page.
 // Playwright (test/vscode/e2e/storyboard.mjs) then drives the whole flow in the workbench.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
@@ -206,6 +206,31 @@ describe('storyboards in a real VS Code', function () {
     assert.ok(existsSync(film));
     assert.match(readFileSync(path.join(folder, 'lighthouse.srt'), 'utf8'), /00:00:01,000 --> 00:00:03,000\nThe light came on\./);
     await waitUntil(() => api.storyboardViewHtml(file)?.includes('lighthouse.mp4'), 10_000, 'the film in the storyboard view');
+  });
+
+  it('adds a finished video of the history as a new clip (the chat card\'s "Add to Storyboard"): ready at once, joined into the film, never twice', async () => {
+    const file = path.join(folder, 'lighthouse.storyboard.md');
+    const uri = vscode.Uri.file(file);
+    const video = api.engine
+      .list({})
+      .find(
+        (t) => t.status === 'completed' && t.download.state === 'done' && !t.storyboard && t.params.orientation === 'landscape' && t.params.size === 'small',
+      );
+    assert.ok(video, 'a finished landscape video made by the earlier suites');
+    const firstFilm = statSync(path.join(folder, 'lighthouse.mp4')).size;
+    const added = await vscode.commands.executeCommand<{ file: string; clipId: string }>('juxinSora.storyboard.addVideo', video.id, uri);
+    assert.deepEqual(added, { file, clipId: 'c2' });
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /^## .+ \{#c2\}$/m, 'a new clip at the end, with the next id');
+    assert.ok(text.includes(video.params.prompt.split('\n')[0].trim()), "the clip's prompt is the video's");
+    assert.equal(api.engine.get(video.id)?.storyboard?.clipId, 'c2', 'the history links the video to the clip');
+    await waitUntil(async () => (await lensTitles(uri)).some((t) => t.includes('2 of 2 clips ready')), 10_000, 'both clips ready in the CodeLens');
+    const film = await vscode.commands.executeCommand<string>('juxinSora.storyboard.assemble', uri, { confirm: false });
+    assert.ok(statSync(film).size > firstFilm * 1.5, `the film now holds both clips (${firstFilm} → ${statSync(film).size} bytes)`);
+
+    const again = await vscode.commands.executeCommand('juxinSora.storyboard.addVideo', video.id, uri);
+    assert.equal(again, undefined, 'a video is one clip of one storyboard');
+    assert.equal(readFileSync(file, 'utf8'), text, 'nothing added the second time');
   });
 
   it("lets VS Code's MCP client (Copilot's path) write a storyboard into the workspace and opens it", async () => {
