@@ -20,8 +20,10 @@ import { storyboardTests } from './e2e/storyboard.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
 const TEST_KEY = 'sk-test-not-a-real-key-0001';
-// Simulated seconds per real second: a 4-minute job takes 12 s, long enough to watch its progress.
-const TIME_SCALE = 20;
+// Simulated seconds per real second: a 4-minute job takes 24 s, its generation about 9 s. At 20× the
+// generation (4.5 s) sometimes ended before the chat card or the storyboard view had drawn a frame of
+// it, and the tests that watch progress missed it.
+const TIME_SCALE = 10;
 const TIME_ORIGIN = Date.now();
 const TOTAL_TIMEOUT_MS = 25 * 60 * 1000;
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
