@@ -1,5 +1,5 @@
-import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { el } from '../dom';
+import { ProgressView } from '../parts/progressView';
 import { fill, shorten } from '../model/format';
 import { ACTION_ICONS, type TaskModel } from '../model/taskModel';
 import type { Strings, TaskAction, TaskSnapshot } from '../protocol';
@@ -26,8 +26,7 @@ export class TaskCard {
   private readonly meta = el('p', { className: 'meta' });
   private readonly status = el('span', { className: 'status', attrs: { 'data-testid': 'status' } });
   private readonly actions = el('div', { className: 'actions', attrs: { role: 'toolbar' } });
-  private readonly progress = el('div', { className: 'progress' });
-  private bar: HTMLElement | undefined;
+  private readonly progress = new ProgressView();
   private actionsKey = '';
   private shownThumbnail: string | undefined | null = null;
   model: TaskModel | undefined;
@@ -54,7 +53,7 @@ export class TaskCard {
       },
       this.poster,
       el('div', { className: 'text' }, this.prompt, this.meta, el('div', { className: 'line' }, this.status, this.actions)),
-      this.progress,
+      this.progress.element,
     );
   }
 
@@ -107,7 +106,7 @@ export class TaskCard {
     this.status.title = this.status.textContent;
     this.status.className = `status tone-${model.tone}`;
     this.updateActions(model, active);
-    this.updateProgress(model);
+    this.progress.update(model.progress);
     this.updatePoster(model.thumbnail);
   }
 
@@ -129,7 +128,7 @@ export class TaskCard {
     this.status.textContent = '';
     this.actions.replaceChildren();
     this.actionsKey = '';
-    this.updateProgress(undefined);
+    this.progress.update(undefined);
     this.updatePoster(undefined);
   }
 
@@ -171,25 +170,6 @@ export class TaskCard {
       },
       el('span', { className: `codicon codicon-${ACTION_ICONS[action]}`, attrs: { 'aria-hidden': 'true' } }),
     );
-  }
-
-  private updateProgress(model: TaskModel | undefined): void {
-    const progress = model?.progress;
-    if (!progress) {
-      this.bar?.remove();
-      this.bar = undefined;
-      return;
-    }
-    this.bar ??= this.progress.appendChild(el('vscode-progress-bar', { attrs: { max: '100', 'data-testid': 'progress' } }));
-    // No percentage while queued or downloading: the bar moves without one.
-    if (progress.value === undefined) {
-      this.bar.setAttribute('indeterminate', '');
-      this.bar.removeAttribute('value');
-    } else {
-      this.bar.removeAttribute('indeterminate');
-      this.bar.setAttribute('value', String(progress.value));
-    }
-    this.bar.setAttribute('aria-label', progress.label);
   }
 
   private updatePoster(thumbnail: string | undefined): void {
