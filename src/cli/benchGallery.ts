@@ -7,6 +7,7 @@ import type { TaskRecord } from '../core/types';
 import { ResultsFeed } from '../extension/views/feed';
 import { toSnapshot } from '../extension/views/snapshot';
 import { seededRandom } from '../util/random';
+import { DEFAULT_PARAMS } from '../core/params';
 
 const COUNT = 10_000;
 const WORDS_ZH = ['柴犬', '熊猫', '纸船', '樱花', '雪地', '霓虹', '竹林', '锦鲤'];
@@ -26,14 +27,8 @@ function history(now: number): TaskRecord[] {
       createdAt: t,
       updatedAt: t,
       params: {
+        ...DEFAULT_PARAMS,
         prompt: n % 2 ? `一只${pick(WORDS_ZH)}在${pick(WORDS_ZH)}里，电影感，慢动作` : `a ${pick(WORDS_EN)} in the ${pick(WORDS_EN)}, cinematic slow motion`,
-        model: 'sora-2',
-        orientation: 'landscape',
-        size: 'small',
-        duration: 10,
-        watermark: false,
-        private: true,
-        images: [],
       },
       status: failed ? 'failed' : 'completed',
       progress: failed ? 0 : 100,

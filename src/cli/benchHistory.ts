@@ -12,6 +12,7 @@ import { VideoEngine } from '../core/engine';
 import { TaskStore } from '../core/store';
 import type { TaskRecord } from '../core/types';
 import type { JuxinApi } from '../juxin/types';
+import { DEFAULT_PARAMS } from '../core/params';
 
 export const HISTORY_PROBE = '--history-probe';
 const PROMPTS = [
@@ -35,16 +36,7 @@ async function seed(home: string, count: number): Promise<number> {
         origin: { kind: 'mcp', client: 'Claude Desktop', host: 'stdio' },
         createdAt: start + i * 60_000,
         updatedAt: start + i * 60_000,
-        params: {
-          prompt: `${PROMPTS[i % PROMPTS.length]} #${i}`,
-          model: 'sora-2',
-          orientation: 'landscape',
-          size: 'small',
-          duration: 10,
-          watermark: false,
-          private: true,
-          images: [],
-        },
+        params: { ...DEFAULT_PARAMS, prompt: `${PROMPTS[i % PROMPTS.length]} #${i}` },
         status: 'completed',
         progress: 100,
         videoUrl: `https://videos.example.com/${i}/src.mp4?se=2026-01-02T00%3A00%3A00Z&sig=abcdef0123456789`,

@@ -4,6 +4,7 @@ import { taskPhase, type TaskPhase } from '../../../src/core/phase';
 import { countTasks, dayNumber, groupByDay, matchTasks, queryTasks, searchTerms, sourceKind, validTimeZone, type QueryableTask } from '../../../src/core/query';
 import type { TaskRecord } from '../../../src/core/types';
 import { seededRandom } from '../../../src/util/random';
+import { DEFAULT_PARAMS } from '../../../src/core/params';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -40,16 +41,7 @@ function record(i: number, createdAt: number): TaskRecord {
     origin,
     createdAt,
     updatedAt: createdAt,
-    params: {
-      prompt: `${PROMPTS[i % PROMPTS.length]} #${i}`,
-      model: 'sora-2',
-      orientation: 'landscape',
-      size: 'small',
-      duration: 10,
-      watermark: false,
-      private: true,
-      images: [],
-    },
+    params: { ...DEFAULT_PARAMS, prompt: `${PROMPTS[i % PROMPTS.length]} #${i}` },
     progress: 0,
     ...STATES[i % STATES.length],
   };

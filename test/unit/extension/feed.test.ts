@@ -3,6 +3,7 @@ import { ResultsFeed } from '../../../src/extension/views/feed';
 import { parseSidebarMessage, taskFromMenuContext, validateSidebarMessage } from '../../../src/extension/views/messages';
 import type { TaskRecord } from '../../../src/core/types';
 import type { TaskSnapshot, ToSidebar, ViewQuery } from '../../../src/webview/protocol';
+import { DEFAULT_PARAMS } from '../../../src/core/params';
 
 const NOW = Date.UTC(2026, 2, 10, 4, 0);
 
@@ -14,16 +15,7 @@ function record(n: number, patch: Partial<TaskRecord> = {}): TaskRecord {
     // One every 30 minutes going back from now: task_00000 is the newest.
     createdAt: NOW - n * 30 * 60_000,
     updatedAt: NOW,
-    params: {
-      prompt: n % 2 ? `一只柴犬 #${n}` : `a paper boat #${n}`,
-      model: 'sora-2',
-      orientation: 'landscape',
-      size: 'small',
-      duration: 10,
-      watermark: false,
-      private: true,
-      images: [],
-    },
+    params: { ...DEFAULT_PARAMS, prompt: n % 2 ? `一只柴犬 #${n}` : `a paper boat #${n}` },
     status: 'completed',
     progress: 100,
     download: { state: 'done', localPath: `/home/me/videos/${n}.mp4` },

@@ -17,20 +17,9 @@ import {
 } from '../../../src/storyboard';
 import { clipStatusText, clipTone, type ClipStatusWords } from '../../../src/webview/model/clipStatus';
 import { taskRecord } from '../../fixtures/tasks';
+import { STORYBOARD_STRINGS } from '../webview/storyboardHelpers';
 
-const WORDS: ClipStatusWords = {
-  invalid: 'has errors',
-  missing: 'not generated',
-  outdated: 'out of date',
-  queued: 'queued',
-  queuedAt: 'queued, position {0}',
-  generating: 'generating {0}%',
-  downloading: 'downloading',
-  ready: 'ready',
-  notSaved: 'not saved: {0}',
-  failed: 'failed: {0}',
-  noReason: 'no reason given',
-};
+const WORDS: ClipStatusWords = STORYBOARD_STRINGS.status;
 
 const ROOT = path.resolve('/work/films');
 const FILE = path.join(ROOT, 'cafe', 'rain.storyboard.md');

@@ -16,6 +16,7 @@ import { validateSidebarMessage } from '../../../src/extension/views/messages';
 import { toSnapshot } from '../../../src/extension/views/snapshot';
 import type { FromSidebar, PageSettings, SidebarInit, ToSidebar } from '../../../src/webview/protocol';
 import { STRINGS } from './helpers';
+import { DEFAULT_PARAMS } from '../../../src/core/params';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const ORIGIN = 'https://webview.test';
@@ -32,16 +33,7 @@ function record(n: number, patch: Partial<TaskRecord> = {}): TaskRecord {
     // Twenty a day, newest first.
     createdAt: NOW - n * 72 * 60_000,
     updatedAt: NOW,
-    params: {
-      prompt: `${prompts[n % 3]} #${n}`,
-      model: 'sora-2',
-      orientation: 'landscape',
-      size: 'small',
-      duration: 10,
-      watermark: false,
-      private: true,
-      images: [],
-    },
+    params: { ...DEFAULT_PARAMS, prompt: `${prompts[n % 3]} #${n}` },
     status: 'completed',
     progress: 100,
     videoUrl: `${API}/files/${n}/src.mp4`,
