@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
 import { answering } from './dialogs';
+import { waitUntil } from './wait';
 
 const EXTENSION_ID = 'juxin-sora.juxin-sora';
 const KEY = process.env.JUXIN_TEST_KEY!;
@@ -33,16 +34,6 @@ async function invokeSoraTool(name: string, input: Record<string, unknown>): Pro
 async function simRequests(): Promise<number> {
   const r = await fetch(`${SIM}/__sim/requests`);
   return ((await r.json()) as { requests: unknown[] }).requests.filter((x) => (x as { path: string }).path.startsWith('/v1')).length;
-}
-
-async function waitUntil<T>(check: () => T | undefined | false | Promise<T | undefined | false>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('Juxin Sora in a real VS Code', function () {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
 import { answering, answeringElicitation } from './dialogs';
+import { waitUntil } from './wait';
 
 const SIM = process.env.JUXIN_SIM_URL!;
 
@@ -9,16 +10,6 @@ const SIM = process.env.JUXIN_SIM_URL!;
 async function simCreates(): Promise<number> {
   const r = await fetch(`${SIM}/__sim/requests`);
   return ((await r.json()) as { requests: { method: string; path: string }[] }).requests.filter((x) => x.method === 'POST' && x.path.startsWith('/v1')).length;
-}
-
-async function waitUntil<T>(check: () => T | undefined | false | Promise<T | undefined | false>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Calls one of our MCP tools the way Copilot's agent mode does; the text it answered. */

@@ -7,22 +7,13 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
 import { answering, leaveForWorkbench } from './dialogs';
+import { waitUntil } from './wait';
 
 const EXTENSION_ID = 'juxin-sora.juxin-sora';
 const KEY = process.env.JUXIN_TEST_KEY!;
 const SIM = process.env.JUXIN_SIM_URL!;
 // Breaks out of an attribute and out of text, if anything interpolated it unescaped.
 const MALICIOUS = `"'><img src=x onerror=alert(1)><script>alert(2)</script> views test`;
-
-async function waitUntil<T>(check: () => T | undefined | false, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The CSP of a page, its script nonce, and the markup outside the data- attributes. */
 function inspect(html: string): { csp: Map<string, string>; nonce: string; markup: string } {
