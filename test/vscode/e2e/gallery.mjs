@@ -264,7 +264,12 @@ export const galleryTests = [
       const frame = await videosFrame(page, '.card[data-task-id]');
       await frame.$eval('.scroller', (s) => (s.scrollTop = 0));
       await frame.locator('.card:not([hidden])[data-index="1"]').waitFor();
-      const first = frame.locator('.card:has([data-testid="action-play"])').first();
+      // The topmost card with a Play button. (Cards are recycled, so the page's order is not the list's:
+      // the first in the page could be far down, and playing it scrolled it into view, away from card 1.)
+      const top = await frame.$$eval('.card:not([hidden])[data-index]', (cards) =>
+        Math.min(...cards.filter((c) => c.querySelector('[data-testid="action-play"]')).map((c) => Number(c.dataset.index))),
+      );
+      const first = frame.locator(`.card:not([hidden])[data-index="${top}"]`);
       const prompt = await first.locator('.prompt').textContent();
       await first.locator('[data-testid="action-play"]').click();
       await page
