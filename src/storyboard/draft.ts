@@ -1,7 +1,7 @@
 import type { Orientation, VideoModel, VideoSize } from '../juxin/types';
 import { groupSubtitles, type SubtitleGroup } from './grouping';
-import type { SubtitleCue } from './srt';
-import type { CastMember } from './types';
+import { SrtError, type SubtitleCue } from './srt';
+import { MAX_STORYBOARD_CLIPS, type CastMember } from './types';
 import type { StoryboardDraft } from './write';
 
 export interface DraftOptions {
@@ -24,6 +24,13 @@ export interface DraftOptions {
  */
 export function draftFromSubtitles(cues: readonly SubtitleCue[], options: DraftOptions): { draft: StoryboardDraft; groups: SubtitleGroup[] } {
   const groups = groupSubtitles(cues, { model: options.model, maxSeconds: options.maxSeconds });
+  if (groups.length > MAX_STORYBOARD_CLIPS) {
+    throw new SrtError(
+      `These subtitles make ${groups.length} clips, but a storyboard has at most ${MAX_STORYBOARD_CLIPS} (each clip is one paid video). ` +
+        `Split the subtitle file into parts of about ${MAX_STORYBOARD_CLIPS} clips (${Math.floor(cues.length / Math.ceil(groups.length / MAX_STORYBOARD_CLIPS))} lines or fewer each) and make one storyboard of each.`,
+      `这些字幕会切成 ${groups.length} 个片段，而一个分镜最多 ${MAX_STORYBOARD_CLIPS} 个（每个片段都是一个付费视频）。请把字幕文件拆成几份，每份约 ${MAX_STORYBOARD_CLIPS} 个片段，分别创建分镜。`,
+    );
+  }
   const shortest = Math.min(...groups.map((g) => g.duration), Infinity);
   const duration = Number.isFinite(shortest) ? shortest : 10;
   const draft: StoryboardDraft = {

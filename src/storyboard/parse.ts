@@ -4,7 +4,7 @@ import { findFrontMatter, readFrontMatter } from './frontMatter';
 import { problemAt } from './problems';
 import { checkClip } from './prompt';
 import { parseClipTime } from './time';
-import { StoryboardError, type Clip, type ParsedStoryboard, type Storyboard, type StoryboardProblem } from './types';
+import { MAX_STORYBOARD_CLIPS, StoryboardError, type Clip, type ParsedStoryboard, type Storyboard, type StoryboardProblem } from './types';
 
 /** `## Title {#id}`: a clip. Deeper headings (`###`) belong to the prompt. */
 const HEADING = /^##(?!#)(?:[ \t]+(.*?))?[ \t]*$/;
@@ -41,6 +41,17 @@ export function parseStoryboard(text: string): ParsedStoryboard {
   });
   checkIds(storyboard.clips, problems);
   storyboard.clips.forEach((clip, index) => checkClip(storyboard, clip, index, problems));
+  if (storyboard.clips.length > MAX_STORYBOARD_CLIPS) {
+    // For the whole storyboard (no clip index): none of it is generated until it is split.
+    problems.push(
+      problemAt(
+        'error',
+        headings[MAX_STORYBOARD_CLIPS],
+        `this storyboard has ${storyboard.clips.length} clips: at most ${MAX_STORYBOARD_CLIPS} can be generated from one storyboard. Split it into several storyboards.`,
+        `这个分镜有 ${storyboard.clips.length} 个片段，一个分镜最多 ${MAX_STORYBOARD_CLIPS} 个。请拆分成多个分镜。`,
+      ),
+    );
+  }
   if (!storyboard.clips.length) {
     problems.push(
       problemAt(

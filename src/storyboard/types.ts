@@ -1,6 +1,13 @@
 import type { Orientation, VideoModel, VideoSize } from '../juxin/types';
 
 /**
+ * The most clips one storyboard may have, however it is made (the clips a caller gives, a draft from
+ * subtitles, a file written by hand): one `generate_storyboard` orders them all, so a runaway file must
+ * not become thousands of paid videos when the daily limits are off.
+ */
+export const MAX_STORYBOARD_CLIPS = 200;
+
+/**
  * A storyboard (分镜) as read from a `*.storyboard.md` file: a front matter with the defaults, the
  * style string and the cast, then one `## ` section per clip. See docs/storyboard.md for the format.
  */

@@ -23,6 +23,7 @@ import {
   draftFromSubtitles,
   filmPath,
   formatStoryboard,
+  MAX_STORYBOARD_CLIPS,
   generateStoryboard,
   isClipBusy,
   parseSrt,
@@ -190,7 +191,7 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
         'See the storyboard_from_script prompt for how to write the clips.',
       inputSchema: {
         title: z.string().min(1).max(200).describe("The film's title (also the file name)."),
-        clips: z.array(clipInput).max(200).optional().describe('The clips in order. Leave out when subtitles_file is given.'),
+        clips: z.array(clipInput).max(MAX_STORYBOARD_CLIPS).optional().describe('The clips in order. Leave out when subtitles_file is given.'),
         subtitles_file: z.string().max(4096).optional().describe('Absolute path of an .srt file to draft the clips from (instead of clips).'),
         model: z.enum(MODELS).optional().describe('"sora-2" (default; clips of 10 or 15 s) or "sora-2-pro" (10, 15 or 25 s).'),
         orientation: z.enum(ORIENTATIONS).optional().describe('"landscape" (default) or "portrait".'),
@@ -306,7 +307,7 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
         file: fileSchema,
         clip_ids: z
           .array(z.string().min(1).max(40))
-          .max(200)
+          .max(MAX_STORYBOARD_CLIPS)
           .optional()
           .describe('Only these clips (their ids, e.g. ["c3"]). Default: every missing and out-of-date clip.'),
         regenerate: z.boolean().optional().describe('With clip_ids: make a new video even for clips whose video is ready.'),

@@ -17,6 +17,7 @@ import { startSimulator, type Simulator } from '../../../src/simulator';
 import { parseStoryboard, parseSrt } from '../../../src/storyboard';
 import { scaledClock } from '../../../src/util/clock';
 import { CLIP_LOOK, colourAt, probe, sameColour } from '../../integration/storyboard/media';
+import { longSrt } from '../../fixtures/subtitles';
 
 const KEY = 'sk-test-not-a-real-key-0001';
 /** A 4-minute job takes 0.4 s. */
@@ -270,6 +271,16 @@ describe('mcp: storyboard tools (create, generate, assemble) end to end', functi
     const parsed = parseStoryboard(readFileSync(first.structuredContent.path, 'utf8'));
     assert.equal(parsed.storyboard.subtitles, 'cafe.srt');
     assert.equal(parsed.storyboard.clips[1].prompt.trim(), 'The bell rang.');
+  });
+
+  it('refuses an .srt that would make more than 200 clips, saying so in both languages, and writes nothing', async () => {
+    const srt = path.join(work, 'marathon.srt');
+    writeFileSync(srt, longSrt(20_000));
+    const refused = await call('create_storyboard', { title: 'Marathon', subtitles_file: srt });
+    assert.equal(refused.isError, true);
+    assert.match(text(refused), /3334 clips, but a storyboard has at most 200/);
+    assert.match(text(refused), /最多 200 个/);
+    assert.deepEqual(readdirSync(work), ['marathon.srt'], 'no storyboard written');
   });
 
   it('offers the storyboard_from_script prompt with the shot rules', async () => {
