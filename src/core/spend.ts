@@ -66,12 +66,18 @@ export interface SpendTotals {
   unpriced: number;
 }
 
-/** What the shared history says was ordered today and this month. Failed tasks apart: we cannot know whether the relay billed them. */
+/**
+ * What the shared history says was ordered today and this month. Failed tasks are shown apart (we cannot
+ * know whether the relay billed them) but count toward the daily limits all the same: a retry after a
+ * failure is a new paid request, and "may have been billed" must not mean "free to repeat".
+ */
 export interface SpendLedger {
   today: SpendTotals;
   month: SpendTotals;
   failedToday: SpendTotals;
   failedMonth: SpendTotals;
+  /** What counts toward today's limits: every video ordered today, failed ones included. */
+  limitUse: { videos: number; seconds: number };
   limits: SpendLimits;
   /** The user's time zone the days are counted in. */
   timeZone: string;
@@ -100,13 +106,22 @@ export function spendLedger(tasks: Iterable<LedgerTask>, limits: SpendLimits, no
   const todayStart = dayStart(today, zone);
   const dayOfMonth = Number(new Intl.DateTimeFormat('en-US', { timeZone: zone, day: 'numeric' }).format(now));
   const monthStart = dayStart(today - (dayOfMonth - 1), zone);
-  const ledger: SpendLedger = { today: zero(), month: zero(), failedToday: zero(), failedMonth: zero(), limits, timeZone: zone };
+  const ledger: SpendLedger = {
+    today: zero(),
+    month: zero(),
+    failedToday: zero(),
+    failedMonth: zero(),
+    limitUse: { videos: 0, seconds: 0 },
+    limits,
+    timeZone: zone,
+  };
   for (const task of tasks) {
     if (task.createdAt < monthStart) continue;
     const failed = task.status === 'failed';
     add(failed ? ledger.failedMonth : ledger.month, task, limits.prices);
     if (task.createdAt >= todayStart) add(failed ? ledger.failedToday : ledger.today, task, limits.prices);
   }
+  ledger.limitUse = { videos: ledger.today.videos + ledger.failedToday.videos, seconds: ledger.today.seconds + ledger.failedToday.seconds };
   return ledger;
 }
 
@@ -114,9 +129,11 @@ export function spendLedger(tasks: Iterable<LedgerTask>, limits: SpendLimits, no
 export interface SpendCheck {
   /** How many videos this request makes (a storyboard's batch: several). */
   count: number;
-  /** The videos and seconds today would reach with this request (failed ones do not count). */
+  /** The videos and seconds today would reach with this request (failed ones count: they may have been billed). */
   videos: number;
   seconds: number;
+  /** Of today's videos, how many failed (said in the question: they are in `videos`). */
+  failed: number;
   /** This request's estimated ¥, if priced. */
   cost?: number;
   /** Which limits it passes. */
@@ -127,14 +144,14 @@ export interface SpendCheck {
 /** Today with `requests` added: which limits it would pass. */
 export function checkSpend(ledger: SpendLedger, requests: readonly { model: string; size: string; duration: number }[]): SpendCheck {
   const { limits } = ledger;
-  const videos = ledger.today.videos + requests.length;
-  const seconds = ledger.today.seconds + requests.reduce((a, r) => a + r.duration, 0);
+  const videos = ledger.limitUse.videos + requests.length;
+  const seconds = ledger.limitUse.seconds + requests.reduce((a, r) => a + r.duration, 0);
   const costs = requests.map((r) => estimateCost(r, limits.prices));
   const cost = costs.every((c) => c !== undefined) && costs.length ? costs.reduce((a, c) => a + c!, 0) : undefined;
   const over: SpendCheck['over'] = [];
   if (limits.dailyVideos > 0 && videos > limits.dailyVideos) over.push('videos');
   if (limits.dailySeconds > 0 && seconds > limits.dailySeconds) over.push('seconds');
-  return { count: requests.length, videos, seconds, cost, over, limits };
+  return { count: requests.length, videos, seconds, failed: ledger.failedToday.videos, cost, over, limits };
 }
 
 /**
@@ -145,22 +162,27 @@ export function describeOverrun(check: SpendCheck): { en: string; zh: string } {
   const cost = check.cost !== undefined ? ` (about ¥${check.cost.toFixed(2)})` : '';
   const costZh = check.cost !== undefined ? `（约 ¥${check.cost.toFixed(2)}）` : '';
   const batch = check.count > 1;
+  const failed = check.failed ? ` (${check.failed} of them failed: the relay may have billed ${check.failed === 1 ? 'it' : 'them'})` : '';
+  const failedZh = check.failed ? `（其中 ${check.failed} 个失败，可能已计费）` : '';
   const en: string[] = [];
   const zh: string[] = [];
   if (check.over.includes('videos')) {
     if (batch) {
-      en.push(`These ${check.count} videos would bring today to ${check.videos} videos, over your limit of ${check.limits.dailyVideos}${cost}.`);
-      zh.push(`这 ${check.count} 个视频将使今天的视频数达到 ${check.videos} 个，超过了每日 ${check.limits.dailyVideos} 个的上限${costZh}。`);
+      en.push(`These ${check.count} videos would bring today to ${check.videos} videos${failed}, over your limit of ${check.limits.dailyVideos}${cost}.`);
+      zh.push(`这 ${check.count} 个视频将使今天的视频数达到 ${check.videos} 个${failedZh}，超过了每日 ${check.limits.dailyVideos} 个的上限${costZh}。`);
     } else {
-      en.push(`This would be video ${check.videos} today, over your limit of ${check.limits.dailyVideos}${cost}.`);
-      zh.push(`这将是今天的第 ${check.videos} 个视频，超过了每日 ${check.limits.dailyVideos} 个的上限${costZh}。`);
+      en.push(`This would be video ${check.videos} today${failed}, over your limit of ${check.limits.dailyVideos}${cost}.`);
+      zh.push(`这将是今天的第 ${check.videos} 个视频${failedZh}，超过了每日 ${check.limits.dailyVideos} 个的上限${costZh}。`);
     }
   }
   if (check.over.includes('seconds')) {
+    const alsoVideos = check.over.includes('videos');
     en.push(
-      `Today's videos would add up to ${check.seconds} s, over your limit of ${check.limits.dailySeconds} s${check.over.includes('videos') ? '' : cost}.`,
+      `Today's videos would add up to ${check.seconds} s${alsoVideos ? '' : failed}, over your limit of ${check.limits.dailySeconds} s${alsoVideos ? '' : cost}.`,
     );
-    zh.push(`今天的视频总时长将达到 ${check.seconds} 秒，超过了每日 ${check.limits.dailySeconds} 秒的上限${check.over.includes('videos') ? '' : costZh}。`);
+    zh.push(
+      `今天的视频总时长将达到 ${check.seconds} 秒${alsoVideos ? '' : failedZh}，超过了每日 ${check.limits.dailySeconds} 秒的上限${alsoVideos ? '' : costZh}。`,
+    );
   }
   return { en: en.join(' '), zh: zh.join('') };
 }

@@ -58,11 +58,11 @@ export function spendOutput(ledger: SpendLedger): SpendOutput {
     failed_this_month: totals(ledger.failedMonth),
     limits: { daily_videos: dailyVideos, daily_seconds: dailySeconds },
     remaining_today: {
-      ...(dailyVideos > 0 ? { videos: Math.max(0, dailyVideos - ledger.today.videos) } : {}),
-      ...(dailySeconds > 0 ? { seconds: Math.max(0, dailySeconds - ledger.today.seconds) } : {}),
+      ...(dailyVideos > 0 ? { videos: Math.max(0, dailyVideos - ledger.limitUse.videos) } : {}),
+      ...(dailySeconds > 0 ? { seconds: Math.max(0, dailySeconds - ledger.limitUse.seconds) } : {}),
     },
     time_zone: ledger.timeZone,
-    note: "Failed tasks are counted apart: whether the relay billed them is not known. Over a daily limit, a generation needs the user's yes.",
+    note: "Failed tasks are listed apart (whether the relay billed them is not known) and count toward the daily limits. Over a daily limit, a generation needs the user's yes.",
   };
 }
 
@@ -73,14 +73,18 @@ export function spendSummary(ledger: SpendLedger): string {
   const yuanZh = (t: SpendTotals) => (t.videos > t.unpriced ? `（约 ¥${t.yuan.toFixed(2)}）` : '');
   const t = ledger.today;
   const m = ledger.month;
-  const videos = dailyVideos > 0 ? `${t.videos} of ${dailyVideos} videos` : `${t.videos} videos (no daily limit)`;
-  const seconds = dailySeconds > 0 ? `${t.seconds} of ${dailySeconds} s` : `${t.seconds} s (no daily limit)`;
-  const videosZh = dailyVideos > 0 ? `${t.videos}/${dailyVideos} 个视频` : `${t.videos} 个视频（不限）`;
-  const secondsZh = dailySeconds > 0 ? `${t.seconds}/${dailySeconds} 秒` : `${t.seconds} 秒（不限）`;
+  // Against a limit, today's failed videos count too (they may have been billed); the ¥ is of those that did not fail.
+  const use = dailyVideos > 0 || dailySeconds > 0 ? ledger.limitUse : t;
+  const videos = dailyVideos > 0 ? `${use.videos} of ${dailyVideos} videos` : `${t.videos} videos (no daily limit)`;
+  const seconds = dailySeconds > 0 ? `${use.seconds} of ${dailySeconds} s` : `${t.seconds} s (no daily limit)`;
+  const videosZh = dailyVideos > 0 ? `${use.videos}/${dailyVideos} 个视频` : `${t.videos} 个视频（不限）`;
+  const secondsZh = dailySeconds > 0 ? `${use.seconds}/${dailySeconds} 秒` : `${t.seconds} 秒（不限）`;
   const failed = ledger.failedMonth.videos
-    ? ` Failed (may or may not have been billed): ${ledger.failedToday.videos} today, ${ledger.failedMonth.videos} this month.`
+    ? ` Failed (may or may not have been billed, so they count toward the daily limits): ${ledger.failedToday.videos} today, ${ledger.failedMonth.videos} this month.`
     : '';
-  const failedZh = ledger.failedMonth.videos ? `失败（不确定是否计费）：今日 ${ledger.failedToday.videos} 个，本月 ${ledger.failedMonth.videos} 个。` : '';
+  const failedZh = ledger.failedMonth.videos
+    ? `失败（不确定是否计费，因此计入每日上限）：今日 ${ledger.failedToday.videos} 个，本月 ${ledger.failedMonth.videos} 个。`
+    : '';
   return (
     `Spend today: ${videos}, ${seconds}${yuan(t)}. This month: ${m.videos} videos, ${m.seconds} s${yuan(m)}.${failed}\n` +
     `今日用量：${videosZh}，${secondsZh}${yuanZh(t)}。本月：${m.videos} 个视频，${m.seconds} 秒${yuanZh(m)}。${failedZh}`

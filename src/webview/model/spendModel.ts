@@ -42,7 +42,8 @@ export function toSpendModel(ledger: SpendLedger, strings: Strings): SpendModel 
     ...yuan(today, strings),
   ];
   const monthParts = [fill(strings.spendVideos, month.videos), fill(strings.spendSeconds, month.seconds), ...yuan(month, strings)];
-  const levels = [levelOf(today.videos, dailyVideos), levelOf(today.seconds, dailySeconds)];
+  // Failed videos count toward the limits (they may have been billed): the level says when the next one asks.
+  const levels = [levelOf(ledger.limitUse.videos, dailyVideos), levelOf(ledger.limitUse.seconds, dailySeconds)];
   const level: SpendLevel = levels.includes('over') ? 'over' : levels.includes('near') ? 'near' : 'ok';
   return {
     today: fill(strings.spendToday, todayParts.join(' · ')),

@@ -16,6 +16,7 @@ import {
 import { TaskStore } from '../../../src/core/store';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
 import { generateStoryboard, StoryboardBatches } from '../../../src/storyboard';
+import { taskRecord } from '../../fixtures/tasks';
 
 const SHANGHAI = 'Asia/Shanghai';
 
@@ -62,6 +63,28 @@ describe('core/spend: daily limits an agent cannot run past', () => {
     assert.equal(ledger.failedMonth.videos, 1);
     const inUtc = spendLedger(history, limits, at('2026-11-02T10:00:00Z'), 'UTC');
     assert.equal(inUtc.today.videos, 1, 'the same history seen from UTC has a different today');
+  });
+
+  it('counts the failed tasks of today toward the limits, and says so', () => {
+    const ledger = spendLedger(
+      [task('2026-11-02T03:00:00Z', 'failed'), task('2026-11-02T03:10:00Z', 'failed', { duration: 15 })],
+      limits,
+      at('2026-11-02T10:00:00Z'),
+      SHANGHAI,
+    );
+    const check = checkSpend(ledger, [{ model: 'sora-2', size: 'small', duration: 15 }]);
+    assert.deepEqual([check.videos, check.seconds, check.failed], [3, 40, 2]);
+    assert.deepEqual(check.over, []);
+    const more = checkSpend(ledger, [
+      { model: 'sora-2', size: 'small', duration: 10 },
+      { model: 'sora-2', size: 'small', duration: 10 },
+    ]);
+    assert.deepEqual(more.over, ['videos', 'seconds']);
+    assert.match(
+      describeOverrun(more).en,
+      /These 2 videos would bring today to 4 videos \(2 of them failed: the relay may have billed them\), over your limit of 3/,
+    );
+    assert.match(describeOverrun(more).zh, /其中 2 个失败，可能已计费/);
   });
 
   it('says which limit a request passes, what it would cost, and in both languages', () => {
@@ -178,6 +201,28 @@ describe('core/engine: every path obeys the daily limits', function () {
     assert.equal(asked.length, 3, 'the sixth video asked');
     assert.equal(await approve!({ ...asked[2], videos: 7 }), true);
     assert.equal(asked.length, 4, 'and the seventh again');
+  });
+
+  it('counts failed tasks toward the limits (the relay may have billed them): a retry after a failure at the limit is asked about', async () => {
+    const seeded = new TaskStore(home);
+    await seeded.put(taskRecord({ id: 'sora-2:task_failed_today', status: 'failed', failureReason: 'moderation', createdAt: Date.now() - 60_000 }));
+    const engine = make({ dailyVideos: 1, dailySeconds: 0, prices: {} });
+    await engine.start();
+    await assert.rejects(
+      engine.generate({ prompt: 'the same prompt again' }, 'test'),
+      (e: unknown) =>
+        e instanceof SpendLimitError &&
+        /This would be video 2 today \(1 of them failed: the relay may have billed it\), over your limit of 1/.test(e.message) &&
+        /其中 1 个失败/.test(e.messageZh),
+    );
+    assert.equal(creates, 0, 'nothing sent without a yes');
+    const asked: SpendCheck[] = [];
+    await engine.generate({ prompt: 'the same prompt again' }, 'test', { approveSpend: async (c) => (asked.push(c), true) });
+    assert.deepEqual(
+      asked.map((c) => [c.videos, c.failed]),
+      [[2, 1]],
+    );
+    assert.equal(creates, 1);
   });
 
   it('holds across processes on one home: two at the last free video, one gets it', async () => {

@@ -19,7 +19,7 @@ const video = (createdAt: number, status = 'completed', duration = 10) => ({ cre
 describe('mcp/spend: the words, the ledger, the question', () => {
   it('asks "Generate anyway?" with the overrun in English and Chinese, one required yes/no with "no" preselected', () => {
     const ledger = spendLedger([video(NOW - 60_000)], { ...LIMITS, dailyVideos: 20 }, NOW, 'UTC');
-    const check = checkSpend({ ...ledger, today: { ...ledger.today, videos: 20 } }, [{ model: 'sora-2', size: 'small', duration: 10 }]);
+    const check = checkSpend({ ...ledger, limitUse: { ...ledger.limitUse, videos: 20 } }, [{ model: 'sora-2', size: 'small', duration: 10 }]);
     const question = spendQuestion(check);
     assert.equal(
       question.message,
@@ -53,12 +53,14 @@ describe('mcp/spend: the words, the ledger, the question', () => {
     assert.deepEqual(out.today, { videos: 2, seconds: 35, estimated_yuan: 3.5, unpriced_videos: 1 });
     assert.deepEqual(out.this_month, { videos: 3, seconds: 50, estimated_yuan: 8.75, unpriced_videos: 1 });
     assert.deepEqual(out.failed_today, { videos: 1, seconds: 10, estimated_yuan: 3.5, unpriced_videos: 0 });
-    assert.deepEqual(out.remaining_today, { videos: 18, seconds: 265 });
+    assert.deepEqual(out.remaining_today, { videos: 17, seconds: 255 }, 'the failed video counts toward the limits');
     assert.deepEqual(out.limits, { daily_videos: 20, daily_seconds: 300 });
     const text = spendSummary(ledger);
-    assert.match(text, /Spend today: 2 of 20 videos, 35 of 300 s \(≈ ¥3\.50\)\. This month: 3 videos, 50 s \(≈ ¥8\.75\)\./);
-    assert.match(text, /Failed \(may or may not have been billed\): 1 today, 1 this month\./);
-    assert.match(text, /今日用量：2\/20 个视频，35\/300 秒（约 ¥3\.50）/);
+    // Toward the limits the failed video counts (3 of 20, 45 of 300 s); the ¥ is the estimate of the two that did not fail.
+    assert.match(text, /Spend today: 3 of 20 videos, 45 of 300 s \(≈ ¥3\.50\)\. This month: 3 videos, 50 s \(≈ ¥8\.75\)\./);
+    assert.match(text, /Failed \(may or may not have been billed, so they count toward the daily limits\): 1 today, 1 this month\./);
+    assert.match(text, /今日用量：3\/20 个视频，45\/300 秒（约 ¥3\.50）/);
+    assert.match(text, /失败（不确定是否计费，因此计入每日上限）/);
     const unpriced = spendOutput(spendLedger(history, { dailyVideos: 0, dailySeconds: 0, prices: {} }, NOW, 'UTC'));
     assert.equal(unpriced.today.estimated_yuan, undefined, 'no price, no ¥');
     assert.deepEqual(unpriced.remaining_today, {}, 'no limit, nothing to count down');
@@ -169,6 +171,21 @@ describe('mcp/spend: an agent cannot pass the daily limits without the user', fu
     assert.ok(!remixed.isError, textOf(remixed));
     assert.equal(asked.length, 2);
     assert.equal(t.posts(), sent + 1);
+  });
+
+  it('counts a failed video toward the limit: retrying a moderation failure at a limit of 1 is asked about, never sent without a yes', async () => {
+    t = await inProcess({ engine: { spendLimits: () => LIMITS } });
+    const failed = await t.call('generate_video', { prompt: 'a famous actor #sim:moderation', timeout_seconds: 3600 });
+    assert.equal((failed.structuredContent as { status: string }).status, 'failed', textOf(failed));
+    const sent = t.posts();
+    for (let retry = 0; retry < 5; retry++) {
+      const again = await t.call('generate_video', { prompt: 'a famous actor #sim:moderation', wait: false });
+      assert.equal(again.isError, true, `retry ${retry + 1} refused`);
+      assert.match(textOf(again), /This would be video 2 today \(1 of them failed: the relay may have billed it\), over your limit of 1/);
+    }
+    assert.equal(t.posts(), sent, 'none of the five retries was sent');
+    const listed = await t.call('list_videos', {});
+    assert.deepEqual((listed.structuredContent as { spend: ReturnType<typeof spendOutput> }).spend.remaining_today, { videos: 0 });
   });
 
   it("shows the ledger in list_videos' text and structured output", async () => {

@@ -35,6 +35,12 @@ describe("webview/spendModel: the Videos view's ledger", () => {
     assert.equal(model.failed, 'Failed: 1 today, 2 this month (may or may not have been billed)');
   });
 
+  it("counts today's failed tasks toward the level: at the limit with them, the next generation asks", () => {
+    const history = [...Array.from({ length: 19 }, () => video(0)), video(0, 'failed')];
+    const model = toSpendModel(ledger(history, LIMITS), STRINGS);
+    assert.deepEqual([model.level, model.status], ['over', "At today's limit: the next generation asks you first."]);
+  });
+
   it('is near from 80% of either limit, and over at the limit (the next generation asks)', () => {
     const videos = (n: number, duration = 10) => Array.from({ length: n }, () => video(0, 'completed', duration));
     assert.equal(toSpendModel(ledger(videos(15), LIMITS), STRINGS).level, 'ok');
