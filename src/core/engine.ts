@@ -292,6 +292,29 @@ export class VideoEngine {
     return saved;
   }
 
+  /**
+   * Rewrites the storyboard links `rewrite` names a new file for (VS Code moves old workspace-relative
+   * links to the real path, so processes without that workspace find them). Resolves with how many changed.
+   */
+  async relinkStoryboards(rewrite: (link: StoryboardLink) => string | undefined): Promise<number> {
+    await this.whenReady();
+    let changed = 0;
+    for (const task of [...this.records.values()]) {
+      const link = task.storyboard;
+      const file = link && rewrite(link);
+      if (!link || !file || file === link.file) continue;
+      await this.records
+        .mutate(task.id, (t) => {
+          if (t.storyboard?.file === link.file) t.storyboard = { ...t.storyboard, file };
+        })
+        .then(
+          () => changed++,
+          (error: unknown) => this.logger.warn(`task ${task.id}: its storyboard link was not updated (${(error as Error).message})`),
+        );
+    }
+    return changed;
+  }
+
   /** Creates a character and keeps it in the history (a failure to keep it is logged: the character exists anyway). */
   async createCharacter(source: CharacterSource, timestamps: string): Promise<Character> {
     const api = this.options.api();

@@ -13,7 +13,7 @@ export interface TaskOrigin {
   client?: string;
   /** The process that created it: the VS Code extension host, or the standalone stdio server. */
   host?: 'vscode' | 'stdio';
-  /** The storyboard file (workspace-relative) a storyboard task belongs to. */
+  /** The storyboard file a storyboard task belongs to, as its link names it (`StoryboardLink.file`). */
   storyboard?: string;
 }
 

@@ -7,7 +7,11 @@ export type { DownloadState };
 
 /** The clip a task was made for. The storyboard file stays the user's own; which task is which clip lives here. */
 export interface StoryboardLink {
-  /** The storyboard file: workspace-relative (forward slashes) when inside the workspace, else absolute. */
+  /**
+   * The storyboard file: its absolute real path (`storyboardKey`), the same in every process. Records
+   * written before this form name files inside a workspace relative to it (forward slashes); VS Code
+   * rewrites those when the workspace opens (`currentStoryboardLink`).
+   */
   file: string;
   /** The clip's stable id in that file ({#id}). */
   clipId: string;

@@ -20,7 +20,7 @@ export interface GenerateStoryboardRequest {
   /** The storyboard file (absolute) and its text; every clip already has its id (`ensureClipIds`). */
   file: string;
   text: string;
-  /** Workspace folders (the history names a storyboard inside one relative to it). */
+  /** Workspace folders (older records name a storyboard inside one relative to it). */
   roots?: readonly string[];
   /** Only these clips (a retry, one clip's "Regenerate"); default: every missing and out-of-date clip. */
   clipIds?: readonly string[];

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 
 import { taskPhase } from '../core/phase';
@@ -7,19 +8,27 @@ import { planStoryboard, type ClipTaskRecord, type StoryboardPlan } from './plan
 import type { ParsedStoryboard } from './types';
 
 /**
- * Which tasks of the history belong to which storyboard file. A task's link names its file
- * workspace-relative (forward slashes) when the file is inside a workspace folder, else absolute:
- * so VS Code, the MCP server in VS Code and the standalone server all find the same clips.
+ * Which tasks of the history belong to which storyboard file. A task's link names its file by the
+ * file's absolute real path: the same in every process (VS Code windows with their workspace folders,
+ * the standalone server with none), whichever path or symlink the file was reached through.
+ *
+ * Records written before that named a file inside a workspace folder relative to it. They are still
+ * found: against the workspace folders where a process has them, else by the end of the path (whole
+ * folder names); VS Code rewrites them to the real path when their workspace opens (`currentStoryboardLink`).
  */
 
-/** The name the history keeps for a storyboard file: relative to the first folder of `roots` holding it, else absolute. */
-export function storyboardKey(file: string, roots: readonly string[] = []): string {
+/** The name the history keeps for a storyboard file: its absolute real path (a file not written yet: its folder's real path). */
+export function storyboardKey(file: string): string {
   const absolute = path.resolve(file);
-  for (const root of roots) {
-    const relative = path.relative(path.resolve(root), absolute);
-    if (relative && !relative.startsWith('..') && !path.isAbsolute(relative)) return relative.split(path.sep).join('/');
+  try {
+    return realpathSync.native(absolute);
+  } catch {
+    try {
+      return path.join(realpathSync.native(path.dirname(absolute)), path.basename(absolute));
+    } catch {
+      return absolute;
+    }
   }
-  return absolute;
 }
 
 /** Windows and macOS file names ignore case; a storyboard found under another spelling is still the same file. */
@@ -28,12 +37,65 @@ function samePath(a: string, b: string): boolean {
   return fold ? a.toLowerCase() === b.toLowerCase() : a === b;
 }
 
+/**
+ * A test for "does this link name this storyboard file", made once per file: the real path, the path as
+ * given, and an old workspace-relative link (against `roots`, or without them by the end of the path).
+ */
+export function storyboardLinkMatcher(file: string, roots: readonly string[] = []): (linkFile: string) => boolean {
+  const absolute = path.resolve(file);
+  const real = storyboardKey(file);
+  const names = real === absolute ? [real] : [real, absolute];
+  const realLinks = new Map<string, string | undefined>();
+  const realOf = (link: string) => {
+    if (!realLinks.has(link)) {
+      try {
+        realLinks.set(link, realpathSync.native(link));
+      } catch {
+        realLinks.set(link, undefined);
+      }
+    }
+    return realLinks.get(link);
+  };
+  return (linkFile) => {
+    if (path.isAbsolute(linkFile)) {
+      const resolved = path.resolve(linkFile);
+      if (names.some((name) => samePath(resolved, name))) return true;
+      // An older link may name the file through a symlinked folder.
+      const real = realOf(resolved);
+      return real !== undefined && samePath(real, names[0]);
+    }
+    const native = linkFile.split('/').join(path.sep);
+    if (roots.length) return roots.some((root) => names.some((name) => samePath(path.resolve(root, native), name)));
+    // No workspace here (the standalone server): an old link matches the end of the path, whole names only.
+    if (native.split(path.sep).includes('..')) return false;
+    return names.some(
+      (name) => name.length > native.length && samePath(name.slice(-native.length), native) && name[name.length - native.length - 1] === path.sep,
+    );
+  };
+}
+
 /** Whether the file a task's link names (either form) is this storyboard file. */
 export function linksTo(linkFile: string, file: string, roots: readonly string[] = []): boolean {
-  const absolute = path.resolve(file);
-  if (path.isAbsolute(linkFile)) return samePath(path.resolve(linkFile), absolute);
+  return storyboardLinkMatcher(file, roots)(linkFile);
+}
+
+/**
+ * The link an old record should have now: an old workspace-relative link whose file exists in one of
+ * these workspace folders becomes that file's real path. Undefined when it is current already or cannot
+ * be told (no such file here, or a path leaving the folder).
+ */
+export function currentStoryboardLink(linkFile: string, roots: readonly string[]): string | undefined {
+  if (path.isAbsolute(linkFile)) return undefined;
   const native = linkFile.split('/').join(path.sep);
-  return roots.some((root) => samePath(path.resolve(root, native), absolute));
+  if (native.split(path.sep).includes('..')) return undefined;
+  for (const root of roots) {
+    try {
+      return realpathSync.native(path.resolve(root, native));
+    } catch {
+      // Not in this folder.
+    }
+  }
+  return undefined;
 }
 
 /** The task as `planStoryboard` reads it. */
@@ -54,8 +116,9 @@ export function toClipTaskRecord(task: TaskRecord): ClipTaskRecord | undefined {
 /** Every task made for a clip of this storyboard file. */
 export function clipTaskRecords(tasks: Iterable<TaskRecord>, file: string, roots: readonly string[] = []): ClipTaskRecord[] {
   const out: ClipTaskRecord[] = [];
+  const matches = storyboardLinkMatcher(file, roots);
   for (const task of tasks) {
-    if (!task.storyboard || !linksTo(task.storyboard.file, file, roots)) continue;
+    if (!task.storyboard || !matches(task.storyboard.file)) continue;
     const record = toClipTaskRecord(task);
     if (record) out.push(record);
   }
@@ -84,5 +147,5 @@ export interface StoryboardState {
 export function storyboardState(text: string, file: string, tasks: Iterable<TaskRecord>, roots: readonly string[] = []): StoryboardState {
   const parsed = parseStoryboard(text);
   const records = clipTaskRecords(tasks, file, roots);
-  return { key: storyboardKey(file, roots), parsed, records, plan: planStoryboard(parsed, records) };
+  return { key: storyboardKey(file), parsed, records, plan: planStoryboard(parsed, records) };
 }

@@ -31,7 +31,18 @@ export { findFfmpeg } from './ffmpegJoin';
 export type { ClipMismatch } from './probe';
 export { formatClipTime, parseClipTime } from './time';
 export { clipLabel } from './plan';
-export { storyboardKey, linksTo, toClipTaskRecord, clipTaskRecords, concernsStoryboard, takenClipIds, storyboardState, type StoryboardState } from './history';
+export {
+  storyboardKey,
+  storyboardLinkMatcher,
+  linksTo,
+  currentStoryboardLink,
+  toClipTaskRecord,
+  clipTaskRecords,
+  concernsStoryboard,
+  takenClipIds,
+  storyboardState,
+  type StoryboardState,
+} from './history';
 export { clipStatus, isClipBusy, clipProgressValue, type ClipStatus, type ClipStatusKind } from './status';
 export {
   ClipBatch,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { VideoEngine } from '../../core/engine';
 import type { TaskRecord } from '../../core/types';
-import { concernsStoryboard, storyboardState, type StoryboardState } from '../../storyboard';
+import { concernsStoryboard, currentStoryboardLink, storyboardState, type StoryboardState } from '../../storyboard';
 import { Disposable, toDisposable } from '../util/dispose';
 
 /** A storyboard is a `*.storyboard.md` file on disk (its clips' videos are tied to the file's path). */
@@ -13,7 +13,7 @@ export function isStoryboardDocument(doc: vscode.TextDocument): boolean {
   return isStoryboardUri(doc.uri);
 }
 
-/** The workspace folders: the history names a storyboard inside one relative to it. */
+/** The workspace folders: older records name a storyboard inside one relative to it. */
 export function workspaceRoots(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
@@ -56,6 +56,18 @@ export class StoryboardDocuments extends Disposable {
       ),
     );
     this._register(toDisposable(() => this.pending.forEach((t) => clearTimeout(t))));
+    // Records of older versions name storyboards relative to this workspace: the standalone server (no
+    // workspace) finds them once they name the real path. Done when the folders are known, and again when they change.
+    void this.updateOldLinks();
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.updateOldLinks()));
+  }
+
+  private async updateOldLinks(): Promise<void> {
+    try {
+      await this.engine.relinkStoryboards((link) => currentStoryboardLink(link.file, workspaceRoots()));
+    } catch {
+      // The history could not be read: the old links still match here (against the workspace folders).
+    }
   }
 
   /** The storyboards open in VS Code (editors or not). */

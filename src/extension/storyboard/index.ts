@@ -126,8 +126,8 @@ async function pickClip(features: StoryboardFeatures, uri: vscode.Uri): Promise<
 }
 
 /**
- * What the MCP server in this window knows about storyboards: new ones go into the workspace, the
- * history names them relative to it, at most the setting's clips at once, and a storyboard Copilot
+ * What the MCP server in this window knows about storyboards: new ones go into the workspace, older
+ * records may name them relative to it, at most the setting's clips at once, and a storyboard Copilot
  * writes opens in the editor.
  */
 export function storyboardMcpHooks(context: vscode.ExtensionContext): StoryboardHooks {

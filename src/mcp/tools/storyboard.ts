@@ -50,7 +50,7 @@ import { timeoutSchema } from '../schemas';
 export interface StoryboardHooks {
   /** Where create_storyboard writes when no directory is given (stdio: <home>/storyboards; VS Code: the workspace). */
   defaultDirectory?: () => string | undefined;
-  /** Workspace folders: the history names a storyboard inside one relative to it. */
+  /** Workspace folders: records of older versions name a storyboard inside one relative to it. */
   roots?: () => readonly string[];
   /** At most this many clips in flight (default 3). */
   maxConcurrentClips?: () => number;

@@ -42,13 +42,12 @@ function linked(clipId: string, fingerprint: string, patch: Parameters<typeof ta
 }
 
 describe('storyboard: the history of a storyboard file and the status of its clips', () => {
-  it('names a file workspace-relative inside a folder and absolute outside, and finds it under either name', () => {
-    assert.equal(storyboardKey(FILE, [path.resolve('/elsewhere'), ROOT]), 'cafe/rain.storyboard.md');
-    assert.equal(storyboardKey(FILE, []), FILE);
-    assert.equal(storyboardKey(path.resolve('/work/other.storyboard.md'), [ROOT]), path.resolve('/work/other.storyboard.md'));
-    assert.ok(linksTo('cafe/rain.storyboard.md', FILE, [ROOT]));
-    assert.ok(linksTo(FILE, FILE, [ROOT]), 'an absolute link (the standalone server wrote it) still matches');
-    assert.ok(!linksTo('cafe/rain.storyboard.md', FILE, []), 'a relative link needs the workspace');
+  it('names a file by its absolute path inside a workspace folder or not, and finds it under an old relative link too', () => {
+    assert.equal(storyboardState(TEXT, FILE, [], [path.resolve('/elsewhere'), ROOT]).key, FILE);
+    assert.equal(storyboardKey(FILE), FILE);
+    assert.equal(storyboardState(TEXT, path.resolve('/work/other.storyboard.md'), [], [ROOT]).key, path.resolve('/work/other.storyboard.md'));
+    assert.ok(linksTo('cafe/rain.storyboard.md', FILE, [ROOT]), 'a relative link (VS Code wrote them before) still matches');
+    assert.ok(linksTo(FILE, FILE, [ROOT]));
     assert.ok(!linksTo('cafe/other.storyboard.md', FILE, [ROOT]));
   });
 
@@ -80,7 +79,7 @@ describe('storyboard: the history of a storyboard file and the status of its cli
       linked('c3', 'v1-older', { status: 'completed', download: { state: 'done', localPath: '/v/c3-old.mp4' } }),
     ];
     const state = storyboardState(TEXT, FILE, tasks, [ROOT]);
-    assert.equal(state.key, 'cafe/rain.storyboard.md');
+    assert.equal(state.key, FILE);
     const statuses = state.plan.clips.map((c) => clipStatus(c));
     assert.deepEqual(statuses, [{ kind: 'generating', progress: 42 }, { kind: 'ready' }, { kind: 'outdated' }, { kind: 'invalid' }]);
     assert.deepEqual(

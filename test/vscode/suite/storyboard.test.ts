@@ -2,7 +2,7 @@
 // diagnostics, CodeLens, `@` completion, a clip generated and joined, the storyboard view's page.
 // Playwright (test/vscode/e2e/storyboard.mjs) then drives the whole flow in the workbench.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
@@ -172,8 +172,9 @@ describe('storyboards in a real VS Code', function () {
       10_000,
       'the task',
     );
-    assert.equal(task.storyboard!.file, 'in-host-storyboards/lighthouse.storyboard.md', 'workspace-relative');
-    assert.deepEqual(task.origin, { kind: 'storyboard', storyboard: 'in-host-storyboards/lighthouse.storyboard.md', host: 'vscode' });
+    // The file's real path, as every process names it (the standalone server has no workspace to be relative to).
+    assert.equal(task.storyboard!.file, realpathSync(file), 'the real path');
+    assert.deepEqual(task.origin, { kind: 'storyboard', storyboard: realpathSync(file), host: 'vscode' });
     assert.ok(task.params.prompt.endsWith('cinematic #sim:clip-3'), 'the style string is sent');
     await vscode.commands.executeCommand('juxinSora.storyboard.open', uri);
     await waitUntil(async () => (await lensTitles(uri)).some((t) => /generating \d+%|queued/.test(t)), 30_000, 'a live status in the CodeLens');
