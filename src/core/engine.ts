@@ -5,6 +5,7 @@ import type { Character, CharacterSource, GenerationParams, JuxinApi, Normalized
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import type { downloadVideo } from './downloader';
+import { CallCancelledError, CancelledCalls } from './cancelledCalls';
 import { CharacterStore, type CharacterRecord } from './characters';
 import { TaskDownloads } from './downloads';
 import { HistoryWatcher } from './historyWatcher';
@@ -15,7 +16,8 @@ import { compareNewestFirst, queryTasks, type QueryResult, type TaskQuery } from
 import { FileRateBook, RateLimiter } from './rateLimiter';
 import type { RelayStatsJson } from './relayStats';
 import { TaskRecords } from './records';
-import { checkSpend, DEFAULT_LIMITS, SpendGate, SpendLimitError, spendLedger, type SpendCheck, type SpendLedger, type SpendLimits } from './spend';
+import { checkSpend, DEFAULT_LIMITS, SpendLimitError, spendLedger, type SpendCheck, type SpendLedger, type SpendLimits } from './spend';
+import { type Reservation, SpendGate, type SpendTicket } from './spendGate';
 import type { TaskStore } from './store';
 import { foldResult, isRunning, TaskTracker } from './tracker';
 import { isSettled, type StoryboardLink, type TaskRecord } from './types';
@@ -56,6 +58,23 @@ export interface GenerateExtra {
   storyboard?: StoryboardLink;
   /** Asked when the request passes a daily limit: the user's yes lets it through. */
   approveSpend?: (check: SpendCheck) => Promise<boolean>;
+  /**
+   * The caller's own cancellation (an MCP call's signal). Once it aborts nothing is sent
+   * (CallCancelledError); a create already on its way is kept and lands in the history, marked
+   * `cancelledAt` (see `cancelledTwin`).
+   */
+  signal?: AbortSignal;
+  /**
+   * Asked inside the spend gate, under its lock, with the history just re-read and the requests on their
+   * way in every process: false = made or being made already (NoLongerNeededError, nothing sent).
+   */
+  stillNeeded?: (view: OrderView) => boolean;
+}
+
+/** The shared history as it is under the spend lock, and the storyboard clips being ordered right now in any process. */
+export interface OrderView {
+  tasks: Iterable<TaskRecord>;
+  onTheirWay: readonly StoryboardLink[];
 }
 
 const DEFAULT_SPEND_HELP = {
@@ -100,6 +119,7 @@ export class VideoEngine {
   private readonly watcher: HistoryWatcher;
   private readonly characterStore: CharacterStore;
   private readonly spendGate: SpendGate;
+  private readonly cancelledCalls = new CancelledCalls();
   private readonly lifetime = new AbortController();
   private readonly refreshing = new Map<string, Promise<TaskRecord>>();
   private readonly seen = new Set<string>();
@@ -115,7 +135,7 @@ export class VideoEngine {
     this.limiter = new RateLimiter(this.clock, options.maxRequestsPerSecond ?? 2, { book: new FileRateBook(store.home, this.logger) });
     this.records = new TaskRecords(store, this.clock, this.logger);
     this.characterStore = new CharacterStore(store.home, this.logger);
-    this.spendGate = new SpendGate(store.home, this.logger);
+    this.spendGate = new SpendGate(store.home, { clock: this.clock, logger: this.logger, staleMs: options.leaseMs });
     this.leases = new TaskLeases(store.home, { staleMs: options.leaseMs, logger: this.logger });
     const shared = { records: this.records, api: options.api, limiter: this.limiter, clock: this.clock, logger: this.logger, lifetime: this.lifetime.signal };
     this.tracker = new TaskTracker({
@@ -182,18 +202,13 @@ export class VideoEngine {
     // Validated once, with the user's defaults; each local image read once and handed to the client.
     const { params, images } = await prepareGeneration(input, this.options.defaults?.());
     const api = this.options.api();
-    const release = await this.enterSpend(params, extra.approveSpend);
-    try {
-      await this.limiter.acquire(this.lifetime.signal);
-      const created = await api.createVideo(params, { signal: this.lifetime.signal, images });
-      return await this.adopt(created, params, origin, { storyboard: extra.storyboard });
-    } finally {
-      await release();
-    }
+    return this.order(params, origin, extra, (signal, stopRetries) => api.createVideo(params, { signal, images, stopRetries }), {
+      storyboard: extra.storyboard,
+    });
   }
 
   /** A new video from a finished one of the history. Everything is checked before the (paid) request. */
-  async remix(taskId: string, prompt: string, origin: string | TaskOrigin, extra: Pick<GenerateExtra, 'approveSpend'> = {}): Promise<TaskRecord> {
+  async remix(taskId: string, prompt: string, origin: string | TaskOrigin, extra: Pick<GenerateExtra, 'approveSpend' | 'signal'> = {}): Promise<TaskRecord> {
     const original = this.records.get(taskId);
     if (!original) {
       throw new JuxinError('not_found', `Task ${taskId} is not in the history: only a video made here can be remixed. Call list_videos to find one.`, {
@@ -216,14 +231,74 @@ export class VideoEngine {
     }
     const params = validateGenerationParams({ ...original.params, prompt, images: original.params.images });
     const api = this.options.api();
-    const release = await this.enterSpend(params, extra.approveSpend);
+    return this.order(params, origin, extra, (signal, stopRetries) => api.remixVideo(taskId, params.prompt, { signal, stopRetries }), { remixOf: taskId });
+  }
+
+  /**
+   * One paid request: reserved at the spend gate, then sent without any lock held. Never sent for a call
+   * already cancelled; one on its way when the call is cancelled is kept (the engine's lifetime carries
+   * it) and recorded as its call's.
+   */
+  private async order(
+    params: GenerationParams,
+    from: string | TaskOrigin,
+    extra: GenerateExtra,
+    send: (signal: AbortSignal, stopRetries?: AbortSignal) => Promise<NormalizedTask>,
+    link: { remixOf?: string; storyboard?: StoryboardLink },
+  ): Promise<TaskRecord> {
+    const origin = typeof from === 'string' ? originOf({ source: from }) : from;
+    const { signal } = extra;
+    const ticket = await this.cancellable(signal, () => this.enterSpend(params, extra));
     try {
-      await this.limiter.acquire(this.lifetime.signal);
-      const created = await api.remixVideo(taskId, params.prompt, { signal: this.lifetime.signal });
-      return await this.adopt(created, params, origin, { remixOf: taskId });
+      await this.cancellable(signal, () => this.limiter.acquire(signal ? AbortSignal.any([this.lifetime.signal, signal]) : this.lifetime.signal));
+      if (signal?.aborted) throw new CallCancelledError();
+      const made = (async () => {
+        const created = await send(this.lifetime.signal, signal);
+        await ticket.made(created.id);
+        return this.adopt(created, params, origin, { ...link, cancelledAt: signal?.aborted ? this.clock.now() : undefined });
+      })();
+      if (signal) this.cancelledCalls.watch(signal, params, origin, made);
+      return await made;
     } finally {
-      await release();
+      await ticket.release();
     }
+  }
+
+  /** Runs `work`; if the caller's signal ended it, says so as a cancellation (nothing was sent). */
+  private async cancellable<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    if (signal?.aborted) throw new CallCancelledError();
+    try {
+      return await work();
+    } catch (error) {
+      if (signal?.aborted && !this.lifetime.signal.aborted) throw new CallCancelledError();
+      throw error;
+    }
+  }
+
+  /**
+   * The task of an identical request from the same caller whose call was cancelled within the last two
+   * minutes (`CANCELLED_CALL_WINDOW_MS`): waited for if its create is still on its way in this process.
+   * Undefined when there is none (or the input is invalid: `generate` then says why).
+   */
+  async cancelledTwin(input: GenerationInput, origin: TaskOrigin): Promise<TaskRecord | undefined> {
+    let params: GenerationParams;
+    try {
+      params = validateGenerationParams(input, this.options.defaults?.());
+    } catch {
+      return undefined;
+    }
+    return this.cancelledCalls.find(this.records.values(), params, origin, this.clock.now());
+  }
+
+  /** The call waiting for this task was cancelled: its client never got the answer (see `cancelledTwin`). */
+  async markCallCancelled(id: string): Promise<void> {
+    if (!this.records.get(id) || this.records.get(id)!.cancelledAt !== undefined) return;
+    const now = this.clock.now();
+    await this.records
+      .mutate(id, (task) => {
+        task.cancelledAt ??= now;
+      })
+      .catch((error: unknown) => this.logger.warn(`task ${id}: its cancelled call was not noted (${(error as Error).message})`));
   }
 
   /** Today's and this month's spend from the shared history, with the limits. */
@@ -256,18 +331,30 @@ export class VideoEngine {
     return this.options.spendLimits?.() ?? DEFAULT_LIMITS;
   }
 
-  /** The spend gate: within the limits or approved; the history re-read under the lock (another process may just have added one). */
-  private enterSpend(params: GenerationParams, approve: GenerateExtra['approveSpend']): Promise<() => Promise<void>> {
-    let rescanned = false;
-    return this.spendGate.enter(
-      async () => {
-        if (rescanned) await this.watcher.rescan();
-        rescanned = true;
-        return this.checkSpend([params]);
-      },
-      approve,
-      this.options.spendHelp ?? DEFAULT_SPEND_HELP,
-    );
+  /**
+   * The spend gate: within the limits or approved, and still needed; decided under the spend lock with the
+   * history re-read and every request on its way in any process counted (one whose process died may have
+   * been billed: it counts like a failed video of its day).
+   */
+  private enterSpend(params: GenerationParams, extra: GenerateExtra): Promise<SpendTicket> {
+    const recorded = (r: Reservation) => r.taskId !== undefined && this.records.get(r.taskId) !== undefined;
+    const asTasks = (pending: readonly Reservation[]) =>
+      pending.filter((r) => !recorded(r)).map((r) => ({ createdAt: r.at, status: r.live ? 'queued' : 'failed', params: r.params }));
+    const { stillNeeded } = extra;
+    return this.spendGate.reserve({
+      params: { model: params.model, size: params.size, duration: params.duration },
+      storyboard: extra.storyboard,
+      check: (pending) =>
+        checkSpend(spendLedger([...this.records.values(), ...asTasks(pending)], this.limits(), this.clock.now(), this.options.timeZone), [params]),
+      refresh: () => this.watcher.rescan(),
+      approve: extra.approveSpend,
+      howToRaise: this.options.spendHelp ?? DEFAULT_SPEND_HELP,
+      stillNeeded:
+        stillNeeded &&
+        ((pending) =>
+          stillNeeded({ tasks: this.records.values(), onTheirWay: pending.filter((r) => r.live && !recorded(r) && r.storyboard).map((r) => r.storyboard!) })),
+      signal: extra.signal,
+    });
   }
 
   /**
@@ -336,7 +423,7 @@ export class VideoEngine {
     created: NormalizedTask,
     params: GenerationParams,
     from: string | TaskOrigin,
-    extra: { remixOf?: string; storyboard?: StoryboardLink } = {},
+    extra: { remixOf?: string; storyboard?: StoryboardLink; cancelledAt?: number } = {},
   ): Promise<TaskRecord> {
     const now = this.clock.now();
     const origin = typeof from === 'string' ? originOf({ source: from }) : from;
@@ -354,6 +441,7 @@ export class VideoEngine {
     };
     if (extra.remixOf) record.remixOf = extra.remixOf;
     if (extra.storyboard) record.storyboard = extra.storyboard;
+    if (extra.cancelledAt !== undefined) record.cancelledAt = extra.cancelledAt;
     foldResult(record, created, now);
     this.tracker.created(record, created);
     this.logger.info(`task ${record.id} created (${params.model}, ${params.duration}s, ${params.orientation}) from ${origin.client ?? origin.kind}`);

@@ -1,9 +1,5 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import type { VideoModel, VideoSize } from '../juxin/types';
-import { silentLogger, type Logger } from '../util/log';
 import { dayNumber, dayStart, validTimeZone } from './query';
 
 /**
@@ -200,65 +196,5 @@ export class SpendLimitError extends Error {
     const { en, zh } = describeOverrun(check);
     super(`${en} Nothing was sent, so nothing was billed. ${howToRaise.en}`);
     this.messageZh = `${zh}未发送任何请求，不会计费。${howToRaise.zh}`;
-  }
-}
-
-/**
- * Makes "check today's spend, then create and record the task" one step across every process on the
- * home folder (two windows at video 19 of 20 must not both pass): a lock held from the last check to
- * the moment the new task is in the history. Asking the user happens outside the lock.
- */
-export class SpendGate {
-  private readonly file: string;
-
-  constructor(
-    home: string,
-    private readonly logger: Logger = silentLogger,
-  ) {
-    this.file = path.join(home, 'spend');
-  }
-
-  /**
-   * Resolves with a release function once the request is within the limits or approved; the caller
-   * creates and records the task, then releases. Throws SpendLimitError when over and not approved.
-   */
-  async enter(
-    check: () => Promise<SpendCheck>,
-    approve: ((check: SpendCheck) => Promise<boolean>) | undefined,
-    howToRaise: { en: string; zh: string },
-  ): Promise<() => Promise<void>> {
-    let approvedUpTo: { videos: number; seconds: number } | undefined;
-    const allowed = (c: SpendCheck) =>
-      !c.over.length || (approvedUpTo !== undefined && c.videos <= approvedUpTo.videos + 1 && c.seconds <= approvedUpTo.seconds + 25);
-    for (let round = 0; round < 5; round++) {
-      const before = await check();
-      if (!allowed(before)) {
-        if (!approve || !(await approve(before))) throw new SpendLimitError(before, howToRaise);
-        approvedUpTo = { videos: before.videos, seconds: before.seconds };
-      }
-      const release = await this.lock();
-      // Another process may have added a task while we asked: look again, now that no one else can.
-      if (allowed(await check())) return release;
-      await release();
-    }
-    throw new SpendLimitError(await check(), howToRaise);
-  }
-
-  private async lock(): Promise<() => Promise<void>> {
-    try {
-      await mkdir(path.dirname(this.file), { recursive: true });
-      const release = await lockfile.lock(this.file, {
-        realpath: false,
-        stale: 20_000,
-        update: 5_000,
-        retries: { retries: 600, factor: 1, minTimeout: 200, maxTimeout: 200 },
-        onCompromised: () => undefined,
-      });
-      return () => release().catch(() => undefined);
-    } catch (error) {
-      // The lock is the cross-process guard; without it this process still checks its own view.
-      this.logger.warn(`the spend lock (${this.file}) is not available: ${(error as Error).message}`);
-      return async () => undefined;
-    }
   }
 }

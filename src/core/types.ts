@@ -56,6 +56,11 @@ export interface TaskRecord {
     error?: string;
     attempts?: number;
   };
+  /**
+   * When the call that asked for it was cancelled by its client (which never learned this task): an
+   * identical call from the same client within two minutes gets this task instead of paying again.
+   */
+  cancelledAt?: number;
   /** Last transient problem while tracking (e.g. rate limited), for display; cleared on success. */
   lastError?: { kind: string; message: string; at: number };
   completedAt?: number;

@@ -70,6 +70,7 @@ export class JuxinClient implements JuxinApi {
       body: { json: body },
       parse: normalizeQueryResponse,
       signal: options.signal,
+      stopRetries: options.stopRetries,
     });
   }
 
@@ -85,7 +86,15 @@ export class JuxinClient implements JuxinApi {
     if (params.characterUrl) form.set('character_url', params.characterUrl);
     if (params.characterTimestamps) form.set('character_timestamps', params.characterTimestamps);
     for (const image of images) form.append('input_reference', new Blob([image.data], { type: image.mimeType }), image.fileName);
-    return this.http.send({ method: 'POST', path: '/v1/videos', kind: 'create', body: { form }, parse: normalizeQueryResponse, signal: options.signal });
+    return this.http.send({
+      method: 'POST',
+      path: '/v1/videos',
+      kind: 'create',
+      body: { form },
+      parse: normalizeQueryResponse,
+      signal: options.signal,
+      stopRetries: options.stopRetries,
+    });
   }
 
   async queryVideo(id: string, options: RequestOptions = {}): Promise<NormalizedTask> {
@@ -108,6 +117,7 @@ export class JuxinClient implements JuxinApi {
       body: { json: { prompt } },
       parse: normalizeQueryResponse,
       signal: options.signal,
+      stopRetries: options.stopRetries,
     });
     return { ...task, remixedFrom: task.remixedFrom ?? id };
   }

@@ -27,6 +27,8 @@ export interface SendOptions<T> {
   /** Turns the JSON body into the result; runs inside the attempt so a malformed query answer is retried. */
   parse: (body: unknown) => T;
   signal?: AbortSignal;
+  /** No new attempt once this aborts (see RequestOptions.stopRetries). */
+  stopRetries?: AbortSignal;
 }
 
 /** Connection errors raised before any byte of the request left: repeating them cannot bill twice. */
@@ -71,6 +73,7 @@ export class JuxinHttp {
         random: this.options.random,
         options: this.options.retry,
         signal: req.signal,
+        stopRetries: req.stopRetries,
         logger: this.options.logger,
         label,
       });

@@ -92,6 +92,8 @@ export interface RetryContext {
   random: () => number;
   options: RetryOptions;
   signal?: AbortSignal;
+  /** No new attempt starts once this aborts: the last failure is thrown (an attempt on its way is not cut). */
+  stopRetries?: AbortSignal;
   logger: Logger;
   /** "METHOD /path" for the debug log. */
   label: string;
@@ -110,11 +112,14 @@ export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T
     signal: ctx.signal,
     onFailedAttempt: async (error) => {
       if (ctx.signal?.aborted) throw ctx.signal.reason;
-      if (error.retriesLeft === 0 || !isRetryable(error, ctx.kind)) throw error;
+      if (error.retriesLeft === 0 || !isRetryable(error, ctx.kind) || ctx.stopRetries?.aborted) throw error;
       const delay = retryDelay(error.attemptNumber, error, ctx.options, ctx.random);
       if (ctx.clock.now() - started + delay > ctx.options.maxTotalMs) throw error;
       ctx.logger.debug(`${ctx.label}: ${(error as unknown as JuxinError).kind} on attempt ${error.attemptNumber}, retrying in ${delay} ms`);
-      await ctx.clock.sleep(delay, ctx.signal);
+      const wait = ctx.stopRetries && ctx.signal ? AbortSignal.any([ctx.signal, ctx.stopRetries]) : (ctx.stopRetries ?? ctx.signal);
+      await ctx.clock.sleep(delay, wait).catch((reason: unknown) => {
+        throw ctx.signal?.aborted ? reason : error;
+      });
     },
   });
 }

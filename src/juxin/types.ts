@@ -84,6 +84,11 @@ export type JuxinErrorKind =
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /**
+   * Once this aborts, no new attempt starts (an attempt on its way is not cut). For a paid create whose
+   * caller gave up: a retry after a 429 would be a new request for a call nobody waits for.
+   */
+  stopRetries?: AbortSignal;
 }
 
 export interface CreateVideoOptions extends RequestOptions {

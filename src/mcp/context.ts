@@ -4,7 +4,9 @@ import type { Logger } from '../util/log';
 import { JuxinError } from '../juxin/errors';
 import { ExportError } from '../core/exportCopy';
 import { ParamError } from '../core/params';
+import { CallCancelledError } from '../core/cancelledCalls';
 import { SpendLimitError, type SpendCheck } from '../core/spend';
+import { SpendLockError } from '../core/spendGate';
 import { errorResult } from './present';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { GenerationParams } from '../juxin/types';
@@ -60,7 +62,9 @@ export function toErrorResult(error: unknown, logger: Logger): CallToolResult {
     // The user said no, or could not be asked: the model must not find a way around it.
     return errorResult(`${error.message}\n${error.messageZh}\n${SPEND_REFUSED_NEXT_STEP}`);
   }
-  if (error instanceof ParamError || error instanceof ExportError) return errorResult(`${error.message}\n${error.messageZh}`);
+  if (error instanceof ParamError || error instanceof ExportError || error instanceof SpendLockError || error instanceof CallCancelledError) {
+    return errorResult(`${error.message}\n${error.messageZh}`);
+  }
   const message = error instanceof Error ? error.message : String(error);
   logger.error(`tool failed: ${message}`);
   return errorResult(`Unexpected error: ${message}. Try again; if it persists, report it with the server log. 发生意外错误，请重试。`);

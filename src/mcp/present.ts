@@ -16,7 +16,15 @@ export function taskUri(id: string): string {
 export interface ResultExtra {
   timedOut?: boolean;
   copiedTo?: string;
+  /** generate_video answered with the task of an identical call from the same client that was cancelled. */
+  reusedCancelledCall?: boolean;
 }
+
+/** Why generate_video answers with a task it did not order now: said first, in both languages. */
+const REUSED_NOTE =
+  'An identical generate_video call from this client was cancelled in the last two minutes after its video was ordered: this is that task, so nothing was paid again. ' +
+  'To make another video anyway, change the prompt or call again after two minutes.\n' +
+  '同一客户端在两分钟内取消过一次完全相同的 generate_video 调用，而当时视频已经下单：这里返回的就是那个任务，未重复付费。如确实需要再生成一个，请修改提示词或两分钟后再调用。';
 
 export function toTaskOutput(task: TaskRecord, extra: ResultExtra = {}): TaskOutput {
   const p = task.params;
@@ -32,6 +40,7 @@ export function toTaskOutput(task: TaskRecord, extra: ResultExtra = {}): TaskOut
     download_state: task.download.state,
     error: describeProblem(task),
     timed_out: extra.timedOut || undefined,
+    reused_cancelled_call: extra.reusedCancelledCall || undefined,
     created_at: new Date(task.createdAt).toISOString(),
     source: task.source,
     origin: originOf(task),
@@ -87,7 +96,8 @@ export function summarize(task: TaskRecord, extra: ResultExtra = {}): string {
 
 /** The tool result for one task: structured output, a readable line, and links to the task and the file. */
 export function taskResult(task: TaskRecord, extra: ResultExtra = {}): CallToolResult {
-  const content: CallToolResult['content'] = [{ type: 'text', text: summarize(task, extra) }];
+  const text = summarize(task, extra);
+  const content: CallToolResult['content'] = [{ type: 'text', text: extra.reusedCancelledCall ? `${REUSED_NOTE}\n${text}` : text }];
   const file = extra.copiedTo ?? (task.download.state === 'done' ? task.download.localPath : undefined);
   if (file) {
     content.push({

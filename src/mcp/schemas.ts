@@ -104,6 +104,10 @@ export const taskOutputShape = {
   download_state: z.string(),
   error: z.string().optional().describe('Why it failed or what went wrong, with the next step.'),
   timed_out: z.boolean().optional(),
+  reused_cancelled_call: z
+    .boolean()
+    .optional()
+    .describe('generate_video: an identical call from this client was cancelled after ordering this video; this is its task (nothing paid again).'),
   created_at: z.string(),
   source: z.string(),
   origin: z

@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolContext } from './context';
 import { ProgressReporter, type SendNotification } from './progress';
-import { taskResult } from './present';
+import { taskResult, type ResultExtra } from './present';
 
 export interface WaitRequest {
   taskId: string;
@@ -9,6 +9,8 @@ export interface WaitRequest {
   signal: AbortSignal;
   progressToken?: string | number;
   sendNotification: SendNotification;
+  /** What the result says besides the task (generate_video: the task of a cancelled call). */
+  extra?: ResultExtra;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function waitWithProgress(ctx: ToolContext, request: WaitRequest): 
       onUpdate: (t) => reporter.update(t),
     });
     reporter.update(task);
-    return taskResult(task, { timedOut });
+    return taskResult(task, { ...request.extra, timedOut });
   } finally {
     reporter.stop();
   }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 
-import type { GenerateExtra, WaitOptions, WaitResult } from '../core/engine';
+import type { GenerateExtra, OrderView, WaitOptions, WaitResult } from '../core/engine';
+import { NoLongerNeededError } from '../core/spendGate';
 import type { TaskOrigin } from '../core/origin';
 import type { GenerationInput } from '../core/params';
 import type { StoryboardLink, TaskRecord } from '../core/types';
@@ -10,7 +11,11 @@ import type { ClipParams } from './prompt';
 
 /** What a batch needs of the engine (a `VideoEngine` fits): every clip goes through `generate` like any video. */
 export interface ClipEngine {
-  generate(input: GenerationInput, origin: TaskOrigin, extra: Pick<GenerateExtra, 'approveSpend'> & { storyboard: StoryboardLink }): Promise<TaskRecord>;
+  generate(
+    input: GenerationInput,
+    origin: TaskOrigin,
+    extra: Pick<GenerateExtra, 'approveSpend' | 'stillNeeded'> & { storyboard: StoryboardLink },
+  ): Promise<TaskRecord>;
   waitFor(id: string, options: WaitOptions): Promise<WaitResult>;
 }
 
@@ -28,7 +33,7 @@ export interface ClipJob {
 
 /**
  * - waiting: not started yet (at most `maxInFlight` clips are in flight);
- * - skipped: when its turn came it no longer needed a video (another window or server made one);
+ * - skipped: when its turn came it no longer needed a video (another window or server made one or is making it);
  * - starting: the create request is on its way;
  * - started: its task exists and is being waited for (queued, generating, downloading);
  * - settled: its task finished (ready, failed, or not saved: the task says which);
@@ -57,8 +62,12 @@ export interface BatchOptions {
   maxInFlight: number;
   /** Asked when a clip would pass a daily limit (`engine.approveBatch`'s answer); without it such a clip is refused. */
   approveSpend?: GenerateExtra['approveSpend'];
-  /** Asked just before a clip starts: does it still need a video? (Another window may have started it meanwhile.) */
-  stillNeeded?: (job: ClipJob) => boolean;
+  /**
+   * Does the clip still need a video? (Another window or server may have started it meanwhile.) Asked
+   * just before a clip starts with this process's view, then again by the engine inside the spend gate,
+   * under its lock, with every process's history and requests on their way: the answer that counts.
+   */
+  stillNeeded?: (job: ClipJob, view?: OrderView) => boolean;
   /** Longest wait for one clip before its place goes to the next (default 3 h: the engine gives up on a task after 2 h). */
   clipTimeoutMs?: number;
 }
@@ -147,19 +156,22 @@ export class ClipBatch {
   private async generate(run: ClipRun): Promise<void> {
     const { engine, origin, fileKey, baseDir } = this.options;
     const { job } = run;
-    if (this.options.stillNeeded && !this.options.stillNeeded(job)) return this.set(run, 'skipped');
+    const { stillNeeded } = this.options;
+    if (stillNeeded && !stillNeeded(job)) return this.set(run, 'skipped');
     this.set(run, 'starting');
     try {
       const input = { ...job.params, images: resolveClipImages(job.params.images, baseDir) };
       const task = await engine.generate(input, origin, {
         storyboard: { file: fileKey, clipId: job.clipId, fingerprint: job.fingerprint },
         approveSpend: run.approveSpend,
+        stillNeeded: stillNeeded && ((view) => stillNeeded(job, view)),
       });
       run.taskId = task.id;
       this.set(run, 'started');
       await engine.waitFor(task.id, { timeoutMs: this.options.clipTimeoutMs ?? 3 * 60 * 60 * 1000, signal: this.lifetime.signal });
       this.set(run, 'settled');
     } catch (error) {
+      if (error instanceof NoLongerNeededError) return this.set(run, 'skipped');
       run.error = error;
       this.set(run, 'error');
     }

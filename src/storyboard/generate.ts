@@ -1,11 +1,11 @@
 import path from 'node:path';
 
-import type { GenerateExtra, VideoEngine } from '../core/engine';
+import type { GenerateExtra, OrderView, VideoEngine } from '../core/engine';
 import type { TaskOrigin } from '../core/origin';
 import { isActivePhase } from '../core/phase';
 import type { TaskRecord } from '../core/types';
-import { clipJobs, type ClipBatch, type ClipEngine, type StoryboardBatches } from './batch';
-import { clipTaskRecords, storyboardState, type StoryboardState } from './history';
+import { clipJobs, type ClipBatch, type ClipEngine, type ClipJob, type StoryboardBatches } from './batch';
+import { clipTaskRecords, storyboardLinkMatcher, storyboardState, type StoryboardState } from './history';
 import type { ClipPlan, ClipState } from './plan';
 
 /** What generating a storyboard needs of the engine (a `VideoEngine` fits). */
@@ -54,7 +54,8 @@ export interface StoryboardGeneration {
 
 /**
  * Starts the clips a request asks for, at most `maxInFlight` at once, in the storyboard's one batch
- * of this process. Just before each clip starts, the history is looked at again: a clip another
+ * of this process. Whether each clip still needs a video is decided inside the engine's spend gate,
+ * under its lock, with the history of every process and every request on its way: a clip another
  * window or server started (or finished) meanwhile is skipped, so no clip is paid for twice. Past a
  * daily limit the whole request is asked about first; a no starts nothing (SpendLimitError).
  */
@@ -86,6 +87,12 @@ export async function generateStoryboard(request: GenerateStoryboardRequest): Pr
     jobs.map((job) => job.params),
     request.approveSpend,
   );
+  const isThisFile = storyboardLinkMatcher(request.file, roots);
+  // Made, or being made in some process: the same clip with the same fingerprint, running (or ready, unless a new take was asked).
+  const stillNeeded = (job: ClipJob, view: OrderView = { tasks: request.engine.list({}), onTheirWay: [] }) =>
+    !clipTaskRecords(view.tasks, request.file, roots).some(
+      (r) => r.clipId === job.clipId && r.fingerprint === job.fingerprint && (isActivePhase(r.phase) || (r.phase === 'ready' && !job.regenerate)),
+    ) && !view.onTheirWay.some((link) => link.clipId === job.clipId && link.fingerprint === job.fingerprint && isThisFile(link.file));
   const batch = request.batches.run(jobs, {
     engine: request.engine,
     fileKey: state.key,
@@ -93,10 +100,7 @@ export async function generateStoryboard(request: GenerateStoryboardRequest): Pr
     origin: request.origin,
     maxInFlight: request.maxInFlight,
     approveSpend,
-    stillNeeded: (job) =>
-      !clipTaskRecords(request.engine.list({}), request.file, roots).some(
-        (r) => r.clipId === job.clipId && r.fingerprint === job.fingerprint && (isActivePhase(r.phase) || (r.phase === 'ready' && !job.regenerate)),
-      ),
+    stillNeeded,
   });
   return { state, targets, skipped, unknownIds, batch };
 }

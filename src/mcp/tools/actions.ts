@@ -74,7 +74,8 @@ export function registerActionTools(server: McpServer, ctx: ToolContext): void {
         }
         if (!prompt.trim()) return errorResult('prompt is empty: describe the change to make. 请填写要做的修改。');
         const approveSpend = ctx.approveSpend({ requestId: extra.requestId, signal: extra.signal });
-        return taskResult(await ctx.engine.remix(task_id, prompt.trim(), ctx.origin(), { approveSpend }));
+        // A cancelled call sends nothing; a remix already on its way when it is cancelled lands in the history.
+        return taskResult(await ctx.engine.remix(task_id, prompt.trim(), ctx.origin(), { approveSpend, signal: extra.signal }));
       }),
   );
 

@@ -14,7 +14,7 @@ import { waitWithProgress } from '../wait';
 export function generateDescription(d: ToolDefaults): string {
   return `Generate a video with OpenAI Sora-2 through the Juxin (聚鑫) API, from a text prompt and optionally images.
 Use this when the user asks to make, create or generate a video or animate a picture.
-It costs the user money and takes time: typically 3–6 minutes for a 10 s sora-2 video (longer for sora-2-pro and 25 s). With wait=true (default) the call reports progress and returns when the MP4 is downloaded (local_path) or after timeout_seconds; on timeout it returns the running task: then call wait_for_video with its task_id. Do not call generate_video again for the same request — that would pay twice. Past the user's daily limits (videos, seconds of video) the user is asked first, and without their yes nothing is sent; list_videos shows today's spend.
+It costs the user money and takes time: typically 3–6 minutes for a 10 s sora-2 video (longer for sora-2-pro and 25 s). With wait=true (default) the call reports progress and returns when the MP4 is downloaded (local_path) or after timeout_seconds; on timeout it returns the running task: then call wait_for_video with its task_id. Do not call generate_video again for the same request — that would pay twice (except right after a cancelled call: an identical call within two minutes gets the cancelled call's task, not a new one). Past the user's daily limits (videos, seconds of video) the user is asked first, and without their yes nothing is sent; list_videos shows today's spend.
 Prompts may be in Chinese or English. Defaults: ${d.model}, ${d.orientation}, ${d.size}, ${d.duration} s, ${d.watermark ? 'watermark' : 'no watermark'}, ${d.private ? 'private' : 'public'}.`;
 }
 
@@ -79,17 +79,25 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
         // such as VS Code needs a task, never a bare tool error, in answer to tools/call; and it reads the
         // result of a "completed" task only: of a "failed" one it shows just "unknown error").
         let created: string | undefined;
+        let reusedCancelledCall = false;
         const call = ctx.generateCalls.begin(args.prompt);
         const early = await guarded(ctx, async () => {
           const refused = await confirmImageFolders(ctx, args.images);
           if (refused) return refused;
-          // Over a daily limit the person is asked first (elicitation); without a yes nothing is sent.
+          const input = toInput(args);
+          // A client that gave up on an identical call (its timeout) and asks again gets the task that call ordered.
+          const twin = await ctx.engine.cancelledTwin(input, ctx.origin());
+          reusedCancelledCall = twin !== undefined;
+          // Over a daily limit the person is asked first (elicitation); without a yes nothing is sent. Once the
+          // call is cancelled nothing is sent either; a create already on its way lands in the history.
           const approveSpend = ctx.approveSpend({ requestId: extra.requestId, signal: extra.signal });
-          const record = await ctx.engine.generate(toInput(args), ctx.origin(), { approveSpend });
+          const record = twin ?? (await ctx.engine.generate(input, ctx.origin(), { approveSpend, signal: extra.signal }));
           created = record.id;
           call.created(record.id);
-          return taskResult(record);
+          return taskResult(record, { reusedCancelledCall });
         });
+        // Cancelled after its task was made: the client never learns it (an identical call gets it, see above).
+        const noteCancelled = () => (created && extra.signal.aborted ? ctx.engine.markCallCancelled(created) : Promise.resolve());
         if (early.isError || !created) call.failed(textOf(early));
         const mcpTask = await extra.taskStore.createTask({ ttl: extra.taskRequestedTtl ?? DAY_MS, pollInterval: 1000 });
         if (early.isError || !created) {
@@ -103,6 +111,7 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
           });
 
         if (args.wait === false) {
+          await noteCancelled();
           await finish(early);
         } else {
           const taskId = created;
@@ -112,9 +121,13 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
             signal: extra.signal,
             progressToken: extra._meta?.progressToken,
             sendNotification: extra.sendNotification,
+            extra: { reusedCancelledCall },
           })
             .catch((error: unknown) => toErrorResult(error, ctx.logger))
-            .then(finish);
+            .then(async (result) => {
+              await noteCancelled();
+              return finish(result);
+            });
         }
         return { task: mcpTask };
       },

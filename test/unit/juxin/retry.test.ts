@@ -221,6 +221,24 @@ describe('retry policy', () => {
       assert.equal(clock.pendingSleeps, 0);
     });
 
+    it('starts no new attempt of a create once its caller gave up (stopRetries), and says what the last attempt got', async () => {
+      const clock = new ManualClock();
+      const caller = new AbortController();
+      let attempts = 0;
+      const pending = withRetry(
+        async () => {
+          attempts++;
+          throw err('rate_limit', 429, 5000);
+        },
+        { kind: 'create', clock, random: () => 1, options: DEFAULT_RETRY, stopRetries: caller.signal, logger: silentLogger, label: 'POST /v1/video/create' },
+      );
+      while (clock.pendingSleeps === 0) await new Promise((resolve) => setImmediate(resolve));
+      caller.abort();
+      await assert.rejects(pending, (error: unknown) => error instanceof JuxinError && error.kind === 'rate_limit');
+      await clock.advance(60_000);
+      assert.equal(attempts, 1, 'the 429 was not followed by a second, paid attempt');
+    });
+
     it('logs each retry without details of the request', async () => {
       const logger = captureLogger();
       const clock = new VirtualClock();

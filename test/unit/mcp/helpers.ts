@@ -7,6 +7,7 @@ import { CallToolResultSchema, ElicitRequestSchema, type CallToolResult, type El
 import { VideoEngine, type EngineOptions } from '../../../src/core/engine';
 import { TaskStore } from '../../../src/core/store';
 import { JuxinClient } from '../../../src/juxin/client';
+import type { JuxinApi } from '../../../src/juxin/types';
 import { createSoraMcpServer, type SoraMcpServerOptions } from '../../../src/mcp/server';
 import { startSimulator, type Simulator } from '../../../src/simulator';
 import { scaledClock } from '../../../src/util/clock';
@@ -35,13 +36,16 @@ export async function inProcess(
     timeScale?: number;
     /** A client that can ask its user (the elicitation capability), answering with this. */
     elicit?: (request: ElicitRequest['params']) => Promise<ElicitResult>;
+    /** Puts something between the engine and the simulator's client (a relay slow to create, say). */
+    wrapApi?: (api: JuxinApi) => JuxinApi;
   } = {},
 ): Promise<InProcess> {
   const timeScale = options.timeScale ?? 120;
   const sim = await startSimulator({ timeScale, quiet: true });
   const home = mkdtempSync(path.join(tmpdir(), 'juxin-mcp-'));
   const clock = scaledClock(timeScale);
-  const api = new JuxinClient({ apiKey: TEST_KEY, baseUrl: sim.url, clock });
+  const simClient = new JuxinClient({ apiKey: TEST_KEY, baseUrl: sim.url, clock });
+  const api = options.wrapApi ? options.wrapApi(simClient) : simClient;
   const engine = new VideoEngine({
     api: () => api,
     store: new TaskStore(home),

@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { type EngineOptions, VideoEngine } from '../../../src/core/engine';
+import { SpendLimitError, type SpendLimits } from '../../../src/core/spend';
+import { TaskStore } from '../../../src/core/store';
+import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
+import { generateStoryboard, StoryboardBatches } from '../../../src/storyboard';
+import { ManualClock } from '../../../src/util/clock';
+
+const ONE_A_DAY: SpendLimits = { dailyVideos: 1, dailySeconds: 0, prices: {} };
+
+/**
+ * A relay whose creates the test answers: each create waits until `landAll()` (or `land(n)`), so a
+ * create can be held "on its way" while the test looks at what the other callers do meanwhile.
+ */
+class SlowRelay implements JuxinApi {
+  creates: GenerationParams[] = [];
+  private waiting: (() => void)[] = [];
+  /** When false, creates answer at once (after `delayMs` of real time: a relay that is a little slow). */
+  hold = true;
+  delayMs = 0;
+  async createVideo(params: GenerationParams): Promise<NormalizedTask> {
+    this.creates.push(params);
+    const n = this.creates.length;
+    if (this.hold) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    return { id: `sora-2:task_gate${n}_${Math.random().toString(36).slice(2, 8)}`, status: 'queued', progress: 0, rawStatus: 'pending' };
+  }
+  landAll(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+  async queryVideo(id: string): Promise<NormalizedTask> {
+    return { id, status: 'processing', progress: 10, rawStatus: 'in_progress' };
+  }
+  async remixVideo(): Promise<NormalizedTask> {
+    throw new Error('not used');
+  }
+  async createCharacter(): Promise<never> {
+    throw new Error('not used');
+  }
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('core/spend gate: no request passes a limit, or is paid twice, without the lock', function () {
+  this.timeout(30_000);
+  let home: string;
+  const engines: VideoEngine[] = [];
+  /** One engine = one process on the shared home folder (each has its own memory, locks and watcher). */
+  const make = (api: JuxinApi, limits: SpendLimits = ONE_A_DAY, more: Partial<EngineOptions> = {}) => {
+    const engine = new VideoEngine({
+      api: () => api,
+      store: new TaskStore(home),
+      videosDir: path.join(home, 'videos'),
+      spendLimits: () => limits,
+      maxRequestsPerSecond: 50,
+      ...more,
+    });
+    engines.push(engine);
+    return engine;
+  };
+  const lockDir = () => path.join(home, 'spend.lock');
+
+  beforeEach(() => (home = mkdtempSync(path.join(tmpdir(), 'spend-gate-'))));
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((e) => e.dispose()));
+    rmSync(home, { recursive: true, force: true, maxRetries: 5 });
+  });
+
+  it('refuses, with a clear error in both languages, when the spend lock cannot be taken: nothing sent, never passed unlocked', async () => {
+    // Something that is not a lock sits where the lock goes (a stray file, left old): it cannot be taken over.
+    writeFileSync(lockDir(), 'not a lock');
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(lockDir(), old, old);
+    const relay = new SlowRelay();
+    relay.hold = false;
+    const engine = make(relay);
+    await engine.start();
+    const results = await Promise.allSettled([1, 2, 3].map((n) => engine.generate({ prompt: `at the limit ${n}` }, 'test')));
+    assert.equal(relay.creates.length, 0, 'three concurrent calls at a limit of 1: none sent without the lock');
+    for (const r of results) {
+      assert.equal(r.status, 'rejected');
+      const error = (r as PromiseRejectedResult).reason as Error & { messageZh?: string };
+      assert.match(error.message, /spend lock/i);
+      assert.ok(error.message.includes(lockDir()), `names the lock: ${error.message}`);
+      assert.match(error.message, /Nothing was sent/);
+      assert.match(error.messageZh ?? '', /未发送任何请求/);
+    }
+  });
+
+  it('takes over a lock whose holder died (stale), and still lets exactly one of three concurrent calls pass a limit of 1', async () => {
+    // What a killed process leaves: the lock directory, no longer refreshed.
+    mkdirSync(lockDir());
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(lockDir(), old, old);
+    const relay = new SlowRelay();
+    relay.hold = false;
+    const engine = make(relay);
+    await engine.start();
+    const results = await Promise.allSettled([1, 2, 3].map((n) => engine.generate({ prompt: `after a crash ${n}` }, 'test')));
+    assert.equal(relay.creates.length, 1, 'one paid');
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.equal(results.filter((r) => r.status === 'rejected' && r.reason instanceof SpendLimitError).length, 2, 'the others refused: over the limit');
+  });
+
+  it('waits for a live holder on the injected clock, then refuses: it never goes on without the lock', async () => {
+    mkdirSync(home, { recursive: true });
+    // Another process holds the lock and keeps it fresh (it never lets go).
+    const release = await lockfile.lock(path.join(home, 'spend'), { realpath: false, stale: 10_000, update: 1_000 });
+    try {
+      const clock = new ManualClock(Date.now());
+      const relay = new SlowRelay();
+      relay.hold = false;
+      const engine = make(relay, ONE_A_DAY, { clock });
+      await engine.start();
+      const outcome = engine.generate({ prompt: 'behind a holder that never lets go' }, 'test').then(
+        () => 'sent',
+        (e: Error) => e,
+      );
+      await until(() => clock.pendingSleeps > 0, 'waiting for the lock');
+      await clock.advance(5 * 60_000);
+      const error = await outcome;
+      assert.ok(error instanceof Error, `refused, not ${String(error)}`);
+      assert.match(error.message, /spend lock/i);
+      assert.equal(relay.creates.length, 0, 'nothing sent');
+    } finally {
+      await release();
+    }
+  });
+
+  it('holds the lock only to check and reserve, never across the create: another process decides at once, counting the create on its way', async () => {
+    const slow = new SlowRelay();
+    const other = new SlowRelay();
+    other.hold = false;
+    const a = make(slow);
+    const b = make(other);
+    await Promise.all([a.start(), b.start()]);
+    const first = a.generate({ prompt: 'the one allowed today' }, 'test');
+    await until(() => slow.creates.length === 1, 'the create is on its way');
+    assert.equal(await lockfile.check(path.join(home, 'spend'), { realpath: false }), false, 'the spend lock is free during the create');
+    // The other process is refused now (the reservation counts), not after the create answers.
+    await assert.rejects(b.generate({ prompt: 'a second one' }, 'test'), SpendLimitError);
+    assert.equal(other.creates.length, 0);
+    slow.landAll();
+    const made = await first;
+    assert.ok(a.get(made.id));
+    await assert.rejects(b.generate({ prompt: 'a third one' }, 'test'), SpendLimitError, 'and after it landed, the task itself counts');
+  });
+
+  it("counts a live process's request on its way, and a dead one's as a failed video of its day (it may have been billed), never waiting for it", async () => {
+    const relay = new SlowRelay();
+    relay.hold = false;
+    const engine = make(relay, ONE_A_DAY, { leaseMs: 2_000 });
+    await engine.start();
+    const held = new SlowRelay();
+    const other = make(held, ONE_A_DAY, { leaseMs: 2_000 });
+    await other.start();
+    const pending = other.generate({ prompt: 'on its way in a live process' }, 'test');
+    await until(() => held.creates.length === 1, 'create on its way');
+    await assert.rejects(engine.generate({ prompt: 'blocked by a live reservation' }, 'test'), SpendLimitError);
+
+    // Make the reservation look like a dead process's: its lock no longer refreshed, old.
+    const dir = path.join(home, 'spend-reservations');
+    const killed = () => {
+      const old = new Date(Date.now() - 10 * 60_000);
+      for (const name of readdirSync(dir).filter((n) => n.endsWith('.lock'))) {
+        const file = path.join(dir, name.slice(0, -'.lock'.length));
+        // Stop this process's refresh of it, then leave the lock as a killed process would.
+        return lockfile.unlock(file, { realpath: false }).then(() => {
+          mkdirSync(path.join(dir, name));
+          utimesSync(path.join(dir, name), old, old);
+          return file;
+        });
+      }
+      throw new Error('no reservation');
+    };
+    const file = await killed();
+    await assert.rejects(
+      engine.generate({ prompt: 'the dead order may have been billed' }, 'test'),
+      (e: unknown) => e instanceof SpendLimitError && /1 of them failed/.test(e.message),
+    );
+    // Two days later it is forgotten (its day is long over), and nothing waits for it.
+    const record = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...record, at: Date.now() - 3 * 24 * 60 * 60_000 }));
+    const made = await engine.generate({ prompt: 'passes once the dead order is long over' }, 'test');
+    assert.ok(made.id);
+    assert.ok(!existsSync(file), 'the old reservation is gone');
+    held.landAll();
+    await pending.catch(() => undefined);
+  });
+
+  it('one storyboard generated from two processes pays each clip once: "still needed" is asked under the lock', async () => {
+    const relayA = new SlowRelay();
+    const relayB = new SlowRelay();
+    for (const relay of [relayA, relayB]) Object.assign(relay, { hold: false, delayMs: 50 });
+    const unlimited: SpendLimits = { dailyVideos: 0, dailySeconds: 0, prices: {} };
+    const a = make(relayA, unlimited);
+    const b = make(relayB, unlimited);
+    await Promise.all([a.start(), b.start()]);
+    const file = path.join(home, 'film.storyboard.md');
+    const text = '---\ntitle: T\n---\n## A {#c1}\nA street.\n## B {#c2}\nA door.\n## C {#c3}\nA hall.\n';
+    writeFileSync(file, text);
+    const request = { file, text, origin: { kind: 'storyboard' as const }, maxInFlight: 3 };
+    const [ga, gb] = await Promise.all([
+      generateStoryboard({ ...request, engine: a, batches: new StoryboardBatches() }),
+      generateStoryboard({ ...request, engine: b, batches: new StoryboardBatches() }),
+    ]);
+    await until(() => [...ga.batch!.runs, ...gb.batch!.runs].every((r) => r.state !== 'waiting' && r.state !== 'starting'), 'every clip started or skipped');
+    const paid = [...relayA.creates, ...relayB.creates].map((p) => p.prompt).sort();
+    assert.equal(paid.length, 3, `3 clips, ${paid.length} creates: ${paid.join(' | ')}`);
+    ga.batch!.cancel();
+    gb.batch!.cancel();
+  });
+});
