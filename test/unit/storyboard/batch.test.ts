@@ -194,7 +194,7 @@ describe('storyboard: generating clips as a batch', () => {
     const batches = new StoryboardBatches();
     const request = { engine, batches, file, text, roots: [path.resolve('/work')], origin: ORIGIN, maxInFlight: 3 };
     const all = await generateStoryboard(request);
-    assert.equal(all.state.key, 'films/film.storyboard.md');
+    assert.equal(all.state.key, file, 'the absolute path, as every process names it');
     assert.deepEqual(
       all.targets.map((t) => t.clip.id),
       ['c1', 'c2'],
