@@ -34,16 +34,17 @@ function levelOf(used: number, limit: number): SpendLevel {
 }
 
 export function toSpendModel(ledger: SpendLedger, strings: Strings): SpendModel {
-  const { today, month, failedToday, failedMonth } = ledger;
+  const { today, month, failedToday, failedMonth, limitUse } = ledger;
   const { dailyVideos, dailySeconds } = ledger.limits;
+  // Against a limit, today's failed videos count too (they may have been billed): "20/20" and "over" agree.
+  // The ¥ is the estimate of the videos that did not fail; the failed line says how many did.
   const todayParts = [
-    dailyVideos > 0 ? fill(strings.spendVideosOf, today.videos, dailyVideos) : fill(strings.spendVideos, today.videos),
-    dailySeconds > 0 ? fill(strings.spendSecondsOf, today.seconds, dailySeconds) : fill(strings.spendSeconds, today.seconds),
+    dailyVideos > 0 ? fill(strings.spendVideosOf, limitUse.videos, dailyVideos) : fill(strings.spendVideos, today.videos),
+    dailySeconds > 0 ? fill(strings.spendSecondsOf, limitUse.seconds, dailySeconds) : fill(strings.spendSeconds, today.seconds),
     ...yuan(today, strings),
   ];
   const monthParts = [fill(strings.spendVideos, month.videos), fill(strings.spendSeconds, month.seconds), ...yuan(month, strings)];
-  // Failed videos count toward the limits (they may have been billed): the level says when the next one asks.
-  const levels = [levelOf(ledger.limitUse.videos, dailyVideos), levelOf(ledger.limitUse.seconds, dailySeconds)];
+  const levels = [levelOf(limitUse.videos, dailyVideos), levelOf(limitUse.seconds, dailySeconds)];
   const level: SpendLevel = levels.includes('over') ? 'over' : levels.includes('near') ? 'near' : 'ok';
   return {
     today: fill(strings.spendToday, todayParts.join(' · ')),

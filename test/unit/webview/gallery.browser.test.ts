@@ -265,15 +265,16 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
     const { page, violations } = await open(host);
     await page.waitForSelector('.card[data-task-id]');
     const text = async (id: string) => (await page.textContent(`[data-testid="${id}"]`))?.replace(/\u00a0/g, ' ');
-    assert.equal(await text('spend-today'), 'Today: 16/20 videos · 160/300 s · ≈ ¥16.00');
+    // The failed one counts toward the limits (17/20), not toward the ¥ estimate.
+    assert.equal(await text('spend-today'), 'Today: 17/20 videos · 170/300 s · ≈ ¥16.00');
     assert.equal(await text('spend-month'), 'This month: 16 video(s) · 160 s · ≈ ¥16.00');
     assert.equal(await text('spend-failed'), 'Failed: 1 today, 1 this month (may or may not have been billed)');
     assert.equal(await page.getAttribute('[data-testid="spend"]', 'data-level'), 'near');
     assert.equal(await text('spend-status'), "Near today's limit.");
-    // Four more: at the limit, the next one asks. Said once, for screen readers too.
-    for (let n = 17; n < 21; n++) await host.change(record(n, { createdAt: today + n * 60_000 }));
+    // Three more: at the limit, the next one asks. Said once, for screen readers too.
+    for (let n = 17; n < 20; n++) await host.change(record(n, { createdAt: today + n * 60_000 }));
     await page.waitForFunction(() => document.querySelector('[data-testid="spend"]')?.getAttribute('data-level') === 'over');
-    assert.equal(await text('spend-today'), 'Today: 20/20 videos · 200/300 s · ≈ ¥20.00');
+    assert.equal(await text('spend-today'), 'Today: 20/20 videos · 200/300 s · ≈ ¥19.00');
     assert.equal(await text('spend-status'), "At today's limit: the next generation asks you first.");
     assert.equal(await text('announcer'), "At today's limit: the next generation asks you first.");
     await page.screenshot({ path: path.join(ROOT, 'test-artifacts', 'gallery-spend-browser.png') });

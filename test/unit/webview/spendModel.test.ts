@@ -29,9 +29,9 @@ describe("webview/spendModel: the Videos view's ledger", () => {
     assert.equal(model.level, 'ok');
   });
 
-  it('counts failed tasks apart and says that they may or may not have been billed', () => {
+  it('lists failed tasks apart and says that they may or may not have been billed; against the limits they count', () => {
     const model = toSpendModel(ledger([video(0), video(0, 'failed'), video(2, 'failed')], LIMITS), STRINGS);
-    assert.equal(model.today, 'Today: 1/20 videos · 10/300 s · ≈ ¥1.00');
+    assert.equal(model.today, 'Today: 2/20 videos · 20/300 s · ≈ ¥1.00', 'the failed one in the limits, not in the ¥');
     assert.equal(model.failed, 'Failed: 1 today, 2 this month (may or may not have been billed)');
   });
 
