@@ -82,7 +82,8 @@ exports.activate = async (context) => {
   context.subscriptions.push(
     vscode.commands.registerCommand('juxinSoraTests.limitAtToday', async () => {
       const api = await vscode.extensions.getExtension('juxin-sora.juxin-sora').activate();
-      const today = api.engine.spend().today.videos;
+      // What counts toward the limit: failed videos included.
+      const today = api.engine.spend().limitUse.videos;
       await limits().update('dailyVideoLimit', today, vscode.ConfigurationTarget.Global);
       return today;
     }),

@@ -27,7 +27,8 @@ describe('Daily spend limits in a real VS Code', function () {
   this.timeout(180_000);
   let api: SoraExtensionApi;
   const config = () => vscode.workspace.getConfiguration('juxinSora');
-  const today = () => api.engine.spend().today.videos;
+  /** What counts toward today's video limit (failed videos included). */
+  const today = () => api.engine.spend().limitUse.videos;
 
   /** The limit at today's count: the next video asks. */
   async function limitAtToday(): Promise<number> {
