@@ -248,6 +248,8 @@ export class VideoEngine {
   ): Promise<TaskRecord> {
     const origin = typeof from === 'string' ? originOf({ source: from }) : from;
     const { signal } = extra;
+    // A task no process could follow would be paid for and lost: the lease folder is checked first.
+    await this.leases.ensureUsable();
     const ticket = await this.cancellable(signal, () => this.enterSpend(params, extra));
     try {
       await this.cancellable(signal, () => this.limiter.acquire(signal ? AbortSignal.any([this.lifetime.signal, signal]) : this.lifetime.signal));
