@@ -1,9 +1,7 @@
 import * as vscode from 'vscode';
 import { JuxinError } from '../juxin/errors';
 import { ParamError } from '../core/params';
-import { CallCancelledError } from '../core/cancelledCalls';
 import { SpendLimitError } from '../core/spend';
-import { SpendLockError } from '../core/spendGate';
 
 export function isChinese(): boolean {
   return vscode.env.language.toLowerCase().startsWith('zh');
@@ -12,9 +10,7 @@ export function isChinese(): boolean {
 /** A failure as the user should read it: what happened and what to do, in their language. */
 export function describeError(error: unknown): string {
   const zh = isChinese();
-  if (error instanceof ParamError || error instanceof SpendLimitError || error instanceof SpendLockError || error instanceof CallCancelledError) {
-    return zh ? error.messageZh : error.message;
-  }
+  if (error instanceof ParamError || error instanceof SpendLimitError) return zh ? error.messageZh : error.message;
   if (error instanceof JuxinError) {
     if (zh) return `${error.messageZh ?? error.vendorMessageZh ?? error.message} ${error.nextStepZh}`;
     return `${error.message} ${error.nextStep}`;
