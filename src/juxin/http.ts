@@ -81,6 +81,22 @@ export class JuxinHttp {
     }
   }
 
+  /**
+   * The key for a download from the relay's own API routes (`<base>/v1/…`: its `/v1/videos/{id}/content`),
+   * nothing for any other host, port or path: a storage host must never see it.
+   */
+  downloadHeaders(raw: string): Record<string, string> {
+    if (this.base instanceof JuxinError || !/^[\x21-\x7e]+$/.test(this.key)) return {};
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return {};
+    }
+    if (url.origin !== this.base.origin || url.username || url.password || !url.pathname.startsWith(`${this.base.pathname}v1/`)) return {};
+    return { authorization: `Bearer ${this.key}` };
+  }
+
   /** The full URL, or a config error (nothing is sent without a usable key and base URL). */
   private url(path: string): URL {
     if (!this.key) throw new JuxinError('config', 'No Juxin API key is set, so nothing was sent.', { messageZh: '未设置聚鑫 API Key，未发送任何请求。' });
