@@ -136,7 +136,8 @@ export class JuxinClient implements JuxinApi {
       const refused = { ...refusal, model: refusal.model ?? model };
       let access: ModelAccess;
       try {
-        access = { videoModels: videoModelIds(await this.listModels(options)) };
+        // The list may still name the refused model (a relay lists what it prices, not what has a channel).
+        access = { videoModels: videoModelIds(await this.listModels(options)).filter((id) => id !== refused.model) };
       } catch (listError) {
         if (options.signal?.aborted) throw listError;
         const why = listError instanceof JuxinError ? listError : undefined;

@@ -209,6 +209,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (path.startsWith('/files/')) {
       const fault = faults.take('download');
       record.target = 'download';
+      record.taskId = taskOfFilePath(path);
       record.status = applyFault(fault, req, res, path) ?? handleFile(fileContext, req, res, url, fault);
       return;
     }
@@ -250,6 +251,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     record.taskId = answer.taskId;
     sendJson(res, answer.status, answer.body);
     record.status = answer.status;
+  };
+
+  /** The task a signed `/files/<encoded id>/<name>` URL names, if it is one of ours. */
+  const taskOfFilePath = (path: string): string | undefined => {
+    try {
+      const id = decodeURIComponent(path.split('/')[2] ?? '');
+      return tasks.has(id) ? id : undefined;
+    } catch {
+      return undefined;
+    }
   };
 
   const dispatchStorage = (req: IncomingMessage, res: ServerResponse, url: URL, record: RecordedRequest): void => {
