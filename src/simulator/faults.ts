@@ -15,6 +15,7 @@ export const FAULT_KINDS = [
   'hang',
   'model_not_found',
   'no_access',
+  'quota',
   'invalid_url',
   'task_not_exist',
 ] as const;

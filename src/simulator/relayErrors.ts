@@ -71,6 +71,11 @@ export class RelayErrors {
     return this.gateway(503, message, { code: 'model_not_found' });
   }
 
+  /** 403: the key's balance is used up. */
+  quotaUsedUp(): RelayError {
+    return this.gateway(403, '用户额度不足，请充值 (insufficient quota)', { code: 'insufficient_user_quota' });
+  }
+
   /** 403: the model is outside the key's whitelist. */
   noAccess(model: string): RelayError {
     return this.gateway(403, `This token has no access to model ${model}`);

@@ -179,6 +179,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return sendError(res, errors.modelNotFound(fault.model ?? 'sora-2', group, fault.wording ?? api.refusalWording));
       case 'no_access':
         return sendError(res, errors.noAccess(fault.model ?? 'sora-2'));
+      case 'quota':
+        return sendError(res, errors.quotaUsedUp());
       case 'invalid_url':
         return sendError(res, errors.invalidUrl(req.method ?? 'GET', path));
       case 'task_not_exist':

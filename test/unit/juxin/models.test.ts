@@ -186,6 +186,13 @@ describe('juxin: what else the relay answers (§7)', () => {
     assert.equal(error.vendorCode, 'task_not_exist');
   });
 
+  it('the gateway\'s 403 for a used-up balance is quota, not "cannot use this model"', () => {
+    const body = JSON.stringify({
+      error: { message: '用户额度不足，请充值 (insufficient quota) (request id: 2026)', type: 'new_api_error', code: 'insufficient_user_quota' },
+    });
+    assert.equal(errorFromResponse(403, body).kind, 'quota');
+  });
+
   it('the Chinese 401 is auth, the Chinese 429 without Retry-After is a rate limit', () => {
     const auth = errorFromResponse(401, fixtureText('error-401-zh.json'));
     assert.equal(auth.kind, 'auth');

@@ -302,9 +302,14 @@ describe('simulator: GET /v1/models, refusals and the retired Sora', () => {
     assert.equal((await h.create({ prompt: 'x #sim:no-access' })).status, 403);
   });
 
-  it('faults: model_not_found, no_access, invalid_url, task_not_exist, not_json and huge_body', async () => {
+  it('faults: model_not_found, no_access, quota, invalid_url, task_not_exist, not_json and huge_body', async () => {
     h = await harness(PLAIN);
     const { id } = (await h.create()).json;
+    h.sim.faults.add({ kind: 'quota', on: 'create' });
+    const broke = await h.create();
+    assert.equal(broke.status, 403);
+    assert.equal(broke.json.error.code, 'insufficient_user_quota');
+    assert.match(broke.json.error.message, /^用户额度不足，请充值 \(insufficient quota\) \(request id: /);
     h.sim.faults.add({ kind: 'model_not_found', on: 'create', model: 'sora-2-pro', wording: 'older' });
     h.sim.faults.add({ kind: 'no_access', on: 'create' });
     h.sim.faults.add({ kind: 'invalid_url', on: 'query' });
