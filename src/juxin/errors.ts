@@ -209,7 +209,7 @@ function readVendorError(bodyText: string): VendorSaid {
 const QUOTA_WORDS = /quota|balance|余额|额度|欠费|充值|insufficient[_ ]funds|\bcredits?\b/i;
 
 /** Which kind of error an HTTP answer is, and how to say it. */
-function classify(status: number, vendor: VendorSaid, bodyText: string): { kind: JuxinErrorKind; what: string } {
+function classify(status: number, vendor: VendorSaid, bodyText: string): { kind: JuxinErrorKind; what: string; whatZh?: string } {
   const quota = QUOTA_WORDS.test([vendor.message, vendor.messageZh, vendor.type, vendor.code].join(' ')); // also type "insufficient_quota"
   if (status === 401) return { kind: 'auth', what: 'Juxin rejected the API key (401)' };
   // The gateway's own 404 for a path it does not route: not "task not found".
@@ -217,6 +217,7 @@ function classify(status: number, vendor: VendorSaid, bodyText: string): { kind:
     return {
       kind: 'no_route',
       what: 'Juxin does not offer this route (404 Invalid URL): the base URL may point at the wrong server, or this relay lacks that model family',
+      whatZh: '聚鑫不提供此接口（404 Invalid URL）：Base URL 可能指向了别的服务器，或该中转站没有这类模型',
     };
   }
   if (status >= 400 && vendor.code === 'task_not_exist') return { kind: 'not_found', what: `Juxin does not know this task (${status} task_not_exist)` };
@@ -240,9 +241,10 @@ export function errorFromResponse(status: number, bodyText: string, headers: Res
   const refusal = status >= 400 ? readModelRefusal(status, vendor.message, vendor.code) : undefined;
   // Not temporary, whatever the status (503): said plainly, never "try again in a few minutes".
   if (refusal) return modelUnavailableError(refusal, { status, ...vendor });
-  const { kind, what } = classify(status, vendor, bodyText);
+  const { kind, what, whatZh } = classify(status, vendor, bodyText);
   const retryAfter = status === 429 || status === 503 ? parseRetryAfter(headers['retry-after'], now) : undefined;
   return new JuxinError(kind, vendor.message ? `${what}: ${vendor.message}` : `${what}.`, {
+    messageZh: whatZh && (vendor.message ? `${whatZh}：${vendor.message}` : `${whatZh}。`),
     status,
     vendorMessage: vendor.message,
     vendorMessageZh: vendor.messageZh,

@@ -177,6 +177,7 @@ describe('juxin: what else the relay answers (§7)', () => {
     assert.match(error.describe(), /Invalid URL \(POST \/v1\/video\/generations\)/);
     assert.doesNotMatch(error.describe(), /task id|任务 ID|not found/i);
     assert.match(NEXT_STEPS.no_route.zh, /Base URL/);
+    assert.match(error.messageZh!, /^聚鑫不提供此接口（404 Invalid URL）/);
     assert.equal(isRetryable(error, 'query'), false);
   });
 
