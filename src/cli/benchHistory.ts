@@ -57,6 +57,8 @@ const noApi: JuxinApi = {
   queryVideo: () => Promise.reject(new Error('not in this bench')),
   remixVideo: () => Promise.reject(new Error('not in this bench')),
   createCharacter: () => Promise.reject(new Error('not in this bench')),
+  listModels: () => Promise.reject(new Error('not in this bench')),
+  downloadHeaders: () => ({}),
 };
 
 interface StartFigures {

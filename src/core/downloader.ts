@@ -29,6 +29,11 @@ const LENGTH_MARGIN = 64 * 1024;
 
 export interface DownloadOptions {
   url: string;
+  /**
+   * Headers for this URL: the API key only for the relay's own `/content` route (the client's
+   * `downloadHeaders` decides); undici drops `authorization` on a redirect to another origin.
+   */
+  headers?: Record<string, string>;
   destDir: string;
   fileName: string;
   signal?: AbortSignal;
@@ -123,7 +128,7 @@ export async function downloadVideo(options: DownloadOptions): Promise<DownloadR
       try {
         response = await request(options.url, {
           method: 'GET',
-          headers: have ? { range: `bytes=${have}-` } : {},
+          headers: { ...options.headers, ...(have ? { range: `bytes=${have}-` } : {}) },
           signal: options.signal,
           dispatcher: options.dispatcher ?? redirecting(),
           headersTimeout: 60_000,

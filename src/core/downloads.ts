@@ -84,6 +84,7 @@ export class TaskDownloads {
     const attempt = (url: string) =>
       download({
         url,
+        headers: this.headersFor(url),
         destDir: folder,
         fileName,
         signal: this.o.lifetime,
@@ -111,6 +112,15 @@ export class TaskDownloads {
     return this.o.records.mutate(id, (t) => {
       t.download = { state: 'done', localPath, bytes, attempts: t.download.attempts };
     });
+  }
+
+  /** The key goes only to the relay's own routes (the client decides); a storage host gets no header at all. */
+  private headersFor(url: string): Record<string, string> {
+    try {
+      return this.o.api().downloadHeaders(url);
+    } catch {
+      return {}; // no key set: a public URL still downloads
+    }
   }
 
   /** The end of a failed download: recorded with the reason and what to do, or (if even that fails) logged. */

@@ -147,7 +147,8 @@ export class TaskTracker {
           continue;
         }
         if (error.kind === 'rate_limit') this.o.limiter.penalize(error.retryAfterMs);
-        if (error.kind === 'auth' || error.kind === 'config' || error.kind === 'quota') this.pause(error);
+        // A wrong base URL (the relay lacks the route) is a setting too: every task would fail alike.
+        if (error.kind === 'auth' || error.kind === 'config' || error.kind === 'quota' || error.kind === 'no_route') this.pause(error);
         if (error.kind === 'not_found' && ++notFound >= 5) {
           await this.giveUp(id, 'Juxin no longer knows this task (404); check the Juxin console');
           return;
@@ -180,7 +181,7 @@ export class TaskTracker {
   /** Auth and config problems stop all polling until the key changes: no point hammering with a bad key. */
   private pause(error: JuxinError): void {
     if (this.paused) return;
-    this.o.logger.warn(`tracking paused: ${error.message} — set a valid API key to resume`);
+    this.o.logger.warn(`tracking paused: ${error.message} — set a valid API key (or base URL) to resume`);
     this.paused = new Promise<void>((resolve) => (this.unpause = resolve));
   }
 }

@@ -1,10 +1,12 @@
 import { type Dispatcher, FormData } from 'undici';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
-import { JuxinError } from './errors';
+import { JuxinError, modelUnavailableError } from './errors';
+import { readModelRefusal, type ModelAccess } from './modelErrors';
+import { videoModelIds } from './models';
 import { JuxinHttp } from './http';
 import { ImageError, isHttpUrl, type LocalImage, readLocalImage } from './images';
-import { normalizeCharacter, normalizeQueryResponse } from './normalize';
+import { normalizeCharacter, normalizeModelList, normalizeQueryResponse } from './normalize';
 import { DEFAULT_RETRY, type RetryOptions } from './retry';
 import {
   type Character,
@@ -13,6 +15,7 @@ import {
   DEFAULT_BASE_URL,
   type GenerationParams,
   type JuxinApi,
+  type ListedModel,
   type NormalizedTask,
   type RequestOptions,
 } from './types';
@@ -63,15 +66,17 @@ export class JuxinClient implements JuxinApi {
     };
     if (params.characterUrl) body.character_url = params.characterUrl;
     if (params.characterTimestamps) body.character_timestamps = params.characterTimestamps;
-    return this.http.send({
-      method: 'POST',
-      path: '/v1/video/create',
-      kind: 'create',
-      body: { json: body },
-      parse: normalizeQueryResponse,
-      signal: options.signal,
-      stopRetries: options.stopRetries,
-    });
+    return this.create(params.model, options, () =>
+      this.http.send({
+        method: 'POST',
+        path: '/v1/video/create',
+        kind: 'create',
+        body: { json: body },
+        parse: (b) => normalizeQueryResponse(b),
+        signal: options.signal,
+        stopRetries: options.stopRetries,
+      }),
+    );
   }
 
   /** The OpenAI-style multipart path: the only one that takes image files rather than URLs. */
@@ -86,40 +91,77 @@ export class JuxinClient implements JuxinApi {
     if (params.characterUrl) form.set('character_url', params.characterUrl);
     if (params.characterTimestamps) form.set('character_timestamps', params.characterTimestamps);
     for (const image of images) form.append('input_reference', new Blob([image.data], { type: image.mimeType }), image.fileName);
-    return this.http.send({
-      method: 'POST',
-      path: '/v1/videos',
-      kind: 'create',
-      body: { form },
-      parse: normalizeQueryResponse,
-      signal: options.signal,
-      stopRetries: options.stopRetries,
-    });
+    return this.create(params.model, options, () =>
+      this.http.send({
+        method: 'POST',
+        path: '/v1/videos',
+        kind: 'create',
+        body: { form },
+        parse: (b) => normalizeQueryResponse(b),
+        signal: options.signal,
+        stopRetries: options.stopRetries,
+      }),
+    );
   }
 
   async queryVideo(id: string, options: RequestOptions = {}): Promise<NormalizedTask> {
-    const task = await this.http.send({
+    // Some answers carry another id (the inner task_…, the gateway's row number): the caller tracks the id it asked about.
+    return this.http.send({
       method: 'GET',
       path: `/v1/video/query?id=${encodeURIComponent(id)}`,
       kind: 'query',
-      parse: normalizeQueryResponse,
+      parse: (body) => normalizeQueryResponse(body, id),
       signal: options.signal,
     });
-    // Some answers carry the inner id (task_…) for "sora-2:task_…": the caller tracks the id it asked about.
-    return { ...task, id };
   }
 
   async remixVideo(id: string, prompt: string, options: RequestOptions = {}): Promise<NormalizedTask> {
-    const task = await this.http.send({
-      method: 'POST',
-      path: `/v1/videos/${pathSegment(id)}/remix`,
-      kind: 'create',
-      body: { json: { prompt } },
-      parse: normalizeQueryResponse,
-      signal: options.signal,
-      stopRetries: options.stopRetries,
-    });
+    const path = `/v1/videos/${pathSegment(id)}/remix`;
+    const task = await this.create(undefined, options, () =>
+      this.http.send({
+        method: 'POST',
+        path,
+        kind: 'create',
+        body: { json: { prompt } },
+        parse: (b) => normalizeQueryResponse(b),
+        signal: options.signal,
+        stopRetries: options.stopRetries,
+      }),
+    );
     return { ...task, remixedFrom: task.remixedFrom ?? id };
+  }
+
+  async listModels(options: RequestOptions = {}): Promise<ListedModel[]> {
+    return this.http.send({ method: 'GET', path: '/v1/models', kind: 'query', parse: normalizeModelList, signal: options.signal });
+  }
+
+  downloadHeaders(url: string): Record<string, string> {
+    return this.http.downloadHeaders(url);
+  }
+
+  /**
+   * A paid request; when the relay says the key cannot use the model, the error names the video models
+   * the key can use, read from `GET /v1/models` now (a query: it bills nothing).
+   */
+  private async create<T>(model: string | undefined, options: RequestOptions, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof JuxinError) || error.kind !== 'model_unavailable' || options.signal?.aborted) throw error;
+      const refusal = readModelRefusal(error.status ?? 0, error.vendorMessage, error.vendorCode) ?? { reason: 'no_channel' as const };
+      const vendor = { status: error.status, message: error.vendorMessage, messageZh: error.vendorMessageZh, type: error.vendorType, code: error.vendorCode };
+      const refused = { ...refusal, model: refusal.model ?? model };
+      let access: ModelAccess;
+      try {
+        // The list may still name the refused model (a relay lists what it prices, not what has a channel).
+        access = { videoModels: videoModelIds(await this.listModels(options)).filter((id) => id !== refused.model) };
+      } catch (listError) {
+        if (options.signal?.aborted) throw listError;
+        const why = listError instanceof JuxinError ? listError : undefined;
+        access = { listProblem: { en: why?.message ?? String(listError), zh: why?.messageZh ?? why?.message ?? String(listError) } };
+      }
+      throw modelUnavailableError(refused, vendor, access);
+    }
   }
 
   async createCharacter(source: CharacterSource, timestamps: string, options: RequestOptions = {}): Promise<Character> {
@@ -136,14 +178,9 @@ export class JuxinClient implements JuxinApi {
     }
     // Never send `model` here: the relay answers 404 "channel not found" when it is present.
     const body = 'url' in source ? { url: source.url.trim(), timestamps } : { from_task: source.fromTask.trim(), timestamps };
-    return this.http.send({
-      method: 'POST',
-      path: '/sora/v1/characters',
-      kind: 'create',
-      body: { json: body },
-      parse: normalizeCharacter,
-      signal: options.signal,
-    });
+    return this.create(undefined, options, () =>
+      this.http.send({ method: 'POST', path: '/sora/v1/characters', kind: 'create', body: { json: body }, parse: normalizeCharacter, signal: options.signal }),
+    );
   }
 }
 

@@ -1,4 +1,6 @@
 import { scrubSecrets } from '../util/secrets';
+import { describeModelRefusal, readModelRefusal, type ModelAccess, type ModelRefusal } from './modelErrors';
+import { videoFamilyOf } from './models';
 import type { JuxinErrorKind } from './types';
 
 /** What the user can do next, per kind of error, in both languages the UI speaks. */
@@ -31,6 +33,14 @@ export const NEXT_STEPS: Record<JuxinErrorKind, { en: string; zh: string }> = {
     en: 'Not found: check the task id, and that the base URL points at Juxin (https://api.jxincm.cn).',
     zh: '未找到：请检查任务 ID，并确认 Base URL 指向聚鑫（https://api.jxincm.cn）。',
   },
+  model_unavailable: {
+    en: "This is not temporary: trying again will not help. Use a video model this key can use, or ask Juxin to enable this model for your key's group (分组) in its console.",
+    zh: '这不是暂时性问题，重试无效。请改用此 Key 可用的视频模型，或在聚鑫控制台为此 Key 的分组开通该模型。',
+  },
+  no_route: {
+    en: 'Check the base URL (Juxin is https://api.jxincm.cn). If it is right, this relay does not offer this kind of model: use another model.',
+    zh: '请检查 Base URL（聚鑫为 https://api.jxincm.cn）。若无误，说明该中转站不提供此类模型：请换用其他模型。',
+  },
   malformed_response: {
     en: 'Juxin answered with something that is not the expected JSON. Check the base URL; if it is right, try again later.',
     zh: '聚鑫返回了无法识别的内容（不是预期的 JSON）。请检查 Base URL；若无误，请稍后重试。',
@@ -54,6 +64,12 @@ export interface JuxinErrorInit {
   vendorType?: string;
   vendorCode?: string;
   retryAfterMs?: number;
+  /** model_unavailable: the model refused, the key's group (when the relay named it), the video models the key can use. */
+  model?: string;
+  group?: string;
+  videoModels?: readonly string[];
+  /** model_unavailable: the day its family was retired upstream (YYYY-MM-DD), when it was. */
+  retiredOn?: string;
   cause?: unknown;
 }
 
@@ -71,6 +87,10 @@ export class JuxinError extends Error {
   readonly vendorType?: string;
   readonly vendorCode?: string;
   readonly retryAfterMs?: number;
+  readonly model?: string;
+  readonly group?: string;
+  readonly videoModels?: readonly string[];
+  readonly retiredOn?: string;
 
   constructor(kind: JuxinErrorKind, message: string, init: JuxinErrorInit = {}) {
     // Every text may quote a URL or the vendor's words: none of it carries a key or a URL's credentials.
@@ -83,6 +103,10 @@ export class JuxinError extends Error {
     this.vendorType = init.vendorType;
     this.vendorCode = init.vendorCode;
     this.retryAfterMs = init.retryAfterMs;
+    this.model = init.model;
+    this.group = init.group;
+    this.videoModels = init.videoModels;
+    this.retiredOn = init.retiredOn;
   }
 
   get nextStep(): string {
@@ -110,6 +134,10 @@ export class JuxinError extends Error {
     status?: number;
     vendorMessage?: string;
     vendorMessageZh?: string;
+    model?: string;
+    group?: string;
+    videoModels?: readonly string[];
+    retiredOn?: string;
     nextStep: string;
     nextStepZh: string;
   } {
@@ -120,6 +148,10 @@ export class JuxinError extends Error {
       status: this.status,
       vendorMessage: this.vendorMessage,
       vendorMessageZh: this.vendorMessageZh,
+      model: this.model,
+      group: this.group,
+      videoModels: this.videoModels,
+      retiredOn: this.retiredOn,
       nextStep: this.nextStep,
       nextStepZh: this.nextStepZh,
     };
@@ -177,9 +209,18 @@ function readVendorError(bodyText: string): VendorSaid {
 const QUOTA_WORDS = /quota|balance|余额|额度|欠费|充值|insufficient[_ ]funds|\bcredits?\b/i;
 
 /** Which kind of error an HTTP answer is, and how to say it. */
-function classify(status: number, vendor: VendorSaid, bodyText: string): { kind: JuxinErrorKind; what: string } {
+function classify(status: number, vendor: VendorSaid, bodyText: string): { kind: JuxinErrorKind; what: string; whatZh?: string } {
   const quota = QUOTA_WORDS.test([vendor.message, vendor.messageZh, vendor.type, vendor.code].join(' ')); // also type "insufficient_quota"
   if (status === 401) return { kind: 'auth', what: 'Juxin rejected the API key (401)' };
+  // The gateway's own 404 for a path it does not route: not "task not found".
+  if (status === 404 && /^invalid url\b/i.test(vendor.message ?? '')) {
+    return {
+      kind: 'no_route',
+      what: 'Juxin does not offer this route (404 Invalid URL): the base URL may point at the wrong server, or this relay lacks that model family',
+      whatZh: '聚鑫不提供此接口（404 Invalid URL）：Base URL 可能指向了别的服务器，或该中转站没有这类模型',
+    };
+  }
+  if (status >= 400 && vendor.code === 'task_not_exist') return { kind: 'not_found', what: `Juxin does not know this task (${status} task_not_exist)` };
   // OpenAI-style relays also answer 429 "insufficient_quota": waiting would not help, so it is quota, not a rate limit.
   if (status === 402 || ((status === 403 || status === 429) && quota)) return { kind: 'quota', what: `Juxin says the balance or quota is used up (${status})` };
   if (status === 403) return { kind: 'auth', what: 'Juxin refused access with this API key (403)' };
@@ -197,14 +238,47 @@ function classify(status: number, vendor: VendorSaid, bodyText: string): { kind:
  */
 export function errorFromResponse(status: number, bodyText: string, headers: ResponseHeaders = {}, now: number = Date.now()): JuxinError {
   const vendor = status >= 400 ? readVendorError(bodyText) : {};
-  const { kind, what } = classify(status, vendor, bodyText);
+  const refusal = status >= 400 ? readModelRefusal(status, vendor.message, vendor.code) : undefined;
+  // Not temporary, whatever the status (503): said plainly, never "try again in a few minutes".
+  if (refusal) return modelUnavailableError(refusal, { status, ...vendor });
+  const { kind, what, whatZh } = classify(status, vendor, bodyText);
   const retryAfter = status === 429 || status === 503 ? parseRetryAfter(headers['retry-after'], now) : undefined;
   return new JuxinError(kind, vendor.message ? `${what}: ${vendor.message}` : `${what}.`, {
+    messageZh: whatZh && (vendor.message ? `${whatZh}：${vendor.message}` : `${whatZh}。`),
     status,
     vendorMessage: vendor.message,
     vendorMessageZh: vendor.messageZh,
     vendorType: vendor.type,
     vendorCode: vendor.code,
     retryAfterMs: retryAfter,
+  });
+}
+
+export interface VendorAnswer {
+  status?: number;
+  message?: string;
+  messageZh?: string;
+  type?: string;
+  code?: string;
+}
+
+/**
+ * "This key cannot use this model", said fully in both languages: the model, the group when the relay
+ * named it, the retirement of its family (Sora 2), and the video models the key can use when `access`
+ * holds them (the client reads `GET /v1/models` at that moment), then the relay's own words.
+ */
+export function modelUnavailableError(refusal: ModelRefusal, vendor: VendorAnswer, access: ModelAccess = {}): JuxinError {
+  const { en, zh } = describeModelRefusal(refusal, vendor.status, access);
+  return new JuxinError('model_unavailable', vendor.message ? `${en} Juxin said: ${vendor.message}` : en, {
+    messageZh: zh,
+    status: vendor.status,
+    vendorMessage: vendor.message,
+    vendorMessageZh: vendor.messageZh,
+    vendorType: vendor.type,
+    vendorCode: vendor.code,
+    model: refusal.model,
+    group: refusal.group,
+    videoModels: access.videoModels,
+    retiredOn: refusal.model ? videoFamilyOf(refusal.model)?.retiredOn : undefined,
   });
 }

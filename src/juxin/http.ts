@@ -2,6 +2,7 @@ import { type Dispatcher, type FormData, request, Response } from 'undici';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import { errorFromResponse, JuxinError, scrubSecrets } from './errors';
+import { basePath, isRelayApiUrl } from './relayUrl';
 import { DEFAULT_BASE_URL } from './types';
 import { markNotSent, MAYBE_CREATED_EN, MAYBE_CREATED_ZH, mayHaveBeenAccepted, type RequestKind, type RetryOptions, withRetry } from './retry';
 
@@ -82,6 +83,16 @@ export class JuxinHttp {
       if (req.kind === 'create' && error instanceof JuxinError && mayHaveBeenAccepted(error)) throw maybeCreated(error);
       throw error;
     }
+  }
+
+  /**
+   * The key for a download from the relay's own API routes (`<base>/v1/…`: its `/v1/videos/{id}/content`),
+   * nothing for any other host, port or path: a storage host must never see it.
+   */
+  downloadHeaders(raw: string): Record<string, string> {
+    if (this.base instanceof JuxinError || !/^[\x21-\x7e]+$/.test(this.key) || !isRelayApiUrl(raw, this.base)) return {};
+    // No key beside credentials someone wrote into the URL.
+    return /^[a-z]+:\/\/[^/]*@/i.test(raw) ? {} : { authorization: `Bearer ${this.key}` };
   }
 
   /** The full URL, or a config error (nothing is sent without a usable key and base URL). */
@@ -205,7 +216,7 @@ export function parseBaseUrl(raw: string): URL | JuxinError {
   }
   const url = new URL(String(raw).trim());
   // Beginners often paste the OpenAI-style ".../v1"; our paths already start with /v1.
-  url.pathname = `${url.pathname.replace(/\/+$/, '').replace(/\/v1$/i, '')}/`;
+  url.pathname = `${basePath(url.pathname)}/`;
   return url;
 }
 

@@ -47,6 +47,10 @@ export function isRetryable(error: unknown, kind: RequestKind): boolean {
       return true;
     case 'upstream':
       return error.status !== undefined && QUERY_RETRY_STATUSES.has(error.status);
+    // A key that cannot use a model (even when the relay says 503) and a route the relay lacks: asking again changes nothing.
+    case 'model_unavailable':
+    case 'no_route':
+      return false;
     default:
       return false;
   }

@@ -78,9 +78,19 @@ export type JuxinErrorKind =
   | 'upstream'
   | 'bad_request'
   | 'not_found'
+  | 'model_unavailable' // this key cannot use this model (no channel in its group, not in its whitelist, retired): never temporary
+  | 'no_route' // the relay does not offer this route (404 "Invalid URL"): a wrong base URL, or a model family it lacks
   | 'malformed_response'
   | 'network'
   | 'timeout';
+
+/** One entry of `GET /v1/models`: a model the key's group may use (chat, image and video mixed). */
+export interface ListedModel {
+  id: string;
+  ownedBy?: string;
+  /** As the relay labels them: English (`openai-video`, `image-generation`…) or Chinese (`视频统一格式`…). */
+  endpointTypes: string[];
+}
 
 export interface RequestOptions {
   signal?: AbortSignal;
@@ -109,4 +119,11 @@ export interface JuxinApi {
   queryVideo(id: string, options?: RequestOptions): Promise<NormalizedTask>;
   remixVideo(id: string, prompt: string, options?: RequestOptions): Promise<NormalizedTask>;
   createCharacter(source: CharacterSource, timestamps: string, options?: RequestOptions): Promise<Character>;
+  /** `GET /v1/models`: every model this key may use, video or not (`videoModelIds` in models.ts picks the video ones). */
+  listModels(options?: RequestOptions): Promise<ListedModel[]>;
+  /**
+   * The headers a download of `url` needs: the API key for the relay's own routes (its
+   * `/v1/videos/{id}/content`), nothing at all for any other host. The key never leaves this folder otherwise.
+   */
+  downloadHeaders(url: string): Record<string, string>;
 }

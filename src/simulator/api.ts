@@ -1,84 +1,119 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestTarget } from './faults';
 import { HttpError, readForm, readJson } from './http';
-import { createJob, jobState, newTaskId, type IdStyle, type JobCounters, type JobInput, type SimTask, type Timing } from './jobs';
+import { newId } from './ids';
+import { createJob, jobState, type JobCounters, type JobInput, type Timing } from './jobs';
+import { isSora, listedModels, refusalOf, type ModelRules } from './models';
 import { randomString, type Random } from './random';
+import type { RefusalWording, RelayError, RelayErrors } from './relayErrors';
 import { vendorError } from './shapes';
-import { badRequest, checkImageUrls, checkParams, checkTimestamps, formFlag, parsePixelSize, sniffImage } from './validate';
+import { badRequest, checkImageUrls, checkParams, checkTimestamps, formFlag, MODELS, parsePixelSize, sniffImage } from './validate';
+import { decideWire, readWireMarkers, storageFileOf, type RelayTask, type TaskWire, type WireCounters, type WireName, type WireOptions } from './wire';
 
 /** The API endpoints (everything behind `Authorization: Bearer`). */
 
 export interface ApiContext {
-  tasks: Map<string, SimTask>;
+  tasks: Map<string, RelayTask>;
   random: Random;
   counters: JobCounters;
   timing: Timing;
   now(): number;
   baseUrl(): string;
-  nextStyle(): IdStyle;
-  render(task: SimTask): Record<string, unknown>;
-  renderCreated(task: SimTask): Record<string, unknown>;
+  wire: WireOptions;
+  wireCounters: WireCounters;
+  /** The run's dialect, for errors that belong to no task. */
+  dialect: WireName;
+  errors: RelayErrors;
+  models: ModelRules;
+  /** The key's group (分组), named in refusals. */
+  group: string;
+  refusalWording: RefusalWording;
+  render(task: RelayTask): Record<string, unknown>;
+  renderCreated(task: RelayTask): Record<string, unknown>;
+  /** Where the task's video sits on the storage host (for `/content` redirects). */
+  storageUrl(task: RelayTask): string;
 }
 
-/** A JSON answer, or "serve this task's video" (the content endpoint). */
-export type Answer = { status: number; body: unknown } | { download: SimTask };
+/** A JSON answer, "serve this task's video" (the content endpoint), or a redirect. */
+export type Answer = { status: number; body: unknown; taskId?: string } | { download: RelayTask } | { redirect: string; taskId: string };
 
 export interface Route {
   target: RequestTarget;
   run(req: IncomingMessage, url: URL): Promise<Answer>;
 }
 
-const ok = (body: unknown): Answer => ({ status: 200, body });
+const ok = (body: unknown, taskId?: string): Answer => ({ status: 200, body, taskId });
+const fail = (error: RelayError) => new HttpError(error.status, error.body, error.headers);
 
-/** The route for this request, or undefined (the relay's web front end answers those). */
+/** The route for this request, or undefined (the gateway's 404, or the web front end, answers those). */
 export function matchRoute(ctx: ApiContext, method: string, path: string): Route | undefined {
   if (method === 'POST' && path === '/v1/video/create') return { target: 'create', run: (req) => createFromJson(ctx, req) };
   if (method === 'POST' && path === '/v1/videos') return { target: 'create', run: (req) => createFromForm(ctx, req) };
-  if (method === 'GET' && path === '/v1/video/query')
-    return { target: 'query', run: async (_req, url) => ok(ctx.render(findTask(ctx, url.searchParams.get('id')))) };
+  if (method === 'GET' && path === '/v1/models')
+    return { target: 'models', run: async () => ok({ success: true, object: 'list', data: listedModels(ctx.models, 1626777600) }) };
+  if (method === 'GET' && path === '/v1/video/query') return { target: 'query', run: async (_req, url) => query(ctx, url.searchParams.get('id')) };
   if (method === 'POST' && path === '/sora/v1/characters') return { target: 'character', run: (req) => createCharacter(ctx, req) };
   const m = /^\/v1\/videos\/([^/]+)(\/content|\/remix)?$/.exec(path);
   if (!m) return undefined;
-  if (method === 'GET' && !m[2]) return { target: 'query', run: async () => ok(ctx.render(findTask(ctx, decodeId(m[1])))) };
+  if (method === 'GET' && !m[2]) return { target: 'query', run: async () => query(ctx, decodeId(ctx, m[1])) };
   if ((method === 'GET' || method === 'HEAD') && m[2] === '/content')
-    return { target: 'download', run: async () => contentOf(ctx, findTask(ctx, decodeId(m[1]))) };
-  if (method === 'POST' && m[2] === '/remix') return { target: 'remix', run: (req) => remix(ctx, req, findTask(ctx, decodeId(m[1]))) };
+    return { target: 'download', run: async () => contentOf(ctx, findTask(ctx, decodeId(ctx, m[1]))) };
+  if (method === 'POST' && m[2] === '/remix') return { target: 'remix', run: (req) => remix(ctx, req, findTask(ctx, decodeId(ctx, m[1]))) };
   return undefined;
 }
 
-function notFound(id: string): HttpError {
-  return new HttpError(404, vendorError(`task not found: ${id}`, `任务不存在：${id}`, 'invalid_request_error', 'task_not_exist'));
-}
-
 /** Path segments arrive percent-encoded ("sora-2%3Atask_…"); a broken encoding names no task. */
-function decodeId(segment: string): string {
+function decodeId(ctx: ApiContext, segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw notFound(segment);
+    throw fail(ctx.errors.taskNotExist(ctx.dialect, segment));
   }
 }
 
-function findTask(ctx: ApiContext, id: string | null): SimTask {
+function findTask(ctx: ApiContext, id: string | null): RelayTask {
   if (!id) throw badRequest('id is required', '缺少 id 参数');
   const task = ctx.tasks.get(id);
-  if (!task) throw notFound(id);
+  if (!task) throw fail(ctx.errors.taskNotExist(ctx.dialect, id));
   return task;
 }
 
-function addJob(ctx: ApiContext, input: Omit<JobInput, 'createdAt'>): SimTask {
-  const task = createJob({ ...input, createdAt: ctx.now() }, ctx.timing, ctx.random, ctx.counters);
-  ctx.tasks.set(task.id, task);
-  return task;
+function query(ctx: ApiContext, id: string | null): Answer {
+  const task = findTask(ctx, id);
+  return ok(ctx.render(task), task.id);
+}
+
+/**
+ * What the gateway checks before anything reaches a vendor: the key's whitelist (403), a channel for
+ * the model (503 `model_not_found`; Sora once it is retired), or a prompt's `#sim:model-not-found` /
+ * `#sim:no-access`. The brochure knew none of this: there an unknown model is a 400 (validate.ts).
+ */
+function refuse(ctx: ApiContext, model: unknown, prompt: unknown): void {
+  const name = typeof model === 'string' ? model : 'sora-2';
+  const marked = readWireMarkers(typeof prompt === 'string' ? prompt : '').refuse;
+  let reason = marked ?? refusalOf(name, ctx.models);
+  if (reason === 'no_channel' && !marked && ctx.dialect === 'brochure' && !(ctx.models.retireSora && isSora(name))) reason = undefined;
+  if (reason === 'no_access') throw fail(ctx.errors.noAccess(name));
+  if (reason === 'no_channel') throw fail(ctx.errors.modelNotFound(name, ctx.group, ctx.refusalWording));
+}
+
+function addJob(ctx: ApiContext, input: Omit<JobInput, 'createdAt' | 'id' | 'style'>, via: 'unified' | 'openai'): RelayTask {
+  const dress = decideWire(ctx.wire, readWireMarkers(input.prompt), ctx.wireCounters, via);
+  const id = newId(dress.id, input.model, ctx.random, ctx.now());
+  const wire: TaskWire = { ...dress, file: storageFileOf(id) };
+  const task = createJob({ ...input, id, style: wire.id === 'video' ? 'video' : 'task', createdAt: ctx.now() }, ctx.timing, ctx.random, ctx.counters);
+  const relayTask = Object.assign(task, { wire });
+  ctx.tasks.set(id, relayTask);
+  return relayTask;
 }
 
 async function createFromJson(ctx: ApiContext, req: IncomingMessage): Promise<Answer> {
   const body = await readJson(req);
+  refuse(ctx, body.model, body.prompt);
   const params = checkParams(body);
   const images = checkImageUrls(body.images);
-  const style = ctx.nextStyle();
-  const task = addJob(ctx, { ...params, id: newTaskId(style, ctx.random, ctx.now()), style, images });
-  return ok(ctx.renderCreated(task));
+  const task = addJob(ctx, { ...params, images }, 'unified');
+  return ok(ctx.renderCreated(task), task.id);
 }
 
 /** The OpenAI-style path: multipart with the image files themselves. */
@@ -88,6 +123,7 @@ async function createFromForm(ctx: ApiContext, req: IncomingMessage): Promise<An
     const value = form.get(name);
     return typeof value === 'string' ? value : undefined;
   };
+  refuse(ctx, field('model'), field('prompt'));
   const pixels = parsePixelSize(field('size'));
   const params = checkParams({
     prompt: field('prompt'),
@@ -112,18 +148,25 @@ async function createFromForm(ctx: ApiContext, req: IncomingMessage): Promise<An
     }
     images.push(`upload://${value.name}`);
   }
-  const task = addJob(ctx, { ...params, id: newTaskId('video', ctx.random), style: 'video', images });
-  return ok(ctx.render(task));
+  const task = addJob(ctx, { ...params, images }, 'openai');
+  return ok(openAiCreated(ctx, task), task.id);
 }
 
-function contentOf(ctx: ApiContext, task: SimTask): Answer {
+/** The OpenAI-format routes answer with a video object: the real relay's create answer, or (brochure) Shape C. */
+function openAiCreated(ctx: ApiContext, task: RelayTask): Record<string, unknown> {
+  return task.wire.dialect === 'real' ? ctx.renderCreated(task) : ctx.render(task);
+}
+
+function contentOf(ctx: ApiContext, task: RelayTask): Answer {
   if (jobState(task, ctx.now()).status !== 'completed') throw badRequest('video is not ready yet', '视频尚未生成完成');
+  if (task.wire.video === 'content-redirect') return { redirect: ctx.storageUrl(task), taskId: task.id };
   return { download: task };
 }
 
-async function remix(ctx: ApiContext, req: IncomingMessage, source: SimTask): Promise<Answer> {
+async function remix(ctx: ApiContext, req: IncomingMessage, source: RelayTask): Promise<Answer> {
   const body = await readJson(req);
   if (typeof body.prompt !== 'string' || !body.prompt.trim()) throw badRequest('prompt is required', 'prompt 不能为空');
+  refuse(ctx, source.model, body.prompt);
   if (source.private) {
     throw badRequest(
       'This video was created with private: true and cannot be remixed. Create a new video instead, or make it with private: false next time.',
@@ -132,25 +175,16 @@ async function remix(ctx: ApiContext, req: IncomingMessage, source: SimTask): Pr
   }
   if (jobState(source, ctx.now()).status !== 'completed') throw badRequest('only completed videos can be remixed', '只能对已完成的视频进行二次创作（remix）');
   const { model, orientation, size, duration, images } = source;
-  const task = addJob(ctx, {
-    model,
-    orientation,
-    size,
-    duration,
-    images,
-    private: false,
-    id: newTaskId('video', ctx.random),
-    style: 'video',
-    prompt: body.prompt,
-    remixedFrom: source.id,
-  });
-  return ok(ctx.render(task));
+  const task = addJob(ctx, { model, orientation, size, duration, images, private: false, prompt: body.prompt, remixedFrom: source.id }, 'openai');
+  return ok(openAiCreated(ctx, task), task.id);
 }
 
 async function createCharacter(ctx: ApiContext, req: IncomingMessage): Promise<Answer> {
   const body = await readJson(req);
   // The real relay routes on `model`: with one, no channel serves this endpoint.
   if ('model' in body) throw new HttpError(404, vendorError('channel not found', '未找到可用渠道', 'invalid_request_error'));
+  // Characters are Sora's: gone with it.
+  if (ctx.models.retireSora) throw fail(ctx.errors.modelNotFound(MODELS[0], ctx.group, ctx.refusalWording));
   checkTimestamps(body.timestamps);
   if (body.from_task !== undefined) {
     const task = findTask(ctx, typeof body.from_task === 'string' ? body.from_task : null);

@@ -1,13 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultController, FaultSpec } from './faults';
+import type { FaultController, FaultSpec, RequestTarget } from './faults';
 import { readBody, sendJson } from './http';
 import { jobState, type SimTask } from './jobs';
 
 /** `/__sim/…`: fault injection and inspection for tests in another process. No auth, loopback only. */
 
 export interface RecordedRequest {
+  /** 'storage': the other host that serves finished videos (storage.ts). */
+  origin: 'relay' | 'storage';
   method: string;
   path: string;
+  /** Whether an Authorization header came with it (never its value). */
+  authorized: boolean;
+  /** What the request was, once routed (create, query, download…). */
+  target?: RequestTarget;
+  /** The task it was about, when it named one. */
+  taskId?: string;
   query: Record<string, string>;
   /** Simulated time the request arrived, ms. */
   at: number;

@@ -1,10 +1,26 @@
 import { z } from 'zod';
+import { REFUSAL_WORDINGS } from './relayErrors';
 
 /** Fault injection from code or `POST /__sim/faults` (prompt markers live in markers.ts). See README.md. */
 
-export const FAULT_KINDS = ['rate_limit', 'server_error', 'html_200', 'cut_download', 'expired_url', 'malformed_json', 'hang'] as const;
+export const FAULT_KINDS = [
+  'rate_limit',
+  'server_error',
+  'html_200',
+  'cut_download',
+  'expired_url',
+  'malformed_json',
+  'not_json',
+  'huge_body',
+  'hang',
+  'model_not_found',
+  'no_access',
+  'quota',
+  'invalid_url',
+  'task_not_exist',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
-export const FAULT_TARGETS = ['create', 'query', 'download', 'remix', 'character', 'any'] as const;
+export const FAULT_TARGETS = ['create', 'query', 'download', 'remix', 'character', 'models', 'any'] as const;
 export type FaultTarget = (typeof FAULT_TARGETS)[number];
 /** The kind of request a fault can hit. */
 export type RequestTarget = Exclude<FaultTarget, 'any'>;
@@ -21,6 +37,12 @@ export const FaultSpecSchema = z.strictObject({
   status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
   /** For cut_download: body bytes sent before the connection is destroyed (default half the file). */
   afterBytes: z.number().int().nonnegative().optional(),
+  /** For huge_body: how many bytes of JSON (default 6 MiB, past what a client should read). */
+  bytes: z.number().int().positive().optional(),
+  /** For model_not_found and no_access: the model named (default sora-2). */
+  model: z.string().min(1).optional(),
+  /** For model_not_found: the relay's wording (default current). */
+  wording: z.enum(REFUSAL_WORDINGS).optional(),
 });
 export type FaultSpec = z.infer<typeof FaultSpecSchema>;
 

@@ -7,6 +7,8 @@ export interface PromptMarkers {
   moderation: boolean;
   /** Fails with no reason anywhere in the answer. */
   failNoReason: boolean;
+  /** Ends part-way as `cancelled` (a FAILURE record saying so). */
+  cancelled: boolean;
   /** Stays processing forever. */
   never: boolean;
   /** Its video URLs are already expired when handed out (downloads get 403). */
@@ -26,8 +28,11 @@ export interface PromptMarkers {
 export const CLIPS = ['clip-1', 'clip-2', 'clip-3', 'clip-other-size'] as const;
 export type SimClip = (typeof CLIPS)[number];
 
-/** Markers that change one task's behaviour; `#sim:profile-<name>` (profiles.ts) sets its whole timing profile. */
-export const MARKERS = ['moderation', 'fail-no-reason', 'never', 'expired', 'cut', 'slow-queue'] as const;
+/**
+ * Markers that change one task's behaviour; `#sim:profile-<name>` (profiles.ts) sets its whole timing
+ * profile, and wire.ts reads how its answers are dressed (`#sim:shape-…`, `#sim:id-…`, `#sim:url-…`).
+ */
+export const MARKERS = ['moderation', 'fail-no-reason', 'cancelled', 'never', 'expired', 'cut', 'slow-queue'] as const;
 
 export function readMarkers(prompt: string): PromptMarkers {
   const found = new Set([...prompt.matchAll(/#sim:([a-z0-9-]+)/g)].map((m) => m[1]));
@@ -36,6 +41,7 @@ export function readMarkers(prompt: string): PromptMarkers {
     ...(clip ? { clip } : {}),
     moderation: found.has('moderation'),
     failNoReason: found.has('fail-no-reason'),
+    cancelled: found.has('cancelled'),
     never: found.has('never'),
     expired: found.has('expired'),
     cut: found.has('cut'),
@@ -49,5 +55,5 @@ export function unknownClipMarker(prompt: string): string | undefined {
 }
 
 export function failsByMarker(markers: PromptMarkers): boolean {
-  return markers.moderation || markers.failNoReason;
+  return markers.moderation || markers.failNoReason || markers.cancelled;
 }

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { systemClock, type Clock } from '../util/clock';
 import { matchRoute, type ApiContext } from './api';
@@ -7,34 +7,48 @@ import { FaultController, type FaultSpec } from './faults';
 import type { SimClip } from './markers';
 import { handleFile, serveTaskVideo, UrlSigner, type FileContext } from './files';
 import { HttpError, sendJson, sendText } from './http';
-import { jobState, type IdStyle, type JobCounters, type SimTask } from './jobs';
+import { jobState, type JobCounters } from './jobs';
+import { type ModelRules } from './models';
 import { isProfileName, PROFILE_NAMES, PROFILES, type ProfileName } from './profiles';
 import { createRandom, signingKey } from './random';
-import { HTML_PAGE, renderCreated, renderTask, vendorError, type ShapeOptions } from './shapes';
+import { RelayErrors, type RefusalWording, type RelayError } from './relayErrors';
+import { HTML_PAGE, renderCreated, renderTask, type ShapeOptions } from './shapes';
+import { handleStorage, isStorageVideo, type StorageContext } from './storage';
 import { findMediaFile, sourceSize, type VideoSource } from './video';
+import { newWireCounters, type RelayTask, type WireOptions } from './wire';
 
-export interface SimulatorOptions {
+export interface SimulatorOptions extends WireOptions {
   /** 0 = a free port (default). */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** The storage host's port (default 0: a free one). It is another origin: the key must never reach it. */
+  storagePort?: number;
   /** Simulated seconds per real second (default 1). 60: a 4-minute job takes 4 s. */
   timeScale?: number;
   /** Default systemClock; simulated time runs `timeScale` times as fast as this clock. */
   clock?: Clock;
   /** Default: any `sk-` key of 8+ letters, digits or dashes, unless it contains "invalid". */
   acceptKey?: (key: string) => boolean;
-  /** 'task': "sora-2:task_…" ids and shapes A/B; 'video': "video_<uuid>" and shape C; default 'alternate'. */
-  idStyle?: IdStyle | 'alternate';
-  /** NOT_START / IN_PROGRESS / SUCCESS / FAILURE, as some relays answer. */
+  /** NOT_START / IN_PROGRESS / SUCCESS / FAILURE in the unified and OpenAI shapes, as some relays answer. */
   upperCaseStatus?: boolean;
   /** Leave out the top-level `video_url`, so clients must fall back to `detail.url` or `detail.draft_info.downloadable_url`. */
   omitTopLevelVideoUrl?: boolean | 'detail-url' | 'downloadable-url';
+  /** The models the key may use (its whitelist): `GET /v1/models` lists only these, others answer 403. Default: every model. */
+  models?: readonly string[];
+  /** Sora 2 retired: `sora-2*` answer 503 `model_not_found` and leave `GET /v1/models` (default false). */
+  retireSora?: boolean;
+  /** Endpoint types in `GET /v1/models`: as the relay lists them (English and its Chinese labels, the default) or English only. */
+  endpointLabels?: 'as-listed' | 'english';
+  /** The key's group (分组), named in refusals (default "default"). */
+  group?: string;
+  /** How a refusal for want of a channel is worded (default 'current'). */
+  refusalWording?: RefusalWording;
   /** The MP4 to serve (default media/sample.mp4 of this package). */
   videoFile?: string;
   /** Serve a synthetic MP4 of this many bytes instead (streamed, never held in memory). */
   videoBytes?: number;
-  /** Simulated lifetime of signed file URLs (default 3600 s). */
+  /** Simulated lifetime of the brochure's signed file URLs (default 3600 s). */
   urlLifetimeSeconds?: number;
   /** How the relay times jobs and what it reports while they run (default 'typical'; see profiles.ts). A prompt's `#sim:profile-…` overrides it. */
   profile?: ProfileName;
@@ -51,15 +65,17 @@ export interface SimulatorOptions {
 }
 
 export interface Simulator {
-  /** Base URL, e.g. http://127.0.0.1:PORT */
+  /** Base URL of the relay, e.g. http://127.0.0.1:PORT */
   url: string;
+  /** Base URL of the storage host (another port: another origin), where the real relay's videos live. */
+  storageUrl: string;
   faults: FaultController;
-  /** Every request except /__sim ones; never the Authorization header. */
+  /** Every request to either host except /__sim ones; never the Authorization header, only whether one came. */
   requests: RecordedRequest[];
-  tasks: ReadonlyMap<string, SimTask>;
+  tasks: ReadonlyMap<string, RelayTask>;
   /** Simulated time now, ms. */
   now(): number;
-  /** Stops the server and ends every open connection, hanging ones included. */
+  /** Stops both servers and ends every open connection, hanging ones included. */
   close(): Promise<void>;
 }
 
@@ -67,7 +83,7 @@ export const defaultAcceptKey = (key: string): boolean => /^sk-[A-Za-z0-9-]{8,}$
 
 const HTML = 'text/html; charset=utf-8';
 
-/** Starts a Juxin-compatible server on loopback. See README.md beside this file. */
+/** Starts a Juxin-compatible relay (and its storage host) on loopback. See README.md beside this file. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const clock = options.clock ?? systemClock;
   const scale = options.timeScale ?? 1;
@@ -84,24 +100,43 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const media = { thumbnail: findMediaFile('sample-thumbnail.webp'), gif: findMediaFile('sample-preview.gif') };
   const faults = new FaultController();
   const requests: RecordedRequest[] = [];
-  const tasks = new Map<string, SimTask>();
+  const tasks = new Map<string, RelayTask>();
+  const byFile = new Map<string, RelayTask>();
   const counters: JobCounters = { serial: 0, failures: 0 };
   const lifetimeMs = (options.urlLifetimeSeconds ?? 3600) * 1000;
-  let created = 0;
+  const dialect = options.wire ?? 'real';
+  const errors = new RelayErrors(now);
+  const models: ModelRules = { whitelist: options.models, retireSora: options.retireSora ?? false, endpointLabels: options.endpointLabels ?? 'as-listed' };
+  const group = options.group ?? 'default';
   let baseUrl = '';
+  let storageUrl = '';
 
+  const storageFile = (task: RelayTask, ext: string) => `${storageUrl}/sora/${task.wire.file}.${ext}`;
   const shapeOptions = (): ShapeOptions => {
     const at = now(); // one instant per answer: every URL in it is signed alike
     return {
       upperCaseStatus: options.upperCaseStatus ?? false,
       omitTopLevelVideoUrl: options.omitTopLevelVideoUrl ?? false,
       now: at,
-      // #sim:expired: the link was already dead when handed out.
-      fileUrl: (task, name) => signer.url(baseUrl, task.id, name, at, task.markers.expired ? task.completesAt - 1000 : at + lifetimeMs),
+      fileUrl: (dressed, name) => {
+        const task = dressed as RelayTask;
+        // #sim:expired: the link was already dead when handed out.
+        if (task.wire.video === 'signed') return signer.url(baseUrl, task.id, name, at, task.markers.expired ? task.completesAt - 1000 : at + lifetimeMs);
+        const image = name === 'thumbnail.webp' ? 'webp' : name === 'preview.gif' ? 'gif' : undefined;
+        if (image || task.wire.video === 'storage') return storageFile(task, image ?? 'mp4');
+        return `${baseUrl}/v1/videos/${encodeURIComponent(task.id)}/content`;
+      },
     };
   };
   const clipVideo = (clip: SimClip): VideoSource => ({ file: findMediaFile(`clips/${clip}.mp4`) });
   const fileContext: FileContext = { tasks, signer, now, video, clipVideo, media };
+  const storageContext: StorageContext = {
+    ...fileContext,
+    byFile: (file) => {
+      if (!byFile.has(file)) for (const task of tasks.values()) byFile.set(task.wire.file, task);
+      return byFile.get(file);
+    },
+  };
   const api: ApiContext = {
     tasks,
     random,
@@ -114,35 +149,57 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     now,
     baseUrl: () => baseUrl,
-    nextStyle: () => {
-      const style = options.idStyle ?? 'alternate';
-      return style === 'alternate' ? (created++ % 2 ? 'video' : 'task') : style;
-    },
+    wire: options,
+    wireCounters: newWireCounters(),
+    dialect,
+    errors,
+    models,
+    group,
+    refusalWording: options.refusalWording ?? 'current',
     render: (task) => renderTask(task, jobState(task, now()), shapeOptions()),
     renderCreated: (task) => renderCreated(task, jobState(task, now()), shapeOptions()),
+    storageUrl: (task) => storageFile(task, 'mp4'),
+  };
+
+  const sendError = (res: ServerResponse, error: RelayError): number => {
+    sendJson(res, error.status, error.body, error.headers);
+    return error.status;
   };
 
   /** Answers for a fault that replaces the whole response; returns the status, or 0 for none sent. */
-  const applyFault = (fault: FaultSpec | undefined, res: ServerResponse): number | undefined => {
+  const applyFault = (fault: FaultSpec | undefined, req: IncomingMessage, res: ServerResponse, path: string): number | undefined => {
     switch (fault?.kind) {
       case 'hang':
         return 0; // never answers; close() ends it
       case 'rate_limit':
-        sendJson(res, 429, vendorError('Too many requests, please slow down', '请求过于频繁，请稍后再试', 'rate_limit_error'), {
-          'retry-after': String(fault.retryAfterSeconds ?? 1),
-        });
-        return 429;
-      case 'server_error': {
-        const status = fault.status ?? 502;
-        sendJson(res, status, vendorError('upstream request failed: 请求上游地址失败', '请求上游地址失败', 'upstream_error'));
-        return status;
-      }
+        return sendError(res, errors.rateLimited(dialect, fault.retryAfterSeconds));
+      case 'server_error':
+        return sendError(res, errors.upstreamFailed(dialect, fault.status ?? 502));
+      case 'model_not_found':
+        return sendError(res, errors.modelNotFound(fault.model ?? 'sora-2', group, fault.wording ?? api.refusalWording));
+      case 'no_access':
+        return sendError(res, errors.noAccess(fault.model ?? 'sora-2'));
+      case 'quota':
+        return sendError(res, errors.quotaUsedUp());
+      case 'invalid_url':
+        return sendError(res, errors.invalidUrl(req.method ?? 'GET', path));
+      case 'task_not_exist':
+        return sendError(res, errors.taskNotExist(dialect, ''));
       case 'html_200':
         sendText(res, 200, HTML, HTML_PAGE);
         return 200;
       case 'malformed_json':
         sendJson(res, 200, '{"id": "sora-2:task_01k6x15vhrff09dkkqjrzwhm60", "status": "proc');
         return 200;
+      case 'not_json':
+        sendText(res, 200, 'text/plain; charset=utf-8', 'system busy, please retry later 系统繁忙，请稍后重试');
+        return 200;
+      case 'huge_body': {
+        const bytes = fault.bytes ?? 6 * 1024 * 1024;
+        const head = '{"id":"video_huge","status":"processing","padding":"';
+        sendJson(res, 200, `${head}${'x'.repeat(Math.max(0, bytes - head.length - 2))}"}`);
+        return 200;
+      }
       default:
         return undefined; // none, or one the handler applies itself (cut_download, expired_url)
     }
@@ -153,89 +210,163 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const path = url.pathname;
     if (path.startsWith('/files/')) {
       const fault = faults.take('download');
-      record.status = applyFault(fault, res) ?? handleFile(fileContext, req, res, url, fault);
+      record.target = 'download';
+      record.taskId = taskOfFilePath(path);
+      record.status = applyFault(fault, req, res, path) ?? handleFile(fileContext, req, res, url, fault);
       return;
     }
     const route = matchRoute(api, method, path);
     if (!route) {
-      // The relay's web front end answers every path that is not the API, with 200.
-      sendText(res, 200, HTML, HTML_PAGE);
-      record.status = 200;
+      // The gateway's own 404 for a /v1 path it does not route; its web front end answers everything else, with 200.
+      if (dialect === 'real' && (path === '/v1' || path.startsWith('/v1/'))) record.status = sendError(res, errors.invalidUrl(method, path));
+      else {
+        sendText(res, 200, HTML, HTML_PAGE);
+        record.status = 200;
+      }
       return;
     }
+    record.target = route.target;
     const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!auth || !acceptKey(auth[1])) {
-      sendJson(res, 401, vendorError('Invalid token', '无效的令牌', 'invalid_request_error'));
-      record.status = 401;
+      record.status = sendError(res, errors.invalidToken(dialect));
       return;
     }
     const fault = faults.take(route.target);
-    const faulted = applyFault(fault, res);
+    const faulted = applyFault(fault, req, res, path);
     if (faulted !== undefined) {
       record.status = faulted;
       return;
     }
     const answer = await route.run(req, url);
     if ('download' in answer) {
+      record.taskId = answer.download.id;
       record.status = serveTaskVideo(fileContext, req, res, answer.download, fault);
       return;
     }
+    if ('redirect' in answer) {
+      record.taskId = answer.taskId;
+      res.writeHead(302, { location: answer.redirect, 'content-length': 0 });
+      res.end();
+      record.status = 302;
+      return;
+    }
+    record.taskId = answer.taskId;
     sendJson(res, answer.status, answer.body);
     record.status = answer.status;
   };
 
+  /** The task a signed `/files/<encoded id>/<name>` URL names, if it is one of ours. */
+  const taskOfFilePath = (path: string): string | undefined => {
+    try {
+      const id = decodeURIComponent(path.split('/')[2] ?? '');
+      return tasks.has(id) ? id : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const dispatchStorage = (req: IncomingMessage, res: ServerResponse, url: URL, record: RecordedRequest): void => {
+    const fault = isStorageVideo(url.pathname) ? faults.take('download') : undefined;
+    record.target = 'download';
+    const faulted = applyFault(fault, req, res, url.pathname);
+    if (faulted !== undefined) {
+      record.status = faulted;
+      return;
+    }
+    const { status, taskId } = handleStorage(storageContext, req, res, url, fault);
+    record.status = status;
+    record.taskId = taskId;
+  };
+
+  const fail = (res: ServerResponse, error: unknown): number => {
+    if (error instanceof HttpError) {
+      if (!res.headersSent) sendJson(res, error.status, error.body, error.headers);
+      return error.status;
+    }
+    if (!options.quiet) console.error('Juxin simulator: internal error', error);
+    if (!res.headersSent) sendJson(res, 500, { error: { message: 'simulator internal error 模拟器内部错误', type: 'server_error' } });
+    else res.destroy();
+    return 500;
+  };
+
+  const recordOf = (req: IncomingMessage, url: URL, origin: RecordedRequest['origin']): RecordedRequest => {
+    const record: RecordedRequest = {
+      origin,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      authorized: req.headers.authorization !== undefined,
+      at: now(),
+      status: 0,
+    };
+    requests.push(record);
+    return record;
+  };
+
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  const relay = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
     if (url.pathname.startsWith('/__sim/')) {
       handleControl({ faults, requests, tasks, now }, req, res, url.pathname).catch((error: unknown) => fail(res, error));
       return;
     }
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), at: now(), status: 0 };
-    requests.push(record);
+    const record = recordOf(req, url, 'relay');
     dispatch(req, res, url, record).catch((error: unknown) => {
       record.status = fail(res, error);
     });
   });
-
-  const fail = (res: ServerResponse, error: unknown): number => {
-    if (error instanceof HttpError) {
-      if (!res.headersSent) sendJson(res, error.status, error.body);
-      return error.status;
+  const storage = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://storage');
+    const record = recordOf(req, url, 'storage');
+    try {
+      dispatchStorage(req, res, url, record);
+    } catch (error) {
+      record.status = fail(res, error);
     }
-    if (!options.quiet) console.error('Juxin simulator: internal error', error);
-    if (!res.headersSent) sendJson(res, 500, vendorError('simulator internal error', '模拟器内部错误', 'server_error'));
-    else res.destroy();
-    return 500;
-  };
+  });
 
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
-  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  if (!options.quiet) console.log(`Juxin simulator listening on ${baseUrl} (time scale ${scale}×)`);
+  const urlOf = (server: Server) => `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
+  const listen = (server: Server, port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.on('connection', (socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+      });
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(relay, options.port ?? 0);
+  try {
+    await listen(storage, options.storagePort ?? 0);
+  } catch (error) {
+    relay.close();
+    throw error;
+  }
+  baseUrl = urlOf(relay);
+  storageUrl = urlOf(storage);
+  if (!options.quiet) console.log(`Juxin simulator listening on ${baseUrl} (time scale ${scale}×; ${dialect} wire; videos on ${storageUrl})`);
 
   let closing: Promise<void> | undefined;
   return {
     url: baseUrl,
+    storageUrl,
     faults,
     requests,
     tasks,
     now,
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      })),
+      (closing ??= Promise.all(
+        [relay, storage].map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              for (const socket of sockets) socket.destroy();
+            }),
+        ),
+      ).then(() => undefined)),
   };
 }

@@ -8,13 +8,12 @@ const SCALE = 20;
 
 /** Status queries the simulator received for one task (either query endpoint). */
 function queriesOf(sim: Simulator, id: string): number {
-  return sim.requests.filter((r) => r.method === 'GET' && !r.path.startsWith('/files/') && (r.query?.id === id || r.path.includes(encodeURIComponent(id))))
-    .length;
+  return sim.requests.filter((r) => r.target === 'query' && r.taskId === id).length;
 }
 
 /** Downloads of the video itself (not its thumbnail) the simulator served for one task. */
 function downloadsOf(sim: Simulator, id: string): number {
-  return sim.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/files/${encodeURIComponent(id)}/`) && r.path.endsWith('.mp4')).length;
+  return sim.requests.filter((r) => r.target === 'download' && r.taskId === id && r.path.endsWith('.mp4')).length;
 }
 
 async function listed(server: ServerHandle): Promise<TaskOut[]> {
@@ -40,7 +39,9 @@ async function run(processes: number, count: number) {
   // the same side of the same boundary, and one run would differ from the other by one query per task).
   // A slower clock than the other tests: a few milliseconds of real scheduling noise must not move a query
   // across a job's end (at 120× they are seconds of simulated time).
-  const sim = await simulator({ seed: 7, timeScale: SCALE });
+  // The brochure's answers: queue positions and ETAs in every answer, so what one process and three
+  // processes learn about the relay is comparable (this test is about owning tasks, not about shapes).
+  const sim = await simulator({ seed: 7, timeScale: SCALE, wire: 'brochure' });
   const home = tempHome();
   const env = { JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home, JUXIN_POLL_INTERVAL_MS: '5000', JUXIN_TIME_SCALE: String(SCALE) };
   const creator = await startServer(env);

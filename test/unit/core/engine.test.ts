@@ -47,6 +47,12 @@ class FakeApi implements JuxinApi {
     this.characters.push({ source, timestamps });
     return { id: 'ch_1', username: 'abc.def' };
   }
+  async listModels() {
+    return [];
+  }
+  downloadHeaders() {
+    return {};
+  }
 }
 
 /** Writes a small "MP4" instead of downloading. `expiredOnce` makes the first URL fail like a 403. */
@@ -515,6 +521,8 @@ describe('core/engine', function () {
       },
       remixVideo: (id, prompt) => api.remixVideo(id, prompt),
       createCharacter: (source, ts) => api.createCharacter(source, ts),
+      listModels: () => api.listModels(),
+      downloadHeaders: () => api.downloadHeaders(),
     });
 
     it('one of them tracks and downloads a task; the other follows it through the store', async () => {

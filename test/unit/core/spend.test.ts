@@ -127,6 +127,10 @@ describe('core/engine: every path obeys the daily limits', function () {
     async createCharacter() {
       throw new Error('not used');
     },
+    async listModels() {
+      return [];
+    },
+    downloadHeaders: () => ({}),
   };
   const make = (limits: SpendLimits) => {
     const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), spendLimits: () => limits });

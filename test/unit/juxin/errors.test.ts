@@ -29,8 +29,10 @@ describe('errorFromResponse', () => {
     );
   });
 
-  it('other 403 → auth (also "invalid credentials", which is not about credits)', () => {
-    assert.equal(errorFromResponse(403, JSON.stringify({ error: { message: 'this token has no access to sora-2-pro' } }), {}).kind, 'auth');
+  it('other 403 → auth (also "invalid credentials", which is not about credits); "no access to model" is model_unavailable', () => {
+    const noAccess = errorFromResponse(403, JSON.stringify({ error: { message: 'this token has no access to sora-2-pro' } }), {});
+    assert.equal(noAccess.kind, 'model_unavailable');
+    assert.equal(noAccess.model, 'sora-2-pro');
     assert.equal(errorFromResponse(403, JSON.stringify({ error: { message: 'Invalid credentials' } }), {}).kind, 'auth');
     assert.equal(errorFromResponse(403, '', {}).kind, 'auth');
   });

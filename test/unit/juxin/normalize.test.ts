@@ -239,8 +239,13 @@ describe('normalizeQueryResponse', () => {
   });
 
   it('ignores unknown extra fields and odd types', () => {
-    const task = normalizeQueryResponse({ id: 42, status: 'queued', width: 'wide', video_url: 7, thumbnail_url: 'ftp://x', surprise: { deep: [1, 2] } });
+    const task = normalizeQueryResponse({ id: '42', status: 'queued', width: 'wide', video_url: 7, thumbnail_url: 'ftp://x', surprise: { deep: [1, 2] } });
     assert.deepEqual(task, { id: '42', status: 'queued', progress: 0, rawStatus: 'queued' });
+  });
+
+  it('never takes a number for the task id: the gateway numbers its rows', () => {
+    expectMalformed({ id: 42, status: 'queued' });
+    assert.equal(normalizeQueryResponse({ id: 8919289, task_id: 'video_x', status: 'QUEUED' }).id, 'video_x');
   });
 
   it('unwraps { data: task } answers', () => {
@@ -309,6 +314,96 @@ describe('normalizeQueryResponse', () => {
       }
     }
     assert.ok(parsed > 100, `only ${parsed} random bodies had an id: the fuzz is not exercising the parser`);
+  });
+});
+
+describe('normalizeQueryResponse: the wire real logs show (shared/juxin-api.md §2)', () => {
+  it('reads the logged OpenAI-style create (an upstream model name, "detail": {})', () => {
+    const task = normalizeQueryResponse(fixture('create-real-openai.json'));
+    assert.deepEqual([task.id, task.status, task.progress, task.width, task.height], ['video_7b1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d', 'queued', 0, 1280, 720]);
+  });
+
+  it('reads a Veo create and Veo unified answers, the id an opaque string with ":"', () => {
+    const created = normalizeQueryResponse(fixture('create-veo.json'));
+    assert.deepEqual([created.id, created.status, created.updatedAt], ['veo3.1-fast:1770350082-trii1OXZc3', 'queued', 1770350082512]);
+    const running = normalizeQueryResponse(fixture('unified-veo-processing.json'));
+    assert.equal(running.status, 'processing');
+    assert.equal(running.videoUrl, undefined, 'the request echo (detail.req.images) is not the video');
+    const done = normalizeQueryResponse(fixture('unified-veo-completed.json'));
+    assert.equal(done.status, 'completed');
+    assert.equal(done.videoUrl, 'https://storage.googleapis.com/veo-output-bucket/1770350082-trii1OXZc3/sample_0.mp4');
+  });
+
+  it('reads a real completed Shape C: an unsigned URL on an object-storage host', () => {
+    const task = normalizeQueryResponse(fixture('shape-c-real-completed.json'));
+    assert.equal(task.status, 'completed');
+    assert.equal(task.videoUrl, 'https://juxin-video-bucket.oss-us-west-1.aliyuncs.com/sora/0c3b6f2e-5b7a-4e52-9a51-2f7d1c9e8a40.mp4');
+    assert.equal(task.failureReason, undefined, '"error": null is no failure');
+  });
+
+  it('reads the gateway task record in its {code, data} wrapper: task_id (never the numeric id), SUCCESS, the URL in data.output', () => {
+    const task = normalizeQueryResponse(fixture('task-record-wrapped-success.json'));
+    assert.equal(task.id, 'video_7b1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d');
+    assert.equal(task.status, 'completed');
+    assert.equal(task.rawStatus, 'SUCCESS');
+    assert.equal(task.progress, 100);
+    assert.equal(task.videoUrl, 'https://juxin-video-bucket.oss-us-west-1.aliyuncs.com/sora/0c3b6f2e-5b7a-4e52-9a51-2f7d1c9e8a40.mp4');
+    assert.equal(task.updatedAt, 1763453921 * 1000);
+  });
+
+  it('reads the bare task record: IN_PROGRESS and "45%" win over the upstream body\'s own progress', () => {
+    const task = normalizeQueryResponse(fixture('task-record-bare-in-progress.json'));
+    assert.equal(task.id, 'video_4f0e9d8c-7b6a-4954-8321-0fedcba98765');
+    assert.equal(task.status, 'processing');
+    assert.equal(task.progress, 45);
+    assert.equal(task.videoUrl, undefined);
+  });
+
+  it('lets the outer FAILURE win over an upstream body that still says in_progress, with its fail_reason', () => {
+    const task = normalizeQueryResponse(fixture('task-record-failure-inner-in-progress.json'));
+    assert.equal(task.status, 'failed');
+    assert.equal(task.rawStatus, 'FAILURE');
+    assert.match(task.failureReason!, /real person/);
+  });
+
+  it("finds the URL in result_url (the relay's own /content route)", () => {
+    const task = normalizeQueryResponse(fixture('task-record-result-url.json'));
+    assert.equal(task.status, 'completed');
+    assert.equal(task.videoUrl, 'https://api.jxincm.cn/v1/videos/video_9a8b7c6d-5e4f-4321-8765-43210fedcba9/content');
+  });
+
+  it('treats UNKNOWN (and SUBMITTED, NOT_START) as queued: nothing says the job started', () => {
+    const task = normalizeQueryResponse(fixture('task-record-queued-unknown.json'));
+    assert.deepEqual([task.id, task.status, task.progress], ['video_5d4c3b2a-9f8e-4d7c-a6b5-c4d3e2f1a0b9', 'queued', 0]);
+    for (const raw of ['UNKNOWN', 'unknown', 'SUBMITTED', 'submitted', 'NOT_START', 'not_start', 'QUEUED']) assert.equal(normalizeStatus(raw), 'queued', raw);
+  });
+
+  it('finds the URL wherever an upstream body keeps it, never in an echoed request or an image', () => {
+    const record = (data: unknown) => normalizeQueryResponse({ task_id: 'video_u', status: 'SUCCESS', progress: '100%', data }).videoUrl;
+    assert.equal(record({ video_url: 'https://cdn.test/a.mp4' }), 'https://cdn.test/a.mp4');
+    assert.equal(record({ content: { video_url: 'https://cdn.test/b.mp4', last_frame_url: 'https://cdn.test/b.png' } }), 'https://cdn.test/b.mp4');
+    assert.equal(record({ task_result: { videos: [{ id: 'v', url: 'https://cdn.test/c.mp4' }] } }), 'https://cdn.test/c.mp4');
+    assert.equal(record({ detail: { draft_info: { downloadable_url: 'https://cdn.test/d.mp4' } } }), 'https://cdn.test/d.mp4');
+    assert.equal(
+      record({ input: { url: 'https://cdn.test/echo.mp4' }, images: ['https://cdn.test/e.png'], thumbnail: { url: 'https://cdn.test/t.webp' } }),
+      undefined,
+    );
+  });
+
+  it('reads progress as a fraction, a number and an "NN%" string', () => {
+    assert.equal(normalizeQueryResponse({ id: 'a', status: 'processing', detail: { pending_info: { progress_pct: 0.45 } } }).progress, 45);
+    assert.equal(normalizeQueryResponse({ id: 'a', status: 'in_progress', progress: 45 }).progress, 45);
+    assert.equal(normalizeQueryResponse({ task_id: 'a', status: 'IN_PROGRESS', progress: '45%' }).progress, 45);
+    assert.equal(
+      normalizeQueryResponse({ task_id: 'a', status: 'IN_PROGRESS', data: { progress: 20 } }).progress,
+      20,
+      "the upstream body's, when the record has none",
+    );
+  });
+
+  it('takes the id the caller asked about for a query, whatever id the answer carries', () => {
+    assert.equal(normalizeQueryResponse(fixture('task-record-bare-in-progress.json'), 'video_asked').id, 'video_asked');
+    expectMalformed({ id: 8919289, status: 'SUCCESS' });
   });
 });
 

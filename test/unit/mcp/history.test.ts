@@ -36,6 +36,10 @@ const api: JuxinApi = {
   async createCharacter() {
     throw new Error('not used');
   },
+  async listModels() {
+    return [];
+  },
+  downloadHeaders: () => ({}),
 };
 
 describe('mcp: tools and the shared history', () => {

@@ -59,6 +59,25 @@ describe('mcp tools, in process', function () {
     });
   });
 
+  describe('a model the key cannot use', () => {
+    it('is said plainly in both languages: the model, the group, Sora 2 retired, the video models the key can use; never "temporary"', async () => {
+      t = await inProcess();
+      const result = await t.call('generate_video', { prompt: 'a cat #sim:model-not-found', model: 'sora-2', wait: false });
+      assert.equal(result.isError, true);
+      const text = textOf(result);
+      assert.match(text, /This API key cannot use the model sora-2 \(group default\)/);
+      assert.match(text, /此 API Key 无法使用模型 sora-2（分组 default）/);
+      assert.match(text, /Sora 2 was retired upstream on 2026-09-24/);
+      assert.match(text, /Sora 2 已于 2026-09-24 被上游下线/);
+      assert.match(text, /Video models this key can use: sora-2-pro, sora-2-all, veo3\.1, veo3\.1-fast, veo3\.1-pro, grok-video-3/, 'not the one refused');
+      assert.match(text, /此 Key 可用的视频模型：sora-2-pro、sora-2-all/);
+      assert.match(text, /Next step: This is not temporary/);
+      assert.doesNotMatch(text, /usually temporary|通常是暂时的|may have reached Juxin/);
+      assert.equal(t.engine.list({}).length, 0, 'no task');
+      assert.equal(t.posts(), 1, 'one create, never retried');
+    });
+  });
+
   describe('local images', () => {
     it('asks before reading images from a folder, once per call and folder, and sends nothing when refused', async () => {
       const asked: unknown[] = [];

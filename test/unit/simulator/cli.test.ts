@@ -25,7 +25,7 @@ describe('simulator: the CLI (node dist/simulator.js)', function () {
   after(() => children.forEach((c) => c.exitCode === null && c.kill()));
 
   it('prints its URL, serves the API at the given time scale, and stops on SIGTERM', async () => {
-    const child = run(['--port', '0', '--time-scale', '6000', '--id-style', 'video', '--seed', '3']);
+    const child = run(['--port', '0', '--time-scale', '6000', '--id-style', 'video', '--query-shape', 'openai', '--seed', '3']);
     children.push(child);
     const exited = output(child);
     const url = await new Promise<string>((resolve, reject) => {
@@ -55,6 +55,39 @@ describe('simulator: the CLI (node dist/simulator.js)', function () {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--time-scale must be a positive number/);
     assert.match(result.stderr, /Usage:/);
+  });
+
+  it('refuses a wire option it does not know, naming the ones there are; the usage lists the wire markers', async () => {
+    const result = await output(run(['--query-shape', 'xml']));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--query-shape must be one of unified, openai, record, record-bare, mixed, by-id, got "xml"/);
+    assert.match(result.stderr, /#sim:shape-record-bare/);
+    assert.match(result.stderr, /#sim:model-not-found/);
+  });
+
+  it("serves the key's whitelist and retires Sora when told to", async () => {
+    const child = run(['--port', '0', '--models', 'sora-2,veo3.1-fast,gpt-4o-mini', '--retire-sora', '--refusal-wording', 'chinese']);
+    children.push(child);
+    const exited = output(child);
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (c: Buffer) => {
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(c.toString());
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', () => reject(new Error('exited before listening')));
+    });
+    const agent = new Agent();
+    const listed = await send(agent, `${url}/v1/models`, 'GET');
+    assert.deepEqual(
+      listed.json.data.map((m: { id: string }) => m.id),
+      ['gpt-4o-mini', 'veo3.1-fast'],
+    );
+    const refused = await send(agent, `${url}/v1/video/create`, 'POST', { json: { prompt: 'a cat', model: 'sora-2', images: [] } });
+    assert.equal(refused.status, 503);
+    assert.match(refused.json.error.message, /^分组 default 下模型 sora-2 无可用渠道/);
+    await agent.destroy();
+    child.kill('SIGTERM');
+    assert.equal((await exited).code, 0);
   });
 
   it('refuses an unknown timing profile, naming the ones there are', async () => {

@@ -20,7 +20,7 @@ describe('simulator: signed file URLs and downloads', () => {
   }
 
   it('serves the sample MP4 under every video URL, with type, length and Accept-Ranges', async () => {
-    h = await harness({ idStyle: 'task' });
+    h = await harness({ wire: 'brochure', idStyle: 'task' });
     const done = await completed();
     for (const url of [done.video_url, done.detail.url, done.detail.draft_info.downloadable_url]) {
       const d = await download(url);
@@ -35,7 +35,7 @@ describe('simulator: signed file URLs and downloads', () => {
   });
 
   it('serves the thumbnail as WebP and the preview as GIF', async () => {
-    h = await harness({ idStyle: 'task' });
+    h = await harness({ wire: 'brochure', idStyle: 'task' });
     const done = await completed();
     const thumb = await download(done.thumbnail_url);
     assert.equal(thumb.headers['content-type'], 'image/webp');
@@ -46,7 +46,7 @@ describe('simulator: signed file URLs and downloads', () => {
   });
 
   it('honours Range: bytes=N-, N-M and -S with 206, and 416 past the end', async () => {
-    h = await harness();
+    h = await harness({ wire: 'brochure' });
     const url = (await completed()).video_url;
     const from = await download(url, { range: 'bytes=1000-' });
     assert.equal(from.status, 206);
@@ -65,7 +65,7 @@ describe('simulator: signed file URLs and downloads', () => {
   });
 
   it('refuses a tampered, foreign or unknown signed URL with a storage-style 403', async () => {
-    h = await harness({ idStyle: 'video' });
+    h = await harness({ wire: 'brochure', idStyle: 'video' });
     const a = await completed();
     const b = await completed();
     const tampered = [
@@ -86,7 +86,7 @@ describe('simulator: signed file URLs and downloads', () => {
   });
 
   it('expires URLs after urlLifetimeSeconds of simulated time; a new query signs fresh ones', async () => {
-    h = await harness({ urlLifetimeSeconds: 600 });
+    h = await harness({ wire: 'brochure', urlLifetimeSeconds: 600 });
     const done = await completed();
     assert.equal((await download(done.video_url)).status, 200);
     await h.advance(601 * SECOND);
@@ -97,7 +97,7 @@ describe('simulator: signed file URLs and downloads', () => {
   });
 
   it('serves GET /v1/videos/{id}/content with the key, once completed', async () => {
-    h = await harness({ idStyle: 'task' });
+    h = await harness({ wire: 'brochure', idStyle: 'task' });
     const { id } = (await h.create()).json;
     const path = `/v1/videos/${encodeURIComponent(id)}/content`;
     assert.equal((await h.call('GET', path)).status, 400, 'not ready yet');
@@ -114,7 +114,7 @@ describe('simulator: signed file URLs and downloads', () => {
 
   it('serves a synthetic MP4 of videoBytes: an ftyp box, an mdat box, the exact length', async () => {
     const size = 3 * 1024 * 1024 + 17;
-    h = await harness({ videoBytes: size });
+    h = await harness({ wire: 'brochure', videoBytes: size });
     const url = (await completed()).video_url;
     const d = await download(url);
     assert.equal(Number(d.headers['content-length']), size);
@@ -130,6 +130,6 @@ describe('simulator: signed file URLs and downloads', () => {
   });
 
   it('fails at start-up when the video file does not exist, naming it', async () => {
-    await assert.rejects(harness({ videoFile: '/nonexistent/video.mp4' }), /\/nonexistent\/video\.mp4/);
+    await assert.rejects(harness({ wire: 'brochure', videoFile: '/nonexistent/video.mp4' }), /\/nonexistent\/video\.mp4/);
   });
 });

@@ -25,14 +25,23 @@ describe('simulator: endpoints', () => {
   afterEach(() => h?.close());
 
   describe('auth', () => {
-    it('answers 401 "Invalid token" for a missing, malformed or refused key', async () => {
+    it('answers the gateway\'s Chinese 401 "无效的令牌 (request id: …)" for a missing, malformed or refused key', async () => {
       h = await harness();
       for (const key of [null, '', 'sk-short', 'not-a-key-at-all', 'sk-invalid-test-key-0001']) {
         const r = await h.call('POST', '/v1/video/create', { key, json: { prompt: 'x', images: [] } });
         assert.equal(r.status, 401, String(key));
-        assert.deepEqual(r.json, { error: { message: 'Invalid token', message_zh: '无效的令牌', type: 'invalid_request_error' } });
+        assert.deepEqual(Object.keys(r.json.error), ['message', 'type']);
+        assert.match(r.json.error.message, /^无效的令牌 \(request id: \d{14}[A-Za-z0-9]+\)$/);
+        assert.equal(r.json.error.type, 'new_api_error');
       }
       assert.equal(h.sim.tasks.size, 0);
+    });
+
+    it('brochure: answers 401 "Invalid token" with a message_zh', async () => {
+      h = await harness({ wire: 'brochure' });
+      const r = await h.call('POST', '/v1/video/create', { key: null, json: { prompt: 'x', images: [] } });
+      assert.equal(r.status, 401);
+      assert.deepEqual(r.json, { error: { message: 'Invalid token', message_zh: '无效的令牌', type: 'invalid_request_error' } });
     });
 
     it('takes a custom acceptKey', async () => {
@@ -46,7 +55,6 @@ describe('simulator: endpoints', () => {
     const cases: [string, Record<string, unknown>, RegExp][] = [
       ['missing prompt', { prompt: undefined }, /prompt/],
       ['blank prompt', { prompt: '   ' }, /prompt/],
-      ['unknown model', { model: 'sora-3' }, /model/],
       ['missing images', { images: undefined }, /images/],
       ['images not URLs', { images: ['/home/me/cat.png'] }, /images/],
       ['bad orientation', { orientation: 'square' }, /orientation/],
@@ -71,6 +79,20 @@ describe('simulator: endpoints', () => {
         assert.equal(r.json.error.type, 'invalid_request_error');
       });
     }
+
+    it('an unknown model: the relay has no channel for it (503 model_not_found); the brochure said 400', async () => {
+      h = await harness();
+      const r = await h.create({ model: 'sora-3' });
+      assert.equal(r.status, 503);
+      assert.equal(r.json.error.code, 'model_not_found');
+      assert.match(r.json.error.message, /^No available channel for model sora-3 under group default \(distributor\) \(request id: /);
+      await h.close();
+      h = await harness({ wire: 'brochure' });
+      const brochure = await h.create({ model: 'sora-3' });
+      assert.equal(brochure.status, 400);
+      assert.match(brochure.json.error.message, /model/);
+      assert.match(brochure.json.error.message_zh, /[\u4e00-\u9fff]/);
+    });
 
     it('accepts every documented duration, sora-2-all and a character', async () => {
       h = await harness();
@@ -173,7 +195,9 @@ describe('simulator: endpoints', () => {
       assert.equal(r.status, 400);
       assert.match(r.json.error.message, /private/);
       assert.match(r.json.error.message_zh, /remix/);
-      assert.equal((await h.call('POST', '/v1/videos/video_unknown/remix', { json: { prompt: 'x' } })).status, 404);
+      const unknown = await h.call('POST', '/v1/videos/video_unknown/remix', { json: { prompt: 'x' } });
+      assert.equal(unknown.status, 400);
+      assert.deepEqual(unknown.json, { code: 'task_not_exist', message: 'task_not_exist', data: null });
       const { id: open } = (await h.create()).json;
       assert.equal((await h.call('POST', `/v1/videos/${encodeURIComponent(open)}/remix`, { json: {} })).status, 400);
     });
@@ -196,7 +220,7 @@ describe('simulator: endpoints', () => {
       assert.equal(early.status, 400);
       await h.advance(TEN_SECOND_JOB.queue + TEN_SECOND_JOB.generate);
       assert.equal((await h.call('POST', '/sora/v1/characters', { json: { from_task: id, timestamps: '0,2' } })).status, 200);
-      assert.equal((await h.call('POST', '/sora/v1/characters', { json: { from_task: 'video_unknown', timestamps: '0,2' } })).status, 404);
+      assert.equal((await h.call('POST', '/sora/v1/characters', { json: { from_task: 'video_unknown', timestamps: '0,2' } })).json.code, 'task_not_exist');
     });
 
     it('answers 404 "channel not found" when the body names a model, as the relay does', async () => {
@@ -223,8 +247,28 @@ describe('simulator: endpoints', () => {
   });
 
   describe('wrong paths', () => {
-    it('answers an HTML page with status 200, with or without a key, for any other path or method', async () => {
+    it('answers the gateway\'s 404 "Invalid URL (…)" for a /v1 path it does not route, key or not; HTML with 200 outside /v1', async () => {
       h = await harness();
+      for (const [method, path, key] of [
+        ['POST', '/v1/video/generate', undefined],
+        ['GET', '/v1/video/create', undefined],
+        ['DELETE', '/v1/videos/video_x', null],
+        ['POST', '/v1/chat/nothing', null],
+      ] as const) {
+        const r = await h.call(method, path, { key, json: method === 'POST' ? { prompt: 'x' } : undefined });
+        assert.equal(r.status, 404, path);
+        assert.deepEqual(r.json, { error: { message: `Invalid URL (${method} ${path})`, type: 'invalid_request_error', param: '', code: '' } });
+      }
+      for (const path of ['/', '/api/status', '/console/token']) {
+        const r = await h.call('GET', path, { key: null });
+        assert.equal(r.status, 200, path);
+        assert.match(r.text, /^<!DOCTYPE html>/);
+      }
+      assert.equal(h.sim.tasks.size, 0);
+    });
+
+    it('brochure: answers an HTML page with status 200, with or without a key, for any other path or method', async () => {
+      h = await harness({ wire: 'brochure' });
       for (const [method, path, key] of [
         ['GET', '/', undefined],
         ['POST', '/v1/video/generate', undefined],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Agent, request } from 'undici';
 import { FaultController } from '../../../src/simulator';
-import { download, harness, type Harness, TEN_SECOND_JOB } from './helpers';
+import { download, harness, type Harness, PLAIN, TEN_SECOND_JOB } from './helpers';
 
 const JOB = TEN_SECOND_JOB.queue + TEN_SECOND_JOB.generate;
 
@@ -15,40 +15,57 @@ describe('simulator: fault injection', () => {
     return { id, url: (await h.query(id)).json.video_url };
   }
 
-  it('rate_limit: 429 with Retry-After and the vendor error, as many times as asked', async () => {
-    h = await harness();
-    h.sim.faults.add({ kind: 'rate_limit', on: 'create', times: 2, retryAfterSeconds: 7 });
-    for (let i = 0; i < 2; i++) {
+  it("rate_limit: the gateway's Chinese 429, without Retry-After unless asked, as many times as asked", async () => {
+    h = await harness(PLAIN);
+    h.sim.faults.add({ kind: 'rate_limit', on: 'create', times: 2 });
+    h.sim.faults.add({ kind: 'rate_limit', on: 'create', retryAfterSeconds: 7 });
+    for (let i = 0; i < 3; i++) {
       const r = await h.create();
       assert.equal(r.status, 429);
-      assert.equal(r.headers['retry-after'], '7');
-      assert.equal(r.json.error.type, 'rate_limit_error');
-      assert.ok(r.json.error.message_zh);
+      assert.equal(r.headers['retry-after'], i < 2 ? undefined : '7');
+      assert.deepEqual(r.json, { error: { message: '您已达到请求数限制：1分钟内最多请求60次', type: 'new_api_error' } });
     }
     assert.equal((await h.create()).status, 200, 'used up');
     assert.equal(h.sim.tasks.size, 1, 'a refused create creates nothing');
     assert.deepEqual(
       h.sim.requests.map((r) => r.status),
-      [429, 429, 200],
+      [429, 429, 429, 200],
     );
   });
 
-  it('server_error: the chosen 5xx with 请求上游地址失败', async () => {
-    h = await harness();
+  it('brochure rate_limit: 429 with Retry-After (1 s unless asked) and the vendor error', async () => {
+    h = await harness({ wire: 'brochure' });
+    h.sim.faults.add({ kind: 'rate_limit', on: 'create', retryAfterSeconds: 7 });
+    h.sim.faults.add({ kind: 'rate_limit', on: 'create' });
+    for (const seconds of ['7', '1']) {
+      const r = await h.create();
+      assert.equal(r.status, 429);
+      assert.equal(r.headers['retry-after'], seconds);
+      assert.equal(r.json.error.type, 'rate_limit_error');
+      assert.ok(r.json.error.message_zh);
+    }
+  });
+
+  it('server_error: the chosen 5xx with 请求上游地址失败 (the brochure adds a message_zh)', async () => {
+    h = await harness(PLAIN);
     const { id } = (await h.create()).json;
     for (const status of [500, 502, 503, 504] as const) {
       h.sim.faults.add({ kind: 'server_error', on: 'query', status });
       const r = await h.query(id);
       assert.equal(r.status, status);
-      assert.match(r.json.error.message, /请求上游地址失败/);
-      assert.equal(r.json.error.message_zh, '请求上游地址失败');
+      assert.match(r.json.error.message, /请求上游地址失败.*\(request id: /);
+      assert.equal(r.json.error.type, 'new_api_error');
     }
     h.sim.faults.add({ kind: 'server_error' });
     assert.equal((await h.query(id)).status, 502, 'default 502');
+    await h.close();
+    h = await harness({ wire: 'brochure' });
+    h.sim.faults.add({ kind: 'server_error', on: 'create' });
+    assert.equal((await h.create()).json.error.message_zh, '请求上游地址失败');
   });
 
   it('html_200 and malformed_json: a 200 that is not the JSON asked for', async () => {
-    h = await harness();
+    h = await harness(PLAIN);
     const { id } = (await h.create()).json;
     h.sim.faults.add({ kind: 'html_200', on: 'query' });
     h.sim.faults.add({ kind: 'malformed_json', on: 'query' });
@@ -64,7 +81,7 @@ describe('simulator: fault injection', () => {
   });
 
   it('aims faults at create, query, remix, character or download, and "any" at the next request', async () => {
-    h = await harness();
+    h = await harness(PLAIN);
     const { id, url } = await completedUrl();
     for (const on of ['remix', 'character', 'download', 'query', 'create'] as const) h.sim.faults.add({ kind: 'rate_limit', on });
     assert.equal((await h.create()).status, 429);
@@ -80,7 +97,7 @@ describe('simulator: fault injection', () => {
   });
 
   it('does not spend a fault on a request refused for its key, or on a wrong path', async () => {
-    h = await harness();
+    h = await harness(PLAIN);
     h.sim.faults.add({ kind: 'rate_limit' });
     assert.equal((await h.call('POST', '/v1/video/create', { key: 'sk-invalid-key-0001', json: {} })).status, 401);
     assert.equal((await h.call('GET', '/nowhere')).status, 200);
@@ -88,7 +105,7 @@ describe('simulator: fault injection', () => {
   });
 
   it('cut_download: the body stops after afterBytes; it waits for a download even when aimed at "any"', async () => {
-    h = await harness();
+    h = await harness(PLAIN);
     const { id, url } = await completedUrl();
     h.sim.faults.add({ kind: 'cut_download', on: 'any', afterBytes: 5000 });
     assert.equal((await h.query(id)).status, 200, 'a query does not use it up');
@@ -109,7 +126,7 @@ describe('simulator: fault injection', () => {
   });
 
   it('expired_url: 403 on the next download only', async () => {
-    h = await harness();
+    h = await harness(PLAIN);
     const { url } = await completedUrl();
     h.sim.faults.add({ kind: 'expired_url' });
     assert.equal((await download(url)).status, 403);
@@ -117,7 +134,7 @@ describe('simulator: fault injection', () => {
   });
 
   it('hang: never answers, and close() still ends the request and the server promptly', async () => {
-    h = await harness();
+    h = await harness(PLAIN);
     h.sim.faults.add({ kind: 'hang', on: 'create' });
     const agent = new Agent();
     const pending = request(`${h.sim.url}/v1/video/create`, {
@@ -156,7 +173,7 @@ describe('simulator: fault injection', () => {
 
   describe('over HTTP (/__sim, no key needed)', () => {
     it('adds, lists and clears faults', async () => {
-      h = await harness();
+      h = await harness(PLAIN);
       const post = await h.call('POST', '/__sim/faults', {
         key: null,
         json: [

@@ -7,6 +7,9 @@ import { ManualClock } from '../../../src/util/clock';
 export const TEST_KEY = 'sk-test-not-a-real-key-0001';
 export const SECOND = 1000;
 
+/** One fixed dress of the real wire (Shape C answers, videos on the storage host), for tests about anything but shapes. */
+export const PLAIN = { queryShape: 'openai', videoUrls: 'storage' } as const satisfies SimulatorOptions;
+
 /** Defaults every test can reason about: sora-2 10 s jobs queue 150 s, then generate for 90 s. */
 export const TEN_SECOND_JOB = { queue: 150 * SECOND, generate: 90 * SECOND };
 

@@ -5,8 +5,8 @@ describe('simulator: a job over its life', () => {
   let h: Harness;
   afterEach(() => h?.close());
 
-  it('task ids: created pending, shape A while queued and processing, shape B when completed', async () => {
-    h = await harness({ idStyle: 'task' });
+  it('brochure, task ids: created pending, shape A while queued and processing, shape B when completed', async () => {
+    h = await harness({ wire: 'brochure', idStyle: 'task' });
     const created = await h.create({ orientation: 'portrait' });
     assert.equal(created.status, 200);
     const id: string = created.json.id;
@@ -53,8 +53,8 @@ describe('simulator: a job over its life', () => {
     assert.match(done.detail.gif_url, /\/preview\.gif\?/);
   });
 
-  it('video ids: shape C with progress 0..100, seconds, size, created_at and completed_at', async () => {
-    h = await harness({ idStyle: 'video' });
+  it('brochure, video ids: shape C with progress 0..100, seconds, size, created_at and completed_at', async () => {
+    h = await harness({ wire: 'brochure', idStyle: 'video' });
     const created = await h.create({ duration: 15 });
     const id: string = created.json.id;
     assert.match(id, /^video_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -87,8 +87,8 @@ describe('simulator: a job over its life', () => {
     assert.match(done.thumbnail_url, /\/thumbnail\.webp\?/);
   });
 
-  it('alternates id styles by default and alternates the status words', async () => {
-    h = await harness();
+  it('brochure: alternates id styles by default and alternates the status words', async () => {
+    h = await harness({ wire: 'brochure' });
     const ids = [];
     for (let i = 0; i < 4; i++) ids.push((await h.create()).json.id as string);
     assert.deepEqual(
@@ -102,8 +102,8 @@ describe('simulator: a job over its life', () => {
     assert.deepEqual(running, ['processing', 'in_progress', 'processing', 'in_progress']);
   });
 
-  it('uses the other waiting and running words on every second task', async () => {
-    h = await harness({ idStyle: 'task' });
+  it('brochure: uses the other waiting and running words on every second task', async () => {
+    h = await harness({ wire: 'brochure', idStyle: 'task' });
     await h.create();
     const second = (await h.create()).json;
     assert.equal(second.status, 'queued');
@@ -111,8 +111,8 @@ describe('simulator: a job over its life', () => {
     assert.equal((await h.query(second.id)).json.status, 'in_progress');
   });
 
-  it('answers upper-case statuses when asked to', async () => {
-    h = await harness({ idStyle: 'task', upperCaseStatus: true });
+  it('brochure: answers upper-case statuses when asked to', async () => {
+    h = await harness({ wire: 'brochure', idStyle: 'task', upperCaseStatus: true });
     const { id, status } = (await h.create()).json;
     assert.equal(status, 'NOT_START');
     assert.equal((await h.query(id)).json.status, 'NOT_START');
@@ -130,8 +130,8 @@ describe('simulator: a job over its life', () => {
     ['detail-url', 'detail.url', ['video_url']],
     ['downloadable-url', 'detail.draft_info.downloadable_url', ['video_url', 'detail.url']],
   ] as const) {
-    it(`omitTopLevelVideoUrl ${JSON.stringify(mode)}: the URL only at ${present}`, async () => {
-      h = await harness({ omitTopLevelVideoUrl: mode });
+    it(`brochure, omitTopLevelVideoUrl ${JSON.stringify(mode)}: the URL only at ${present}`, async () => {
+      h = await harness({ wire: 'brochure', omitTopLevelVideoUrl: mode });
       const task = (await h.create()).json.id;
       const video = (await h.create()).json.id;
       await h.advance(TEN_SECOND_JOB.queue + TEN_SECOND_JOB.generate);
@@ -170,7 +170,7 @@ describe('simulator: a job over its life', () => {
   });
 
   it('runs simulated time timeScale times faster than the clock', async () => {
-    h = await harness({ timeScale: 60, idStyle: 'task' });
+    h = await harness({ timeScale: 60, wire: 'brochure', idStyle: 'task' });
     const { id } = (await h.create()).json;
     await h.advance(2.4 * SECOND); // 144 simulated seconds
     assert.equal((await h.query(id)).json.status, 'pending');
@@ -178,25 +178,36 @@ describe('simulator: a job over its life', () => {
     assert.equal((await h.query(id)).json.status, 'completed');
   });
 
-  it('answers 404 in the vendor shape for an unknown id, on every endpoint that takes one', async () => {
+  const UNKNOWN_IDS = [
+    ['GET', '/v1/video/query?id=sora-2%3Atask_nope'],
+    ['GET', '/v1/videos/sora-2%3Atask_nope'],
+    ['GET', '/v1/videos/video_nope/content'],
+    ['GET', '/v1/videos/%E0%A4%A'],
+  ] as const;
+
+  it('answers the task routes\' 400 {"code":"task_not_exist"} for an unknown id, on every endpoint that takes one', async () => {
     h = await harness();
-    for (const [method, path] of [
-      ['GET', '/v1/video/query?id=sora-2%3Atask_nope'],
-      ['GET', '/v1/videos/sora-2%3Atask_nope'],
-      ['GET', '/v1/videos/video_nope/content'],
-      ['GET', '/v1/videos/%E0%A4%A'],
-    ]) {
+    for (const [method, path] of UNKNOWN_IDS) {
       const r = await h.call(method, path);
-      assert.equal(r.status, 404, path);
-      assert.equal(r.json.error.type, 'invalid_request_error');
-      assert.ok(r.json.error.message_zh, path);
+      assert.equal(r.status, 400, path);
+      assert.deepEqual(r.json, { code: 'task_not_exist', message: 'task_not_exist', data: null }, path);
     }
     const missing = await h.call('GET', '/v1/video/query');
     assert.equal(missing.status, 400);
   });
 
+  it('brochure: answers 404 in the vendor shape for an unknown id, on every endpoint that takes one', async () => {
+    h = await harness({ wire: 'brochure' });
+    for (const [method, path] of UNKNOWN_IDS) {
+      const r = await h.call(method, path);
+      assert.equal(r.status, 404, path);
+      assert.equal(r.json.error.type, 'invalid_request_error');
+      assert.ok(r.json.error.message_zh, path);
+    }
+  });
+
   it('decodes ids with ":" on the path endpoints, encoded or not', async () => {
-    h = await harness({ idStyle: 'task' });
+    h = await harness({ idStyle: 'task', queryShape: 'unified' });
     const { id } = (await h.create()).json;
     assert.equal((await h.call('GET', `/v1/videos/${encodeURIComponent(id)}`)).json.id, id);
     assert.equal((await h.call('GET', `/v1/videos/${id}`)).json.id, id);

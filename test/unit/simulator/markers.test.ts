@@ -34,6 +34,7 @@ describe('simulator: prompt markers', () => {
     assert.deepEqual(readMarkers('a cat #sim:moderation and #sim:slow-queue'), {
       moderation: true,
       failNoReason: false,
+      cancelled: false,
       never: false,
       expired: false,
       cut: false,
@@ -43,7 +44,7 @@ describe('simulator: prompt markers', () => {
   });
 
   it('#sim:moderation fails part-way, rotating the reason through all five places (task ids)', async () => {
-    h = await harness({ idStyle: 'task' });
+    h = await harness({ wire: 'brochure', idStyle: 'task' });
     const ids = [];
     for (let i = 0; i < 6; i++) ids.push((await h.create({ prompt: `Mickey Mouse #sim:moderation ${i}` })).json.id);
     await h.advance(TEN_SECOND_JOB.queue + TEN_SECOND_JOB.generate * 0.2);
@@ -67,7 +68,7 @@ describe('simulator: prompt markers', () => {
   });
 
   it('#sim:moderation on video ids: error object, error string, fail_reason', async () => {
-    h = await harness({ idStyle: 'video' });
+    h = await harness({ wire: 'brochure', idStyle: 'video' });
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await h.create({ prompt: `#sim:moderation ${i}` })).json.id);
     await h.advance(JOB);
@@ -82,7 +83,7 @@ describe('simulator: prompt markers', () => {
   });
 
   it('#sim:fail-no-reason fails with no reason anywhere', async () => {
-    h = await harness();
+    h = await harness({ wire: 'brochure' });
     const ids = [(await h.create({ prompt: 'x #sim:fail-no-reason' })).json.id, (await h.create({ prompt: 'y #sim:fail-no-reason' })).json.id];
     await h.advance(JOB);
     for (const id of ids) {
@@ -94,7 +95,7 @@ describe('simulator: prompt markers', () => {
   });
 
   it('#sim:never stays processing for ever, below 95%', async () => {
-    h = await harness();
+    h = await harness({ wire: 'brochure' });
     const task = (await h.create({ prompt: '#sim:never' })).json.id;
     const video = (await h.create({ prompt: '#sim:never' })).json.id;
     await h.advance(24 * HOUR);
@@ -107,7 +108,7 @@ describe('simulator: prompt markers', () => {
   });
 
   it('#sim:slow-queue queues four times as long', async () => {
-    h = await harness({ idStyle: 'task' });
+    h = await harness({ wire: 'brochure', idStyle: 'task' });
     const normal = (await h.create()).json.id;
     const slow = (await h.create({ prompt: 'a cat #sim:slow-queue' })).json.id;
     await h.advance(TEN_SECOND_JOB.queue + 10 * SECOND);
@@ -122,7 +123,7 @@ describe('simulator: prompt markers', () => {
   });
 
   it('#sim:expired hands out video URLs that are already expired (403)', async () => {
-    h = await harness({ idStyle: 'task' });
+    h = await harness({ wire: 'brochure', idStyle: 'task' });
     const { id } = (await h.create({ prompt: 'x #sim:expired' })).json;
     await h.advance(JOB);
     const body = (await h.query(id)).json;
@@ -132,7 +133,7 @@ describe('simulator: prompt markers', () => {
   });
 
   it('#sim:cut cuts the first download at about half; a Range resume then completes it', async () => {
-    h = await harness({ idStyle: 'video' });
+    h = await harness({ wire: 'brochure', idStyle: 'video' });
     const { id } = (await h.create({ prompt: 'x #sim:cut' })).json;
     await h.advance(JOB);
     const url = (await h.query(id)).json.video_url;
@@ -151,7 +152,7 @@ describe('simulator: prompt markers', () => {
   });
 
   it('#sim:clip-N serves that clip under every video URL and /content; without it the default sample', async () => {
-    h = await harness({ idStyle: 'video' });
+    h = await harness({ wire: 'brochure', idStyle: 'video' });
     const media = (name: string) => readFileSync(path.join(__dirname, '../../../media', name));
     const ids: Record<string, string> = {};
     for (const clip of ['clip-1', 'clip-2', 'clip-3', 'clip-other-size']) ids[clip] = (await h.create({ prompt: `a red room #sim:${clip}` })).json.id;
@@ -170,7 +171,7 @@ describe('simulator: prompt markers', () => {
   });
 
   it('an unknown #sim:clip-… is refused at creation with the known names', async () => {
-    h = await harness();
+    h = await harness({ wire: 'brochure' });
     const reply = await h.create({ prompt: 'x #sim:clip-9' });
     assert.equal(reply.status, 400);
     assert.match(reply.json.error.message, /no clip "clip-9".*clip-1, clip-2, clip-3, clip-other-size/);

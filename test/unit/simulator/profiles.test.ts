@@ -92,7 +92,7 @@ describe('simulator: timing profiles', () => {
   });
 
   it('startSimulator({ profile }) and a #sim:profile-… marker pick the timing, per run and per task', async () => {
-    h = await harness({ profile: 'fast', idStyle: 'task' }); // no jitter: a fast job queues 8 s and generates 40 s
+    h = await harness({ wire: 'brochure', profile: 'fast', idStyle: 'task' }); // no jitter: a fast job queues 8 s and generates 40 s
     const { id } = (await h.create()).json;
     const queued = (await h.query(id)).json;
     assert.equal(queued.detail.pending_info.estimated_queue_wait_time, 8);

@@ -12,6 +12,10 @@ describe('webview/model: rules the pages and the extension share', () => {
     assert.equal(isAllowedRemoteUrl('http://localhost:8787/files/a/src.mp4', sim), false, 'another host name is another origin');
     assert.equal(isAllowedRemoteUrl('http://evil.example/v.mp4', 'https://api.jxincm.cn'), false);
     assert.equal(isAllowedRemoteUrl('http://api.jxincm.cn/v.mp4', 'https://api.jxincm.cn'), false, 'http is not https of the same host');
+    // A page never has the key: the relay's own key-guarded routes are never loaded from a page.
+    assert.equal(isAllowedRemoteUrl('https://api.jxincm.cn/v1/videos/video_x/content', 'https://api.jxincm.cn'), false);
+    assert.equal(isAllowedRemoteUrl(`${sim}/v1/videos/video_x/content`, `${sim}/v1`), false);
+    assert.equal(isAllowedRemoteUrl('https://oss.example.com/v1/videos/x.mp4', 'https://api.jxincm.cn'), true, "another host's /v1 is not the relay");
     for (const bad of [
       'javascript:alert(1)',
       'file:///etc/passwd',

@@ -123,7 +123,18 @@ export const chatTests = [
       await card.waitForFunction(() => document.querySelector('[data-testid="feedback"]').textContent === 'Copied', undefined, { timeout: 15_000 });
       await page.locator('.notifications-toasts', { hasText: 'Video URL copied' }).first().waitFor({ timeout: 15_000 });
       const copied = await page.evaluate(() => navigator.clipboard.readText());
-      assert.match(copied, new RegExp(`^${ctx.simUrl.replace(/[.:/]/g, '\\$&')}/`), `the video URL is on the clipboard: ${copied}`);
+      // The task's own URL, where the relay put it: its key-guarded /content route, or its storage host (another origin).
+      const { tasks } = await (await fetch(`${ctx.simUrl}/__sim/tasks`)).json();
+      const sim = ctx.simUrl.replace(/[.:/]/g, '\\$&');
+      const owner = tasks.find(
+        (t) =>
+          copied === `${ctx.simUrl}/v1/videos/${encodeURIComponent(t.id)}/content` ||
+          (t.wire.video === 'storage' &&
+            new RegExp(`^http://127\\.0\\.0\\.1:\\d+/sora/${t.wire.file}\\.mp4$`).test(copied) &&
+            !new RegExp(`^${sim}/`).test(copied)),
+      );
+      assert.ok(owner, `the video URL of one of the simulator's tasks is on the clipboard: ${copied}`);
+      assert.equal(owner.prompt, PROMPT, "the card's own task");
 
       // "Add to Storyboard": a quick pick of the workspace's storyboards (and a new one); the video becomes its next clip.
       await card.click('[data-testid="action-addToStoryboard"]');

@@ -10,7 +10,7 @@ const PROMPT = 'two windows, one history: a red kite over green hills';
 async function queriesOf(simUrl, id) {
   const { requests } = await (await fetch(`${simUrl}/__sim/requests`)).json();
   return requests
-    .filter((r) => r.method === 'GET' && !r.path.startsWith('/files/') && (r.query?.id === id || r.path.includes(encodeURIComponent(id))))
+    .filter((r) => r.target === 'query' && r.taskId === id)
     .map((r) => r.at)
     .sort((a, b) => a - b);
 }

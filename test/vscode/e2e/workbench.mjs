@@ -75,6 +75,25 @@ export const e2eTests = [
     },
   },
   {
+    title: 'a model the key cannot use: the palette says which, that Sora 2 was retired, and the video models the key can use',
+    async run(ctx) {
+      const { page } = ctx;
+      await runCommand(page, 'Sora: Generate Video');
+      await page.locator('.quick-input-widget', { hasText: 'Generate a Sora video' }).waitFor({ timeout: 15_000 });
+      await answer(page, 'a model this key cannot use #sim:model-not-found');
+      for (let step = 0; step < 5; step++) await answer(page);
+      const toast = page.locator('.notifications-toasts', { hasText: 'cannot use the model sora-2' }).first();
+      await toast.waitFor({ timeout: 30_000 });
+      const text = await toast.textContent();
+      assert.match(text, /group default/, text);
+      assert.match(text, /Sora 2 was retired upstream on 2026-09-24/, text);
+      assert.match(text, /Video models this key can use: .*veo3\.1-fast/, text);
+      assert.match(text, /not temporary/, text);
+      assert.doesNotMatch(text, /usually temporary/, text);
+      await shot(page, ctx, 'palette-model-unavailable');
+    },
+  },
+  {
     title: 'the Videos sidebar shows live progress, and a prompt with HTML renders as text',
     async run(ctx) {
       const { page } = ctx;

@@ -157,8 +157,16 @@ describe('Juxin Sora in a real VS Code', function () {
     assert.ok(tab.input instanceof vscode.TabInputWebview, 'the preview is a webview tab');
     // (Reading the clipboard back needs a browser permission headless chromium never grants.)
     const url = await vscode.commands.executeCommand<string>('juxinSora.copyVideoUrl', task.id);
-    assert.ok(url?.startsWith(SIM));
     assert.equal(url, api.engine.get(task.id)?.videoUrl);
+    // Where the relay put it: its own key-guarded /content route, or its storage host (another origin).
+    const { tasks } = (await (await fetch(`${SIM}/__sim/tasks`)).json()) as { tasks: { id: string; wire: { video: string; file: string } }[] };
+    const wire = tasks.find((t) => t.id === task.id)!.wire;
+    if (wire.video === 'storage') {
+      assert.match(url!, new RegExp(`^http://127\\.0\\.0\\.1:\\d+/sora/${wire.file}\\.mp4$`));
+      assert.notEqual(new URL(url!).origin, new URL(SIM).origin);
+    } else {
+      assert.equal(url, `${SIM}/v1/videos/${encodeURIComponent(task.id)}/content`);
+    }
   });
 
   it("serves the same tools to VS Code's own MCP client, on the same engine (agent-mode path)", async () => {
@@ -218,6 +226,27 @@ describe('Juxin Sora in a real VS Code', function () {
       await config.update('defaultDuration', undefined, vscode.ConfigurationTarget.Global);
       await config.update('defaultOrientation', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('says plainly when the key cannot use a model, in both languages, in the result Copilot and the chat card get', async () => {
+    const before = api.engine.list({}).length;
+    const creates = async () => {
+      const { requests } = (await (await fetch(`${SIM}/__sim/requests`)).json()) as { requests: { method: string; path: string }[] };
+      return requests.filter((r) => r.method === 'POST' || r.path === '/v1/models').map((r) => `${r.method} ${r.path}`);
+    };
+    const sent = await creates();
+    const text = await invokeSoraTool('generate_video', { prompt: 'Copilot asked for a model the key cannot use #sim:model-not-found', wait: false });
+    assert.match(text, /This API key cannot use the model sora-2 \(group default\)/, text);
+    assert.match(text, /此 API Key 无法使用模型 sora-2（分组 default）/);
+    assert.match(text, /Sora 2 was retired upstream on 2026-09-24/);
+    assert.match(text, /Video models this key can use: .*veo3\.1-fast/);
+    assert.doesNotMatch(text, /usually temporary|通常是暂时的/);
+    assert.equal(api.engine.list({}).length, before, 'no task');
+    assert.deepEqual(
+      (await creates()).slice(sent.length),
+      ['POST /v1/video/create', 'GET /v1/models'],
+      'one create, refused, then the model list: nothing retried',
+    );
   });
 
   it('asks before Copilot uploads images from a folder outside the workspace; inside it, nothing is asked', async () => {
