@@ -31,6 +31,12 @@ class HeldCreates implements JuxinApi {
   async createCharacter(): Promise<never> {
     throw new Error('not used');
   }
+  async listModels(): Promise<never> {
+    throw new Error('not used');
+  }
+  downloadHeaders(): Record<string, string> {
+    return {};
+  }
 }
 
 describe('core/cancelledCalls: a call its client cancelled', function () {

@@ -41,6 +41,12 @@ class SlowRelay implements JuxinApi {
   async createCharacter(): Promise<never> {
     throw new Error('not used');
   }
+  async listModels(): Promise<never> {
+    throw new Error('not used');
+  }
+  downloadHeaders(): Record<string, string> {
+    return {};
+  }
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {

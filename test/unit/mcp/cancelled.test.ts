@@ -22,6 +22,8 @@ function slowToCreate() {
       queryVideo: (id, options) => api.queryVideo(id, options),
       remixVideo: (id, prompt, options) => api.remixVideo(id, prompt, options),
       createCharacter: (source, timestamps, options) => api.createCharacter(source, timestamps, options),
+      listModels: (options) => api.listModels(options),
+      downloadHeaders: (url) => api.downloadHeaders(url),
     }),
   };
   return state;
