@@ -1,7 +1,7 @@
 // `node dist/simulator.js --port 8787 --time-scale 60`: a Juxin simulator to point any client at.
 // Prints its URL on stdout and runs until interrupted.
 import { parseArgs } from 'node:util';
-import { MARKERS, PROFILE_NAMES, startSimulator, type ProfileName, type SimulatorOptions } from '../simulator';
+import { MARKERS, PROFILE_NAMES, PROGRESS_STYLES, startSimulator, type ProfileName, type SimulatorOptions } from '../simulator';
 
 const USAGE = `Usage: node dist/simulator.js [options]
   --port N               port (default 8787; 0 = any free port)
@@ -12,14 +12,14 @@ const USAGE = `Usage: node dist/simulator.js [options]
   --omit-video-url M     detail-url | downloadable-url: leave out the top-level video_url
   --video-file PATH      MP4 to serve (default media/sample.mp4)
   --video-bytes N        serve a synthetic MP4 of N bytes instead
-  --profile P            relay timing: fast | typical | long-queue | no-progress (default typical)
+  --profile P            relay timing: ${PROFILE_NAMES.join(' | ')} (default typical)
   --queue-seconds N      simulated queue time of a 10 s sora-2 job (default: the profile's, 150)
   --generate-seconds N   simulated generation time (default: the profile's, 90)
   --url-lifetime N       simulated lifetime of signed video URLs, seconds (default 3600)
   --seed N               repeatable ids, timings and URLs
 Any key of the form sk-… (8+ characters after "sk-") is accepted, except ones containing "invalid".
 Faults: POST /__sim/faults {"kind":"rate_limit","on":"query","times":2}; DELETE /__sim/faults;
-GET /__sim/requests, /__sim/tasks. Prompt markers: ${[...MARKERS, ...PROFILE_NAMES.map((p) => `profile-${p}`)].map((m) => `#sim:${m}`).join(', ')}.`;
+GET /__sim/requests, /__sim/tasks. Prompt markers: ${[...MARKERS, ...PROFILE_NAMES.map((p) => `profile-${p}`), ...PROGRESS_STYLES.map((s) => `progress-${s}`)].map((m) => `#sim:${m}`).join(', ')}.`;
 
 function main(): void {
   let values;
