@@ -57,6 +57,8 @@ const OVERDUE_BACKOFF = 0.15;
 /** Before the relay's queue estimates have been checked against when jobs really started, half of one is believed, this much at most. */
 const UNCHECKED_ETA_MS = 30_000;
 export const DEFAULT_MAX_INTERVAL_MS = 120_000;
+/** The longest a job is asked about every 10 s (its window of plausible ends). */
+const DENSE_SPAN_MS = 15 * 60_000;
 /** Jobs still running past every finished one leave the high end open while they are more than this share of the jobs. */
 const OPEN_SHARE = 0.05;
 /** Rises within this many points of their line make it steady. */
@@ -292,7 +294,10 @@ export class PollPlanner {
     // Queued: it cannot be done before it starts and then generates for the shortest time seen.
     if (t.firstRunningAt === undefined) return { windows: [{ from: startLow + low, to: Infinity, bound: true }] };
     // Running: from when it started and the generation times of this relay.
-    const history: Span = { from: startLow + low, to: Math.max(startLow + low, t.firstRunningAt + high), bound: true };
+    // Asked about every 10 s for 15 minutes at most: a job that long has the relay's slowest times (or is
+    // very large), and is asked about less and less often after that, as if overdue.
+    const opening = startLow + low;
+    const history: Span = { from: opening, to: Math.min(Math.max(opening, t.firstRunningAt + high), opening + DENSE_SPAN_MS), bound: true };
     const last = t.rises.at(-1);
     if (!last) return { windows: [history] };
     // Progress: by its rate when known, else as a share of this relay's generation times. A reading is
