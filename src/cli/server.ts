@@ -2,6 +2,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { VideoEngine } from '../core/engine';
 import { TaskStore } from '../core/store';
+import { WrittenFiles } from '../core/writtenFiles';
 import { JuxinClient } from '../juxin/client';
 import { JuxinError } from '../juxin/errors';
 import { createSoraMcpServer } from '../mcp/server';
@@ -51,7 +52,11 @@ async function main(): Promise<void> {
     keepAliveMs: config.keepAliveMs,
     host: 'stdio',
     baseUrl: () => config.baseUrl,
-    storyboards: { defaultDirectory: () => config.storyboardsDir, maxConcurrentClips: () => config.maxConcurrentClips },
+    storyboards: {
+      defaultDirectory: () => config.storyboardsDir,
+      maxConcurrentClips: () => config.maxConcurrentClips,
+      ownFiles: new WrittenFiles(config.home, logger),
+    },
   });
 
   // Answer the client first, then pick up unfinished tasks: tools/list must be fast.

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { copyFile, link, open, readdir, rm, stat } from 'node:fs/promises';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import { systemClock, type Clock } from '../util/clock';
+import { numberedNames, placeNew } from '../util/safeWrite';
 import { safeJoin } from './naming';
 
 export class DownloadError extends Error {
@@ -230,39 +230,12 @@ async function finish(part: string, options: DownloadOptions, bytes: number): Pr
   return { path: await claim(part, options.destDir, options.fileName), bytes };
 }
 
-/**
- * Moves the finished file to the first free name (video.mp4, video-1.mp4, …) without ever replacing
- * one: a hard link fails if the name exists, atomically, so two finishers never take the same name.
- * Where hard links are not possible (some network or FAT drives), an exclusive copy does the same.
- */
+/** Moves the finished file to the first free name (video.mp4, video-1.mp4, …), never replacing one (`placeNew`). */
 async function claim(part: string, dir: string, fileName: string): Promise<string> {
-  const ext = path.extname(fileName);
-  const base = fileName.slice(0, fileName.length - ext.length);
-  for (let i = 0; ; i++) {
-    const candidate = safeJoin(dir, i ? `${base}-${i}${ext}` : fileName);
-    try {
-      await link(part, candidate);
-    } catch (error) {
-      if (codeOf(error) === 'EEXIST') continue;
-      if (!(await copyExclusive(part, candidate))) continue;
-    }
-    await rm(part, { force: true });
-    return candidate;
-  }
+  return placeNew(part, dir, numberedNames(safeJoinName(dir, fileName), { first: 1 }));
 }
 
-/** Copies `from` to a new file `to`; false if `to` exists. A failed copy leaves no `to` behind. */
-async function copyExclusive(from: string, to: string): Promise<boolean> {
-  try {
-    await copyFile(from, to, constants.COPYFILE_EXCL);
-    return true;
-  } catch (error) {
-    if (codeOf(error) === 'EEXIST') return false;
-    await rm(to, { force: true });
-    throw error;
-  }
-}
-
-function codeOf(error: unknown): string | undefined {
-  return (error as { code?: string } | undefined)?.code;
+/** The name itself, once it is known to be a plain name inside `dir`. */
+function safeJoinName(dir: string, fileName: string): string {
+  return path.basename(safeJoin(dir, fileName));
 }

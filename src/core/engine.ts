@@ -182,6 +182,8 @@ export class VideoEngine {
     // Validated once, with the user's defaults; each local image read once and handed to the client.
     const { params, images } = await prepareGeneration(input, this.options.defaults?.());
     const api = this.options.api();
+    // A task no process could follow would be paid for and lost: the lease folder is checked first.
+    await this.leases.ensureUsable();
     const release = await this.enterSpend(params, extra.approveSpend);
     try {
       await this.limiter.acquire(this.lifetime.signal);
@@ -216,6 +218,7 @@ export class VideoEngine {
     }
     const params = validateGenerationParams({ ...original.params, prompt, images: original.params.images });
     const api = this.options.api();
+    await this.leases.ensureUsable();
     const release = await this.enterSpend(params, extra.approveSpend);
     try {
       await this.limiter.acquire(this.lifetime.signal);

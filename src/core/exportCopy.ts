@@ -1,9 +1,9 @@
-import { constants } from 'node:fs';
-import { mkdir, open, realpath, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createReadStream } from 'node:fs';
 import { describeLocalPathProblem, localPathProblem } from '../util/localPath';
+import { numberedNames, writeNew } from '../util/safeWrite';
 
 /** A folder a copy may not go to, with what to do instead, in English and Chinese. */
 export class ExportError extends Error {
@@ -33,10 +33,9 @@ export function checkExportDirectory(directory: string): string {
 
 /**
  * Copies `source` into `directory` (made if missing) and returns the copy's path. Never replaces
- * anything: the copy is created exclusively (O_EXCL), so an existing file keeps its content and a
- * symlink of that name, even a dangling one, is never written through; the first free name is taken
- * (clip.mp4, clip-1.mp4, …). A failed copy leaves no partial file. The folder the video is already
- * in gives back the video itself.
+ * anything and never writes through a link (`placeNew`): the copy is written beside its name first,
+ * then takes the first free name (clip.mp4, clip-1.mp4, …), whole or not at all. The folder the video
+ * is already in gives back the video itself.
  */
 export async function exportCopy(source: string, directory: string): Promise<string> {
   const folder = checkExportDirectory(directory);
@@ -52,25 +51,6 @@ export async function exportCopy(source: string, directory: string): Promise<str
     throw new ExportError(`${JSON.stringify(folder)} is not a folder: choose another one.`, `${JSON.stringify(folder)} 不是文件夹：请换一个文件夹。`);
   }
   if ((await realpath(folder)) === (await realpath(path.dirname(source)))) return source;
-  const ext = path.extname(source);
-  const base = path.basename(source, ext);
-  for (let i = 0; ; i++) {
-    const target = path.join(folder, i ? `${base}-${i}${ext}` : `${base}${ext}`);
-    let handle;
-    try {
-      handle = await open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-    } catch (error) {
-      if ((error as { code?: string }).code === 'EEXIST') continue;
-      throw error;
-    }
-    try {
-      await pipeline(createReadStream(source), handle.createWriteStream());
-      return target;
-    } catch (error) {
-      await rm(target, { force: true });
-      throw error;
-    } finally {
-      await handle.close().catch(() => undefined);
-    }
-  }
+  const name = path.basename(source);
+  return writeNew(folder, numberedNames(name, { first: 1 }), (handle) => pipeline(createReadStream(source), handle.createWriteStream()));
 }

@@ -1,8 +1,19 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { silentLogger, type Logger } from '../util/log';
 import { recordFileName } from './store';
+
+/** The home's lease folder cannot be used, so a new task could not be followed: nothing is sent. */
+export class LeaseFolderError extends Error {
+  override readonly name = 'LeaseFolderError';
+  constructor(
+    message: string,
+    readonly messageZh: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface LeaseOptions {
   /**
@@ -87,6 +98,26 @@ export class TaskLeases {
     if (!release) return;
     this.held.delete(id);
     await release().catch(() => undefined);
+  }
+
+  /**
+   * Throws LeaseFolderError unless a lease could be taken here now (the folder exists or can be made,
+   * and is writable). Asked before a paid request: a task whose lease nobody can take would be created,
+   * paid for, and then followed by no process at all.
+   */
+  async ensureUsable(): Promise<void> {
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await rmdir(await mkdtemp(path.join(this.dir, '.probe-')));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new LeaseFolderError(
+        `The folder ${JSON.stringify(this.dir)} cannot be used (${code}), and without it no process could follow a new video, so nothing was sent. ` +
+          'It must be a folder this program can write: remove or fix what is in its place (or set JUXIN_SORA_HOME to another folder), then try again.',
+        `无法使用文件夹 ${JSON.stringify(this.dir)}（${code}），没有它就没有进程能跟进新视频，因此没有发送任何请求。` +
+          '它必须是本程序可写的文件夹：请删除或修复占用该位置的内容（或把 JUXIN_SORA_HOME 设为其他文件夹）后重试。',
+      );
+    }
   }
 
   onLost(listener: (id: string) => void): () => void {

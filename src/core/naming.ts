@@ -23,12 +23,22 @@ export function shortId(id: string, length = 8): string {
 /** `2026-11-24_a-cat-playing-piano_k6x15vhr.mp4`: date + prompt slug + short id, safe on Windows, macOS and Linux. */
 export function videoFileName(task: { id: string; createdAt: number; params: { prompt: string } }): string {
   const date = new Date(task.createdAt).toISOString().slice(0, 10);
-  let name = sanitize(`${date}_${promptSlug(task.params.prompt)}_${shortId(task.id)}.mp4`, { replacement: '-' });
-  name = name.replace(/[. ]+$/, '');
-  if (!name.endsWith('.mp4')) name = `${name}.mp4`;
-  if (WINDOWS_RESERVED.test(name) || name.startsWith('.')) name = `video-${name.replace(/^\.+/, '')}`;
-  // 120 characters keeps the whole path well inside Windows' classic limits.
-  if (name.length > 120) name = `${name.slice(0, 112)}.mp4`;
+  return safeFileName(`${date}_${promptSlug(task.params.prompt)}_${shortId(task.id)}`, '.mp4', 'video');
+}
+
+/**
+ * THE rule for a file name this program makes up (a video's, a storyboard's): `stem` + `extension`
+ * with nothing Windows, macOS or Linux refuses or treats specially — reserved characters, trailing
+ * dots and spaces, a leading dot (hidden), device names (`CON`, `nul.txt`, `COM1`), which get
+ * `prefix-` in front — and at most 120 characters, which keeps a whole path inside Windows' classic limits.
+ */
+export function safeFileName(stem: string, extension: string, prefix: string): string {
+  // Prefixed before sanitizing too: sanitize-filename would replace a device name by "-" whole.
+  const guard = (n: string) => (WINDOWS_RESERVED.test(n) || n.startsWith('.') ? `${prefix}-${n.replace(/^\.+/, '')}` : n);
+  let name = sanitize(guard(`${stem}${extension}`), { replacement: '-' }).replace(/[. ]+$/, '');
+  if (!name.toLowerCase().endsWith(extension.toLowerCase())) name = `${name}${extension}`;
+  name = guard(name);
+  if (name.length > 120) name = `${name.slice(0, 120 - extension.length)}${extension}`;
   return name;
 }
 

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { VideoEngine } from '../core/engine';
+import { WrittenFiles } from '../core/writtenFiles';
 import { ApiKeyStore } from './apiKey';
 import { registerKeyCommands, offerEnvironmentKey } from './commands/keyCommands';
 import { registerTaskCommands } from './commands/taskCommands';
 import { EngineHost } from './engineHost';
 import { createLogger } from './logger';
+import { createMcpConfirm } from './mcpConfirm';
 import { registerMcpProvider, SoraMcpProvider } from './mcpProvider';
 import type { Services } from './services';
 import { SoraStatusBar } from './statusBar';
@@ -37,8 +39,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
   const host = new EngineHost(context, keys, logger);
   context.subscriptions.push(keys, host);
 
+  // One for the window: a folder allowed once (Copilot's call or a storyboard's command) is allowed everywhere in it.
+  const confirm = createMcpConfirm(() => host.videosDir());
+  const ownFiles = new WrittenFiles(host.home, logger);
   // The MCP provider first: VS Code may have activated us just to ask for it.
-  const mcp = new SoraMcpProvider(host, keys, logger, version, storyboardMcpHooks(context));
+  const mcp = new SoraMcpProvider(host, keys, logger, version, confirm, storyboardMcpHooks(context, ownFiles));
   context.subscriptions.push(mcp, registerMcpProvider(mcp));
 
   await host.start();
@@ -47,7 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
   const services: Services = { context, host, keys, logger, openPreview: (id) => previews.open(id), revealVideos: () => videosView.reveal() };
   const previews: PreviewPanels = registerPreviewPanel(services);
   const videosView = registerVideosView(services);
-  const storyboards = registerStoryboards(services);
+  const storyboards = registerStoryboards(services, { confirm, ownFiles });
   context.subscriptions.push(
     previews.disposable,
     videosView,

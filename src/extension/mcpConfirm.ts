@@ -5,9 +5,12 @@ import type { Confirm, ConfirmRequest } from '../mcp/context';
 import { isInsideAny } from './paths';
 
 /**
- * The MCP server's questions, asked in VS Code: reading images from a folder outside the workspace
- * (once per folder and window), and saving a copy outside the workspace and the download folder. Inside
- * those, nothing is asked: that is where the person works.
+ * The questions asked before files outside the person's workspace are used, in VS Code: reading
+ * images from a folder outside the workspace (once per folder and window), for the MCP server's
+ * `generate_video` and `generate_storyboard` and for a storyboard's own "Generate" commands alike
+ * (a storyboard from a cloned repository may name any folder), and saving a copy outside the
+ * workspace and the download folder. Inside those, nothing is asked: that is where the person works.
+ * One per window (extension.ts), so a folder allowed once is allowed everywhere in it.
  */
 export function createMcpConfirm(downloadFolder: () => string): Confirm {
   const imageFolders = new Set<string>();
@@ -18,8 +21,12 @@ export function createMcpConfirm(downloadFolder: () => string): Confirm {
       const folder = path.resolve(request.folder);
       if (imageFolders.has(folder) || (await isInsideAny(folder, workspace()))) return true;
       const allow = vscode.l10n.t('Allow');
+      const question =
+        request.storyboard && !request.client
+          ? vscode.l10n.t('The storyboard {0} uploads images from {1} to Juxin to make its clips.', request.storyboard, folder)
+          : vscode.l10n.t('{0} wants to upload images from {1} to Juxin to make a video.', who, folder);
       const choice = await vscode.window.showWarningMessage(
-        vscode.l10n.t('{0} wants to upload images from {1} to Juxin to make a video.', who, folder),
+        question,
         { modal: true, detail: vscode.l10n.t('This folder is outside your workspace. Allowed, it is not asked about again in this window.') },
         allow,
       );

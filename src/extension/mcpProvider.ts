@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Confirm } from '../mcp/context';
 import { createSoraMcpServer } from '../mcp/server';
 import { startMcpHttpHost, type McpHttpHost } from '../mcp/httpHost';
 import type { StoryboardHooks } from '../mcp/tools/storyboard';
@@ -6,7 +7,6 @@ import type { Logger } from '../util/log';
 import type { ApiKeyStore } from './apiKey';
 import { chatCardHooks } from './chatCard';
 import type { EngineHost } from './engineHost';
-import { createMcpConfirm } from './mcpConfirm';
 import { affectsMcpDefinition, affectsSpend, affectsToolDefaults, readSettings } from './settings';
 import { Disposable, toDisposable } from './util/dispose';
 
@@ -23,8 +23,6 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
   private host: Promise<McpHttpHost> | undefined;
   /** The MCP servers of the open sessions (one per session, all on the window's engine). */
   private readonly servers = new Set<ReturnType<typeof createSoraMcpServer>>();
-  /** One for every session: a folder allowed once stays allowed in this window. */
-  private readonly confirm = createMcpConfirm(() => this.engineHost.videosDir());
   private generation = 0;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeMcpServerDefinitions = this.changed.event;
@@ -34,6 +32,8 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
     private readonly keys: ApiKeyStore,
     private readonly logger: Logger,
     private readonly version: string,
+    /** One for every session and the storyboard commands: a folder allowed once stays allowed in this window. */
+    private readonly confirm: Confirm,
     private readonly storyboards?: StoryboardHooks,
   ) {
     super();

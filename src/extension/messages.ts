@@ -15,5 +15,8 @@ export function describeError(error: unknown): string {
     if (zh) return `${error.messageZh ?? error.vendorMessageZh ?? error.message} ${error.nextStepZh}`;
     return `${error.message} ${error.nextStep}`;
   }
+  // Our own refusals carry their Chinese (a lease folder that cannot be used, a file in the way…).
+  const messageZh = error instanceof Error ? (error as { messageZh?: unknown }).messageZh : undefined;
+  if (zh && typeof messageZh === 'string') return messageZh;
   return error instanceof Error ? error.message : String(error);
 }

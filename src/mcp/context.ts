@@ -14,7 +14,9 @@ import type { GenerationParams } from '../juxin/types';
  * extension asks in a dialog; the standalone server has no one to ask and applies the path rules only).
  * `client` is the MCP client's own name, when it gave one.
  */
-export type ConfirmRequest = { kind: 'readImages'; folder: string; client?: string } | { kind: 'saveCopy'; directory: string; client?: string };
+export type ConfirmRequest =
+  /** `storyboard`: the storyboard whose clips would upload them, when the person's own command generates it (no client). */
+  { kind: 'readImages'; folder: string; client?: string; storyboard?: string } | { kind: 'saveCopy'; directory: string; client?: string };
 
 /** Resolves true to go ahead. */
 export type Confirm = (request: ConfirmRequest) => Promise<boolean>;
@@ -61,6 +63,9 @@ export function toErrorResult(error: unknown, logger: Logger): CallToolResult {
     return errorResult(`${error.message}\n${error.messageZh}\n${SPEND_REFUSED_NEXT_STEP}`);
   }
   if (error instanceof ParamError || error instanceof ExportError) return errorResult(`${error.message}\n${error.messageZh}`);
+  // Our own refusals carry their Chinese (a lease folder that cannot be used, a file in the way…).
+  const zh = error instanceof Error ? (error as { messageZh?: unknown }).messageZh : undefined;
+  if (typeof zh === 'string') return errorResult(`${(error as Error).message}\n${zh}`);
   const message = error instanceof Error ? error.message : String(error);
   logger.error(`tool failed: ${message}`);
   return errorResult(`Unexpected error: ${message}. Try again; if it persists, report it with the server log. 发生意外错误，请重试。`);

@@ -4,6 +4,7 @@ import { originOf } from '../core/origin';
 import { taskPhase } from '../core/phase';
 import type { TaskRecord } from '../core/types';
 import type { TaskOutput } from './schemas';
+import { scrubSecrets } from '../util/secrets';
 
 export const TASK_URI_PREFIX = 'juxin-sora://tasks/';
 
@@ -108,5 +109,6 @@ export function taskResult(task: TaskRecord, extra: ResultExtra = {}): CallToolR
 
 /** A tool error the model can act on: what happened, and what to change. */
 export function errorResult(message: string): CallToolResult {
-  return { content: [{ type: 'text', text: message }], isError: true };
+  // Every error a tool returns goes through the one scrubber: a message may quote a file, a relay answer, a URL.
+  return { content: [{ type: 'text', text: scrubSecrets(message) }], isError: true };
 }

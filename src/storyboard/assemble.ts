@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
-import writeFileAtomic from 'write-file-atomic';
+import { checkReplaceable, createExclusive, FileInTheWayError, placeOver, temporaryBeside, writeTemporary, type OwnFiles } from '../util/safeWrite';
 
 import { ffmpegJoin, findFfmpeg } from './ffmpegJoin';
 import { ClipReadError, compareClips, describeMismatches, probeClip, type ClipMedia, type ClipMismatch } from './probe';
@@ -21,8 +21,14 @@ export interface AssembleClip {
 
 export interface AssembleOptions {
   clips: readonly AssembleClip[];
-  /** The film to write (.mp4). Replaced only once the new one is complete. */
+  /** The film to write (.mp4). Replaced only once the new one is complete, and only if `ownFiles` says we wrote it. */
   output: string;
+  /**
+   * The files this program wrote: an existing film (or its subtitles) is replaced only when it is one
+   * of them, unchanged; anything else there (the person's own file, a link) is refused before any work.
+   * Without it nothing existing is replaced.
+   */
+  ownFiles?: OwnFiles;
   /** Where the film's subtitles go (when any clip has some); default: beside the film, same name, `.srt`; `false`: none. */
   subtitlesFile?: string | false;
   /** Also put the subtitles in the film as a soft track (WebVTT; mov_text when ffmpeg joins). Default true. */
@@ -51,7 +57,7 @@ export interface AssembleResult {
   softSubtitles: boolean;
 }
 
-export type AssembleErrorCode = 'no-clips' | 'unreadable' | 'mismatch' | 'write';
+export type AssembleErrorCode = 'no-clips' | 'unreadable' | 'mismatch' | 'exists' | 'write';
 
 /** Why no film was made, in English and Chinese; nothing was left behind. */
 export class AssembleError extends Error {
@@ -71,10 +77,18 @@ export class AssembleError extends Error {
  * it. Clips encoded alike (the usual case: one model, size and orientation) are joined without
  * re-encoding, in pure TypeScript; clips that differ are re-encoded with ffmpeg when it is on PATH,
  * else refused with the differences named. The film appears only when complete: it is written to a
- * temporary file beside it and renamed, so a failure or a cancel never leaves half a film.
+ * temporary file beside it and put in place (`placeOver`), so a failure or a cancel never leaves half
+ * a film, and neither the film nor its subtitles ever replace a file we did not write or go through a link.
  */
 export async function assembleFilm(options: AssembleOptions): Promise<AssembleResult> {
   if (!options.clips.length) throw new AssembleError('no-clips', 'There are no clips to join yet.', '还没有可以拼接的片段。');
+  const mayReplace = (file: string, info: Stats) => options.ownFiles?.isOurs(file, info) ?? false;
+  const srtTarget =
+    options.subtitlesFile === false ? undefined : (options.subtitlesFile ?? path.join(path.dirname(options.output), `${path.parse(options.output).name}.srt`));
+  // Refused before any work: what is in the way now is in the way after a minute of joining too.
+  for (const target of [options.output, ...(srtTarget && options.clips.some((c) => c.subtitles?.length) ? [srtTarget] : [])]) {
+    await checkReplaceable(target, mayReplace).catch(refuseInTheWay);
+  }
   const progress = monotonic(options.onProgress);
   const media: ClipMedia[] = [];
   for (const [i, clip] of options.clips.entries()) {
@@ -114,17 +128,16 @@ export async function assembleFilm(options: AssembleOptions): Promise<AssembleRe
   }
 
   const softSubtitles = options.softSubtitles !== false && cues.length > 0;
-  const subtitlesFile =
-    options.subtitlesFile === false || !cues.length
-      ? undefined
-      : (options.subtitlesFile ?? path.join(path.dirname(options.output), `${path.parse(options.output).name}.srt`));
+  const subtitlesFile = cues.length ? srtTarget : undefined;
   const temp = temporaryBeside(options.output, '.mp4');
   const tempSrt = ffmpeg && softSubtitles ? temporaryBeside(options.output, '.srt') : undefined;
   const onSeconds = (seconds: number) => progress(0.02 + 0.97 * Math.min(1, seconds / (total || 1)));
   try {
     await mkdir(path.dirname(path.resolve(options.output)), { recursive: true });
+    // The temporary name is claimed first (exclusively), so the joiner writes only into a file of ours.
+    await createExclusive(temp);
     if (ffmpeg) {
-      if (tempSrt) await writeFileAtomic(tempSrt, formatSrt(cues));
+      if (tempSrt) await createExclusive(tempSrt, formatSrt(cues));
       await ffmpegJoin({
         ffmpeg,
         clips: media,
@@ -146,11 +159,12 @@ export async function assembleFilm(options: AssembleOptions): Promise<AssembleRe
       });
     }
     options.signal?.throwIfAborted();
-    if (subtitlesFile) await writeFileAtomic(subtitlesFile, formatSrt(cues));
-    await rename(temp, options.output);
+    if (subtitlesFile) await placeOver(await writeTemporary(subtitlesFile, formatSrt(cues)), subtitlesFile, mayReplace);
+    await placeOver(temp, options.output, mayReplace);
   } catch (error) {
     await removeQuietly(temp);
     if (error instanceof AssembleError || options.signal?.aborted) throw error;
+    if (error instanceof FileInTheWayError) refuseInTheWay(error);
     if (error instanceof ClipReadError) {
       const i = error.index ?? media.findIndex((m) => m.label === error.clip);
       throw new AssembleError('unreadable', `Clip ${i + 1}: ${error.message} Nothing was written.`, `第 ${i + 1} 个片段：${error.messageZh}没有写入任何文件。`);
@@ -164,6 +178,8 @@ export async function assembleFilm(options: AssembleOptions): Promise<AssembleRe
   } finally {
     if (tempSrt) await removeQuietly(tempSrt);
   }
+  // Remembered so the next assembly may replace them; if that fails, the next one refuses instead (nothing lost).
+  await options.ownFiles?.record(subtitlesFile ? [options.output, subtitlesFile] : [options.output]).catch(() => undefined);
   progress(1);
   return { output: options.output, subtitlesFile, method: ffmpeg ? 'ffmpeg' : 'remux', mismatches, duration: total, layout, softSubtitles };
 }
@@ -173,9 +189,14 @@ async function removeQuietly(file: string): Promise<void> {
   await rm(file, { force: true }).catch(() => undefined);
 }
 
-/** `.film.mp4.3f9a….part.mp4` beside the target: same folder (so rename is atomic), hidden, obviously temporary. */
-function temporaryBeside(file: string, extension: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.part${extension}`);
+/** A film or subtitles target held by a file we did not write (or a link): said as an AssembleError, nothing written. */
+function refuseInTheWay(error: unknown): never {
+  if (!(error instanceof FileInTheWayError)) throw error;
+  throw new AssembleError(
+    'exists',
+    `${error.message} Nothing was written: give assemble another output path, or move that file away and try again.`,
+    `${error.messageZh}没有写入任何文件：请换一个输出路径，或移走该文件后重试。`,
+  );
 }
 
 function monotonic(report: ((fraction: number) => void) | undefined): (fraction: number) => void {

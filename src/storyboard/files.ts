@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rm, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
-import writeFileAtomic from 'write-file-atomic';
-
-import { promptSlug, safeJoin } from '../core/naming';
-import { ensureClipIds } from './write';
+import { promptSlug, safeFileName, safeJoin } from '../core/naming';
+import { BoundedReadError, readBoundedFile, type FileLabel } from '../util/boundedRead';
+import { FileInTheWayError, numberedNames, writeNew, writeOver } from '../util/safeWrite';
+import { LIMITS } from './limits';
+import { parseSrt, type SubtitleCue } from './srt';
 
 /** A storyboard file that cannot be read or written here, with what to do, in English and Chinese. */
 export class StoryboardFileError extends Error {
@@ -20,9 +21,9 @@ export class StoryboardFileError extends Error {
 
 export const STORYBOARD_EXTENSION = '.storyboard.md';
 
-/** A file name for a storyboard titled so: letters of every script survive (`雨夜咖啡馆.storyboard.md`). */
+/** A file name for a storyboard titled so: letters of every script survive (`雨夜咖啡馆.storyboard.md`), safe on every system. */
 export function storyboardFileName(title: string): string {
-  return `${promptSlug(title, 40).replace(/^video$/, 'storyboard')}${STORYBOARD_EXTENSION}`;
+  return safeFileName(promptSlug(title, 40).replace(/^video$/, 'storyboard'), STORYBOARD_EXTENSION, 'storyboard');
 }
 
 /**
@@ -46,51 +47,89 @@ export function checkAbsolutePath(value: string, what: { en: string; zh: string 
   return path.normalize(value);
 }
 
-/** The text of a storyboard file, or a clear error (not absolute, not a storyboard, missing). */
-export async function readStoryboardFile(file: string): Promise<string> {
-  const full = checkAbsolutePath(file, { en: 'The storyboard', zh: '分镜文件' });
-  if (!/\.md$/i.test(full)) {
+const STORYBOARD: FileLabel = { en: 'The storyboard', zh: '分镜文件' };
+const SUBTITLES: FileLabel = { en: 'The subtitle file', zh: '字幕文件' };
+
+/** A storyboard as read from disk: the file it was read from, as it was then, and its text. */
+export interface StoryboardText {
+  file: string;
+  text: string;
+  /** The file when it was read: it is written again only while it is still that very file. */
+  info: Stats;
+}
+
+/**
+ * The text of a storyboard file, or a clear error: the path must be absolute and name a
+ * `.storyboard.md` that is a plain file (never a link, a pipe or a device) of at most 4 MB.
+ */
+export async function readStoryboardFile(file: string): Promise<StoryboardText> {
+  const full = checkAbsolutePath(file, STORYBOARD);
+  if (!full.toLowerCase().endsWith(STORYBOARD_EXTENSION)) {
     throw new StoryboardFileError(
       `${JSON.stringify(full)} is not a storyboard: storyboards are "name.storyboard.md" files (create one with create_storyboard).`,
       `${JSON.stringify(full)} 不是分镜文件：分镜文件名为 "名字.storyboard.md"（可用 create_storyboard 创建）。`,
     );
   }
   try {
-    return await readFile(full, 'utf8');
+    const { data, info } = await readBoundedFile(full, { maxBytes: LIMITS.storyboardBytes, what: STORYBOARD });
+    return { file: full, text: data.toString('utf8'), info };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof BoundedReadError && error.reason === 'missing') {
+      throw new StoryboardFileError(
+        `There is no storyboard at ${JSON.stringify(full)}: check the path (create_storyboard returns it).`,
+        `${JSON.stringify(full)} 处没有分镜文件：请检查路径（create_storyboard 会返回它）。`,
+      );
+    }
+    throw asFileError(error);
+  }
+}
+
+/**
+ * Writes the storyboard's text back (clip ids added), only while the file is the very one that was
+ * read (same file, unchanged): never through a link, never over an edit made meanwhile.
+ */
+export async function saveStoryboardText(read: StoryboardText, text: string): Promise<void> {
+  try {
+    await writeOver(read.file, text, (_file, info) => sameFile(info, read.info));
+  } catch (error) {
+    if (!(error instanceof FileInTheWayError)) throw error;
     throw new StoryboardFileError(
-      code === 'ENOENT'
-        ? `There is no storyboard at ${JSON.stringify(full)}: check the path (create_storyboard returns it).`
-        : `The storyboard ${JSON.stringify(full)} cannot be read (${code ?? (error as Error).message}).`,
-      code === 'ENOENT'
-        ? `${JSON.stringify(full)} 处没有分镜文件：请检查路径（create_storyboard 会返回它）。`
-        : `无法读取分镜文件 ${JSON.stringify(full)}（${code}）。`,
+      `The storyboard ${JSON.stringify(read.file)} changed on disk while this call was reading it, so it was not written and nothing was started. Call again.`,
+      `分镜文件 ${JSON.stringify(read.file)} 在读取期间被修改，因此没有写入，也没有开始生成任何片段。请重新调用。`,
     );
   }
 }
 
 /**
- * Gives every clip of the file an id (kept in the file: it ties the clip to its videos) and writes
- * the file again when one was added. Returns the text with ids.
+ * The cues of a subtitle file named by a caller: an absolute path to an `.srt` or `.vtt` that is a
+ * plain file of at most 4 MB. What is not a subtitle file is never quoted back (see parseSrt).
  */
-export async function saveClipIds(file: string, text: string, taken: Iterable<string>): Promise<string> {
-  const withIds = ensureClipIds(text, { taken });
-  if (withIds !== text) await writeFileAtomic(file, withIds);
-  return withIds;
+export async function readSubtitleFile(file: string): Promise<SubtitleCue[]> {
+  const full = checkAbsolutePath(file, SUBTITLES);
+  if (!/\.(srt|vtt)$/i.test(full)) {
+    throw new StoryboardFileError(
+      `${JSON.stringify(full)} is not a subtitle file: give the absolute path of an .srt (or .vtt) file.`,
+      `${JSON.stringify(full)} 不是字幕文件：请提供 .srt（或 .vtt）文件的绝对路径。`,
+    );
+  }
+  try {
+    return parseSrt((await readBoundedFile(full, { maxBytes: LIMITS.subtitleBytes, what: SUBTITLES })).data.toString('utf8'));
+  } catch (error) {
+    throw error instanceof BoundedReadError ? asFileError(error) : error;
+  }
 }
 
-/** `name.storyboard.md`, `name-2.storyboard.md`, … */
-function candidate(fileName: string, n: number): string {
-  if (n === 1) return fileName;
-  const ext = fileName.toLowerCase().endsWith(STORYBOARD_EXTENSION) ? STORYBOARD_EXTENSION : path.extname(fileName);
-  return `${fileName.slice(0, fileName.length - ext.length)}-${n}${ext}`;
+function asFileError(error: unknown): unknown {
+  return error instanceof BoundedReadError ? new StoryboardFileError(error.message, error.messageZh) : error;
+}
+
+function sameFile(a: Stats, b: Stats): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
 /**
  * Writes a new file into `dir` under the first free name (`name.storyboard.md`, `name-2.storyboard.md`…),
- * never replacing a file: the text is written to a temporary file first and hard-linked to its name,
- * which fails if the name is taken, so the new file appears whole or not at all.
+ * never replacing anything and never writing through a link; the file appears whole or not at all.
  */
 export async function writeNewFile(dir: string, fileName: string, text: string): Promise<string> {
   const folder = path.resolve(dir);
@@ -101,33 +140,11 @@ export async function writeNewFile(dir: string, fileName: string, text: string):
       `文件夹 ${JSON.stringify(folder)} 不存在：请先创建或换一个。`,
     );
   }
-  const temp = path.join(folder, `.${fileName}.${randomBytes(4).toString('hex')}.tmp`);
-  await writeFileAtomic(temp, text);
+  const extension = fileName.toLowerCase().endsWith(STORYBOARD_EXTENSION) ? STORYBOARD_EXTENSION : path.extname(fileName);
   try {
-    for (let n = 1; n < 1000; n++) {
-      const target = safeJoin(folder, candidate(fileName, n));
-      try {
-        await link(temp, target);
-        return target;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') continue;
-        // File systems without hard links (FAT, some shares): create exclusively instead.
-        if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'ENOSYS') {
-          const handle = await open(target, 'wx').catch((e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? undefined : Promise.reject(e)));
-          if (!handle) continue;
-          try {
-            await handle.writeFile(text);
-          } finally {
-            await handle.close();
-          }
-          return target;
-        }
-        throw error;
-      }
-    }
+    return await writeNew(folder, numberedNames(path.basename(safeJoin(folder, fileName)), { extension }), text);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     throw new StoryboardFileError(`Too many files named like ${fileName} in ${folder}.`, `${folder} 中与 ${fileName} 同名的文件太多。`);
-  } finally {
-    await rm(temp, { force: true }).catch(() => undefined);
   }
 }

@@ -1,9 +1,14 @@
 import path from 'node:path';
 
+import type { OwnFiles } from '../util/safeWrite';
 import { AssembleError, assembleFilm, type AssembleResult } from './assemble';
 import { clipLabel, type ClipPlan, type ClipState, type StoryboardPlan } from './plan';
 
-/** `film.storyboard.md` → `film.mp4` (and `film.srt`) in the same folder. */
+/**
+ * `cafe.storyboard.md` → `cafe.film.mp4` (and `cafe.film.srt`) in the same folder: a name of its own,
+ * so the film never takes the place of the person's `cafe.mp4` or of the `cafe.srt` the storyboard
+ * was drafted from.
+ */
 export function filmPath(storyboardFile: string): string {
   const dir = path.dirname(storyboardFile);
   const base =
@@ -11,7 +16,7 @@ export function filmPath(storyboardFile: string): string {
       .basename(storyboardFile)
       .replace(/\.storyboard\.md$/i, '')
       .replace(/\.md$/i, '') || 'film';
-  return path.join(dir, `${base}.mp4`);
+  return path.join(dir, `${base}.film.mp4`);
 }
 
 const STATE_WORDS: Record<ClipState, { en: string; zh: string }> = {
@@ -44,6 +49,8 @@ export interface StoryboardFilmOptions {
   plan: StoryboardPlan;
   /** Default: beside the storyboard (`filmPath`). */
   output?: string;
+  /** The files we wrote: a previous film (and its subtitles) is replaced only if it is one of them (see assembleFilm). */
+  ownFiles?: OwnFiles;
   ffmpeg?: string | null;
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
@@ -77,6 +84,7 @@ export async function assembleStoryboard(options: StoryboardFilmOptions): Promis
   const result = await assembleFilm({
     clips: used.map((c) => ({ file: c.video!.localFile!, label: clipLabel(c), subtitles: c.clip.subtitles })),
     output: options.output ?? filmPath(options.file),
+    ownFiles: options.ownFiles,
     subtitleLanguage: subtitleLanguageOf(used.flatMap((c) => c.clip.subtitles.map((s) => s.text))),
     ffmpeg: options.ffmpeg,
     onProgress: options.onProgress,

@@ -4,6 +4,8 @@ import { ParamError, validateGenerationParams, DEFAULT_PARAMS } from '../core/pa
 import type { Orientation, VideoModel, VideoSize } from '../juxin/types';
 import type { TextEdit } from './edits';
 import { FRONT_MATTER_KEYS, frontMatterKey, orientationWord, parseDurationValue, sizeWord, suggestKey, type FrontMatterKey } from './fields';
+import { describeBytes } from '../util/boundedRead';
+import { LIMITS } from './limits';
 import { problemAt } from './problems';
 import type { CastMember, StoryboardDefaults, StoryboardProblem } from './types';
 
@@ -57,12 +59,39 @@ export function quoteBareAtValues(yamlText: string): string {
   return yamlText.replace(/^(\s*(?:-\s+)?[^\s#:][^:#]*?:[ \t]+)(@[^\s#'"]+)([ \t]*(?:#.*)?)$/gm, '$1"$2"$3');
 }
 
+/**
+ * The settings block's YAML, or undefined when it is larger than any settings block needs
+ * (`LIMITS.frontMatterChars`): YAML parsing is slow on huge maps, and a storyboard's settings are a few lines.
+ */
+function frontMatterYaml(lines: readonly string[], block: FrontMatterBlock): string | undefined {
+  let size = 0;
+  for (let i = block.start + 1; i < block.end; i++) {
+    size += lines[i].length + 1;
+    if (size > LIMITS.frontMatterChars) return undefined;
+  }
+  return quoteBareAtValues(lines.slice(block.start + 1, block.end).join('\n'));
+}
+
 export function readFrontMatter(lines: readonly string[], block: FrontMatterBlock | undefined, problems: StoryboardProblem[]): FrontMatterValues {
   const values: FrontMatterValues = { title: '', defaults: pickDefaults(DEFAULT_PARAMS), style: '', cast: [] };
   if (!block) return values;
   const first = block.start + 1;
+  const yamlText = frontMatterYaml(lines, block);
+  if (yamlText === undefined) {
+    const limit = describeBytes(LIMITS.frontMatterChars);
+    problems.push(
+      problemAt(
+        'error',
+        block.start,
+        `the settings block is larger than ${limit}: it holds only the title, model, orientation, size, duration, style, cast and subtitles. Move everything else out of it.`,
+        `设置区超过 ${limit}：它只应包含标题、模型、方向、尺寸、时长、风格、角色和字幕。请把其他内容移出设置区。`,
+      ),
+    );
+    return values;
+  }
   const counter = new LineCounter();
-  const doc = parseDocument(quoteBareAtValues(lines.slice(first, block.end).join('\n')), { lineCounter: counter });
+  // Keys are checked for repeats below, in one pass: yaml's own check compares every key with every other.
+  const doc = parseDocument(yamlText, { lineCounter: counter, uniqueKeys: false });
   const lineOf = (node: Node | Pair | null | undefined): number => {
     const offset = (node && 'range' in node ? node.range?.[0] : undefined) ?? (node && 'key' in node ? (node.key as Node)?.range?.[0] : undefined);
     return offset === undefined ? block.start : first + counter.linePos(offset).line - 1;
@@ -87,12 +116,28 @@ export function readFrontMatter(lines: readonly string[], block: FrontMatterBloc
   }
   const given: Partial<Record<FrontMatterKey, { value: unknown; line: number; node: unknown }>> = {};
   const allNames = Object.values(FRONT_MATTER_KEYS).flat();
+  const seen = new Map<string, number>();
+  let unknown = 0;
   for (const pair of doc.contents.items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
     const key = frontMatterKey(name);
     const line = lineOf(pair.key as Node);
+    const earlier = seen.get(name);
+    if (earlier !== undefined) {
+      problems.push(
+        problemAt(
+          'error',
+          line,
+          `the setting "${name}" is also given at line ${earlier + 1}: keep one of them.`,
+          `设置 "${name}" 在第 ${earlier + 1} 行也出现过：请只保留一个。`,
+        ),
+      );
+      continue;
+    }
+    seen.set(name, line);
     if (!key) {
-      const guess = suggestKey(name, allNames);
+      // A guess helps with a typo or two; past a few unknown keys it is not a typo, and guessing costs.
+      const guess = ++unknown <= 20 ? suggestKey(name, allNames) : undefined;
       problems.push(
         problemAt(
           'warning',
@@ -173,6 +218,7 @@ function readCast(node: unknown, line: number, lineOf: (n: Node | Pair | null | 
     return [];
   }
   const cast: CastMember[] = [];
+  const names = new Set<string>();
   for (const entry of entries) {
     const name = entry.name.trim().replace(/^@/, '');
     const username = typeof entry.username === 'string' ? entry.username.trim() : '';
@@ -198,10 +244,11 @@ function readCast(node: unknown, line: number, lineOf: (n: Node | Pair | null | 
       );
       continue;
     }
-    if (cast.some((c) => c.name === name)) {
+    if (names.has(name)) {
       problems.push(problemAt('error', entry.line, `the character "${name}" is listed twice.`, `角色 "${name}" 重复列出。`));
       continue;
     }
+    names.add(name);
     cast.push({ name, username: username.startsWith('@') ? username : `@${username}` });
   }
   return cast;
@@ -232,8 +279,9 @@ export function castMemberEdit(lines: readonly string[], block: FrontMatterBlock
     const content = new Document({ cast: { [member.name]: member.username } }).toString({ lineWidth: 0 }).replace(/\n$/, '');
     return { range: { start: 0, end: 0 }, lines: ['---', ...content.split('\n'), '---'] };
   }
-  const doc = parseDocument(quoteBareAtValues(lines.slice(block.start + 1, block.end).join('\n')));
-  if (doc.errors.length) throw new Error(`The settings block is not valid YAML; fix it first. / 设置区不是有效的 YAML，请先修正。`);
+  const yamlText = frontMatterYaml(lines, block);
+  const doc = parseDocument(yamlText ?? '', { uniqueKeys: false });
+  if (yamlText === undefined || doc.errors.length) throw new Error(`The settings block is not valid YAML; fix it first. / 设置区不是有效的 YAML，请先修正。`);
   const castKey = isMap(doc.contents)
     ? doc.contents.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).find((k) => frontMatterKey(k) === 'cast')
     : undefined;

@@ -4,7 +4,9 @@ import type { GenerateExtra, VideoEngine } from '../core/engine';
 import type { TaskOrigin } from '../core/origin';
 import { isActivePhase } from '../core/phase';
 import type { TaskRecord } from '../core/types';
-import { clipJobs, type ClipBatch, type ClipEngine, type StoryboardBatches } from './batch';
+import { isHttpUrl } from '../juxin/images';
+import { localPathProblem } from '../util/localPath';
+import { clipJobs, resolveClipImages, type ClipBatch, type ClipEngine, type StoryboardBatches } from './batch';
 import { clipTaskRecords, storyboardState, type StoryboardState } from './history';
 import type { ClipPlan, ClipState } from './plan';
 
@@ -33,6 +35,28 @@ export interface GenerateStoryboardRequest {
    * and again only for a clip beyond what they allowed. Without it a request over a limit is refused.
    */
   approveSpend?: GenerateExtra['approveSpend'];
+  /**
+   * Asked once for each folder the clips to start would upload local images from, before anything
+   * else (VS Code: the same question as for `generate_video`); a no starts nothing (ImagesNotAllowedError).
+   */
+  allowImageFolder?: (folder: string) => Promise<boolean>;
+  /**
+   * Runs once every check has passed (the folders allowed, the spend approved) and before the first
+   * clip is sent: the MCP tool writes the clip ids into the file only now, so a refused call writes nothing.
+   */
+  beforeStart?: () => Promise<void>;
+}
+
+/** The person did not allow uploading images from a folder: nothing was started. */
+export class ImagesNotAllowedError extends Error {
+  override readonly name = 'ImagesNotAllowedError';
+  readonly messageZh: string;
+  constructor(readonly folder: string) {
+    super(
+      `The user did not allow reading images from ${JSON.stringify(folder)}, so no clip was started. Ask the user, or use image URLs in those clips instead.`,
+    );
+    this.messageZh = `用户未允许读取文件夹 ${JSON.stringify(folder)} 中的图片，没有开始生成任何片段。请先征得用户同意，或在这些片段中改用图片链接。`;
+  }
 }
 
 /** Why a clip asked for is not generated now. */
@@ -82,14 +106,23 @@ export async function generateStoryboard(request: GenerateStoryboardRequest): Pr
   }
   const jobs = clipJobs(targets).map((job) => ({ ...job, regenerate: request.regenerate === true }));
   if (!jobs.length) return { state, targets, skipped, unknownIds };
+  const baseDir = path.dirname(request.file);
+  if (request.allowImageFolder) {
+    // The folders the engine would read (it refuses network and device paths itself, with the reason).
+    const local = jobs.flatMap((job) => resolveClipImages(job.params.images ?? [], baseDir).filter((image) => !isHttpUrl(image) && !localPathProblem(image)));
+    for (const folder of new Set(local.map((image) => path.dirname(image)))) {
+      if (!(await request.allowImageFolder(folder))) throw new ImagesNotAllowedError(folder);
+    }
+  }
   const approveSpend = await request.engine.approveBatch(
     jobs.map((job) => job.params),
     request.approveSpend,
   );
+  await request.beforeStart?.();
   const batch = request.batches.run(jobs, {
     engine: request.engine,
     fileKey: state.key,
-    baseDir: path.dirname(request.file),
+    baseDir,
     origin: request.origin,
     maxInFlight: request.maxInFlight,
     approveSpend,

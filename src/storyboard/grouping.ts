@@ -1,5 +1,6 @@
 import { ALLOWED_DURATIONS, type VideoModel } from '../juxin/types';
-import type { SubtitleCue } from './srt';
+import { LIMITS } from './limits';
+import { SrtError, type SubtitleCue } from './srt';
 import type { ClipCue } from './types';
 
 /** A run of subtitles that becomes one clip. */
@@ -32,6 +33,10 @@ const SENTENCE_END = /[。！？!?.…~～」』”"’)）]$/;
  * long pauses and using as few clips as it can (dynamic programming over the cut points). A line
  * longer than a whole clip is split across clips, its text repeated. Long silences between lines
  * are not kept: each clip begins just before its first line.
+ *
+ * Linear in the lines, however dense: a clip holds at most `LIMITS.linesPerClip` lines, so each cut
+ * point looks back that far at most; and lines past `LIMITS.subtitleLines` (counted before any is
+ * split) are refused, so the work and the memory stay bounded whatever the file says.
  */
 export function groupSubtitles(cues: readonly SubtitleCue[], options: GroupingOptions): SubtitleGroup[] {
   const allowed = [...ALLOWED_DURATIONS[options.model]].sort((a, b) => a - b);
@@ -39,9 +44,17 @@ export function groupSubtitles(cues: readonly SubtitleCue[], options: GroupingOp
   const maxMs = Math.min(options.maxSeconds ?? ceiling, ceiling) * 1000;
   const durations = allowed.filter((d) => d * 1000 <= maxMs);
   if (!durations.length) throw new RangeError(`No ${options.model} clip is ${maxMs / 1000} s or shorter.`);
+  const pieceMs = maxMs - LEAD_MS;
+  const pieces = cues.reduce((n, c) => n + Math.max(1, Math.ceil((c.end - c.start) / pieceMs)), 0);
+  if (!(pieces <= LIMITS.subtitleLines)) {
+    throw new SrtError(
+      `These subtitles are too long or too dense to cut into clips (more than ${LIMITS.subtitleLines.toLocaleString('en-US')} lines once long lines are cut): split the file into parts, one storyboard each.`,
+      `这些字幕太长或太密，无法切分成片段（切分长字幕后超过 ${LIMITS.subtitleLines} 行）：请把文件拆成几部分，每部分一个分镜。`,
+    );
+  }
   const lines = splitLongCues(
     [...cues].sort((a, b) => a.start - b.start),
-    maxMs - LEAD_MS,
+    pieceMs,
   );
   const n = lines.length;
   if (!n) return [];
@@ -62,12 +75,14 @@ export function groupSubtitles(cues: readonly SubtitleCue[], options: GroupingOp
   best[0] = 0;
   for (let j = 1; j <= n; j++) {
     let end = 0;
-    for (let i = j - 1; i >= 0; i--) {
+    const penalty = cutPenalty(j - 1);
+    // A single line always fits (long ones were cut), so every j finds a clip within the window.
+    for (let i = j - 1; i >= Math.max(0, j - LIMITS.linesPerClip); i--) {
       end = Math.max(end, lines[i].end); // lines may overlap
       const span = end - groupStart(i);
       const duration = fit(span);
       if (duration === undefined) break;
-      const cost = best[i] + COST.clip + COST.wastedSecond * (duration - span / 1000) + cutPenalty(j - 1);
+      const cost = best[i] + COST.clip + COST.wastedSecond * (duration - span / 1000) + penalty;
       if (cost < best[j]) {
         best[j] = cost;
         from[j] = i;
@@ -78,7 +93,7 @@ export function groupSubtitles(cues: readonly SubtitleCue[], options: GroupingOp
   for (let j = n; j > 0; j = from[j]) {
     const i = from[j];
     const start = groupStart(i);
-    const duration = fit(Math.max(...lines.slice(i, j).map((c) => c.end)) - start)!;
+    const duration = fit(lines.slice(i, j).reduce((end, c) => Math.max(end, c.end), 0) - start)!;
     groups.unshift({
       start,
       duration,

@@ -48,5 +48,23 @@ export {
 export { filmPath, describeClips, subtitleLanguageOf, assembleStoryboard, type StoryboardFilm, type StoryboardFilmOptions } from './film';
 export { isDraftPrompt, storyboardLanguage, cleanShotPrompt, writeShots, type AskModel, type ShotWriting } from './shots';
 export { storyboardTemplate } from './template';
-export { StoryboardFileError, STORYBOARD_EXTENSION, storyboardFileName, checkAbsolutePath, readStoryboardFile, saveClipIds, writeNewFile } from './files';
-export { generateStoryboard, type StoryboardEngine, type GenerateStoryboardRequest, type StoryboardGeneration, type SkippedClip } from './generate';
+export {
+  StoryboardFileError,
+  STORYBOARD_EXTENSION,
+  storyboardFileName,
+  checkAbsolutePath,
+  readStoryboardFile,
+  readSubtitleFile,
+  saveStoryboardText,
+  writeNewFile,
+  type StoryboardText,
+} from './files';
+export { LIMITS } from './limits';
+export {
+  generateStoryboard,
+  ImagesNotAllowedError,
+  type StoryboardEngine,
+  type GenerateStoryboardRequest,
+  type StoryboardGeneration,
+  type SkippedClip,
+} from './generate';

@@ -1,6 +1,8 @@
+import { describeBytes } from '../util/boundedRead';
 import { splitLines } from './edits';
 import { clipKey, parseDurationValue, parseListValue } from './fields';
 import { findFrontMatter, readFrontMatter } from './frontMatter';
+import { LIMITS } from './limits';
 import { problemAt } from './problems';
 import { checkClip } from './prompt';
 import { parseClipTime } from './time';
@@ -22,8 +24,21 @@ const FIELD = /^\s*(?:[-*+]\s+)?([^\s:：]+)\s*[:：]\s*(.*?)\s*$/;
  * cannot show problems (the MCP tools).
  */
 export function parseStoryboard(text: string): ParsedStoryboard {
-  const lines = splitLines(text);
   const problems: StoryboardProblem[] = [];
+  if (text.length > LIMITS.storyboardBytes) {
+    // Past the bound nothing is parsed: a storyboard of 200 clips is a few hundred KB.
+    const limit = describeBytes(LIMITS.storyboardBytes);
+    problems.push(
+      problemAt(
+        'error',
+        0,
+        `this file is larger than ${limit}, far more than a storyboard of 200 clips: split it into several storyboards.`,
+        `这个文件超过 ${limit}，远大于 200 个片段的分镜：请拆分成几个分镜文件。`,
+      ),
+    );
+    return { storyboard: { ...readFrontMatter([], undefined, problems), clips: [] }, problems };
+  }
+  const lines = splitLines(text);
   const block = findFrontMatter(lines, problems);
   const values = readFrontMatter(lines, block, problems);
   const bodyStart = block ? block.end + 1 : 0;

@@ -2,6 +2,8 @@ import path from 'node:path';
 
 import { FilePathSource, Input, MP4, QTFF, type AudioCodec, type Rotation, type VideoCodec } from 'mediabunny';
 
+import { checkMp4Tables } from './mp4Tables';
+
 /** What joining needs to know about one clip file, read from its header (no media is decoded). */
 export interface ClipMedia {
   file: string;
@@ -46,6 +48,17 @@ export function openClip(file: string): Input<FilePathSource> {
 }
 
 export async function probeClip(file: string, label = path.basename(file)): Promise<ClipMedia> {
+  try {
+    // Clips come from the relay: their tables are checked before mediabunny trusts a single count.
+    await checkMp4Tables(file);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ClipReadError(
+      label,
+      `${label} is damaged or not a video we can join (${reason}). Download it again or regenerate that clip.`,
+      `${label} 已损坏，或不是可以拼接的视频（${reason}）。请重新下载或重新生成这个片段。`,
+    );
+  }
   const input = openClip(file);
   try {
     const video = await input.getPrimaryVideoTrack();

@@ -2,16 +2,20 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { ALLOWED_DURATIONS, type VideoModel } from '../../juxin/types';
 import {
+  LIMITS,
   SrtError,
   StoryboardFileError,
   draftFromSubtitles,
   formatStoryboard,
   parseSrt,
+  readSubtitleFile,
   storyboardFileName,
   storyboardTemplate,
   writeNewFile,
   type Language,
+  type SubtitleCue,
 } from '../../storyboard';
+import { describeBytes } from '../../util/boundedRead';
 import { isChinese } from '../messages';
 import { readSettings } from '../settings';
 import { inUiLanguage } from './words';
@@ -51,6 +55,23 @@ function showWriteError(error: unknown): undefined {
 }
 
 /**
+ * The cues of the subtitle file picked: a local file goes through the server's own reader (a plain
+ * file of a sane size); a file of another file system is looked at first, never read past the bound.
+ */
+async function readSubtitles(srt: vscode.Uri): Promise<SubtitleCue[]> {
+  if (srt.scheme === 'file') return readSubtitleFile(srt.fsPath);
+  const info = await vscode.workspace.fs.stat(srt);
+  if (info.type !== vscode.FileType.File || info.size > LIMITS.subtitleBytes) {
+    const limit = describeBytes(LIMITS.subtitleBytes);
+    throw new StoryboardFileError(
+      `${srt.toString()} is not a subtitle file of at most ${limit}: check it is the right file.`,
+      `${srt.toString()} 不是不超过 ${limit} 的字幕文件：请确认是否选对了文件。`,
+    );
+  }
+  return parseSrt(new TextDecoder().decode(await vscode.workspace.fs.readFile(srt)));
+}
+
+/**
  * "New Storyboard from Subtitles…": the .srt named, open, or picked; its lines cut into clips no
  * longer than the model allows; a draft `name.storyboard.md` written beside it (never over another
  * file) and opened. Returns the new file.
@@ -72,8 +93,7 @@ export async function newStoryboardFromSubtitles(arg: unknown, options: { model?
   const model = options.model ?? (await pickModel());
   if (!model) return undefined;
   try {
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(srt));
-    const cues = parseSrt(text);
+    const cues = await readSubtitles(srt);
     const title = path.basename(srt.fsPath).replace(/\.(srt|vtt)$/i, '');
     const { orientation, size } = defaultsFor(model);
     const { draft } = draftFromSubtitles(cues, { title, model, orientation, size, subtitles: path.basename(srt.fsPath) });

@@ -8,12 +8,15 @@ import {
   clipProgressValue,
   clipStatus,
   generateStoryboard,
+  ImagesNotAllowedError,
   isClipBusy,
   type ClipBatch,
   type ClipPlan,
   type StoryboardGeneration,
   type StoryboardState,
 } from '../../storyboard';
+import type { Confirm } from '../../mcp/context';
+import type { OwnFiles } from '../../util/safeWrite';
 import { clipStatusText } from '../../webview/model/clipStatus';
 import { describeError } from '../messages';
 import type { Services } from '../services';
@@ -29,6 +32,10 @@ export interface StoryboardFeatures {
   services: Services;
   documents: StoryboardDocuments;
   panels: StoryboardPanels;
+  /** The window's questions (mcpConfirm.ts): a clip's images from outside the workspace are asked about, as for Copilot's calls. */
+  confirm: Confirm;
+  /** The films this program wrote: only those are replaced when a film is assembled again. */
+  ownFiles: OwnFiles;
 }
 
 /** "Generate all" and the one-clip buttons never start more than this many clips at once. */
@@ -83,9 +90,11 @@ export async function generateClips(
       origin: { kind: 'storyboard', storyboard: state.key, host: 'vscode' },
       maxInFlight: maxConcurrentClips(),
       approveSpend: approval.approveSpend,
+      allowImageFolder: (folder) => features.confirm({ kind: 'readImages', folder, storyboard: path.basename(uri.fsPath) }),
     });
   } catch (error) {
-    if (!approval.answeredNo(error)) void vscode.window.showErrorMessage(describeError(error));
+    // A "no" (to the spend or to a folder of images) starts nothing and needs no error: the user just chose.
+    if (!approval.answeredNo(error) && !(error instanceof ImagesNotAllowedError)) void vscode.window.showErrorMessage(describeError(error));
     return [];
   }
   const started = generation.targets.map((c) => c.clip.id!);
@@ -227,6 +236,7 @@ export async function assembleFilm(features: StoryboardFeatures, uri: vscode.Uri
         return assembleStoryboard({
           file: uri.fsPath,
           plan,
+          ownFiles: features.ownFiles,
           signal: abort.signal,
           onProgress: (f) => {
             progress.report({ increment: f * 100 - shown });

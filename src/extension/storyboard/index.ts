@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { StoryboardHooks } from '../../mcp/tools/storyboard';
+import type { OwnFiles } from '../../util/safeWrite';
 import { batchesOf } from '../../storyboard';
 import { Commands } from '../commands/ids';
 import { describeError } from '../messages';
@@ -40,11 +41,11 @@ function options(arg: unknown): { regenerate?: boolean; confirm?: boolean; model
  * Storyboards in VS Code: the commands, CodeLens, `@` completion and diagnostics of
  * `*.storyboard.md`, the storyboard view and the characters view.
  */
-export function registerStoryboards(services: Services): StoryboardRegistration {
+export function registerStoryboards(services: Services, files: Pick<StoryboardFeatures, 'confirm' | 'ownFiles'>): StoryboardRegistration {
   const { engine } = services.host;
   const documents = new StoryboardDocuments(engine);
   const panels = new StoryboardPanels(documents, services.context.extensionUri, services.logger);
-  const features: StoryboardFeatures = { services, documents, panels };
+  const features: StoryboardFeatures = { services, documents, panels, ...files };
   const target = (arg: unknown) => resolveStoryboard(arg, () => panels.activeUri());
 
   const run = (id: string, fn: (...args: unknown[]) => Promise<unknown>) =>
@@ -130,8 +131,9 @@ async function pickClip(features: StoryboardFeatures, uri: vscode.Uri): Promise<
  * history names them relative to it, at most the setting's clips at once, and a storyboard Copilot
  * writes opens in the editor.
  */
-export function storyboardMcpHooks(context: vscode.ExtensionContext): StoryboardHooks {
+export function storyboardMcpHooks(context: vscode.ExtensionContext, ownFiles: OwnFiles): StoryboardHooks {
   return {
+    ownFiles,
     defaultDirectory: () => workspaceRoots()[0] ?? path.join(context.globalStorageUri.fsPath, 'storyboards'),
     roots: () => workspaceRoots(),
     maxConcurrentClips: () => maxConcurrentClips(),

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { BoundedReadError, readBoundedFile } from '../../util/boundedRead';
 import { getUiCapability, registerAppResource, registerAppTool, RESOURCE_MIME_TYPE, RESOURCE_URI_META_KEY } from '@modelcontextprotocol/ext-apps/server';
 import { ResourceTemplate, type McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -159,10 +159,16 @@ function registerVideoBytes(server: McpServer, ctx: ToolContext): void {
       const task = ctx.engine.get(id);
       const file = task?.download.state === 'done' ? task.download.localPath : undefined;
       if (!file) throw new Error(`Task ${id} has no saved video (yet). 任务 ${id} 还没有已保存的视频。`);
-      const bytes = await readFile(file);
-      if (bytes.length > INLINE_VIDEO_LIMIT)
-        throw new Error(`The video of ${id} is too large to send to the card; open it in the preview. 视频太大，请在预览中打开。`);
-      return { contents: [{ uri: uri.href, mimeType: 'video/mp4', blob: bytes.toString('base64') }] };
+      // The size is decided on the open file before a byte is read: a larger video is never loaded.
+      const bytes = await readBoundedFile(file, { maxBytes: INLINE_VIDEO_LIMIT, what: { en: 'The video', zh: '视频' }, followLinks: true }).catch(
+        (error: unknown) => {
+          if (error instanceof BoundedReadError && error.reason === 'too-large') {
+            throw new Error(`The video of ${id} is too large to send to the card; open it in the preview. 视频太大，请在预览中打开。`);
+          }
+          throw error;
+        },
+      );
+      return { contents: [{ uri: uri.href, mimeType: 'video/mp4', blob: bytes.data.toString('base64') }] };
     },
   );
 }

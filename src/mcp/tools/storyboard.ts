@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -21,14 +21,16 @@ import {
   clipStatus,
   concernsStoryboard,
   draftFromSubtitles,
+  ensureClipIds,
   filmPath,
   formatStoryboard,
   generateStoryboard,
   isClipBusy,
-  parseSrt,
+  ImagesNotAllowedError,
   parseStoryboard,
   readStoryboardFile,
-  saveClipIds,
+  readSubtitleFile,
+  saveStoryboardText,
   storyboardFileName,
   storyboardState,
   takenClipIds,
@@ -41,6 +43,7 @@ import {
 } from '../../storyboard';
 import { clipStatusText, type ClipStatusWords } from '../../webview/model/clipStatus';
 import { guarded, type ToolContext } from '../context';
+import type { OwnFiles } from '../../util/safeWrite';
 import { errorResult } from '../present';
 import { ProgressReporter } from '../progress';
 import { timeoutSchema } from '../schemas';
@@ -55,6 +58,8 @@ export interface StoryboardHooks {
   maxConcurrentClips?: () => number;
   /** A storyboard or a film was written (VS Code opens it). */
   onWritten?: (file: string, kind: 'storyboard' | 'film') => void;
+  /** The films this program wrote (`WrittenFiles` on the home): only those are replaced when a film is assembled again. */
+  ownFiles?: OwnFiles;
 }
 
 const EN_WORDS: ClipStatusWords = {
@@ -111,7 +116,13 @@ const clipInput = z.object({
 
 /** Errors of the storyboard modules carry their own Chinese; the rest go to the shared mapping. */
 function storyboardErrorResult(error: unknown): CallToolResult | undefined {
-  if (error instanceof StoryboardError || error instanceof StoryboardFileError || error instanceof AssembleError || error instanceof SrtError) {
+  if (
+    error instanceof StoryboardError ||
+    error instanceof StoryboardFileError ||
+    error instanceof AssembleError ||
+    error instanceof SrtError ||
+    error instanceof ImagesNotAllowedError
+  ) {
     return errorResult(`${error.message}\n${error.messageZh}`);
   }
   return undefined;
@@ -241,14 +252,9 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
         let draft: StoryboardDraft;
         if (args.subtitles_file) {
           const srt = checkAbsolutePath(args.subtitles_file, { en: 'The subtitle file', zh: '字幕文件' });
-          const text = await readFile(srt, 'utf8').catch((e: NodeJS.ErrnoException) => {
-            throw new StoryboardFileError(
-              `The subtitle file ${JSON.stringify(srt)} cannot be read (${e.code}).`,
-              `无法读取字幕文件 ${JSON.stringify(srt)}（${e.code}）。`,
-            );
-          });
+          const cues = await readSubtitleFile(srt);
           const relative = path.relative(directory, srt).split(path.sep).join('/');
-          draft = draftFromSubtitles(parseSrt(text), { title: args.title, model, orientation, size, style: args.style, cast, subtitles: relative }).draft;
+          draft = draftFromSubtitles(cues, { title: args.title, model, orientation, size, style: args.style, cast, subtitles: relative }).draft;
           if (args.duration !== undefined) draft.defaults.duration = args.duration;
         } else {
           draft = {
@@ -324,10 +330,11 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
     },
     (args, extra) =>
       run(async () => {
-        const file = checkAbsolutePath(args.file, { en: 'The storyboard', zh: '分镜文件' });
-        let text = await readStoryboardFile(file);
-        const before = storyboardState(text, file, ctx.engine.list({}), roots());
-        text = await saveClipIds(file, text, takenClipIds(before.records));
+        const read = await readStoryboardFile(args.file);
+        const { file } = read;
+        const before = storyboardState(read.text, file, ctx.engine.list({}), roots());
+        // Ids are given in memory now and written into the file only once every check has passed.
+        const text = ensureClipIds(read.text, { taken: takenClipIds(before.records) });
         const base = ctx.origin();
         // Past a daily limit the person is asked once for the whole batch (elicitation), before any clip is sent.
         const generation = await generateStoryboard({
@@ -341,6 +348,8 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
           origin: { ...base, kind: 'storyboard', storyboard: before.key },
           maxInFlight: hooks.maxConcurrentClips?.() ?? 3,
           approveSpend: ctx.approveSpend({ requestId: extra.requestId, signal: extra.signal }),
+          allowImageFolder: ctx.confirm ? (folder) => ctx.confirm!({ kind: 'readImages', folder, client: ctx.clientName() }) : undefined,
+          beforeStart: text === read.text ? undefined : () => saveStoryboardText(read, text),
         });
         if (generation.unknownIds.length) {
           const known = generation.state.plan.clips.map((c) => c.clip.id).join(', ');
@@ -443,10 +452,17 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
       description:
         "Join a storyboard's ready clips, in order, into one MP4 film (without re-encoding when the clips match, as clips of one model, size and orientation do), " +
         "with the clips' subtitle lines retimed into an .srt beside it and a soft subtitle track. Clips not ready are left out (and named). Takes seconds; free. " +
+        'Replaces only a film it wrote itself (assembling again updates it), never another file. ' +
         'Returns the film path and a link to it.',
       inputSchema: {
         file: fileSchema,
-        output: z.string().max(4096).optional().describe('Absolute path of the film (.mp4). Default: beside the storyboard, same name.'),
+        output: z
+          .string()
+          .max(4096)
+          .optional()
+          .describe(
+            'Absolute path of the film (.mp4), a new file: an existing file there is never replaced unless it is a film this server wrote. Default: beside the storyboard, "name.film.mp4".',
+          ),
       },
       outputSchema: {
         path: z.string().describe('The film (MP4).'),
@@ -460,13 +476,12 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
     },
     (args, extra) =>
       run(async () => {
-        const file = checkAbsolutePath(args.file, { en: 'The storyboard', zh: '分镜文件' });
         let output: string | undefined;
         if (args.output) {
           output = checkAbsolutePath(args.output, { en: 'The film', zh: '成片' });
           if (!/\.mp4$/i.test(output)) return errorResult(`The film must be an .mp4 file, not ${JSON.stringify(output)}. 成片必须是 .mp4 文件。`);
         }
-        const text = await readStoryboardFile(file);
+        const { file, text } = await readStoryboardFile(args.file);
         const { plan } = storyboardState(text, file, ctx.engine.list({}), roots());
         const reporter = new ProgressReporter({ progressToken: extra._meta?.progressToken, send: extra.sendNotification, keepAliveMs: ctx.keepAliveMs });
         reporter.start();
@@ -476,6 +491,7 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
             file,
             plan,
             output,
+            ownFiles: hooks.ownFiles,
             signal: extra.signal,
             onProgress: (f) => reporter.set(Math.min(99, f * 100), `joining ${plan.ready.length} clips`),
           });

@@ -1,15 +1,21 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { chromium, type Browser } from 'playwright-core';
 
 import { AssembleError, assembleFilm, findFfmpeg, parseSrt, type AssembleClip } from '../../../src/storyboard';
-import { CLIP_LOOK, clipFile, colourAt, decodeErrors, probe, sameColour, subtitlePackets, toneBetween } from './media';
+import type { OwnFiles } from '../../../src/util/safeWrite';
+import { WrittenFiles } from '../../../src/core/writtenFiles';
+import { CLIP_LOOK, clipFile, colourAt, craftedClip, decodeErrors, probe, sameColour, subtitlePackets, toneBetween } from './media';
 
 type ClipName = keyof typeof CLIP_LOOK;
+
+const clip = (name: ClipName, subtitles: AssembleClip['subtitles'] = []): AssembleClip => ({ file: clipFile(name), subtitles });
+/** The film already in place is one we wrote (the ledger says so), so a new one may replace it. */
+const previousFilmIsOurs: OwnFiles = { isOurs: () => Promise.resolve(true), record: () => Promise.resolve() };
 
 /** Joins real clips (media/clips, distinct colour and tone each) and checks the film with ffprobe/ffmpeg. */
 describe('storyboard: joining clips into a film', function () {
@@ -20,7 +26,6 @@ describe('storyboard: joining clips into a film', function () {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const clip = (name: ClipName, subtitles: AssembleClip['subtitles'] = []): AssembleClip => ({ file: clipFile(name), subtitles });
   /** Where each clip sits in a film of these clips, seconds. */
   const starts = (names: ClipName[]) => names.map((_, i) => names.slice(0, i).reduce((t, n) => t + CLIP_LOOK[n].seconds, 0));
 
@@ -179,7 +184,12 @@ describe('storyboard: joining clips into a film', function () {
     const output = path.join(dir, 'film.mp4');
     writeFileSync(output, 'the previous film');
     await assert.rejects(
-      assembleFilm({ clips: [clip('clip-1'), clip('clip-2'), { file: clipFile('clip-other-size'), label: 'c3 Dawn' }], output, ffmpeg: null }),
+      assembleFilm({
+        clips: [clip('clip-1'), clip('clip-2'), { file: clipFile('clip-other-size'), label: 'c3 Dawn' }],
+        output,
+        ffmpeg: null,
+        ownFiles: previousFilmIsOurs,
+      }),
       (error: unknown) => {
         assert.ok(error instanceof AssembleError);
         assert.equal(error.code, 'mismatch');
@@ -242,13 +252,16 @@ describe('storyboard: joining clips into a film', function () {
     writeFileSync(broken, whole.subarray(0, Math.floor(whole.length * 0.6)));
     const output = path.join(dir, 'film.mp4');
     writeFileSync(output, 'the previous film');
-    await assert.rejects(assembleFilm({ clips: [clip('clip-1'), { file: broken }, clip('clip-3')], output }), (error: unknown) => {
-      assert.ok(error instanceof AssembleError, String(error));
-      assert.equal(error.code, 'unreadable');
-      assert.match(error.message, /^Clip 2: broken\.mp4 ends early: only \d+ of its 360 frames are in the file\..*Nothing was written\.$/);
-      assert.match(error.messageZh, /^第 2 个片段：broken\.mp4 不完整.*没有写入任何文件。$/);
-      return true;
-    });
+    await assert.rejects(
+      assembleFilm({ clips: [clip('clip-1'), { file: broken }, clip('clip-3')], output, ownFiles: previousFilmIsOurs }),
+      (error: unknown) => {
+        assert.ok(error instanceof AssembleError, String(error));
+        assert.equal(error.code, 'unreadable');
+        assert.match(error.message, /^Clip 2: broken\.mp4 ends early: only \d+ of its 360 frames are in the file\..*Nothing was written\.$/);
+        assert.match(error.messageZh, /^第 2 个片段：broken\.mp4 不完整.*没有写入任何文件。$/);
+        return true;
+      },
+    );
     assert.equal(readFileSync(output, 'utf8'), 'the previous film');
     assert.deepEqual(readdirSync(dir).sort(), ['broken.mp4', 'film.mp4']);
   });
@@ -293,6 +306,79 @@ describe('storyboard: joining clips into a film', function () {
     });
     await assert.rejects(assembleFilm({ clips: [], output: path.join(dir, 'f.mp4') }), { code: 'no-clips' });
     assert.deepEqual(readdirSync(dir), ['notes.mp4']);
+  });
+});
+
+describe('storyboard: the film never lands on a file it did not write', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let outside: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'juxin-film-'));
+    outside = mkdtempSync(path.join(tmpdir(), 'juxin-film-outside-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+  const subtitled: AssembleClip = { file: clipFile('clip-1'), subtitles: [{ start: 500, end: 3000, text: 'It rained all night.' }] };
+
+  it('never writes the subtitles through a link planted beside the film (a cloned repository’s film.srt → ~/.ssh/authorized_keys)', async () => {
+    const victim = path.join(outside, 'authorized_keys');
+    writeFileSync(victim, 'ssh-ed25519 AAAA the key\n');
+    symlinkSync(victim, path.join(dir, 'film.srt'));
+    // Even told that every file is ours: a link is never written through.
+    await assert.rejects(assembleFilm({ clips: [subtitled], output: path.join(dir, 'film.mp4'), ownFiles: previousFilmIsOurs }), (error: unknown) => {
+      assert.ok(error instanceof AssembleError, String(error));
+      assert.equal(error.code, 'exists');
+      assert.match(error.message, /film\.srt" is a link, a folder or a device, not a plain file: nothing is ever written through it\..*Nothing was written/);
+      assert.match(error.messageZh, /不会通过它写入任何内容.*没有写入任何文件/);
+      return true;
+    });
+    assert.equal(readFileSync(victim, 'utf8'), 'ssh-ed25519 AAAA the key\n');
+    assert.deepEqual(readdirSync(dir), ['film.srt'], 'no film, no temporary file');
+  });
+
+  it('refuses a film path that holds a file it did not write, before joining anything; its own last film it replaces', async () => {
+    const output = path.join(dir, 'movie.mp4');
+    writeFileSync(output, 'the person’s holiday video');
+    await assert.rejects(assembleFilm({ clips: [subtitled], output }), (error: unknown) => {
+      assert.ok(error instanceof AssembleError);
+      assert.equal(error.code, 'exists');
+      assert.match(error.message, /movie\.mp4" already exists and was not written by this program/);
+      return true;
+    });
+    assert.equal(readFileSync(output, 'utf8'), 'the person’s holiday video');
+    assert.deepEqual(readdirSync(dir), ['movie.mp4'], 'no subtitles beside it either');
+
+    const ledger = new WrittenFiles(outside);
+    const film = path.join(dir, 'movie.film.mp4');
+    await assembleFilm({ clips: [subtitled], output: film, ownFiles: ledger });
+    const again = await assembleFilm({ clips: [subtitled, clip('clip-2')], output: film, ownFiles: ledger });
+    assert.equal(again.duration, 25, 'the second film replaced the first');
+    assert.deepEqual(readdirSync(dir).sort(), ['movie.film.mp4', 'movie.film.srt', 'movie.mp4']);
+  });
+
+  it('refuses a clip whose header was crafted to hang the joiner or fill the memory (one 4-byte stsc field), at once', async function () {
+    // In a child process with a deadline: without the check, the join loops for hours or runs out of memory.
+    const crafted = path.join(dir, 'c2.mp4');
+    writeFileSync(crafted, craftedClip('stsc', 16, 0xffffffff));
+    const script = `
+      const { assembleFilm } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/storyboard'))});
+      assembleFilm({ clips: [{ file: ${JSON.stringify(clipFile('clip-1'))} }, { file: ${JSON.stringify(crafted)}, label: 'c2 Door' }], output: ${JSON.stringify(path.join(dir, 'film.mp4'))} })
+        .then(() => console.log(JSON.stringify({ joined: true })), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })));`;
+    const child = spawn(process.execPath, ['--max-old-space-size=256', '-r', 'tsx/cjs', '-e', script], { cwd: path.resolve(__dirname, '../../..') });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exit = await new Promise<number | null>((resolve) => {
+      const deadline = setTimeout(() => child.kill('SIGKILL'), 45_000);
+      child.on('exit', (code) => (clearTimeout(deadline), resolve(code)));
+    });
+    assert.equal(exit, 0, `the join did not finish (hung, or ran out of memory): ${out}`);
+    const answer = JSON.parse(out.trim().split('\n').at(-1)!) as { code?: string; message?: string };
+    assert.equal(answer.code, 'unreadable');
+    assert.match(answer.message ?? '', /^Clip 2: c2 Door is damaged or not a video we can join \(stsc entry 1 puts 4294967295 samples in a chunk/);
+    assert.deepEqual(readdirSync(dir), ['c2.mp4'], 'no film');
   });
 });
 

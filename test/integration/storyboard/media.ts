@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Looks at real media files with Debian's ffmpeg/ffprobe (installed by `npm test`: test/vscode/provision.mjs). */
@@ -98,4 +99,16 @@ function hexDumpText(dump: string): string {
     .map((line) => line.slice(10, 50).replace(/\s/g, ''))
     .join('');
   return Buffer.from(hex, 'hex').toString('utf8');
+}
+
+/**
+ * A clip with one 4-byte field of its header changed: `field` bytes after the type of its first `box`
+ * box (for `stsc`: +8 the entry count, +12 the first entry's first chunk, +16 its samples per chunk).
+ */
+export function craftedClip(box: string, field: number, value: number, name: keyof typeof CLIP_LOOK = 'clip-1'): Buffer {
+  const bytes = Buffer.from(readFileSync(clipFile(name)));
+  const at = bytes.indexOf(Buffer.from(box, 'latin1'));
+  if (at < 4) throw new Error(`${name} has no ${box} box`);
+  bytes.writeUInt32BE(value, at + field);
+  return bytes;
 }

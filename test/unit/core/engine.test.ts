@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type EngineOptions, VideoEngine } from '../../../src/core/engine';
 import { DownloadError, type DownloadOptions } from '../../../src/core/downloader';
+import { LeaseFolderError } from '../../../src/core/leases';
 import { videoFileName } from '../../../src/core/naming';
 import { TaskStore } from '../../../src/core/store';
 import { JuxinError } from '../../../src/juxin/errors';
@@ -481,6 +482,27 @@ describe('core/engine', function () {
       onDisk = await new TaskStore(home).get(task.id);
     }
     assert.equal(onDisk?.id, task.id, 'saved on a later try');
+  });
+
+  it('refuses to create (and pay for) a task no process could follow, when the lease folder cannot be used', async () => {
+    // Something that is not a folder where the leases go (a restore gone wrong, a sync client's stub).
+    writeFileSync(path.join(home, 'leases'), 'not a folder');
+    const api = new FakeApi(2);
+    const engine = make(api);
+    await engine.start();
+    await assert.rejects(engine.generate({ prompt: 'a boat' }, 'test'), (error: unknown) => {
+      assert.ok(error instanceof LeaseFolderError, String(error));
+      assert.match(error.message, /leases" cannot be used \(EEXIST\), and without it no process could follow a new video, so nothing was sent/);
+      assert.match(error.messageZh, /没有发送任何请求/);
+      return true;
+    });
+    assert.equal(api.creates, 0, 'nothing paid');
+    assert.deepEqual(engine.list({}), [], 'nothing recorded');
+    // Fixed: the next generation goes through and is followed to the end.
+    rmSync(path.join(home, 'leases'));
+    const task = await engine.generate({ prompt: 'a boat' }, 'test');
+    const { task: done } = await engine.waitFor(task.id, { timeoutMs: 60 * 60_000 });
+    assert.equal(done.download.state, 'done');
   });
 
   describe('several processes on one home', () => {

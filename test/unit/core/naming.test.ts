@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { promptSlug, safeJoin, shortId, UnsafePathError, videoFileName } from '../../../src/core/naming';
+import { promptSlug, safeFileName, safeJoin, shortId, UnsafePathError, videoFileName } from '../../../src/core/naming';
 
 const task = (prompt: string, id = 'sora-2:task_01k6x15vhrff09dkkqjrzwhm60') => ({ id, createdAt: Date.UTC(2026, 10, 24, 12), params: { prompt } });
 // eslint-disable-next-line no-control-regex -- control characters are exactly what Windows refuses
@@ -41,6 +41,14 @@ describe('core/naming', () => {
       assert.equal(path.basename(name), name, 'a plain name, no folders');
     }
     assert.match(videoFileName(task('🎬🎥')), /_video_/, 'an empty slug falls back to "video"');
+  });
+
+  it('is the one rule for made-up file names: device names prefixed, nothing hidden, nothing Windows refuses', () => {
+    assert.equal(safeFileName('CON', '.storyboard.md', 'storyboard'), 'storyboard-CON.storyboard.md');
+    assert.equal(safeFileName('nul', '.mp4', 'video'), 'video-nul.mp4');
+    assert.equal(safeFileName('.bashrc', '.md', 'file'), 'file-bashrc.md');
+    assert.equal(safeFileName('a:b*c?', '.md', 'file'), 'a-b-c-.md');
+    assert.ok(safeFileName('x'.repeat(500), '.storyboard.md', 'storyboard').length <= 120);
   });
 
   it('takes a short id from any id style', () => {

@@ -2,7 +2,8 @@
 // simulator, one client that announces the io.modelcontextprotocol/ui extension and one that does not.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync } from 'node:fs';
+import fsp from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
@@ -13,6 +14,7 @@ import { VideoEngine } from '../../../src/core/engine';
 import { TaskStore } from '../../../src/core/store';
 import { JuxinClient } from '../../../src/juxin/client';
 import type { CardHooks } from '../../../src/mcp/apps';
+import { videoUri } from '../../../src/mcp/apps/cardState';
 import { createSoraMcpServer } from '../../../src/mcp/server';
 import { startSimulator, type Simulator } from '../../../src/simulator';
 import { scaledClock } from '../../../src/util/clock';
@@ -187,6 +189,47 @@ describe('mcp/apps: the player card in the chat (MCP Apps)', function () {
     assert.equal((result.structuredContent as { task_id: string }).task_id, ready.task!.id, 'the call and the card agree on the task');
     // Found by id as well (wait_for_video, get_video_status, and after the call answered).
     assert.equal((await cardState(client, { task_id: ready.task!.id })).task?.id, ready.task!.id);
+  });
+
+  it('refuses a saved video over 16 MB before reading a byte of it (four reads of an 80 MB video grew the server by 320 MB)', async () => {
+    const client = await connect(true);
+    const generated = (await client.callTool({ name: 'generate_video', arguments: { prompt: `a large video ${Date.now()}`, duration: 10 } })) as CallToolResult;
+    const id = structured<{ task_id: string }>(generated).task_id;
+    const saved = await until(async () => {
+      const task = engine.get(id);
+      return task?.download.state === 'done' ? task.download.localPath : undefined;
+    }, 'the saved video');
+    truncateSync(saved, 80 * 1024 * 1024);
+    // Every byte read from any file while the four reads run is counted.
+    const handle = await fsp.open(saved);
+    const proto = Object.getPrototypeOf(handle) as { read: (...args: unknown[]) => Promise<{ bytesRead: number }> };
+    await handle.close();
+    const originalRead = proto.read;
+    const originalReadFile = fsp.readFile;
+    let bytes = 0;
+    proto.read = async function (this: unknown, ...args: unknown[]) {
+      const result = await originalRead.apply(this, args);
+      bytes += result.bytesRead;
+      return result;
+    };
+    (fsp as { readFile: unknown }).readFile = async (...args: Parameters<typeof fsp.readFile>) => {
+      const data = await originalReadFile(...args);
+      bytes += data.length;
+      return data;
+    };
+    let answers;
+    try {
+      answers = await Promise.allSettled(Array.from({ length: 4 }, () => client.readResource({ uri: videoUri(id) })));
+    } finally {
+      proto.read = originalRead;
+      (fsp as { readFile: unknown }).readFile = originalReadFile;
+    }
+    for (const answer of answers) {
+      assert.equal(answer.status, 'rejected');
+      assert.match(String((answer as PromiseRejectedResult).reason), /too large to send to the card; open it in the preview/);
+    }
+    assert.equal(bytes, 0, 'not a byte of the video was read');
+    assert.equal((await cardState(client, { task_id: id })).media?.kind, 'tooLarge', 'the card shows the poster and the preview button');
   });
 
   it('tells the card of a generation that could not start why, in both languages', async () => {

@@ -4,7 +4,15 @@ import path from 'node:path';
 import type { WaitOptions, WaitResult } from '../../../src/core/engine';
 import { ParamError } from '../../../src/core/params';
 import type { StoryboardLink, TaskRecord } from '../../../src/core/types';
-import { ClipBatch, StoryboardBatches, generateStoryboard, type ClipEngine, type ClipJob, type StoryboardEngine } from '../../../src/storyboard';
+import {
+  ClipBatch,
+  ImagesNotAllowedError,
+  StoryboardBatches,
+  generateStoryboard,
+  type ClipEngine,
+  type ClipJob,
+  type StoryboardEngine,
+} from '../../../src/storyboard';
 import { taskRecord } from '../../fixtures/tasks';
 
 /** An engine whose tasks settle when the test says so; it records what was generated and how much ran at once. */
@@ -232,5 +240,45 @@ describe('storyboard: generating clips as a batch', () => {
     );
     await tick();
     assert.equal(engine.created.length, 3, 'a new take of c1');
+  });
+
+  it('generateStoryboard asks about each folder of local images before anything, then the spend, then lets the caller write, then sends', async () => {
+    const file = path.resolve('/work/films/film.storyboard.md');
+    const text =
+      '---\ntitle: T\n---\n## A {#c1}\nimages: refs/door.png\nA street.\n## B {#c2}\nimages: /home/me/Private/me.jpg\nA door.\n## C {#c3}\nimages: refs/cup.png\nA cup.\n## D {#c4}\nimages: https://example.com/a.png\nA sky.\n';
+    const engine = new FakeEngine();
+    const steps: string[] = [];
+    const approveBatch = engine.approveBatch.bind(engine);
+    engine.approveBatch = (requests, approve) => (steps.push('spend'), approveBatch(requests, approve));
+    const request = {
+      engine,
+      batches: new StoryboardBatches(),
+      file,
+      text,
+      origin: ORIGIN,
+      maxInFlight: 3,
+      allowImageFolder: async (folder: string) => (steps.push(`folder ${folder}`), !folder.includes('Private')),
+      beforeStart: async () => void steps.push('write'),
+    };
+    await assert.rejects(generateStoryboard(request), (e: unknown) => {
+      assert.ok(e instanceof ImagesNotAllowedError);
+      assert.equal(e.folder, path.resolve('/home/me/Private'));
+      assert.match(e.message, /did not allow reading images from .*Private.*, so no clip was started/);
+      assert.match(e.messageZh, /用户未允许读取文件夹/);
+      return true;
+    });
+    assert.deepEqual(steps, [`folder ${path.resolve('/work/films/refs')}`, `folder ${path.resolve('/home/me/Private')}`], 'each folder once; a no stops there');
+    await tick();
+    assert.equal(engine.created.length, 0, 'nothing sent');
+
+    steps.length = 0;
+    const allowed = await generateStoryboard({ ...request, clipIds: ['c1', 'c3', 'c4'] });
+    assert.deepEqual(steps, [`folder ${path.resolve('/work/films/refs')}`, 'spend', 'write'], 'URLs are not asked about; the write comes last');
+    await tick();
+    assert.deepEqual(
+      engine.created.map((c) => c.link.clipId),
+      ['c1', 'c3', 'c4'],
+    );
+    assert.equal(allowed.targets.length, 3);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -8,12 +8,13 @@ import {
   checkAbsolutePath,
   cleanShotPrompt,
   describeClips,
+  ensureClipIds,
   filmPath,
   isDraftPrompt,
   parseStoryboard,
   planStoryboard,
   readStoryboardFile,
-  saveClipIds,
+  saveStoryboardText,
   setClipPrompt,
   storyboardFileName,
   storyboardLanguage,
@@ -32,8 +33,9 @@ describe('storyboard: files, names and the helpers around them', () => {
     assert.equal(storyboardFileName('Rainy Night Café'), 'rainy-night-café.storyboard.md');
     assert.equal(storyboardFileName('雨夜咖啡馆'), '雨夜咖啡馆.storyboard.md');
     assert.equal(storyboardFileName('???'), 'storyboard.storyboard.md');
-    assert.equal(filmPath(path.join(dir, 'cafe.storyboard.md')), path.join(dir, 'cafe.mp4'));
-    assert.equal(filmPath(path.join(dir, 'notes.md')), path.join(dir, 'notes.mp4'));
+    // A name of its own: never the person's cafe.mp4, nor the cafe.srt a storyboard was drafted from.
+    assert.equal(filmPath(path.join(dir, 'cafe.storyboard.md')), path.join(dir, 'cafe.film.mp4'));
+    assert.equal(filmPath(path.join(dir, 'notes.md')), path.join(dir, 'notes.film.mp4'));
   });
 
   it('writes a new file whole under the first free name, never over another', async () => {
@@ -62,11 +64,58 @@ describe('storyboard: files, names and the helpers around them', () => {
     const file = path.join(dir, 'a.storyboard.md');
     const text = '---\ntitle: A\n---\n## One {#c1}\nA street.\n## Two\nA door.\n';
     writeFileSync(file, text);
-    const withIds = await saveClipIds(file, text, ['c1', 'c2']);
+    const read = await readStoryboardFile(file);
+    assert.equal(read.text, text);
+    const withIds = ensureClipIds(read.text, { taken: ['c1', 'c2'] });
     assert.match(withIds, /## Two \{#c3\}/);
+    await saveStoryboardText(read, withIds);
     assert.equal(readFileSync(file, 'utf8'), withIds);
-    const unchanged = await saveClipIds(file, withIds, []);
-    assert.equal(unchanged, withIds);
+    assert.equal(ensureClipIds(withIds, { taken: [] }), withIds);
+  });
+
+  it('reads only a plain .storyboard.md of a sane size, and writes it back only while it is the very file it read', async () => {
+    const real = path.join(dir, 'real.storyboard.md');
+    const text = '---\ntitle: A\n---\n## One\nA street.\n';
+    writeFileSync(real, text);
+    // A link (a cloned repository's, to any file): refused, so nothing is ever written through it.
+    const link = path.join(dir, 'link.storyboard.md');
+    symlinkSync(real, link);
+    await assert.rejects(readStoryboardFile(link), (e: StoryboardFileError) => /is not a plain file/.test(e.message) && /不是普通文件/.test(e.messageZh));
+    // A README is not a storyboard, whatever its headings.
+    await assert.rejects(readStoryboardFile(path.join(dir, 'README.md')), /is not a storyboard/);
+    // Larger than any storyboard: refused unread (sparse, 64 MB of nothing).
+    const huge = path.join(dir, 'huge.storyboard.md');
+    writeFileSync(huge, '');
+    truncateSync(huge, 64 * 1024 * 1024);
+    await assert.rejects(readStoryboardFile(huge), /is larger than 4 MB/);
+
+    // Changed on disk after it was read (the person saved meanwhile): not overwritten.
+    const read = await readStoryboardFile(real);
+    writeFileSync(real, `${text}## Two\nA door.\n`);
+    await assert.rejects(
+      saveStoryboardText(read, ensureClipIds(read.text)),
+      (e: StoryboardFileError) => /changed on disk/.test(e.message) && /被修改/.test(e.messageZh),
+    );
+    assert.equal(readFileSync(real, 'utf8'), `${text}## Two\nA door.\n`);
+    // Replaced by a link after it was read: the link is left alone.
+    const again = await readStoryboardFile(real);
+    const target = path.join(dir, 'target.txt');
+    writeFileSync(target, 'not yours');
+    rmSync(real);
+    symlinkSync(target, real);
+    await assert.rejects(saveStoryboardText(again, ensureClipIds(again.text)), StoryboardFileError);
+    assert.equal(readFileSync(target, 'utf8'), 'not yours');
+  });
+
+  it('never names a storyboard after a device (CON, nul.txt, COM1…) or as a hidden file', () => {
+    for (const title of ['CON', 'con', 'Nul', 'aux', 'PRN', 'com1', 'LPT9', 'conin', 'nul.txt', '.hidden', '...']) {
+      const name = storyboardFileName(title);
+      assert.doesNotMatch(name, /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i, `${title} → ${name}`);
+      assert.ok(!name.startsWith('.'), name);
+      assert.ok(name.endsWith('.storyboard.md'), name);
+    }
+    assert.equal(storyboardFileName('CON'), 'storyboard-con.storyboard.md');
+    assert.equal(storyboardFileName('Console'), 'console.storyboard.md', 'only the device names themselves');
   });
 
   it('knows a draft prompt from written shots, the language of a storyboard, and cleans a model’s answer', () => {

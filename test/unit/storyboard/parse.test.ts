@@ -5,6 +5,7 @@ import {
   applyEdits,
   ensureClipIds,
   formatStoryboard,
+  LIMITS,
   parseStoryboard,
   requireUsable,
   setCastMember,
@@ -178,8 +179,12 @@ describe('storyboard: reading the file', () => {
     assert.deepEqual(spaced.storyboard.cast, [{ name: 'Li', username: '@li.a' }], 'the good entries are still read');
     const twice = parseStoryboard('---\ncast:\n  - Li: "@li.a"\n  - Li: "@li.b"\n---\n## A {#a}\nshot\n').problems;
     assert.match(twice[0].message, /^Line 4: the character "Li" is listed twice\./);
+    // Repeated keys are found by our one-pass check (yaml's own compares every key with every other), named as what they are.
     const sameKey = parseStoryboard('---\ncast:\n  Li: "@li.a"\n  Li: "@li.b"\n---\n## A {#a}\nshot\n').problems;
-    assert.match(sameKey[0].message, /^Line 4: the settings are not valid YAML \(Map keys must be unique\)/);
+    assert.match(sameKey[0].message, /^Line 4: the character "Li" is listed twice\./);
+    const sameSetting = parseStoryboard('---\nmodel: sora-2\nmodel: sora-2-pro\n---\n## A {#a}\nshot\n').problems;
+    assert.match(sameSetting[0].message, /^Line 3: the setting "model" is also given at line 2: keep one of them\./);
+    assert.match(sameSetting[0].messageZh, /设置 "model" 在第 2 行也出现过/);
     const scalar = parseStoryboard('---\ncast: 小林\n---\n## A {#a}\nshot\n').problems;
     assert.match(scalar[0].message, /^Line 2: cast must list one character a line/);
     const edited = setCastMember('---\ncast:\n  - 小林: "@kobayashi.rain"\n---\n## A {#a}\nshot\n', { name: 'Mika', username: '@mika.cafe' });
@@ -366,5 +371,44 @@ describe('storyboard: writing, and round trips', () => {
         { range: { start: 1, end: 3 }, lines: [] },
       ]),
     );
+  });
+});
+
+describe('storyboard: files that would freeze the server', () => {
+  it('refuses a settings block of 80,000 keys (800 KB) at once, and still reads the clips (it blocked the server for 55 s)', () => {
+    const keys = Array.from({ length: 80_000 }, (_, i) => `key${i}: v`).join('\n');
+    assert.ok(keys.length >= 800_000, `${keys.length} characters`);
+    const { storyboard, problems } = parseStoryboard(`---\n${keys}\n---\n## Opening {#c1}\nA rainy street.\n`);
+    assert.deepEqual(
+      problems.map((p) => [p.severity, p.line]),
+      [['error', 0]],
+      'one problem, not 80,000 warnings',
+    );
+    assert.match(problems[0].message, /^Line 1: the settings block is larger than 16 KB: it holds only the title, model/);
+    assert.match(problems[0].messageZh, /设置区超过 16 KB/);
+    assert.deepEqual(
+      storyboard.clips.map((c) => [c.id, c.prompt]),
+      [['c1', 'A rainy street.']],
+    );
+  });
+
+  it('reads a large settings block under the bound in one pass: every repeat found, every unknown key named', () => {
+    // Just under the bound: ~1,500 keys, a repeated one at the end (yaml's own check compared each key with every other).
+    const keys = Array.from({ length: 1_500 }, (_, i) => `k${i}: v`);
+    assert.ok(keys.join('\n').length < LIMITS.frontMatterChars);
+    const { problems } = parseStoryboard(`---\n${[...keys, 'k0: again'].join('\n')}\n---\n## A {#a}\nshot\n`);
+    assert.equal(problems.filter((p) => /unknown setting/.test(p.message)).length, 1_500);
+    assert.deepEqual(
+      problems.filter((p) => p.severity === 'error').map((p) => p.message),
+      [`Line ${1_500 + 2}: the setting "k0" is also given at line 2: keep one of them.`],
+    );
+  });
+
+  it('refuses a file larger than any storyboard with one problem, parsing nothing', () => {
+    const big = `---\ntitle: Big\n---\n## A {#a}\n${'shot '.repeat(LIMITS.storyboardBytes / 5)}\n`;
+    const { storyboard, problems } = parseStoryboard(big);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0].message, /^Line 1: this file is larger than 4 MB, far more than a storyboard of 200 clips/);
+    assert.deepEqual(storyboard.clips, []);
   });
 });

@@ -7,6 +7,7 @@ import {
   formatSrt,
   formatStoryboard,
   groupSubtitles,
+  LIMITS,
   parseSrt,
   parseStoryboard,
   retimeSubtitles,
@@ -33,10 +34,24 @@ describe('storyboard: reading subtitles', () => {
     assert.equal(parseSrt(RAIN).length, 8);
   });
 
-  it('refuses a file that is not subtitles, saying where, in both languages', () => {
+  it('refuses a file that is not subtitles, in both languages, quoting only a bad time line of a subtitle file', () => {
+    // Not a subtitle file at all: nothing of it is repeated (it may be a .env or /proc/self/environ).
     assert.throws(
       () => parseSrt('hello\nthis is a shopping list\n'),
-      (e: unknown) => e instanceof SrtError && /line 1 \("hello"\)/.test(e.message) && /第 1 行/.test(e.messageZh),
+      (e: unknown) =>
+        e instanceof SrtError &&
+        /^This is not a subtitle file:/.test(e.message) &&
+        !/hello|shopping/.test(e.message + e.messageZh) &&
+        /不是字幕文件/.test(e.messageZh),
+    );
+    // A subtitle file whose time line is wrong: that line is named and quoted (a key in it is not).
+    assert.throws(
+      () => parseSrt('1\n00:00:01 --> 00:00:02 sk-test-abcdefghijklmnop\nHello\n'),
+      (e: unknown) =>
+        e instanceof SrtError &&
+        /line 2 \("00:00:01 --> 00:00:02 sk-\[redacted\]"\)/.test(e.message) &&
+        /第 2 行/.test(e.messageZh) &&
+        !/abcdefghijklmnop/.test(e.message + e.messageZh),
     );
     assert.throws(
       () => parseSrt(''),
@@ -156,6 +171,74 @@ describe('storyboard: cutting subtitles into clips', () => {
     );
     assert.equal(storyboard.clips[1].prompt, '门铃响了。\n进来的是浑身湿透的 Mika。\n“还有咖啡吗？”\n小林笑了：“只剩最后一杯。”');
     assert.equal(storyboard.subtitles, 'rain-cafe.srt');
+  });
+});
+
+/**
+ * Cues whose times count every read and throw past `budget` reads: the work of whatever is given them
+ * is bounded, or the test fails at once (deterministic: reads are counted, no clock is looked at).
+ */
+function budgeted(cues: readonly SubtitleCue[], budget: number): { cues: SubtitleCue[]; reads: () => number } {
+  let reads = 0;
+  const count = () => {
+    if (++reads > budget) throw new Error(`more than ${budget} reads of the lines' times: the work is not bounded`);
+  };
+  return {
+    cues: cues.map((c) => ({
+      get start() {
+        count();
+        return c.start;
+      },
+      get end() {
+        count();
+        return c.end;
+      },
+      text: c.text,
+    })),
+    reads: () => reads,
+  };
+}
+
+/** `hh:mm:ss,mmm` */
+const srtTime = (ms: number) => new Date(ms).toISOString().slice(11, 23).replace('.', ',');
+
+describe('storyboard: subtitles that would freeze the server', () => {
+  it('refuses a 50-byte file whose one line lasts ten million hours, naming it, before anything is cut (it ran the server out of memory)', () => {
+    const text = '1\n00:00:00,000 --> 10000000:00:00,000\nx\n';
+    assert.ok(Buffer.byteLength(text) <= 50);
+    assert.throws(
+      () => parseSrt(text),
+      (e: unknown) =>
+        e instanceof SrtError &&
+        /^The subtitle timed 00:00:00,000 --> 10000000:00:00,000 lasts 10,000,000 hours: a subtitle line lasts seconds\. Fix its times\.$/.test(e.message) &&
+        /持续 10,000,000 小时/.test(e.messageZh),
+    );
+    // The grouping bounds its own work too, whoever hands it the lines: it counts before it cuts.
+    const huge = budgeted([{ start: 0, end: 36e12, text: 'x' }], 100);
+    assert.throws(
+      () => groupSubtitles(huge.cues, { model: 'sora-2' }),
+      (e: unknown) => e instanceof SrtError && /too long or too dense to cut into clips/.test(e.message) && /太长或太密/.test(e.messageZh),
+    );
+    assert.ok(huge.reads() <= 10, `${huge.reads()} reads`);
+  });
+
+  it('cuts a 2 MB file of 50,000 dense lines with linear work (it blocked the server for 25 s)', () => {
+    const text = Array.from({ length: 50_000 }, (_, i) => `${i + 1}\n${srtTime(i * 10)} --> ${srtTime(i * 10 + 2000)}\nLine number ${i}.\n`).join('\n');
+    assert.ok(text.length >= 2_000_000 && text.length <= LIMITS.subtitleBytes, `${text.length} bytes`);
+    const parsed = parseSrt(text);
+    assert.equal(parsed.length, 50_000);
+    // A few reads per line and per place it may end: n × (lines a clip may hold) × a constant. The quadratic search read ~n²/2.
+    const lines = budgeted(parsed, 50_000 * LIMITS.linesPerClip * 8);
+    const groups = groupSubtitles(lines.cues, { model: 'sora-2' });
+    assert.equal(
+      groups.reduce((n, g) => n + g.cues.length, 0),
+      50_000,
+      'every line in exactly one clip',
+    );
+    for (const g of groups) {
+      assert.ok(g.cues.length <= LIMITS.linesPerClip, `${g.cues.length} lines in one clip`);
+      assert.ok(g.cues.every((c) => c.end <= g.duration * S));
+    }
   });
 });
 

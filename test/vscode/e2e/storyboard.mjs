@@ -186,7 +186,7 @@ export const storyboardTests = [
         page,
         () => {
           const player = document.querySelector('[data-testid="player"]');
-          return player?.getAttribute('src')?.includes('rain-cafe.mp4') && player.readyState >= 1 && player.duration;
+          return player?.getAttribute('src')?.includes('rain-cafe.film.mp4') && player.readyState >= 1 && player.duration;
         },
         undefined,
         60_000,

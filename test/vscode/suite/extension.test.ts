@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
 import { answering } from './dialogs';
+import { PNG } from './fixtures';
 import { waitUntil } from './wait';
 
 const EXTENSION_ID = 'juxin-sora.juxin-sora';
@@ -12,12 +13,6 @@ const KEY = process.env.JUXIN_TEST_KEY!;
 const SIM = process.env.JUXIN_SIM_URL!;
 
 let api: SoraExtensionApi;
-
-// A real 64×36 PNG (test/fixtures/images/pixel.png).
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAEAAAAAkCAIAAAC2bqvFAAAACXBIWXMAAAABAAAAAQBPJcTWAAAAU0lEQVR4nO3PUQkAIBTAwFfJTpa1lSH8OITBAtxm7fN1wwUNaEEDWtCAFjSgBQ1oQQNa0IAWNKAFDWhBA1rQgBY0oAUNaEEDWtCAFjSgBQ1owWMXCBVOtUeMa7QAAAAASUVORK5CYII=',
-  'base64',
-);
 
 /** Calls one of our MCP tools the way Copilot's agent mode does; the text it answered. */
 async function invokeSoraTool(name: string, input: Record<string, unknown>): Promise<string> {

@@ -2,10 +2,13 @@
 // diagnostics, CodeLens, `@` completion, a clip generated and joined, the storyboard view's page.
 // Playwright (test/vscode/e2e/storyboard.mjs) then drives the whole flow in the workbench.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
+import { answering } from './dialogs';
+import { PNG } from './fixtures';
 import { waitUntil } from './wait';
 
 const EXTENSION_ID = 'juxin-sora.juxin-sora';
@@ -193,10 +196,11 @@ describe('storyboards in a real VS Code', function () {
     assert.match(videoSrc ?? '', /^https?:\/\//, `the clip's video as a webview URI, never a file path: ${videoSrc}`);
 
     const film = await vscode.commands.executeCommand<string>('juxinSora.storyboard.assemble', uri, { confirm: false });
-    assert.equal(film, path.join(folder, 'lighthouse.mp4'));
+    // A name of its own beside the storyboard: never the person's lighthouse.mp4 or lighthouse.srt.
+    assert.equal(film, path.join(folder, 'lighthouse.film.mp4'));
     assert.ok(existsSync(film));
-    assert.match(readFileSync(path.join(folder, 'lighthouse.srt'), 'utf8'), /00:00:01,000 --> 00:00:03,000\nThe light came on\./);
-    await waitUntil(() => api.storyboardViewHtml(file)?.includes('lighthouse.mp4'), 10_000, 'the film in the storyboard view');
+    assert.match(readFileSync(path.join(folder, 'lighthouse.film.srt'), 'utf8'), /00:00:01,000 --> 00:00:03,000\nThe light came on\./);
+    await waitUntil(() => api.storyboardViewHtml(file)?.includes('lighthouse.film.mp4'), 10_000, 'the film in the storyboard view');
   });
 
   it('adds a finished video of the history as a new clip (the chat card\'s "Add to Storyboard"): ready at once, joined into the film, never twice', async () => {
@@ -208,7 +212,7 @@ describe('storyboards in a real VS Code', function () {
         (t) => t.status === 'completed' && t.download.state === 'done' && !t.storyboard && t.params.orientation === 'landscape' && t.params.size === 'small',
       );
     assert.ok(video, 'a finished landscape video made by the earlier suites');
-    const firstFilm = statSync(path.join(folder, 'lighthouse.mp4')).size;
+    const firstFilm = statSync(path.join(folder, 'lighthouse.film.mp4')).size;
     const added = await vscode.commands.executeCommand<{ file: string; clipId: string }>('juxinSora.storyboard.addVideo', video.id, uri);
     assert.deepEqual(added, { file, clipId: 'c2' });
     const text = readFileSync(file, 'utf8');
@@ -216,12 +220,29 @@ describe('storyboards in a real VS Code', function () {
     assert.ok(text.includes(video.params.prompt.split('\n')[0].trim()), "the clip's prompt is the video's");
     assert.equal(api.engine.get(video.id)?.storyboard?.clipId, 'c2', 'the history links the video to the clip');
     await waitUntil(async () => (await lensTitles(uri)).some((t) => t.includes('2 of 2 clips ready')), 10_000, 'both clips ready in the CodeLens');
+    // Assembled again: the film this window wrote is replaced (it is recorded as ours).
     const film = await vscode.commands.executeCommand<string>('juxinSora.storyboard.assemble', uri, { confirm: false });
+    assert.equal(film, path.join(folder, 'lighthouse.film.mp4'));
     assert.ok(statSync(film).size > firstFilm * 1.5, `the film now holds both clips (${firstFilm} → ${statSync(film).size} bytes)`);
 
     const again = await vscode.commands.executeCommand('juxinSora.storyboard.addVideo', video.id, uri);
     assert.equal(again, undefined, 'a video is one clip of one storyboard');
     assert.equal(readFileSync(file, 'utf8'), text, 'nothing added the second time');
+  });
+
+  it("asks before a storyboard's clip uploads images from a folder outside the workspace, as for Copilot's generate_video; a no starts nothing", async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'juxin-storyboard-images-'));
+    writeFileSync(path.join(outside, 'me.png'), PNG);
+    const file = path.join(folder, 'private-photo.storyboard.md');
+    writeFileSync(file, `---\ntitle: Photo\nmodel: sora-2\n---\n## One\nimages: ${path.join(outside, 'me.png')}\nShot 1: the photo comes alive.\n`);
+    const uri = vscode.Uri.file(file);
+    opened.push(uri);
+    const before = api.engine.list({}).length;
+    const refused = await answering('Cancel', () => vscode.commands.executeCommand<string[]>('juxinSora.storyboard.generateClip', uri, '#1'));
+    assert.equal(refused.dialogs.length, 1, `asked once; dialogs: ${refused.seen}`);
+    assert.ok(refused.dialogs[0].message.includes('private-photo.storyboard.md') && refused.dialogs[0].message.includes(outside), refused.dialogs[0].message);
+    assert.deepEqual(refused.result, [], 'no clip started');
+    assert.equal(api.engine.list({}).length, before, 'nothing was sent');
   });
 
   it("lets VS Code's MCP client (Copilot's path) write a storyboard into the workspace and opens it", async () => {
