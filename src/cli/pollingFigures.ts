@@ -18,6 +18,7 @@ export interface PollingFigures {
   /** Completion-detection delay, seconds. */
   p50: number;
   p90: number;
+  max: number;
   fixedP50: number;
   fixedP90: number;
 }
@@ -61,6 +62,7 @@ export function summarize(tasks: readonly TaskFigures[]): PollingFigures {
       seconds((t) => t.delayMs),
       0.9,
     ),
+    max: Math.max(...seconds((t) => t.delayMs)),
     fixedP50: percentile(
       seconds((t) => t.fixedDelayMs),
       0.5,

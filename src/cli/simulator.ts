@@ -5,6 +5,7 @@ import {
   ID_KINDS,
   MARKERS,
   PROFILE_NAMES,
+  PROGRESS_STYLES,
   QUERY_SHAPES,
   REFUSAL_WORDINGS,
   startSimulator,
@@ -32,14 +33,19 @@ const USAGE = `Usage: node dist/simulator.js [options]
   --omit-video-url M     detail-url | downloadable-url: leave out the top-level video_url
   --video-file PATH      MP4 to serve (default media/sample.mp4)
   --video-bytes N        serve a synthetic MP4 of N bytes instead
-  --profile P            relay timing: fast | typical | long-queue | no-progress (default typical)
+  --profile P            relay timing: ${PROFILE_NAMES.join(' | ')} (default typical)
   --queue-seconds N      simulated queue time of a 10 s sora-2 job (default: the profile's, 150)
   --generate-seconds N   simulated generation time (default: the profile's, 90)
   --url-lifetime N       simulated lifetime of signed video URLs, seconds (default 3600)
   --seed N               repeatable ids, timings and URLs
 Any key of the form sk-… (8+ characters after "sk-") is accepted, except ones containing "invalid".
 Faults: POST /__sim/faults {"kind":"rate_limit","on":"query","times":2}; DELETE /__sim/faults;
-GET /__sim/requests, /__sim/tasks. Prompt markers: ${[...MARKERS, ...WIRE_MARKERS, ...PROFILE_NAMES.map((p) => `profile-${p}`)]
+GET /__sim/requests, /__sim/tasks. Prompt markers: ${[
+  ...MARKERS,
+  ...WIRE_MARKERS,
+  ...PROFILE_NAMES.map((p) => `profile-${p}`),
+  ...PROGRESS_STYLES.map((s) => `progress-${s}`),
+]
   .map((m) => `#sim:${m}`)
   .join(', ')}.`;
 

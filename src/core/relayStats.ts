@@ -19,8 +19,15 @@ export interface RelayStatsJson {
 /** How many recent tasks are remembered per figure. */
 const RECENT = 20;
 
-/** Before anything is known: generation may be as quick as 20 s (fast relays) or take 4 minutes. */
-const PRIOR_GENERATION_MS = { low: 20_000, high: 240_000 };
+/** How spread generation times are (of their logarithm) before a few are known: the simulator's profiles vary by about ±20%. */
+const PRIOR_LOG_SPREAD = 0.15;
+/** The share of recent jobs the high end covers. */
+const HIGH_QUANTILE = 0.95;
+/** Quicker than this many spreads below the fit's middle (its 0.6th percentile) counts as implausible. */
+const QUICKEST_Z = 2.5;
+
+/** Before anything is known: generation may be as quick as 30 s (the quickest relay known: the simulator's fast profile, about 28 s) or take 4 minutes. */
+const PRIOR_GENERATION_MS = { low: 30_000, high: 240_000 };
 
 export class RelayStats {
   private queues: number[] = [];
@@ -45,14 +52,32 @@ export class RelayStats {
   }
 
   /**
-   * The range generation plausibly takes per unit of work: the recent extremes, widened while few
-   * tasks are known (by a quarter for one, less as more are seen); a wide prior before the first.
+   * The range generation plausibly takes per unit of work: the recent quickest and (but one) slowest,
+   * widened while few tasks are known (by a quarter for one, less as more are seen); a wide prior
+   * before the first. The quick end is also no later than where a log-normal fit of the recent times
+   * puts the quickest jobs (0.6%): a few samples from a wide spread (a real relay's) say little about
+   * how quick the next can be.
    */
   generationRange(): { low: number; high: number } {
     const n = this.generations.length;
     if (!n) return PRIOR_GENERATION_MS;
     const widen = 0.25 / Math.sqrt(n);
-    return { low: Math.min(...this.generations) * (1 - widen), high: Math.max(...this.generations) * (1 + widen) };
+    const logs = this.generations.map(Math.log);
+    const mean = logs.reduce((a, b) => a + b, 0) / n;
+    const squares = logs.reduce((a, b) => a + (b - mean) ** 2, 0);
+    // The spread, drawn towards a narrow prior while few are known.
+    const spread = Math.sqrt((squares + PRIOR_LOG_SPREAD ** 2 * 2) / (n - 1 + 2));
+    const fitted = Math.exp(mean - QUICKEST_Z * spread * Math.sqrt(1 + 1 / n));
+    // Nearest rank: the longest until 20 are known, then the second longest (a heavy tail's longest is
+    // rare: past the others, a job is overdue and asked about less and less often).
+    const sorted = [...this.generations].sort((a, b) => a - b);
+    const high = sorted[Math.ceil(HIGH_QUANTILE * n) - 1] * (1 + widen);
+    return { low: Math.min(Math.min(...this.generations) * (1 - widen), fitted), high };
+  }
+
+  /** The generations known, ms per unit of work, most recent last. */
+  get generationSamples(): readonly number[] {
+    return this.generations;
   }
 
   /** How many generations are known (the range above is only a prior before the first). */
@@ -96,6 +121,27 @@ export class RelayStats {
     stats.progress = Array.isArray(data.progress) ? data.progress.filter((b): b is boolean => typeof b === 'boolean').slice(-RECENT) : [];
     return stats;
   }
+}
+
+/**
+ * The p-quantile (0..1) of durations of which some are still running, known only to last longer than
+ * they have so far (Kaplan–Meier); Infinity while the running ones leave it open (more than 1 − p of
+ * the jobs may still end later than every finished one).
+ */
+export function quantileWithRunning(finished: readonly number[], running: readonly number[], p: number): number {
+  const all = [...finished.map((value) => ({ value, done: true })), ...running.map((value) => ({ value, done: false }))];
+  // At equal values an end counts before a job still running (it ran at least that long too).
+  all.sort((a, b) => a.value - b.value || Number(b.done) - Number(a.done));
+  let atRisk = all.length;
+  let survival = 1;
+  for (const o of all) {
+    if (o.done) {
+      survival *= 1 - 1 / atRisk;
+      if (survival <= 1 - p + 1e-9) return o.value;
+    }
+    atRisk--;
+  }
+  return Infinity;
 }
 
 const DAY_MS = 24 * 3600 * 1000;

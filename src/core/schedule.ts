@@ -1,5 +1,5 @@
 import type { NormalizedTask, TaskStatus, VideoModel, VideoSize } from '../juxin/types';
-import { RelayStats, type RelayStatsJson } from './relayStats';
+import { quantileWithRunning, RelayStats, type RelayStatsJson } from './relayStats';
 
 /** One answer about a task, as the planner needs it. */
 export interface PollObservation {
@@ -40,6 +40,12 @@ export interface PlannerOptions {
 export const CLOSE_INTERVAL_MS = 10_000;
 /** How far past the expected end to ask, so one query usually finds it done. */
 const AIM_PAST_MS = 1500;
+/** How far past the opening of a window the planner sleeps: an end right at the opening is seen this late, well within the close interval. */
+const OPENING_SLACK_MS = 8000;
+/** The first look at a new task comes within this (a fast relay may be done within a minute). */
+const FIRST_LOOK_MS = 20_000;
+/** After one reading, the next comes within this: two give a rate, worth more than one (which may be stale). */
+const SECOND_LOOK_MS = 30_000;
 /** How far past the opening of a window the planner may aim. */
 const AIM_SLACK_MS = 4000;
 /** Poll interval while the start of a job is likely, on relays that report no progress (their windows rest on it). */
@@ -51,6 +57,18 @@ const OVERDUE_BACKOFF = 0.15;
 /** Before the relay's queue estimates have been checked against when jobs really started, half of one is believed, this much at most. */
 const UNCHECKED_ETA_MS = 30_000;
 export const DEFAULT_MAX_INTERVAL_MS = 120_000;
+/** The longest a job is asked about every 10 s (its window of plausible ends). */
+const DENSE_SPAN_MS = 15 * 60_000;
+/** Jobs still running past every finished one leave the high end open while they are more than this share of the jobs. */
+const OPEN_SHARE = 0.05;
+/** Rises within this many points of their line make it steady. */
+const STEADY_POINTS = 3;
+/** How many jobs must have ended on a relay before its times can overrule a job's own progress. */
+const KNOWN_JOBS = 3;
+/** A job may still end this much later than the longest-running other job has run so far… */
+const RUNNING_MARGIN = 1.1;
+/** …but no later than this many times the longest generation known (or the prior's). */
+const OPEN_LIMIT = 2;
 
 interface Sample {
   at: number;
@@ -63,6 +81,8 @@ interface TaskTrack {
   /** Units of work: 1 for a 10 s sora-2 video; longer and pro videos take longer. */
   work: number;
   lastSeenAt: number;
+  /** Answers seen (the creation's included). */
+  answers: number;
   /** The last moment it was seen queued (created queued, so never before createdAt). */
   lastQueuedAt: number;
   firstRunningAt?: number;
@@ -83,6 +103,8 @@ interface TaskTrack {
 interface Span {
   from: number;
   to: number;
+  /** Nothing can end before `from`: the earliest start plus the quickest generation (not an estimate from progress). */
+  bound?: boolean;
 }
 
 interface Plan {
@@ -123,11 +145,12 @@ export class PollPlanner {
       // A task first seen finished teaches nothing: when it started and ended is unknown.
       if (o.status === 'completed' || o.status === 'failed') return;
       const createdAt = Number.isFinite(o.createdAt) ? Math.min(o.createdAt, o.at) : o.at;
-      t = { createdAt, work: workOf(o), lastSeenAt: o.at, lastQueuedAt: createdAt, rises: [], etaStale: false, erratic: false };
+      t = { createdAt, work: workOf(o), lastSeenAt: o.at, answers: 0, lastQueuedAt: createdAt, rises: [], etaStale: false, erratic: false };
       this.tasks.set(taskId, t);
     }
     if (o.at < t.lastSeenAt) return; // an older answer arriving late
     t.lastSeenAt = o.at;
+    t.answers++;
     switch (o.status) {
       case 'queued':
         // A relay that says "queued" again after "processing" is not believed: the job did start.
@@ -155,7 +178,8 @@ export class PollPlanner {
     let overdueSince: number | undefined;
     for (const w of windows) {
       if (now < w.from) {
-        wait = w.from - now; // far from it: sleep long
+        // Far from it: sleep long, to a little past its opening (an end right at the opening is still seen soon enough).
+        wait = w.from + (w.bound ? OPENING_SLACK_MS : 0) - now;
         break;
       }
       if (now <= w.to) {
@@ -173,6 +197,10 @@ export class PollPlanner {
       wait = aim <= wait + AIM_SLACK_MS ? aim : Math.min(wait, aim);
     }
     if (t.firstRunningAt === undefined && this.probesStart(t, now)) wait = Math.min(wait, START_PROBE_MS);
+    // Only the creation's answer so far, on a relay whose queues may be short: one early look tells a
+    // queue from a quick job. (Where queues are long, a relay that became quick is noticed by the answers
+    // its jobs give, one reading at a time: see `slowestLeft` in plan.)
+    if (t.answers <= 1 && this.stats.shortestQueue() < FIRST_LOOK_MS) wait = Math.min(wait, FIRST_LOOK_MS);
     return Math.round(Math.min(this.maxIntervalMs, Math.max(this.minIntervalMs, wait)));
   }
 
@@ -259,14 +287,17 @@ export class PollPlanner {
 
   /** When completion is plausible, from everything known. */
   private plan(t: TaskTrack): Plan {
-    const gen = this.generationRange();
+    const gen = this.generationRange(t);
     const low = gen.low * t.work;
     const high = gen.high * t.work;
     const startLow = this.earliestStart(t);
     // Queued: it cannot be done before it starts and then generates for the shortest time seen.
-    if (t.firstRunningAt === undefined) return { windows: [{ from: startLow + low, to: Infinity }] };
+    if (t.firstRunningAt === undefined) return { windows: [{ from: startLow + low, to: Infinity, bound: true }] };
     // Running: from when it started and the generation times of this relay.
-    const history = { from: startLow + low, to: Math.max(startLow + low, t.firstRunningAt + high) };
+    // Asked about every 10 s for 15 minutes at most: a job that long has the relay's slowest times (or is
+    // very large), and is asked about less and less often after that, as if overdue.
+    const opening = startLow + low;
+    const history: Span = { from: opening, to: Math.min(Math.max(opening, t.firstRunningAt + high), opening + DENSE_SPAN_MS), bound: true };
     const last = t.rises.at(-1);
     if (!last) return { windows: [history] };
     // Progress: by its rate when known, else as a share of this relay's generation times. A reading is
@@ -274,28 +305,51 @@ export class PollPlanner {
     const left = Math.max(0, 99 - last.progress);
     const line = rate(t.rises);
     const expected = line?.endAt;
+    // One reading: it started after it was last seen queued, so it moves at least that fast, and ends
+    // no later than this (a relay that got quicker than its history shows it here first).
+    const slowestLeft = (100 - last.progress) / (last.progress / Math.max(1000, last.at - t.lastQueuedAt));
     const progress = line
       ? { from: last.at + (0.8 * left) / line.perMs, to: last.at + (1.3 * (100 - last.progress)) / line.perMs }
-      : { from: last.at + (left / 100) * low * 0.85, to: last.at + (left / 100) * high * 1.2 };
+      : last.at + slowestLeft < startLow + low
+        ? { from: last.at, to: last.at + 1.3 * slowestLeft }
+        : { from: last.at + Math.min((left / 100) * low * 0.85, SECOND_LOOK_MS), to: last.at + (left / 100) * high * 1.2 };
+    // A job slower than those seen so far is no sign that its progress is wrong when the progress rises
+    // steadily (a heavy tail), nor before a few jobs have ended here: then the history bounds the end
+    // only from below.
+    const latest = this.stats.generationCount < KNOWN_JOBS || line?.steady ? Infinity : history.to;
     const from = Math.max(history.from, progress.from);
-    const to = Math.min(history.to, progress.to);
+    const to = Math.min(latest, progress.to);
     // Both agree (they overlap, and progress expects the end where this relay's jobs end): completion is where they overlap.
-    const agree = from <= to && (expected === undefined || (expected >= history.from && expected <= history.to));
-    if (!t.erratic && agree) return { windows: [{ from, to }], expected };
+    const agree = from <= to && (expected === undefined || (expected >= history.from && expected <= latest));
+    // Past it, progress was wrong about this job (it stalled, or jumped and sat there): this relay's
+    // usual times still hold, so the rest of the history window is watched before backing off.
+    if (!t.erratic && agree) {
+      const both: Span = { from, to, bound: history.from >= progress.from };
+      return { windows: to < history.to ? [both, { from: to, to: history.to }] : [both], expected };
+    }
     // They disagree (a job slower or quicker than any before here, or progress that stalled or went
     // backwards): either may be right, so both windows are watched.
     return { windows: union(history, progress), expected };
   }
 
-  /** How long generation takes per unit of work: learned, or before any task finished, at least half as long as one has run so far. */
-  private generationRange(): { low: number; high: number } {
+  /**
+   * How long generation takes per unit of work: learned, or before any task finished, at least half as
+   * long as one has run so far. The jobs still running count too (all but `own`): while too many of
+   * them have run longer than every finished one (a burst whose quick jobs ended first, a heavy tail),
+   * the longest of them sets how late a job can still end.
+   */
+  private generationRange(own?: TaskTrack): { low: number; high: number } {
     const learned = this.stats.generationRange();
-    if (this.stats.generationCount) return learned;
-    let longest = 0;
+    const running: number[] = [];
     for (const t of this.tasks.values()) {
-      if (t.firstRunningAt !== undefined && t.lastRunningAt !== undefined) longest = Math.max(longest, (t.lastRunningAt - t.firstRunningAt) / t.work);
+      if (t !== own && t.firstRunningAt !== undefined && t.lastRunningAt !== undefined) running.push((t.lastRunningAt - t.firstRunningAt) / t.work);
     }
-    return { low: Math.max(learned.low, 0.5 * longest), high: learned.high };
+    const longest = Math.max(0, ...running);
+    // No further than a few times what is known, though: jobs that all run for ever must not keep each other's windows open.
+    const stretched = Math.max(learned.high, Math.min(RUNNING_MARGIN * longest, OPEN_LIMIT * learned.high));
+    if (!this.stats.generationCount) return { low: Math.max(learned.low, 0.5 * longest), high: stretched };
+    const open = quantileWithRunning(this.stats.generationSamples, running, 1 - OPEN_SHARE) === Infinity;
+    return { low: learned.low, high: open ? stretched : learned.high };
   }
 
   /** The earliest the job can have started: after it was last seen queued, the relay's shortest queue, and its estimate. */
@@ -325,11 +379,14 @@ function workOf(o: { model: VideoModel; duration: number; size?: VideoSize }): n
 /** Two spans in order, one if they overlap. */
 function union(a: Span, b: Span): Span[] {
   const [first, second] = a.from <= b.from ? [a, b] : [b, a];
-  return second.from <= first.to ? [{ from: first.from, to: Math.max(first.to, second.to) }] : [first, second];
+  return second.from <= first.to ? [{ ...first, to: Math.max(first.to, second.to) }] : [first, second];
 }
 
-/** Least-squares line through the recent rises: percent per ms, when it meets 0% and 100%. */
-function rate(rises: Sample[]): { perMs: number; zeroAt: number; endAt: number } | undefined {
+/**
+ * Least-squares line through the recent rises: percent per ms, when it meets 0% and 100%, and whether
+ * it is steady (four rises, each within a few points of it).
+ */
+function rate(rises: Sample[]): { perMs: number; zeroAt: number; endAt: number; steady: boolean } | undefined {
   const recent = rises.slice(-4);
   if (recent.length < 2) return undefined;
   const n = recent.length;
@@ -344,7 +401,8 @@ function rate(rises: Sample[]): { perMs: number; zeroAt: number; endAt: number }
   const perMs = den > 0 ? num / den : 0;
   if (!(perMs > 0)) return undefined;
   const last = recent[n - 1];
-  return { perMs, zeroAt: mx - my / perMs, endAt: last.at + (100 - last.progress) / perMs };
+  const steady = n >= 4 && recent.every((s) => Math.abs(my + (s.at - mx) * perMs - s.progress) <= STEADY_POINTS);
+  return { perMs, zeroAt: mx - my / perMs, endAt: last.at + (100 - last.progress) / perMs, steady };
 }
 
 function clamp(n: number, lo: number, hi: number): number {

@@ -31,8 +31,11 @@ export function foldResult(t: TaskRecord, r: NormalizedTask, now: number): void 
   delete t.lastError;
 }
 
+/** What tracking needs of the history: a record, and a change to one. */
+export type TrackedRecords = Pick<TaskRecords, 'get' | 'mutate'>;
+
 export interface TrackerOptions {
-  records: TaskRecords;
+  records: TrackedRecords;
   api: () => JuxinApi;
   limiter: RateLimiter;
   clock: Clock;

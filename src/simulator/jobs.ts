@@ -1,5 +1,5 @@
 import { failsByMarker, readMarkers, type PromptMarkers } from './markers';
-import { PROFILES, profileMarker } from './profiles';
+import { PROFILES, profileMarker, progressMarker, type ProgressStyle } from './profiles';
 import { randomString, randomUuid, type Random } from './random';
 
 export type SimStatus = 'queued' | 'processing' | 'completed' | 'failed';
@@ -23,8 +23,10 @@ export interface SimTask {
   completesAt: number;
   /** When the relay expects it to leave the queue: its typical queue time, not this job's (the ETA it gives). */
   expectedStartAt: number;
-  /** false: progress stays 0 until done. */
-  reportsProgress: boolean;
+  /** How its progress moves while it generates (profiles.ts). */
+  progressStyle: ProgressStyle;
+  /** A `jump` job: when its progress leaves 0 for `JUMP_FRACTION`. */
+  jumpsAt?: number;
   /** false: no queue position and no ETA while queued. */
   reportsQueue: boolean;
   markers: PromptMarkers;
@@ -52,11 +54,32 @@ export interface Timing {
   jitter?: number;
   /** Relative spread of the queue time, when it differs from `jitter`. */
   queueJitter?: number;
-  /** false: progress stays 0 until done (default true). */
+  /** false: progress stays 0 until done (default true); the same as `progressStyles: { none: 1 }`. */
   reportsProgress?: boolean;
   /** false: no queue position and no ETA (default true). */
   reportsQueue?: boolean;
+  /**
+   * Heavy-tailed times, as a real log shows them: the whole time of a 10 s sora-2 job (create to done)
+   * is drawn from this spread and split into queue and generation. `queueSeconds` is then only the
+   * relay's typical queue (its ETA), `generateSeconds` and the jitters are not used.
+   */
+  spread?: TimeSpread;
+  /** How progress moves while jobs generate, as shares of jobs (default: all smooth, or none when `reportsProgress` is false). */
+  progressStyles?: Readonly<Partial<Record<ProgressStyle, number>>>;
 }
+
+/** A mix of log-normal spreads of a job's whole time (create to done). */
+export interface TimeSpread {
+  /** Each part: its share of the jobs, their median time (seconds) and the spread of the time's logarithm. */
+  mix: readonly { share: number; medianSeconds: number; sigma: number }[];
+  /** The share of the whole time a job spends queued, drawn evenly from this range. */
+  queueShare: readonly [number, number];
+  /** No job takes longer (seconds): the tail of a log-normal never ends, a relay's patience does. */
+  maxSeconds: number;
+}
+
+/** Where a `jump` job's progress lands (the real log: 0, then 90). */
+export const JUMP_FRACTION = 0.9;
 
 /** Seconds of queue per place in the queue: the position counts down by one every 20 s of waiting. */
 export const SECONDS_PER_QUEUE_PLACE = 20;
@@ -84,26 +107,64 @@ export function createJob(input: JobInput, runTiming: Timing, random: Random = M
   const timing = own ? PROFILES[own] : runTiming;
   const pro = input.model === 'sora-2-pro';
   // Longer and better videos take longer, roughly as users report; no two jobs take exactly as long.
-  const vary = (jitter = timing.jitter ?? 0) => 1 + (random() * 2 - 1) * jitter;
-  const typicalQueue = timing.queueSeconds * (markers.slowQueue ? 4 : 1) * (pro ? 1.3 : 1);
-  const queue = typicalQueue * vary(timing.queueJitter ?? timing.jitter);
-  const generate = timing.generateSeconds * (pro ? 1.6 : 1) * (input.duration / 10) ** 0.5 * (input.size === 'large' ? 1.2 : 1) * vary();
-  const startsAt = input.createdAt + queue * 1000;
+  const queueFactor = (markers.slowQueue ? 4 : 1) * (pro ? 1.3 : 1);
+  const generateFactor = (pro ? 1.6 : 1) * (input.duration / 10) ** 0.5 * (input.size === 'large' ? 1.2 : 1);
+  const typicalQueue = timing.queueSeconds * queueFactor;
+  const { queue, generate } = timing.spread ? drawFromSpread(timing.spread, random) : drawWithJitter(timing, random);
+  const startsAt = input.createdAt + queue * queueFactor * 1000;
+  const generateMs = generate * generateFactor * 1000;
   const fails = failsByMarker(markers);
   // A rejected job fails about a third of the way through, as moderation does after some frames.
-  const completesAt = markers.never ? Infinity : startsAt + generate * (fails ? 300 : 1000);
+  const completesAt = markers.never ? Infinity : startsAt + generateMs * (fails ? 0.3 : 1);
+  // Drawn whether or not the prompt names a style, so a marker on one job leaves the others' times alone.
+  const drawn = drawProgressStyle(timing, random);
+  const progressStyle = progressMarker(input.prompt) ?? drawn;
   return {
     ...input,
     startsAt,
     completesAt,
     expectedStartAt: input.createdAt + typicalQueue * 1000,
-    reportsProgress: timing.reportsProgress ?? true,
+    progressStyle,
+    // Late in the generation: what is left after the jump is a small part of it, as the log shows.
+    ...(progressStyle === 'jump' && { jumpsAt: startsAt + generateMs * (0.5 + 0.45 * random()) }),
     reportsQueue: timing.reportsQueue ?? true,
     markers,
     serial: counters.serial++,
     failureStyle: fails ? counters.failures++ : 0,
     downloads: 0,
   };
+}
+
+/** Queue and generation seconds of a 10 s sora-2 job: the profile's times, each spread by its jitter. */
+function drawWithJitter(timing: Timing, random: Random): { queue: number; generate: number } {
+  const vary = (jitter = timing.jitter ?? 0) => 1 + (random() * 2 - 1) * jitter;
+  const queue = timing.queueSeconds * vary(timing.queueJitter ?? timing.jitter);
+  return { queue, generate: timing.generateSeconds * vary() };
+}
+
+/** Queue and generation seconds of a 10 s sora-2 job: its whole time drawn from the spread, then split. */
+function drawFromSpread(spread: TimeSpread, random: Random): { queue: number; generate: number } {
+  let pick = random() * spread.mix.reduce((a, p) => a + p.share, 0);
+  const part = spread.mix.find((p) => (pick -= p.share) < 0) ?? spread.mix[spread.mix.length - 1];
+  const total = Math.min(spread.maxSeconds, part.medianSeconds * Math.exp(part.sigma * normal(random)));
+  const [low, high] = spread.queueShare;
+  const share = low + (high - low) * random();
+  return { queue: total * share, generate: total * (1 - share) };
+}
+
+/** A standard normal number (Box–Muller). */
+function normal(random: Random): number {
+  const u = 1 - random(); // in (0, 1]: the logarithm stays finite
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** The progress style of a new job: by the profile's shares; a profile with one style draws nothing (its jobs' times stay as before). */
+function drawProgressStyle(timing: Timing, random: Random): ProgressStyle {
+  const shares = timing.progressStyles ?? { [timing.reportsProgress === false ? 'none' : 'smooth']: 1 };
+  const styles = Object.entries(shares).filter(([, share]) => (share ?? 0) > 0) as [ProgressStyle, number][];
+  if (styles.length <= 1) return styles[0]?.[0] ?? 'smooth';
+  let pick = random() * styles.reduce((a, [, share]) => a + share, 0);
+  return (styles.find(([, share]) => (pick -= share) < 0) ?? styles[styles.length - 1])[0];
 }
 
 export interface JobState {
@@ -126,7 +187,8 @@ export function jobState(task: SimTask, now: number): JobState {
   if (now >= task.completesAt) {
     return failsByMarker(task.markers) ? { status: 'failed', fraction: 0.3 } : { status: 'completed', fraction: 1 };
   }
-  if (!task.reportsProgress) return { status: 'processing', fraction: 0 };
+  if (task.progressStyle === 'none') return { status: 'processing', fraction: 0 };
+  if (task.progressStyle === 'jump') return { status: 'processing', fraction: now >= (task.jumpsAt ?? Infinity) ? JUMP_FRACTION : 0 };
   if (task.completesAt === Infinity) {
     // Creeps towards 94% and stays there: a task that never finishes.
     const minutes = (now - task.startsAt) / 60_000;

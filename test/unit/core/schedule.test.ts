@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { percentile } from '../../../src/cli/pollingFigures';
-import { DEFAULT_MAX_INTERVAL_MS, observationOf, PollPlanner, type PollObservation } from '../../../src/core/schedule';
-import { RelayStats } from '../../../src/core/relayStats';
+import { CLOSE_INTERVAL_MS, DEFAULT_MAX_INTERVAL_MS, observationOf, PollPlanner, type PollObservation } from '../../../src/core/schedule';
+import { quantileWithRunning, RelayStats } from '../../../src/core/relayStats';
 import type { NormalizedTask } from '../../../src/juxin/types';
 import { jobState, type SimTask, type Timing } from '../../../src/simulator/jobs';
 import { PROFILE_NAMES, type ProfileName } from '../../../src/simulator/profiles';
+import { seededRandom } from '../../../src/util/random';
 import { runJobs, type RunOptions, type RunResult } from './pollingHarness';
 
 // The targets of issue 7, in simulated time (deterministic for the seeds below).
@@ -238,6 +239,56 @@ describe('core/schedule: the poll planner on odd relays', () => {
   });
 });
 
+describe("core/schedule: the poll planner on the real log's timings (profile real-log)", () => {
+  // Seven user-paced runs of 40 jobs and seven bursts of 20 on a relay the planner knows nothing of.
+  const seeds = [1, 2, 3, 4, 5, 6, 7];
+  const paced = seeds.map((seed) => runJobs({ profile: 'real-log', jobs: 40, seed, maxGapMs: 60_000 }));
+  const bursts = seeds.map((seed) => runJobs({ profile: 'real-log', jobs: 20, seed, maxGapMs: 0 }));
+
+  it("a jump from 0 to 90% buys no long sleep: jobs that jump and end within the log's usual times are seen within 12 s (all but a few, none past 20 s)", () => {
+    const jumped = [...paced, ...bursts].flatMap((r) =>
+      r.perTask.filter((t) => t.job.progressStyle === 'jump' && t.job.completesAt - t.job.createdAt <= 800_000),
+    );
+    assert.ok(jumped.length > 150, `${jumped.length} jobs`);
+    const late = jumped.filter((t) => t.delayMs > P90_TARGET_S * 1000);
+    assert.ok(late.length <= 0.05 * jumped.length, `${late.length} of ${jumped.length} seen late: ${late.map((t) => t.delayMs / 1000).join(', ')} s`);
+    for (const t of jumped) assert.ok(t.delayMs <= 20_000, `${t.job.id}: seen ${t.delayMs / 1000} s late`);
+  });
+
+  it('a burst on a relay it knows nothing of: its quick jobs end first, yet the slow ones are not taken for overdue (p90 within 12 s on every seed)', () => {
+    for (const r of bursts) {
+      assert.ok(r.p90 <= P90_TARGET_S, describeRun(r));
+      assertWithinLimits(r);
+    }
+  });
+
+  it('a heavy tail: a job that runs for an hour without a sign is asked about every 10 s for 15 minutes at most, then less and less often, and found within a minute', () => {
+    // A relay seen to take anything from 2 to 35 minutes, that shows no progress.
+    const generations = [120, 140, 160, 180, 200, 220, 240, 260, 290, 320, 350, 400, 450, 520, 600, 700, 850, 1100, 1500, 2100].map((s) => s * 1000);
+    const planner = new PollPlanner({
+      minIntervalMs: MIN_MS,
+      stats: { version: 1, queues: [40_000, 90_000], generations, etaEarliness: [], progress: [false, false] },
+    });
+    const hour: Timing = { queueSeconds: 60, generateSeconds: 3540, jitter: 0, reportsProgress: false, reportsQueue: false };
+    const plain = () => ({ model: 'sora-2' as const, duration: 10, size: 'small' as const });
+    const r = runJobs({ profile: 'real-log', timing: hour, jobs: 1, seed: 1, maxGapMs: 0, params: plain, planner });
+    const [t] = r.perTask;
+    assert.equal(t.job.completesAt - t.job.createdAt, 3600_000);
+    const dense = t.delays.filter((d) => d <= CLOSE_INTERVAL_MS).reduce((a, d) => a + d, 0);
+    assert.ok(dense <= 15 * 60_000, `${dense / 1000} s of asking every 10 s or more often`);
+    assert.ok(share(r) < 0.45, describeRun(r));
+    assert.ok(t.delayMs <= DEFAULT_MAX_INTERVAL_MS / 2, describeRun(r));
+    assertWithinLimits(r);
+  });
+
+  it('progress rising steadily on a job ten times slower than the relay has ever been is believed: a few looks, not one every 10 s', () => {
+    const slow: Timing = { queueSeconds: 150, generateSeconds: 900, jitter: 0.1 };
+    const plain = () => ({ model: 'sora-2' as const, duration: 10, size: 'small' as const });
+    const r = runJobs({ profile: 'typical', timing: slow, jobs: 3, seed: 2, maxGapMs: 600_000, params: plain, planner: learnedOn('typical') });
+    assert.ok(r.p90 <= P90_TARGET_S && share(r) < 0.2, describeRun(r));
+  });
+});
+
 describe('core/relayStats: what is learned about a relay, as JSON', () => {
   it('round-trips through JSON, and reads damaged or foreign data as nothing learned rather than failing', () => {
     const stats = RelayStats.fromJSON(learnedOn('no-progress').exportStats());
@@ -264,6 +315,28 @@ describe('core/relayStats: what is learned about a relay, as JSON', () => {
       progress: [true, 0],
     });
     assert.deepEqual(partly.toJSON(), { version: 1, queues: [1000, 2000], generations: [60_000], etaEarliness: [-3000], progress: [true] });
+  });
+
+  it("bounds the quickest generation by how spread the recent ones are: a wide relay's fewest say little", () => {
+    const random = seededRandom(1);
+    const narrow = new RelayStats();
+    for (let i = 0; i < 20; i++) narrow.addGeneration(90_000 * (0.8 + 0.4 * random()));
+    const wide = new RelayStats();
+    for (const s of [157, 253, 335, 254, 190, 175, 134, 146, 428, 307, 195, 108, 166, 259, 291, 295, 412, 846, 599, 336]) wide.addGeneration(s * 1000);
+    const ratio = (stats: RelayStats) => stats.generationRange().low / Math.min(...stats.generationSamples);
+    assert.ok(ratio(narrow) > 0.85 && ratio(narrow) < 1, `narrow: ${ratio(narrow)} of the quickest`);
+    assert.ok(ratio(wide) < 0.75, `wide: ${ratio(wide)} of the quickest`);
+    // The high end: the second longest of twenty (a heavy tail's longest is rare), a little wider.
+    assert.equal(wide.generationRange().high, 599_000 * (1 + 0.25 / Math.sqrt(20)));
+  });
+
+  it('takes a quantile of durations with jobs still running (Kaplan–Meier), open while they leave it so', () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => i + 1);
+    assert.equal(quantileWithRunning(twenty, [], 0.95), 19);
+    assert.equal(quantileWithRunning(twenty, [25], 0.95), 20, 'one of 21 still running past them all: 95% are known');
+    assert.equal(quantileWithRunning(twenty, [25, 30], 0.95), Infinity, 'two of 22: not yet');
+    assert.equal(quantileWithRunning([1, 2, 3, 4, 5], [0.5, 0.5, 0.5, 2], 0.5), 3, 'ones that ran a short while count only that far');
+    assert.equal(quantileWithRunning([], [10], 0.5), Infinity);
   });
 
   it('follows a relay that starts or stops reporting progress after two jobs', () => {

@@ -93,7 +93,9 @@ describe('simulator: the CLI (node dist/simulator.js)', function () {
   it('refuses an unknown timing profile, naming the ones there are', async () => {
     const result = await output(run(['--profile', 'slow']));
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /--profile must be one of fast, typical, long-queue, no-progress, got "slow"/);
-    assert.match(result.stderr, /#sim:profile-no-progress/, 'the usage lists the profile markers');
+    assert.match(result.stderr, /--profile must be one of fast, typical, long-queue, no-progress, real-log, got "slow"/);
+    assert.match(result.stderr, /fast \| typical \| long-queue \| no-progress \| real-log \(default typical\)/);
+    assert.match(result.stderr, /#sim:profile-no-progress, #sim:profile-real-log/, 'the usage lists the profile markers');
+    assert.match(result.stderr, /#sim:progress-smooth, #sim:progress-jump, #sim:progress-none/, 'and the progress markers');
   });
 });

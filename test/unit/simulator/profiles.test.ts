@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { startSimulator } from '../../../src/simulator';
 import { createJob, jobState, type JobInput, type SimTask } from '../../../src/simulator/jobs';
-import { PROFILE_NAMES, PROFILES, profileMarker } from '../../../src/simulator/profiles';
+import { JUMP_FRACTION } from '../../../src/simulator/jobs';
+import { PROFILES, profileMarker, progressMarker, type ProfileName } from '../../../src/simulator/profiles';
 import { renderTask, type ShapeOptions } from '../../../src/simulator/shapes';
 import { seededRandom } from '../../../src/util/random';
 import { harness, type Harness, SECOND } from './helpers';
@@ -22,7 +23,7 @@ const input = (i: number, prompt = 'a cat'): JobInput => ({
 const shape = (now: number): ShapeOptions => ({ upperCaseStatus: false, omitTopLevelVideoUrl: false, now, fileUrl: () => 'https://files.test/v.mp4' });
 
 /** Queue and generation seconds of many 10 s sora-2 jobs of a profile, from one seed. */
-function spans(profile: (typeof PROFILE_NAMES)[number]): { queue: number[]; generate: number[] } {
+function spans(profile: ProfileName): { queue: number[]; generate: number[] } {
   const random = seededRandom(9);
   const jobs = Array.from({ length: 300 }, (_, i) => createJob(input(i), PROFILES[profile], random));
   return { queue: jobs.map((j) => j.startsAt / 1000), generate: jobs.map((j) => (j.completesAt - j.startsAt) / 1000) };
@@ -44,7 +45,7 @@ describe('simulator: timing profiles', () => {
       'long-queue': { queue: [300, 600], generate: [72, 108] },
       'no-progress': { queue: [120, 180], generate: [72, 108] },
     } as const;
-    for (const profile of PROFILE_NAMES) {
+    for (const profile of ['fast', 'typical', 'long-queue', 'no-progress'] as const) {
       const { queue, generate } = spans(profile);
       const r = ranges[profile];
       assert.ok(within(queue, r.queue[0], r.queue[1]), `${profile} queue ${Math.min(...queue)}–${Math.max(...queue)} s`);
@@ -116,6 +117,120 @@ describe('simulator: timing profiles', () => {
     assert.equal(profileMarker('#sim:profile-fast #sim:profile-no-progress'), 'no-progress');
     assert.equal(profileMarker('#sim:profile-slow'), undefined);
     assert.equal(profileMarker('a cat'), undefined);
-    await assert.rejects(startSimulator({ profile: 'slow' as never, quiet: true }), /profile must be one of fast, typical, long-queue, no-progress/);
+    assert.equal(profileMarker('a cat #sim:profile-real-log'), 'real-log');
+    await assert.rejects(startSimulator({ profile: 'slow' as never, quiet: true }), /profile must be one of fast, typical, long-queue, no-progress, real-log/);
+  });
+});
+
+describe('simulator: the real-log profile (shared/juxin-api.md §6)', () => {
+  /** 4,000 default jobs (10 s sora-2) of the profile, from one seed. */
+  const jobs = (() => {
+    const random = seededRandom(2026);
+    return Array.from({ length: 4000 }, (_, i) => createJob({ ...input(i), createdAt: i * 1000 }, PROFILES['real-log'], random));
+  })();
+  const totals = jobs.map((j) => (j.completesAt - j.createdAt) / SECOND);
+  const quantile = (p: number) => [...totals].sort((a, b) => a - b)[Math.ceil(p * totals.length) - 1];
+  const shareOver = (s: number) => totals.filter((t) => t > s).length / totals.length;
+
+  it('times jobs, create to done, as the published log: median ~270 s, p75 ~350 s, p90 ~800 s, 8% over 15 min, a few over 30 min', () => {
+    const near = (actual: number, expected: number, tolerance: number, what: string) =>
+      assert.ok(Math.abs(actual - expected) <= tolerance * expected, `${what}: ${actual.toFixed(0)} s, expected ${expected} ± ${tolerance * 100}%`);
+    near(quantile(0.5), 270, 0.08, 'median');
+    near(quantile(0.75), 350, 0.08, 'p75');
+    near(quantile(0.9), 800, 0.12, 'p90');
+    const over15 = shareOver(15 * 60);
+    assert.ok(over15 >= 0.06 && over15 <= 0.1, `${(100 * over15).toFixed(1)}% over 15 min`);
+    const over30 = shareOver(30 * 60);
+    assert.ok(over30 >= 0.005 && over30 <= 0.03, `${(100 * over30).toFixed(1)}% over 30 min: a few`);
+    assert.ok(Math.max(...totals) <= 90 * 60, 'none past the 90 minutes a relay waits');
+    assert.ok(Math.min(...totals) >= 60, `the quickest took ${Math.min(...totals).toFixed(0)} s`);
+  });
+
+  it('queues 10–50% of that time, gives no queue position or ETA, and repeats for a seed', () => {
+    for (const j of jobs) {
+      const share = (j.startsAt - j.createdAt) / (j.completesAt - j.createdAt);
+      assert.ok(share >= 0.1 - 1e-9 && share <= 0.5 + 1e-9, `queued ${share} of the time`);
+    }
+    const queued = jobState(jobs[0], jobs[0].createdAt + 1);
+    assert.deepEqual(queued, { status: 'queued', fraction: 0 });
+    const again = createJob({ ...input(0), createdAt: 0 }, PROFILES['real-log'], seededRandom(2026));
+    assert.deepEqual(again, jobs[0]);
+  });
+
+  it('moves progress three ways, as the log shows: smooth for some, 0 then a jump to 90% for most, never for some', () => {
+    const share = (style: string) => jobs.filter((j) => j.progressStyle === style).length / jobs.length;
+    assert.ok(Math.abs(share('smooth') - 0.3) < 0.03, `smooth ${share('smooth')}`);
+    assert.ok(Math.abs(share('jump') - 0.5) < 0.03, `jump ${share('jump')}`);
+    assert.ok(Math.abs(share('none') - 0.2) < 0.03, `none ${share('none')}`);
+    const fractions = (j: SimTask) => Array.from({ length: 101 }, (_, k) => jobState(j, j.startsAt + (k / 100) * (j.completesAt - 1 - j.startsAt)).fraction);
+    for (const j of jobs.slice(0, 300)) {
+      const seen = fractions(j);
+      if (j.progressStyle === 'none')
+        assert.ok(
+          seen.every((f) => f === 0),
+          'never moves',
+        );
+      if (j.progressStyle === 'jump') {
+        const generate = j.completesAt - j.startsAt;
+        assert.ok(j.jumpsAt! >= j.startsAt + 0.5 * generate && j.jumpsAt! < j.completesAt, 'jumps in the second half of the generation');
+        assert.equal(jobState(j, j.jumpsAt! - 1).fraction, 0, 'at 0 until the jump');
+        assert.equal(jobState(j, j.jumpsAt!).fraction, JUMP_FRACTION, 'then 90%');
+        assert.equal(jobState(j, j.completesAt - 1).fraction, JUMP_FRACTION, 'and there until done');
+        assert.deepEqual(new Set(seen), new Set([0, JUMP_FRACTION]));
+      }
+      if (j.progressStyle === 'smooth') {
+        assert.ok(seen.every((f, k) => k === 0 || f >= seen[k - 1]) && seen[50] > 0.3 && seen[50] < 0.7, 'rises steadily');
+      }
+      assert.equal(jobState(j, j.completesAt).status, 'completed');
+    }
+  });
+
+  it("#sim:progress-<style> sets one job's progress on any profile; the others' times stay as they were", () => {
+    assert.equal(progressMarker('a cat #sim:progress-jump'), 'jump');
+    assert.equal(progressMarker('#sim:progress-jump #sim:progress-none'), 'none', 'the last one wins');
+    assert.equal(progressMarker('#sim:progress-wobbly'), undefined);
+    const make = (prompts: string[], profile: ProfileName) => {
+      const random = seededRandom(5);
+      return prompts.map((prompt, i) => createJob(input(i, prompt), PROFILES[profile], random));
+    };
+    const [jump, other] = make(['a cat #sim:progress-jump', 'a dog'], 'typical');
+    assert.equal(jump.progressStyle, 'jump');
+    assert.equal(jobState(jump, (jump.startsAt + jump.jumpsAt!) / 2).fraction, 0);
+    assert.equal(jobState(jump, jump.jumpsAt!).fraction, JUMP_FRACTION);
+    assert.equal(other.progressStyle, 'smooth');
+    const none = make(['a cat #sim:progress-none'], 'typical')[0];
+    assert.equal(jobState(none, (none.startsAt + none.completesAt) / 2).fraction, 0);
+    const plain = make(['a cat', 'a dog', 'a bird'], 'real-log');
+    const marked = make(['a cat #sim:progress-smooth', 'a dog #sim:progress-none', 'a bird #sim:progress-jump'], 'real-log');
+    assert.deepEqual(
+      marked.map((j) => j.progressStyle),
+      ['smooth', 'none', 'jump'],
+    );
+    // A marked job draws what an unmarked one draws (bar a jump's moment), so the jobs after it are unchanged.
+    assert.deepEqual(
+      marked.slice(0, 2).map((j) => [j.startsAt, j.completesAt]),
+      plain.slice(0, 2).map((j) => [j.startsAt, j.completesAt]),
+    );
+  });
+
+  it("#sim:profile-real-log and #sim:progress-… over HTTP, whatever the run's profile", async () => {
+    const h = await harness({ profile: 'fast', seed: 3 });
+    try {
+      const { id } = (await h.create({ prompt: 'a cat #sim:profile-real-log #sim:progress-jump' })).json;
+      const job = h.sim.tasks.get(id)!;
+      assert.equal(job.progressStyle, 'jump');
+      assert.equal(job.reportsQueue, false);
+      assert.ok(job.completesAt - job.createdAt >= 60 * SECOND, 'real-log times, not fast ones');
+      const state = async () =>
+        ((await h.call('GET', '/__sim/tasks')).json.tasks as { id: string; state: { status: string; fraction: number } }[]).find((t) => t.id === id)!.state;
+      await h.advance(job.jumpsAt! - 1 - h.sim.now());
+      assert.deepEqual(await state(), { status: 'processing', fraction: 0 });
+      await h.advance(1);
+      assert.deepEqual(await state(), { status: 'processing', fraction: JUMP_FRACTION });
+      await h.advance(job.completesAt - h.sim.now());
+      assert.equal((await state()).status, 'completed');
+    } finally {
+      await h.close();
+    }
   });
 });
