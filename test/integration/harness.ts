@@ -6,6 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
+import { waitUntil } from '../helpers/wait';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const SERVER_JS = path.join(ROOT, 'dist/server.js');
@@ -40,7 +41,18 @@ export interface ServerHandle {
   transport: StdioClientTransport;
   stderr: () => string;
   pid: number | null;
+  /** Ends the session and resolves once the process has exited (nothing it does can land after this). */
   close(): Promise<void>;
+}
+
+/** Whether a process still runs (a reaped child is gone; signal 0 only asks). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /** How to start the server: by default `node dist/server.js`. */
@@ -80,7 +92,9 @@ export async function startServer(
     stderr: () => errText,
     pid: transport.pid,
     close: async () => {
+      const pid = transport.pid;
       await client.close().catch(() => undefined);
+      if (pid) await waitUntil(() => !alive(pid), 30_000, `server process ${pid} to exit`, 20);
     },
   };
 }

@@ -332,10 +332,11 @@ describe('storyboard: the joined film in a browser (Debian chromium, as in the V
         const result = { duration: video.duration, width: video.videoWidth, frames: [] as { at: number; readyState: number; rgb: number[] }[], playedTo: 0 };
         const canvas = document.getElementById('c') as HTMLCanvasElement;
         for (const at of times) {
-          const shown = new Promise((resolve) => {
-            // 'seeked' can come before the new frame is on screen; wait for it to be presented (or 1 s).
+          const shown = new Promise((resolve, reject) => {
+            // 'seeked' can come before the new frame is on screen: wait until it is presented (an event; the
+            // deadline only bounds a failure).
             video.requestVideoFrameCallback(resolve);
-            setTimeout(resolve, 1000);
+            setTimeout(() => reject(new Error(`no frame presented 20 s after seeking to ${at} s`)), 20_000);
           });
           video.currentTime = at;
           await new Promise((resolve) => (video.onseeked = resolve));
@@ -343,8 +344,14 @@ describe('storyboard: the joined film in a browser (Debian chromium, as in the V
           canvas.getContext('2d')!.drawImage(video, 0, 0);
           result.frames.push({ at, readyState: video.readyState, rgb: Array.from(canvas.getContext('2d')!.getImageData(24, 24, 1, 1).data.slice(0, 3)) });
         }
+        // Playing moves on from the last seek: the first 'timeupdate' past it (an event, with a deadline for a failure).
+        const from = video.currentTime;
+        const moved = new Promise((resolve, reject) => {
+          video.ontimeupdate = () => video.currentTime > from && resolve(undefined);
+          setTimeout(() => reject(new Error(`playing did not move on from ${from} s within 20 s`)), 20_000);
+        });
         await video.play();
-        await new Promise((resolve) => setTimeout(resolve, 400));
+        await moved;
         result.playedTo = video.currentTime;
         return result;
       }, seekTo);
