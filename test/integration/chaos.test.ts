@@ -18,7 +18,7 @@ async function listAll(server: ServerHandle): Promise<TaskOut[]> {
 }
 
 describe('chaos: servers killed with -9 while they own tasks', function () {
-  this.timeout(300_000);
+  this.timeout(900_000);
 
   it('every task ends completed and saved once, nothing stuck, nothing lost, no temporary file or duplicate video left', async () => {
     const random = seededRandom(20261125);

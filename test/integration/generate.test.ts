@@ -8,7 +8,7 @@ function isMp4(file: string): boolean {
 }
 
 describe('stdio server: generation end to end against the simulator', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   const f = serverFixture({ JUXIN_PROGRESS_KEEPALIVE_MS: '300' });
 
   it('lists every tool with a title, a description, schemas and annotations', async () => {

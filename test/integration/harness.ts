@@ -114,7 +114,7 @@ export async function call(
   const result = (await client.callTool({ name, arguments: args }, CallToolResultSchema, {
     onprogress: (p) => progress.push(p),
     signal: options.signal,
-    timeout: options.timeout ?? 60_000,
+    timeout: options.timeout ?? 120_000,
     resetTimeoutOnProgress: true,
   })) as CallToolResult;
   return { result, progress };

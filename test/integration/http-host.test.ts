@@ -11,7 +11,7 @@ import { EngineFixture, TEST_KEY } from '../helpers/engine';
 import { waitUntil } from '../helpers/wait';
 
 describe("MCP over Streamable HTTP on loopback (the VS Code extension's transport)", function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   let f: EngineFixture;
   let engine: VideoEngine;
   let liveListeners = 0;

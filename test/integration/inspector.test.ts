@@ -25,7 +25,7 @@ function inspector(env: Record<string, string>, ...args: string[]): Promise<{ co
 }
 
 describe('MCP Inspector CLI against the binary', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   let sim: Simulator;
   let home: string;
   let env: Record<string, string>;

@@ -74,7 +74,7 @@ async function run(processes: number, count: number) {
 }
 
 describe('several servers on one history (one home folder)', function () {
-  this.timeout(180_000);
+  this.timeout(600_000);
 
   it('three processes resuming one history: each task queried as often as with one process (within 10%), downloaded once, one file', async () => {
     const one = await run(1, 12);

@@ -5,7 +5,7 @@ import { waitUntil } from '../helpers/wait';
 import { call, out, removeHome, simulator, startServer, TEST_KEY, tempHome, type TaskOut } from './harness';
 
 describe('stdio server: restart safety', function () {
-  this.timeout(180_000);
+  this.timeout(600_000);
 
   it('picks up a task after the server is killed mid-generation, completes and downloads it', async () => {
     const sim = await simulator();
@@ -46,7 +46,7 @@ describe('stdio server: restart safety', function () {
 });
 
 describe('stdio server: a failed download is recorded, never the end of the server', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
 
   it('with a file where the videos folder should be: the task ends "not saved" with the reason and what to do, and the server keeps serving', async () => {
     const sim = await simulator();

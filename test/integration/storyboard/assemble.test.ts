@@ -13,7 +13,7 @@ type ClipName = keyof typeof CLIP_LOOK;
 
 /** Joins real clips (media/clips, distinct colour and tone each) and checks the film with ffprobe/ffmpeg. */
 describe('storyboard: joining clips into a film', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'juxin-film-'));
@@ -297,7 +297,7 @@ describe('storyboard: joining clips into a film', function () {
 });
 
 describe('storyboard: the joined film in a browser (Debian chromium, as in the VS Code preview)', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   let dir: string;
   let browser: Browser;
   before(async () => {

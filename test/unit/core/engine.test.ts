@@ -72,7 +72,7 @@ const TRACKER_STEP_MS = 5 * 60_000;
 // (`clock.run`), exactly, whatever the machine's speed.
 describe('core/engine', function () {
   // Real file I/O under simulated time: a busy machine is slower, never different. The deadline only bounds a failure.
-  this.timeout(120_000);
+  this.timeout(300_000);
   let f: EngineFixture;
   let home: string;
   let clock: TestClock;

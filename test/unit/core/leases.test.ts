@@ -7,7 +7,7 @@ import { recordFileName } from '../../../src/core/store';
 import { waitUntil } from '../../helpers/wait';
 
 describe('core/leases: one owner per task across processes', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let home: string;
   const all: TaskLeases[] = [];
   const make = (staleMs = 2000) => {

@@ -17,7 +17,7 @@ function maxInWindow(times: number[], windowMs: number): number {
 }
 
 describe('core/rateLimiter: bounds and sharing across processes', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
   let home: string;
   beforeEach(() => (home = mkdtempSync(path.join(tmpdir(), 'rate-test-'))));
   afterEach(() => rmSync(home, { recursive: true, force: true, maxRetries: 5 }));

@@ -76,7 +76,7 @@ describe('core/spend: daily limits an agent cannot run past', () => {
 });
 
 describe('core/engine: every path obeys the daily limits', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let f: EngineFixture;
   let home: string;
   let creates = 0;

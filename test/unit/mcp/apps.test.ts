@@ -28,7 +28,7 @@ const TOOLS = [
 const UI_CAPABILITY = { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: [RESOURCE_MIME_TYPE] } } };
 
 describe('mcp/apps: the player card in the chat (MCP Apps)', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   let f: EngineFixture;
   let sim: Simulator;
   let engine: VideoEngine;

@@ -119,7 +119,7 @@ const TOOLS: Record<string, { fields: string[]; base: (known: string) => Record<
 };
 
 describe('mcp fuzz: hostile values for every field of every tool', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let t: InProcess;
   const problems: string[] = [];
   const onRejection = (reason: unknown) => problems.push(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);

@@ -55,7 +55,7 @@ export async function inProcess(
     posts: () => sim.requests.filter((r) => r.method === 'POST').length,
     // The SDK's own timeout is real time: generous, it only bounds a failure.
     call: async (name, args) =>
-      (await fixture.clock.run(client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: 120_000 }), { what: name })) as CallToolResult,
+      (await fixture.clock.run(client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: 300_000 }), { what: name })) as CallToolResult,
     close: async () => {
       await client.close().catch(() => undefined);
       await server.close().catch(() => undefined);

@@ -38,7 +38,7 @@ const api: JuxinApi = {
 };
 
 describe('mcp: tools and the shared history', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   let f: EngineFixture;
   let home: string;
   const cleanup: (() => Promise<unknown>)[] = [];

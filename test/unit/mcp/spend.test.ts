@@ -67,7 +67,7 @@ describe('mcp/spend: the words, the ledger, the question', () => {
 });
 
 describe('mcp/spend: an agent cannot pass the daily limits without the user', function () {
-  this.timeout(30_000);
+  this.timeout(300_000);
   let t: InProcess | undefined;
   afterEach(async () => {
     await t?.close();

@@ -35,7 +35,7 @@ interface ClipOut {
 const text = (r: Pick<CallToolResult, 'content'>) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 describe('mcp: storyboard tools (create, generate, assemble) end to end', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let f: EngineFixture;
   let work: string;
   let engine: VideoEngine;
@@ -71,7 +71,7 @@ describe('mcp: storyboard tools (create, generate, assemble) end to end', functi
 
   /** Calls a tool and lets simulated time pass until it answers (the SDK's timeout is real time: it only bounds a failure). */
   const call = async <T>(name: string, args: Record<string, unknown>, onprogress?: (p: Progress) => void) =>
-    (await f.clock.run(client.callTool({ name, arguments: args }, undefined, { ...(onprogress && { onprogress }), timeout: 120_000 }), {
+    (await f.clock.run(client.callTool({ name, arguments: args }, undefined, { ...(onprogress && { onprogress }), timeout: 300_000 }), {
       what: name,
     })) as Structured<T>;
 

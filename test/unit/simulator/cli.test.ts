@@ -22,7 +22,7 @@ function output(child: ChildProcess): Promise<{ code: number | null; stdout: str
 
 describe('simulator: the CLI (node dist/simulator.js)', function () {
   // Each test starts a process (tsx compiles on the way): slow on a busy machine, never different.
-  this.timeout(60_000);
+  this.timeout(120_000);
   const children: ChildProcess[] = [];
   after(() => children.forEach((c) => c.exitCode === null && c.kill()));
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { cardTemplate, renderCardHtml } from '../../../src/mcp/apps/cardHtml';
 import { CARD_ACTION_TOOL, CARD_STATE_TOOL, type CardState } from '../../../src/webview/card/protocol';
-import { waitUntil } from '../../helpers/wait';
+import { UI_DEADLINE_MS, waitUntil } from '../../helpers/wait';
 import { completed, snapshot } from './helpers';
 
 const HOST = 'https://host.test';
@@ -57,7 +57,7 @@ interface Opened {
 }
 
 describe('the chat card in a real browser, under its own CSP', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let browser: Browser;
   const html = renderCardHtml(cardTemplate(), API);
 
@@ -155,19 +155,21 @@ describe('the chat card in a real browser, under its own CSP', function () {
     const progress: string[] = [];
     const status = () => card.textContent('[data-testid="status"]');
     for (; step < script.length - 1; step++) {
-      await card.waitForFunction((shown) => document.querySelector('[data-testid="status"]')?.textContent !== shown, seen.at(-1) ?? '', { timeout: 30_000 });
+      await card.waitForFunction((shown) => document.querySelector('[data-testid="status"]')?.textContent !== shown, seen.at(-1) ?? '', {
+        timeout: UI_DEADLINE_MS,
+      });
       seen.push((await status())!);
       const value = await card.getAttribute('[data-testid="progress"]', 'aria-valuenow');
       if (value && progress.at(-1) !== value) progress.push(value);
       await page.clock.runFor(1000); // the card asks again
     }
-    await card.waitForSelector('video[src^="data:video/mp4;base64,"]', { timeout: 30_000 });
+    await card.waitForSelector('video[src^="data:video/mp4;base64,"]', { timeout: UI_DEADLINE_MS });
     assert.deepEqual(seen, ['Starting the generation…', 'Queued · position 3', 'Generating · 30%', 'Generating · 60%', 'Downloading…']);
     assert.deepEqual(progress, ['30', '60']);
     assert.deepEqual(calls[0], { name: CARD_STATE_TOOL, arguments: { prompt: 'a paper boat', lang: 'en' } });
     assert.deepEqual(calls.at(-1), { name: CARD_STATE_TOOL, arguments: { task_id: 't1', lang: 'en' } }, 'once the task exists, by its id');
 
-    await card.waitForFunction(() => document.querySelector('video')!.readyState >= 1, undefined, { timeout: 10_000 });
+    await card.waitForFunction(() => document.querySelector('video')!.readyState >= 1, undefined, { timeout: UI_DEADLINE_MS });
     const duration = await card.$eval('video', (v) => (v as HTMLVideoElement).duration);
     assert.ok(Math.abs(duration - 10) < 0.5, `duration ${duration}`);
     await card.$eval('video', (v) => {
@@ -175,7 +177,7 @@ describe('the chat card in a real browser, under its own CSP', function () {
       video.muted = true;
       return video.play();
     });
-    await card.waitForFunction(() => document.querySelector('video')!.currentTime > 0.3, undefined, { timeout: 10_000 });
+    await card.waitForFunction(() => document.querySelector('video')!.currentTime > 0.3, undefined, { timeout: UI_DEADLINE_MS });
     assert.equal(await card.textContent('[data-testid="status"]'), 'Ready');
     assert.equal(await card.isHidden('[data-testid="progress"]'), true);
     assert.equal(await card.textContent('[data-testid="notice"]'), '', 'chromium plays AAC: no note');

@@ -111,7 +111,7 @@ class FakeHost {
 }
 
 describe('the Videos view in a real browser: a virtualized gallery under the real CSP', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let browser: Browser;
   let bundle = '';
 
