@@ -49,7 +49,16 @@ async function run(processes: number, count: number) {
   // across a job's end (at 120× they are seconds of simulated time).
   const sim = await simulator({ seed: 7, timeScale: SCALE });
   const home = tempHome();
-  const env = { JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home, JUXIN_POLL_INTERVAL_MS: '5000', JUXIN_TIME_SCALE: String(SCALE) };
+  // No process is killed here (the creator exits and lets go of its tasks at once): leases as long as in
+  // real use, so no stall of a busy machine can move a task from one process to another.
+  const env = {
+    JUXIN_API_KEY: TEST_KEY,
+    JUXIN_BASE_URL: sim.url,
+    JUXIN_SORA_HOME: home,
+    JUXIN_POLL_INTERVAL_MS: '5000',
+    JUXIN_TIME_SCALE: String(SCALE),
+    JUXIN_LEASE_MS: '20000',
+  };
   const creator = await startServer(env);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) ids.push(out((await call(creator.client, 'generate_video', { prompt: `shared history ${i}`, wait: false })).result).task_id);
@@ -60,7 +69,11 @@ async function run(processes: number, count: number) {
     // Every process ends before anything is counted: a second download, however late, is in the simulator's log by then.
     await Promise.all(servers.map((s) => s.close()));
     const files = readdirSync(path.join(home, 'videos'));
+    // Which of the resuming processes tracked each task (each says so in its log when it takes the lease).
+    const trackers = new Map(ids.map((id) => [id, new Set<string>()]));
+    for (const server of servers) for (const m of server.stderr().matchAll(/following task (\S+) \(process (\d+)/g)) trackers.get(m[1])?.add(m[2]);
     return {
+      trackers: ids.map((id) => trackers.get(id)!.size),
       queries: ids.map((id) => queriesOf(sim, id)),
       downloads: ids.map((id) => downloadsOf(sim, id)),
       files,
@@ -76,15 +89,15 @@ async function run(processes: number, count: number) {
 describe('several servers on one history (one home folder)', function () {
   this.timeout(600_000);
 
-  it('three processes resuming one history: each task queried as often as with one process (within 10%), downloaded once, one file', async () => {
+  it('three processes resuming one history: each task tracked by one of them only, downloaded once, one file', async () => {
     const one = await run(1, 12);
     const three = await run(3, 12);
+    assert.deepEqual(one.trackers, Array(12).fill(1));
+    assert.deepEqual(three.trackers, Array(12).fill(1), 'one tracker per task, never two: each queries alone');
+    // How many queries each run took depends on how the machine kept pace with 20× time (a stalled process
+    // asks later, so less often): a figure, printed, not a bound.
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    const ratio = sum(three.queries) / sum(one.queries);
-    assert.ok(
-      Math.abs(ratio - 1) <= 0.1,
-      `queries with 3 processes ${sum(three.queries)} vs 1 process ${sum(one.queries)} (${three.queries} vs ${one.queries})`,
-    );
+    console.log(`      queries with 3 processes ${sum(three.queries)} vs 1 process ${sum(one.queries)} (${three.queries} vs ${one.queries})`);
     assert.deepEqual(three.downloads, Array(12).fill(1), 'each video downloaded once');
     assert.equal(three.files.filter((f) => f.endsWith('.mp4')).length, 12, `one file per task: ${three.files}`);
     assert.deepEqual(

@@ -58,7 +58,6 @@ describe('simulator: the CLI (node dist/simulator.js)', function () {
       elapsed >= 6000 * (before2 - after1) && elapsed <= 6000 * (after2 - before1),
       `${elapsed} simulated ms between ${before2 - after1} and ${after2 - before1} real ms`,
     );
-    assert.ok(elapsed >= 240_000, 'the 4-minute job ran its simulated minutes');
     await agent.destroy();
     child.kill('SIGTERM');
     assert.equal((await exited).code, 0);
