@@ -148,14 +148,21 @@ export interface Fixture {
 
 /**
  * A simulator, a fresh history folder and a connected server for each test (or, with `once`, for the
- * whole suite). Read the fields inside tests and hooks; they are replaced before each test.
+ * whole suite), both at `timeScale` (default TIME_SCALE). Read the fields inside tests and hooks; they are replaced before each test.
  */
-export function serverFixture(env: Record<string, string> = {}, options: { once?: boolean } = {}): Fixture {
+export function serverFixture(env: Record<string, string> = {}, options: { once?: boolean; timeScale?: number } = {}): Fixture {
   const fixture = {} as Fixture;
+  const timeScale = options.timeScale ?? TIME_SCALE;
   const setUp = async () => {
-    fixture.sim = await simulator();
+    fixture.sim = await simulator({ timeScale });
     fixture.home = tempHome();
-    fixture.server = await startServer({ JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: fixture.sim.url, JUXIN_SORA_HOME: fixture.home, ...env });
+    fixture.server = await startServer({
+      JUXIN_API_KEY: TEST_KEY,
+      JUXIN_BASE_URL: fixture.sim.url,
+      JUXIN_SORA_HOME: fixture.home,
+      JUXIN_TIME_SCALE: String(timeScale),
+      ...env,
+    });
   };
   const tearDown = async () => {
     await fixture.server?.close();
