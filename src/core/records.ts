@@ -103,7 +103,10 @@ export class TaskRecords {
       this.drop(id);
       throw new JuxinError('not_found', `Task ${id} is not in the history.`);
     }
-    if (!this.tasks.has(id)) return saved; // removed while this was being written
+    const known = this.tasks.get(id);
+    if (!known) return saved; // removed while this was being written
+    // The watcher may have read this very write back already, and announced it: once is enough.
+    if ((known.rev ?? 0) >= (saved.rev ?? 0)) return known;
     return this.accepted(saved);
   }
 

@@ -37,6 +37,25 @@ describe('core/records: the history in memory', () => {
     assert.equal([...records.values()].length, 0);
   });
 
+  it('announces each version of a task once, although the file watcher may read a write back before it returns', async () => {
+    const store = new TaskStore(home);
+    const update = store.update.bind(store);
+    // The watcher, faster than the writer: it hands the written record over before update() returns.
+    store.update = async (id, change) => {
+      const written = await update(id, change);
+      if (written) records.accept(structuredClone(written));
+      return written;
+    };
+    records = new TaskRecords(store, clock, silentLogger);
+    const seen: number[] = [];
+    records.onDidChange((t) => seen.push(t.progress));
+    await records.add(taskRecord({ id: 'video_d' }));
+    seen.length = 0;
+    for (const progress of [10, 20, 30]) await records.mutate('video_d', (t) => void (t.progress = progress));
+    assert.deepEqual(seen, [10, 20, 30]);
+    assert.equal(records.get('video_d')?.progress, 30);
+  });
+
   it('saves a task whose first write failed on the next try, on its clock', async () => {
     const store = new TaskStore(home);
     let failures = 1;
