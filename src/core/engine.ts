@@ -602,8 +602,12 @@ export class VideoEngine {
     const task = this.records.get(id);
     if (!task || !needsWork(task) || this.lifetime.signal.aborted) return;
     if (!(await this.leases.tryAcquire(id))) return;
-    this.logger.debug(`following task ${id} (process ${process.pid} holds its lease)`);
+    // The last holder may have finished it a moment ago, before this process heard: with the lease, the
+    // record on disk is the truth (a holder writes before it lets go), so a finished task is not asked about again.
+    const onDisk = await this.options.store.get(id).catch(() => undefined);
+    if (onDisk) this.records.accept(onDisk);
     const now = this.records.get(id);
+    if (now && needsWork(now)) this.logger.debug(`following task ${id} (process ${process.pid} holds its lease)`);
     if (now) this.advance(now);
     else await this.leases.release(id);
   }

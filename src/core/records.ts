@@ -13,7 +13,13 @@ import type { TaskRecord } from './types';
 export class TaskRecords {
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly events = new EventEmitter();
-  private readonly unsaved = new Map<string, NodeJS.Timeout>();
+  /** Tasks whose first write failed, each with the wait before the next try (ended by remove and dispose). */
+  private readonly unsaved = new Map<string, AbortController>();
+  /**
+   * Tasks removed here or by another process. A read of the folder that began before a removal can
+   * end after it (the watcher reads a file as it is deleted): what it found must not bring the task back.
+   */
+  private readonly removed = new Set<string>();
 
   constructor(
     private readonly store: TaskStore,
@@ -44,6 +50,7 @@ export class TaskRecords {
    * failing write never loses it: the record stays here, is tracked, and the write is tried again.
    */
   async add(record: TaskRecord): Promise<TaskRecord> {
+    this.removed.delete(record.id);
     this.tasks.set(record.id, record);
     this.emit(record);
     try {
@@ -56,7 +63,10 @@ export class TaskRecords {
   }
 
   private retrySave(id: string, attempt: number): void {
-    const timer = setTimeout(
+    const waiting = new AbortController();
+    this.unsaved.set(id, waiting);
+    // On the injected clock, like every other wait of the engine (tests let the time pass).
+    this.clock.sleep(Math.min(60_000, 1000 * 2 ** attempt), waiting.signal).then(
       () => {
         this.unsaved.delete(id);
         const memory = this.tasks.get(id);
@@ -71,10 +81,8 @@ export class TaskRecords {
             },
           );
       },
-      Math.min(60_000, 1000 * 2 ** attempt),
+      () => undefined, // removed, or disposed
     );
-    timer.unref?.();
-    this.unsaved.set(id, timer);
   }
 
   /** Read-modify-write through the store (another process may have written since), then tell listeners. */
@@ -95,12 +103,16 @@ export class TaskRecords {
       this.drop(id);
       throw new JuxinError('not_found', `Task ${id} is not in the history.`);
     }
-    if (!this.tasks.has(id)) return saved; // removed while this was being written
+    const known = this.tasks.get(id);
+    if (!known) return saved; // removed while this was being written
+    // The watcher may have read this very write back already, and announced it: once is enough.
+    if ((known.rev ?? 0) >= (saved.rev ?? 0)) return known;
     return this.accepted(saved);
   }
 
   /** A record another process wrote (the watcher read it): taken if it is newer than ours. */
   accept(record: TaskRecord): void {
+    if (this.removed.has(record.id)) return;
     const known = this.tasks.get(record.id);
     if (known && (known.rev ?? 0) >= (record.rev ?? 0)) return;
     this.accepted(record);
@@ -108,13 +120,15 @@ export class TaskRecords {
 
   /** Another process removed a task. */
   drop(id: string): void {
+    this.removed.add(id);
     if (!this.tasks.delete(id)) return;
     this.events.emit('remove', id);
   }
 
   async remove(id: string): Promise<void> {
-    clearTimeout(this.unsaved.get(id));
+    this.unsaved.get(id)?.abort();
     this.unsaved.delete(id);
+    this.removed.add(id);
     this.tasks.delete(id);
     await this.store.remove(id);
     this.events.emit('remove', id);
@@ -136,7 +150,7 @@ export class TaskRecords {
   }
 
   dispose(): void {
-    for (const timer of this.unsaved.values()) clearTimeout(timer);
+    for (const waiting of this.unsaved.values()) waiting.abort();
     this.unsaved.clear();
     this.events.removeAllListeners();
   }

@@ -28,6 +28,8 @@ export interface JuxinClientOptions {
   /** undici dispatcher (an Agent, a ProxyAgent, a MockAgent in tests). */
   dispatcher?: Dispatcher;
   requestTimeoutMs?: number;
+  /** The clock of `requestTimeoutMs` (default systemClock: real time, whatever `clock` is; tests pass their own). */
+  timeoutClock?: Clock;
   retry?: Partial<RetryOptions>;
   /** 0..1, for the backoff jitter (injected by tests). */
   random?: () => number;
@@ -45,6 +47,7 @@ export class JuxinClient implements JuxinApi {
       logger: options.logger ?? silentLogger,
       dispatcher: options.dispatcher,
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      timeoutClock: options.timeoutClock ?? systemClock,
       retry: { ...DEFAULT_RETRY, ...options.retry },
       random: options.random ?? Math.random,
     });

@@ -13,6 +13,8 @@ export interface HttpOptions {
   logger: Logger;
   dispatcher?: Dispatcher;
   requestTimeoutMs: number;
+  /** The clock of `requestTimeoutMs`: a request takes real milliseconds even when `clock` runs simulated time. */
+  timeoutClock: Clock;
   retry: RetryOptions;
   random: () => number;
 }
@@ -121,7 +123,8 @@ export class JuxinHttp {
       headers['content-type'] = encoded.headers.get('content-type')!;
       body = Buffer.from(await encoded.arrayBuffer());
     }
-    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
+    const attemptOver = new AbortController();
+    const timeout = timeoutSignal(this.options.timeoutClock, this.options.requestTimeoutMs, attemptOver.signal);
     const { signal, release } = eitherSignal(timeout, req.signal);
     const started = this.options.clock.now();
     const elapsed = () => Math.round(this.options.clock.now() - started);
@@ -139,6 +142,7 @@ export class JuxinHttp {
       this.options.logger.debug(`${label} failed (${failure.kind}) after ${elapsed()} ms`);
       throw failure;
     } finally {
+      attemptOver.abort();
       release();
     }
     this.options.logger.debug(`${label} → ${status} in ${elapsed()} ms`);
@@ -248,6 +252,16 @@ function maybeCreated(error: JuxinError): JuxinError {
     vendorCode: error.vendorCode,
     cause: error,
   });
+}
+
+/** A signal that aborts with a TimeoutError `ms` after now on `clock`; aborting `until` ends the wait (and its timer). */
+function timeoutSignal(clock: Clock, ms: number, until: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  clock.sleep(ms, until).then(
+    () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
+    () => undefined,
+  );
+  return controller.signal;
 }
 
 /**

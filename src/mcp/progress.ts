@@ -1,4 +1,5 @@
 import type { ServerNotification } from '@modelcontextprotocol/sdk/types.js';
+import { systemClock, type Clock } from '../util/clock';
 import { taskPhase } from '../core/phase';
 import type { TaskRecord } from '../core/types';
 
@@ -37,13 +38,15 @@ export interface ProgressReporterOptions {
   progressToken: string | number | undefined;
   send: SendNotification;
   keepAliveMs: number;
+  /** Keep-alives are for the client's real timeouts (default systemClock; tests pass their own). */
+  clock?: Clock;
 }
 
 /** Sends `notifications/progress` on every change, and a keep-alive when nothing changed for a while. */
 export class ProgressReporter {
   private last = -1;
   private lastMessage = '';
-  private timer: NodeJS.Timeout | undefined;
+  private keepAlive: AbortController | undefined;
   private current: { value: number; message: string } | undefined;
 
   constructor(private readonly options: ProgressReporterOptions) {}
@@ -64,16 +67,21 @@ export class ProgressReporter {
   }
 
   start(): void {
-    if (!this.enabled || this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.current) this.emit(this.current.value, this.lastMessage || this.current.message);
-    }, this.options.keepAliveMs);
-    this.timer.unref?.();
+    if (!this.enabled || this.keepAlive) return;
+    const keepAlive = (this.keepAlive = new AbortController());
+    const clock = this.options.clock ?? systemClock;
+    const beat = async () => {
+      for (;;) {
+        await clock.sleep(this.options.keepAliveMs, keepAlive.signal);
+        if (this.current) this.emit(this.current.value, this.lastMessage || this.current.message);
+      }
+    };
+    beat().catch(() => undefined); // stopped
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.keepAlive?.abort();
+    this.keepAlive = undefined;
   }
 
   private emit(value: number, message: string): void {

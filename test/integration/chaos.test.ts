@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { seededRandom } from '../../src/util/random';
+import { waitUntil } from '../helpers/wait';
 import { call, out, removeHome, simulator, startServer, TEST_KEY, tempHome, type ServerHandle, type TaskOut } from './harness';
 
 const SCALE = 30;
@@ -12,8 +13,12 @@ function followed(server: ServerHandle): Set<string> {
   return new Set([...server.stderr().matchAll(/following task (\S+) \(process/g)].map((m) => m[1]));
 }
 
+async function listAll(server: ServerHandle): Promise<TaskOut[]> {
+  return ((await call(server.client, 'list_videos', { limit: 200 })).result.structuredContent as { tasks: TaskOut[] }).tasks;
+}
+
 describe('chaos: servers killed with -9 while they own tasks', function () {
-  this.timeout(300_000);
+  this.timeout(900_000);
 
   it('every task ends completed and saved once, nothing stuck, nothing lost, no temporary file or duplicate video left', async () => {
     const random = seededRandom(20261125);
@@ -23,6 +28,24 @@ describe('chaos: servers killed with -9 while they own tasks', function () {
     const servers: ServerHandle[] = await Promise.all([startServer(env), startServer(env), startServer(env)]);
     const ids: string[] = [];
     let kills = 0;
+    /** Kills a server with -9 and starts another in its place; resolves once every unfinished task it followed is followed by a live server (or done). */
+    const kill = async (victim: ServerHandle) => {
+      const orphans = [...followed(victim)];
+      process.kill(victim.pid!, 'SIGKILL');
+      kills++;
+      await victim.close();
+      servers[servers.indexOf(victim)] = await startServer(env);
+      await waitUntil(
+        async () => {
+          const done = new Set((await listAll(servers[0])).filter((t) => t.download_state === 'done').map((t) => t.task_id));
+          const live = new Set(servers.flatMap((s) => [...followed(s)]));
+          return orphans.every((id) => done.has(id) || live.has(id));
+        },
+        120_000,
+        `the tasks of a killed server taken over (${orphans.join(', ')})`,
+        200,
+      );
+    };
     try {
       for (let i = 0; i < GENERATIONS; i++) {
         const server = servers[i % servers.length];
@@ -30,38 +53,31 @@ describe('chaos: servers killed with -9 while they own tasks', function () {
         // Now and then, kill a server that owns unfinished work, and start a new one in its place.
         if (i % 5 === 4) {
           const owners = servers.filter((s) => followed(s).size > 0);
-          const victim = owners[Math.floor(random() * owners.length)];
-          process.kill(victim.pid!, 'SIGKILL');
-          kills++;
-          await victim.close();
-          servers[servers.indexOf(victim)] = await startServer(env);
-          await new Promise((r) => setTimeout(r, 1500 + random() * 2000));
+          await kill(owners[Math.floor(random() * owners.length)]);
         }
       }
-      // One more kill once downloads are under way.
-      await new Promise((r) => setTimeout(r, 4000));
-      const late = servers.filter((s) => followed(s).size > 0);
-      if (late.length) {
-        const victim = late[Math.floor(random() * late.length)];
-        process.kill(victim.pid!, 'SIGKILL');
-        kills++;
-        await victim.close();
-        servers[servers.indexOf(victim)] = await startServer(env);
-      }
-
-      const deadline = Date.now() + 180_000;
+      // One more kill once downloads are under way, of a server that follows unfinished work.
       let tasks: TaskOut[] = [];
-      for (;;) {
-        tasks = ((await call(servers[0].client, 'list_videos', { limit: 200 })).result.structuredContent as { tasks: TaskOut[] }).tasks;
-        if (tasks.length === ids.length && tasks.every((t) => t.download_state === 'done')) break;
-        if (Date.now() > deadline) {
-          throw new Error(
-            `stuck after ${kills} kills: ${JSON.stringify(tasks.filter((t) => t.download_state !== 'done').map((t) => [t.task_id, t.status, t.download_state]))}`,
-          );
-        }
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      await new Promise((r) => setTimeout(r, 1500));
+      await waitUntil(async () => (tasks = await listAll(servers[0])).some((t) => t.status === 'completed'), 120_000, 'a first task completed', 200);
+      const unfinished = new Set(tasks.filter((t) => t.download_state !== 'done').map((t) => t.task_id));
+      const late = servers.filter((s) => [...followed(s)].some((id) => unfinished.has(id)));
+      if (late.length) await kill(late[Math.floor(random() * late.length)]);
+
+      await waitUntil(
+        async () => {
+          tasks = await listAll(servers[0]);
+          return tasks.length === ids.length && tasks.every((t) => t.download_state === 'done');
+        },
+        180_000,
+        'every task done',
+        500,
+      ).catch(() => {
+        throw new Error(
+          `stuck after ${kills} kills: ${JSON.stringify(tasks.filter((t) => t.download_state !== 'done').map((t) => [t.task_id, t.status, t.download_state]))}`,
+        );
+      });
+      // Every process ends before the folders are read: whatever one was still doing has landed by then.
+      await Promise.all(servers.map((s) => s.close()));
 
       assert.ok(kills >= 4, `${kills} servers killed`);
       assert.deepEqual(tasks.map((t) => t.task_id).sort(), [...ids].sort(), 'no record lost');

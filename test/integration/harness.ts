@@ -6,6 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
+import { waitUntil } from '../helpers/wait';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const SERVER_JS = path.join(ROOT, 'dist/server.js');
@@ -40,7 +41,18 @@ export interface ServerHandle {
   transport: StdioClientTransport;
   stderr: () => string;
   pid: number | null;
+  /** Ends the session and resolves once the process has exited (nothing it does can land after this). */
   close(): Promise<void>;
+}
+
+/** Whether a process still runs (a reaped child is gone; signal 0 only asks). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /** How to start the server: by default `node dist/server.js`. */
@@ -80,7 +92,9 @@ export async function startServer(
     stderr: () => errText,
     pid: transport.pid,
     close: async () => {
+      const pid = transport.pid;
       await client.close().catch(() => undefined);
+      if (pid) await waitUntil(() => !alive(pid), 30_000, `server process ${pid} to exit`, 20);
     },
   };
 }
@@ -100,7 +114,7 @@ export async function call(
   const result = (await client.callTool({ name, arguments: args }, CallToolResultSchema, {
     onprogress: (p) => progress.push(p),
     signal: options.signal,
-    timeout: options.timeout ?? 60_000,
+    timeout: options.timeout ?? 120_000,
     resetTimeoutOnProgress: true,
   })) as CallToolResult;
   return { result, progress };
@@ -134,14 +148,21 @@ export interface Fixture {
 
 /**
  * A simulator, a fresh history folder and a connected server for each test (or, with `once`, for the
- * whole suite). Read the fields inside tests and hooks; they are replaced before each test.
+ * whole suite), both at `timeScale` (default TIME_SCALE). Read the fields inside tests and hooks; they are replaced before each test.
  */
-export function serverFixture(env: Record<string, string> = {}, options: { once?: boolean } = {}): Fixture {
+export function serverFixture(env: Record<string, string> = {}, options: { once?: boolean; timeScale?: number } = {}): Fixture {
   const fixture = {} as Fixture;
+  const timeScale = options.timeScale ?? TIME_SCALE;
   const setUp = async () => {
-    fixture.sim = await simulator();
+    fixture.sim = await simulator({ timeScale });
     fixture.home = tempHome();
-    fixture.server = await startServer({ JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: fixture.sim.url, JUXIN_SORA_HOME: fixture.home, ...env });
+    fixture.server = await startServer({
+      JUXIN_API_KEY: TEST_KEY,
+      JUXIN_BASE_URL: fixture.sim.url,
+      JUXIN_SORA_HOME: fixture.home,
+      JUXIN_TIME_SCALE: String(timeScale),
+      ...env,
+    });
   };
   const tearDown = async () => {
     await fixture.server?.close();

@@ -4,39 +4,23 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startMcpHttpHost, type McpHttpHost, SECRET_HEADER } from '../../src/mcp/httpHost';
 import { createSoraMcpServer } from '../../src/mcp/server';
-import { VideoEngine } from '../../src/core/engine';
-import { TaskStore } from '../../src/core/store';
-import { JuxinClient } from '../../src/juxin/client';
-import { scaledClock } from '../../src/util/clock';
-import { removeHome, simulator, TEST_KEY, tempHome, TIME_SCALE } from './harness';
-import type { Simulator } from '../../src/simulator';
-import path from 'node:path';
+import type { VideoEngine } from '../../src/core/engine';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ManualClock } from '../../src/util/clock';
+import { TestClock } from '../helpers/clock';
+import { EngineFixture, TEST_KEY } from '../helpers/engine';
+import { waitUntil } from '../helpers/wait';
 
 describe("MCP over Streamable HTTP on loopback (the VS Code extension's transport)", function () {
-  this.timeout(30_000);
-  let sim: Simulator;
-  let home: string;
+  this.timeout(300_000);
+  let f: EngineFixture;
   let engine: VideoEngine;
   let liveListeners = 0;
   let host: McpHttpHost;
   let sessions = 0;
 
   before(async () => {
-    sim = await simulator();
-    home = tempHome();
-    const clock = scaledClock(TIME_SCALE);
-    const api = new JuxinClient({ apiKey: TEST_KEY, baseUrl: sim.url, clock });
-    engine = new VideoEngine({
-      api: () => api,
-      store: new TaskStore(home),
-      videosDir: path.join(home, 'videos'),
-      clock,
-      minPollIntervalMs: 2000,
-      maxRequestsPerSecond: 200,
-    });
-    await engine.start();
+    f = await EngineFixture.create({ simulator: true, prefix: 'juxin-sora-it' });
+    engine = await f.started({ minPollIntervalMs: 2000, maxRequestsPerSecond: 200 });
     // Counts the engine's change listeners: every MCP server subscribes one, and must drop it when closed.
     const subscribe = engine.onDidChange.bind(engine);
     engine.onDidChange = (listener) => {
@@ -57,9 +41,7 @@ describe("MCP over Streamable HTTP on loopback (the VS Code extension's transpor
 
   after(async () => {
     await host.close();
-    await engine.dispose();
-    await sim.close();
-    removeHome(home);
+    await f.close();
   });
 
   const connect = async () => {
@@ -122,13 +104,13 @@ describe("MCP over Streamable HTTP on loopback (the VS Code extension's transpor
   });
 
   describe('session lifetime (no MCP server outlives its session)', () => {
-    let clock: ManualClock;
+    let clock: TestClock;
     let limited: McpHttpHost;
     let servers: { server: McpServer; closed: boolean }[];
     const changeListeners = () => liveListeners;
 
     beforeEach(async () => {
-      clock = new ManualClock();
+      clock = new TestClock();
       servers = [];
       limited = await startMcpHttpHost({
         createServer: () => {
@@ -172,12 +154,13 @@ describe("MCP over Streamable HTTP on loopback (the VS Code extension's transpor
       await r.body.dump();
       return r.statusCode;
     };
-    const settle = () => new Promise((r) => setTimeout(r, 50));
+    /** Closing a session's server ends asynchronously after its last response: wait for it (never a fixed time). */
+    const closed = (what: string, done: () => boolean) => waitUntil(done, 30_000, what);
 
     it('closes the server of an initialize that established no session', async () => {
       const before = changeListeners();
       for (let i = 0; i < 5; i++) assert.equal((await open('text/plain')).status, 406);
-      await settle();
+      await closed('the five servers closed', () => servers.length === 5 && servers.every((s) => s.closed) && changeListeners() === before);
       assert.equal(servers.length, 5);
       assert.deepEqual(
         servers.map((s) => s.closed),
@@ -193,9 +176,9 @@ describe("MCP over Streamable HTTP on loopback (the VS Code extension's transpor
       await clock.advance(20 * 60_000);
       assert.equal(await ping(b), 200, 'b is used again');
       await clock.advance(15 * 60_000);
-      await settle();
       assert.equal(await ping(a), 404, 'a was idle for 35 minutes: closed');
       assert.equal(await ping(b), 200, 'b was used 15 minutes ago: open');
+      await closed("a's server closed", () => changeListeners() === before + 1);
       assert.equal(changeListeners(), before + 1);
     });
 
@@ -206,7 +189,7 @@ describe("MCP over Streamable HTTP on loopback (the VS Code extension's transpor
         ids.push((await open()).session!);
         await clock.advance(1000);
       }
-      await settle();
+      await closed('all but four servers closed', () => servers.filter((s) => !s.closed).length === 4 && changeListeners() === before + 4);
       assert.equal(servers.filter((s) => !s.closed).length, 4);
       assert.equal(changeListeners(), before + 4);
       assert.equal(await ping(ids[0]), 404);

@@ -7,7 +7,7 @@ import type { Simulator } from '../../src/simulator';
 import { imageBytes } from '../fixtures/images';
 
 describe('stdio server: bad input, keys and configuration', function () {
-  this.timeout(30_000);
+  this.timeout(300_000);
   let sim: Simulator;
   let home: string;
   let server: ServerHandle;
@@ -130,7 +130,7 @@ describe('stdio server: bad input, keys and configuration', function () {
       env: { ...process.env, JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: 'ftp://nope', JUXIN_POLL_INTERVAL_MS: 'soon', JUXIN_SORA_HOME: home },
       encoding: 'utf8',
       input: '',
-      timeout: 10_000,
+      timeout: 60_000,
     });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /JUXIN_BASE_URL/);
@@ -150,7 +150,7 @@ describe('stdio server: bad input, keys and configuration', function () {
       },
       encoding: 'utf8',
       input: '',
-      timeout: 10_000,
+      timeout: 60_000,
     });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /JUXIN_BASE_URL/);

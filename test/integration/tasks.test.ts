@@ -3,7 +3,7 @@ import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { serverFixture } from './harness';
 
 describe('stdio server: MCP task-augmented execution of generate_video', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   const f = serverFixture({}, { once: true });
 
   it('returns a task handle at once, then the final result when polled', async () => {

@@ -19,7 +19,7 @@ const previousFilmIsOurs: OwnFiles = { isOurs: () => Promise.resolve(true), reco
 
 /** Joins real clips (media/clips, distinct colour and tone each) and checks the film with ffprobe/ffmpeg. */
 describe('storyboard: joining clips into a film', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'juxin-film-'));
@@ -383,7 +383,7 @@ describe('storyboard: the film never lands on a file it did not write', function
 });
 
 describe('storyboard: the joined film in a browser (Debian chromium, as in the VS Code preview)', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   let dir: string;
   let browser: Browser;
   before(async () => {
@@ -418,10 +418,11 @@ describe('storyboard: the joined film in a browser (Debian chromium, as in the V
         const result = { duration: video.duration, width: video.videoWidth, frames: [] as { at: number; readyState: number; rgb: number[] }[], playedTo: 0 };
         const canvas = document.getElementById('c') as HTMLCanvasElement;
         for (const at of times) {
-          const shown = new Promise((resolve) => {
-            // 'seeked' can come before the new frame is on screen; wait for it to be presented (or 1 s).
+          const shown = new Promise((resolve, reject) => {
+            // 'seeked' can come before the new frame is on screen: wait until it is presented (an event; the
+            // deadline only bounds a failure).
             video.requestVideoFrameCallback(resolve);
-            setTimeout(resolve, 1000);
+            setTimeout(() => reject(new Error(`no frame presented 20 s after seeking to ${at} s`)), 20_000);
           });
           video.currentTime = at;
           await new Promise((resolve) => (video.onseeked = resolve));
@@ -429,8 +430,14 @@ describe('storyboard: the joined film in a browser (Debian chromium, as in the V
           canvas.getContext('2d')!.drawImage(video, 0, 0);
           result.frames.push({ at, readyState: video.readyState, rgb: Array.from(canvas.getContext('2d')!.getImageData(24, 24, 1, 1).data.slice(0, 3)) });
         }
+        // Playing moves on from the last seek: the first 'timeupdate' past it (an event, with a deadline for a failure).
+        const from = video.currentTime;
+        const moved = new Promise((resolve, reject) => {
+          video.ontimeupdate = () => video.currentTime > from && resolve(undefined);
+          setTimeout(() => reject(new Error(`playing did not move on from ${from} s within 20 s`)), 20_000);
+        });
         await video.play();
-        await new Promise((resolve) => setTimeout(resolve, 400));
+        await moved;
         result.playedTo = video.currentTime;
         return result;
       }, seekTo);

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DownloadError, downloadVideo, MAX_VIDEO_BYTES } from '../../../src/core/downloader';
 import { ManualClock } from '../../../src/util/clock';
+import { VirtualClock } from '../../helpers/clock';
+import { waitUntil } from '../../helpers/wait';
 
 // A fake MP4: an ftyp box, then bytes that spell their own offset (so a bad resume shows).
 const VIDEO = Buffer.concat([
@@ -16,10 +18,13 @@ const VIDEO = Buffer.concat([
 /** The temporary files in `dir` (a download's `.part`, whatever its name). */
 const parts = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.part'));
 
-/** Resolves once a `.part` file in `dir` holds `bytes` (or after 5 s, when the test will fail on its own). */
-async function whenPartSaved(dir: string, bytes = 1): Promise<void> {
-  const saved = () => parts(dir).some((f) => statSync(path.join(dir, f)).size >= bytes);
-  for (let i = 0; i < 500 && !(existsSync(dir) && saved()); i++) await new Promise((r) => setTimeout(r, 10));
+/** Cuts the connection once a `.part` file in `dir` holds `bytes` (the client wrote them: a real event, awaited with a generous deadline). */
+function cutWhenPartSaved(dir: string, res: ServerResponse, bytes = 1): void {
+  const saved = () => existsSync(dir) && parts(dir).some((f) => statSync(path.join(dir, f)).size >= bytes);
+  // Past the deadline the cut comes anyway, and the test fails on what it sees.
+  void waitUntil(saved, 30_000, `${bytes} bytes saved`, 5)
+    .catch(() => undefined)
+    .then(() => res.socket?.destroy());
 }
 
 describe('core/downloader', () => {
@@ -80,9 +85,8 @@ describe('core/downloader', () => {
     next();
   }
   let requests: { range?: string }[] = [];
-  const clock = new ManualClock();
-  // No real waiting between attempts: the injected clock's sleeps are advanced by hand.
-  const sleepless = { ...clock, sleep: async () => undefined, now: () => clock.now() };
+  // No real waiting between attempts: the clock's sleeps return at once.
+  const sleepless = new VirtualClock();
 
   before(async () => {
     server = createServer((req, res) => {
@@ -96,7 +100,7 @@ describe('core/downloader', () => {
         if (req.headers.range) return void res.writeHead(416, { 'content-range': `bytes */${VIDEO.length}` }).end();
         // Every byte, but one more announced: the client sees a short transfer and asks for the rest.
         res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': VIDEO.length + 1 });
-        return void res.write(VIDEO, () => void whenPartSaved(dir, VIDEO.length).then(() => res.socket?.destroy()));
+        return void res.write(VIDEO, () => cutWhenPartSaved(dir, res, VIDEO.length));
       }
       if (mode === 'slow') return void slowly(res);
       if (mode === 'endless' || mode === 'endless-html') return void endless(res, mode === 'endless-html');
@@ -126,7 +130,7 @@ describe('core/downloader', () => {
       if (mode === 'cut-once' && requests.length === 1) {
         // Cut only once the client has saved some of it: a cut that lands before the first chunk is
         // written leaves nothing to resume, and the test would depend on timing.
-        res.write(body.subarray(0, 70_000), () => void whenPartSaved(dir).then(() => res.socket?.destroy()));
+        res.write(body.subarray(0, 70_000), () => cutWhenPartSaved(dir, res));
         return;
       }
       res.end(body);

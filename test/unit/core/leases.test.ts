@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TaskLeases } from '../../../src/core/leases';
 import { recordFileName } from '../../../src/core/store';
+import { waitUntil } from '../../helpers/wait';
 
 describe('core/leases: one owner per task across processes', function () {
-  this.timeout(20_000);
+  this.timeout(120_000);
   let home: string;
   const all: TaskLeases[] = [];
   const make = (staleMs = 2000) => {
@@ -34,12 +35,14 @@ describe('core/leases: one owner per task across processes', function () {
   });
 
   it("takes over a killed holder's lease once it has gone stale, and not before", async () => {
-    const leases = make(2000);
+    // Stale after a minute: "fresh" below stays fresh however slow the machine is between two lines.
+    const leases = make(60_000);
     // What a process killed with -9 leaves behind: its lock directory, no longer refreshed.
     const lockDir = path.join(home, 'leases', `${recordFileName('video_x').replace(/\.json$/, '')}.lock`);
     mkdirSync(lockDir, { recursive: true });
     assert.equal(await leases.tryAcquire('video_x'), false, 'still fresh: the holder may be alive');
-    const old = new Date(Date.now() - 10_000);
+    // (File times are wall-clock times: the lock's age is set, not waited for.)
+    const old = new Date(Date.now() - 10 * 60_000);
     utimesSync(lockDir, old, old);
     assert.equal(await leases.tryAcquire('video_x'), true, 'stale: taken over');
   });
@@ -51,7 +54,8 @@ describe('core/leases: one owner per task across processes', function () {
     assert.equal(await leases.tryAcquire('t'), true);
     rmSync(path.join(home, 'leases'), { recursive: true, force: true });
     mkdirSync(path.join(home, 'leases'));
-    for (let i = 0; i < 60 && !lost.length; i++) await new Promise((r) => setTimeout(r, 100));
+    // The holder notices at its next refresh (a quarter of staleMs, real time).
+    await waitUntil(() => lost.length > 0, 30_000, 'the lost lease noticed');
     assert.deepEqual(lost, ['t']);
     assert.equal(leases.owns('t'), false);
   });

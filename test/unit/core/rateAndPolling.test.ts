@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { RateLimiter } from '../../../src/core/rateLimiter';
-import { ManualClock } from '../../../src/util/clock';
+import { TestClock } from '../../helpers/clock';
 
 /** The most events in any window of `windowMs`. */
 function maxInWindow(times: number[], windowMs: number): number {
@@ -13,21 +13,13 @@ function maxInWindow(times: number[], windowMs: number): number {
   return best;
 }
 
-/** Lets every pending continuation run, then moves time on a little; until `until()` holds. */
-async function drain(clock: ManualClock, until: () => boolean): Promise<void> {
-  for (let i = 0; i < 10_000 && !until(); i++) {
-    for (let k = 0; k < 3; k++) await new Promise((r) => setImmediate(r));
-    if (!until()) await clock.advance(50);
-  }
-}
-
 describe('core/rateLimiter: one cap shared by every task', () => {
   it('never lets more than the cap start in any one-second window, with 50 callers at once', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const limiter = new RateLimiter(clock, 2);
     const starts: number[] = [];
     const all = Promise.all(Array.from({ length: 50 }, () => limiter.acquire().then(() => starts.push(clock.now()))));
-    await drain(clock, () => starts.length === 50);
+    await clock.runUntil(() => starts.length === 50);
     await all;
     assert.equal(starts.length, 50);
     assert.ok(maxInWindow(starts, 1000) <= 2, `max ${maxInWindow(starts, 1000)}`);
@@ -35,7 +27,7 @@ describe('core/rateLimiter: one cap shared by every task', () => {
   });
 
   it('serves callers in order, and a cancelled caller does not block the others', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const limiter = new RateLimiter(clock, 1);
     const order: string[] = [];
     const cancelled = new AbortController();
@@ -46,20 +38,20 @@ describe('core/rateLimiter: one cap shared by every task', () => {
     );
     const c = limiter.acquire().then(() => order.push('c'));
     cancelled.abort();
-    await drain(clock, () => order.length === 3);
+    await clock.runUntil(() => order.length === 3);
     await Promise.all([a, b, c]);
     assert.deepEqual(order, ['a', 'b-cancelled', 'c']);
   });
 
   it('holds everyone back after a 429, by Retry-After or a growing cool-down that relaxes after successes', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const limiter = new RateLimiter(clock, 10);
     await limiter.acquire();
     limiter.penalize(5000);
     const t0 = clock.now();
     let at = 0;
     const p = limiter.acquire().then(() => (at = clock.now()));
-    await drain(clock, () => at > 0);
+    await clock.runUntil(() => at > 0);
     await p;
     assert.ok(at - t0 >= 5000, `waited ${at - t0} ms`);
     const fresh = new RateLimiter(clock, 10);

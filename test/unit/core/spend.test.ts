@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { VideoEngine } from '../../../src/core/engine';
 import {
   checkSpend,
   describeOverrun,
@@ -13,20 +10,14 @@ import {
   type SpendCheck,
   type SpendLimits,
 } from '../../../src/core/spend';
-import { TaskStore } from '../../../src/core/store';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
+import { TaskStore } from '../../../src/core/store';
 import { generateStoryboard, StoryboardBatches } from '../../../src/storyboard';
 import { taskRecord } from '../../fixtures/tasks';
+import { EngineFixture } from '../../helpers/engine';
 
 const SHANGHAI = 'Asia/Shanghai';
 
-async function waitUntil(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 const at = (iso: string) => Date.parse(iso);
 const task = (createdAt: string, status = 'completed', params: Partial<GenerationParams> = {}) => ({
   createdAt: at(createdAt),
@@ -109,9 +100,9 @@ describe('core/spend: daily limits an agent cannot run past', () => {
 });
 
 describe('core/engine: every path obeys the daily limits', function () {
-  this.timeout(20_000);
+  this.timeout(300_000);
+  let f: EngineFixture;
   let home: string;
-  const engines: VideoEngine[] = [];
   let creates = 0;
   const api: JuxinApi = {
     async createVideo(): Promise<NormalizedTask> {
@@ -132,19 +123,14 @@ describe('core/engine: every path obeys the daily limits', function () {
     },
     downloadHeaders: () => ({}),
   };
-  const make = (limits: SpendLimits) => {
-    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), spendLimits: () => limits });
-    engines.push(engine);
-    return engine;
-  };
-  beforeEach(() => {
-    home = mkdtempSync(path.join(tmpdir(), 'spend-test-'));
+  // On the fixture's clock, which stands still here: "today" is one fixed day, whenever the test runs.
+  const make = (limits: SpendLimits) => f.engine({ api, spendLimits: () => limits });
+  beforeEach(async () => {
+    f = await EngineFixture.create({ prefix: 'spend-test' });
+    home = f.home;
     creates = 0;
   });
-  afterEach(async () => {
-    await Promise.all(engines.splice(0).map((e) => e.dispose()));
-    rmSync(home, { recursive: true, force: true, maxRetries: 5 });
-  });
+  afterEach(() => f.close());
 
   it('refuses the request over a limit before anything is sent, and lets it through on the yes', async () => {
     const engine = make({ dailyVideos: 2, dailySeconds: 0, prices: {} });
@@ -188,7 +174,7 @@ describe('core/engine: every path obeys the daily limits', function () {
 
     const batches = new StoryboardBatches();
     const yes = await generateStoryboard({ ...request, batches, approveSpend: async (c) => (asked.push(c), true) });
-    await waitUntil(() => yes.batch!.runs.every((r) => r.state === 'started'), 5_000, 'every clip started');
+    await f.clock.runUntil(() => yes.batch!.runs.every((r) => r.state === 'started'), { maxStepMs: 0, what: 'every clip started' });
     assert.equal(creates, 5);
     assert.deepEqual(
       asked.map((c) => [c.count, c.videos]),
@@ -209,7 +195,7 @@ describe('core/engine: every path obeys the daily limits', function () {
 
   it('counts failed tasks toward the limits (the relay may have billed them): a retry after a failure at the limit is asked about', async () => {
     const seeded = new TaskStore(home);
-    await seeded.put(taskRecord({ id: 'sora-2:task_failed_today', status: 'failed', failureReason: 'moderation', createdAt: Date.now() - 60_000 }));
+    await seeded.put(taskRecord({ id: 'sora-2:task_failed_today', status: 'failed', failureReason: 'moderation', createdAt: f.clock.now() - 60_000 }));
     const engine = make({ dailyVideos: 1, dailySeconds: 0, prices: {} });
     await engine.start();
     await assert.rejects(

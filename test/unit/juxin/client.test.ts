@@ -10,7 +10,9 @@ import { baseUrlProblem, parseBaseUrl } from '../../../src/juxin/http';
 import { MAYBE_CREATED_ZH } from '../../../src/juxin/retry';
 import type { GenerationParams } from '../../../src/juxin/types';
 import { readLocalImage } from '../../../src/juxin/images';
+import { ManualClock } from '../../../src/util/clock';
 import { imageBytes } from '../../fixtures/images';
+import { waitUntil } from '../../helpers/wait';
 import {
   captureLogger,
   type CapturedRequest,
@@ -52,9 +54,26 @@ async function serve(...responders: Responder[]) {
 
 function client(url: string, options: Partial<JuxinClientOptions> = {}) {
   const clock = new VirtualClock();
+  // Request timeouts run out only when a test moves this clock (`timeOut`): never because the machine is slow.
+  const timeouts = new ManualClock();
   const logger = captureLogger();
-  const api = new JuxinClient({ apiKey: TEST_KEY, baseUrl: url, clock, logger, random: () => 1, retry: { maxAttempts: 3 }, ...options });
-  return { api, clock, logger };
+  const api = new JuxinClient({
+    apiKey: TEST_KEY,
+    baseUrl: url,
+    clock,
+    timeoutClock: timeouts,
+    logger,
+    random: () => 1,
+    retry: { maxAttempts: 3 },
+    ...options,
+  });
+  return { api, clock, timeouts, logger };
+}
+
+/** Once the server holds its `count`-th request, lets that request's timeout run out. */
+async function timeOut(server: { requests: unknown[] }, timeouts: ManualClock, count: number, ms: number): Promise<void> {
+  await waitUntil(() => server.requests.length >= count, 30_000, `request ${count} at the server`, 5);
+  await timeouts.advance(ms);
 }
 
 async function failure(promise: Promise<unknown>): Promise<JuxinError> {
@@ -393,7 +412,11 @@ describe('JuxinClient', () => {
 
     it('times out a request that gets no answer, and retries it', async () => {
       const server = await serve(hang);
-      const error = await failure(client(server.url, { requestTimeoutMs: 40, retry: { maxAttempts: 2 } }).api.queryVideo('x'));
+      const { api, timeouts } = client(server.url, { requestTimeoutMs: 40, retry: { maxAttempts: 2 } });
+      const pending = failure(api.queryVideo('x'));
+      await timeOut(server, timeouts, 1, 40);
+      await timeOut(server, timeouts, 2, 40);
+      const error = await pending;
       assert.equal(error.kind, 'timeout');
       assert.match(error.message, /GET \/v1\/video\/query: Juxin did not answer within 40 ms/);
       assert.equal(server.requests.length, 2);
@@ -413,9 +436,11 @@ describe('JuxinClient', () => {
     it('times out with a live caller signal too, and leaves no listener on that signal', async () => {
       const controller = new AbortController();
       const server = await serve(json(200, fixture('shape-c-in-progress.json')), hang);
-      const { api } = client(server.url, { requestTimeoutMs: 40, retry: { maxAttempts: 1 } });
+      const { api, timeouts } = client(server.url, { requestTimeoutMs: 40, retry: { maxAttempts: 1 } });
       assert.equal((await api.queryVideo('x', { signal: controller.signal })).progress, 42);
-      const error = await failure(api.queryVideo('x', { signal: controller.signal }));
+      const pending = failure(api.queryVideo('x', { signal: controller.signal }));
+      await timeOut(server, timeouts, 2, 40);
+      const error = await pending;
       assert.equal(error.kind, 'timeout');
       assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
     });
@@ -456,7 +481,10 @@ describe('JuxinClient', () => {
 
     it('does not retry a create that timed out after it was sent', async () => {
       const server = await serve(hang, json(200, fixture('create-pending.json')));
-      const error = await failure(client(server.url, { requestTimeoutMs: 40 }).api.createVideo(PARAMS));
+      const { api, timeouts } = client(server.url, { requestTimeoutMs: 40 });
+      const pending = failure(api.createVideo(PARAMS));
+      await timeOut(server, timeouts, 1, 40);
+      const error = await pending;
       assert.equal(error.kind, 'timeout');
       assert.equal(server.requests.length, 1);
       maybeCreated(error);
@@ -607,9 +635,13 @@ describe('JuxinClient', () => {
         reset,
         hang,
       );
-      const { api, logger } = client(server.url, { requestTimeoutMs: 40, retry: { maxAttempts: 1 } });
+      const { api, logger, timeouts } = client(server.url, { requestTimeoutMs: 40, retry: { maxAttempts: 1 } });
       const errors: JuxinError[] = [];
-      for (let i = 0; i < 6; i++) errors.push(await failure(i % 2 ? api.createVideo(PARAMS) : api.queryVideo('x')));
+      for (let i = 0; i < 6; i++) {
+        const pending = failure(i % 2 ? api.createVideo(PARAMS) : api.queryVideo('x'));
+        if (i === 5) await timeOut(server, timeouts, 6, 40); // the last one hangs until its timeout
+        errors.push(await pending);
+      }
       assert.deepEqual(
         errors.map((e) => e.kind),
         ['auth', 'upstream', 'malformed_response', 'bad_request', 'network', 'timeout'],

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Clock } from '../../../src/util/clock';
 import type { Logger } from '../../../src/util/log';
 
 /** Made up; never a real key. */
@@ -18,19 +17,8 @@ export function fixture(name: string): Record<string, unknown> {
   return JSON.parse(fixtureText(name)) as Record<string, unknown>;
 }
 
-/** A clock whose sleeps return at once and move time forward, recording every wait. */
-export class VirtualClock implements Clock {
-  readonly sleeps: number[] = [];
-  constructor(public time = 1_700_000_000_000) {}
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw signal.reason;
-    this.sleeps.push(ms);
-    this.time += ms;
-  }
-}
+/** A clock whose sleeps return at once and move time forward, recording every wait (test/helpers/clock.ts). */
+export { VirtualClock } from '../../helpers/clock';
 
 export interface CapturedRequest {
   method: string;

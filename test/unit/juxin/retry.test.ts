@@ -11,8 +11,8 @@ import {
   withRetry,
 } from '../../../src/juxin/retry';
 import type { JuxinErrorKind } from '../../../src/juxin/types';
-import { ManualClock } from '../../../src/util/clock';
 import { silentLogger } from '../../../src/util/log';
+import { TestClock } from '../../helpers/clock';
 import { captureLogger, VirtualClock } from './helpers';
 
 const OPTIONS: RetryOptions = { maxAttempts: 5, maxTotalMs: 60_000, baseDelayMs: 1000, maxDelayMs: 20_000, maxRetryAfterMs: 30_000 };
@@ -204,7 +204,7 @@ describe('retry policy', () => {
     });
 
     it('stops waiting as soon as the signal aborts, with the abort reason', async () => {
-      const clock = new ManualClock();
+      const clock = new TestClock();
       const controller = new AbortController();
       let attempts = 0;
       const pending = withRetry(
@@ -214,7 +214,8 @@ describe('retry policy', () => {
         },
         { kind: 'query', clock, random: () => 1, options: DEFAULT_RETRY, signal: controller.signal, logger: silentLogger, label: 'GET /x' },
       );
-      while (clock.pendingSleeps === 0) await new Promise((resolve) => setImmediate(resolve));
+      await clock.settle();
+      assert.equal(clock.pendingSleeps, 1, 'waiting before the second attempt');
       controller.abort();
       await assert.rejects(pending, (error: unknown) => error instanceof Error && error.name === 'AbortError');
       assert.equal(attempts, 1);
@@ -222,7 +223,7 @@ describe('retry policy', () => {
     });
 
     it('starts no new attempt of a create once its caller gave up (stopRetries), and says what the last attempt got', async () => {
-      const clock = new ManualClock();
+      const clock = new TestClock();
       const caller = new AbortController();
       let attempts = 0;
       const pending = withRetry(

@@ -2,26 +2,19 @@
 // simulator, one client that announces the io.modelcontextprotocol/ui extension and one that does not.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, truncateSync } from 'node:fs';
+import { readFileSync, truncateSync } from 'node:fs';
 import fsp from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { VideoEngine } from '../../../src/core/engine';
-import { TaskStore } from '../../../src/core/store';
-import { JuxinClient } from '../../../src/juxin/client';
+import type { VideoEngine } from '../../../src/core/engine';
 import type { CardHooks } from '../../../src/mcp/apps';
 import { videoUri } from '../../../src/mcp/apps/cardState';
 import { createSoraMcpServer } from '../../../src/mcp/server';
-import { startSimulator, type Simulator } from '../../../src/simulator';
-import { scaledClock } from '../../../src/util/clock';
+import type { Simulator } from '../../../src/simulator';
 import { CARD_ACTION_TOOL, CARD_STATE_TOOL, CARD_URI, type CardState } from '../../../src/webview/card/protocol';
-
-const KEY = 'sk-test-not-a-real-key-0001';
-const SCALE = 150;
+import { EngineFixture, TEST_KEY as KEY } from '../../helpers/engine';
 const TOOLS = [
   'assemble_storyboard',
   'create_character',
@@ -37,31 +30,21 @@ const TOOLS = [
 const UI_CAPABILITY = { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: [RESOURCE_MIME_TYPE] } } };
 
 describe('mcp/apps: the player card in the chat (MCP Apps)', function () {
-  this.timeout(30_000);
+  this.timeout(300_000);
+  let f: EngineFixture;
   let sim: Simulator;
   let engine: VideoEngine;
   const open: { client: Client; close(): Promise<void> }[] = [];
 
   before(async () => {
-    sim = await startSimulator({ timeScale: SCALE, seed: 7 });
-    const home = mkdtempSync(path.join(tmpdir(), 'sora-apps-'));
-    const clock = scaledClock(SCALE);
-    const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock });
-    engine = new VideoEngine({
-      api: () => api,
-      store: new TaskStore(home),
-      videosDir: path.join(home, 'videos'),
-      clock,
-      minPollIntervalMs: 1000,
-      maxRequestsPerSecond: 50,
-    });
-    await engine.start();
+    f = await EngineFixture.create({ simulator: { seed: 7 }, prefix: 'sora-apps' });
+    sim = f.sim!;
+    engine = await f.started({ minPollIntervalMs: 1000, maxRequestsPerSecond: 50 });
   });
 
   after(async () => {
     for (const c of open) await c.close();
-    await engine?.dispose();
-    await sim?.close();
+    await f?.close();
   });
 
   async function connect(ui: boolean, more: { hooks?: CardHooks; hasApiKey?: () => boolean } = {}): Promise<Client> {
@@ -80,16 +63,6 @@ describe('mcp/apps: the player card in the chat (MCP Apps)', function () {
 
   async function cardState(client: Client, args: Record<string, unknown>): Promise<CardState> {
     return structured<CardState>((await client.callTool({ name: CARD_STATE_TOOL, arguments: args })) as CallToolResult);
-  }
-
-  async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const value = await check();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
   }
 
   it('gives a client without MCP Apps exactly what it had: the same tools, no card, no app-only tools', async () => {
@@ -159,13 +132,20 @@ describe('mcp/apps: the player card in the chat (MCP Apps)', function () {
     assert.deepEqual(await cardState(client, { prompt }), { actions: [], canRemix: false }, 'before the call: nothing yet');
     const call = client.callTool({ name: 'generate_video', arguments: { prompt, duration: 10 } }) as Promise<CallToolResult>;
 
+    // The card asks after every step of simulated time, so it sees each state the task passes through.
     const seen = new Set<string>();
-    const ready = await until(async () => {
-      const state = await cardState(client, { prompt, lang: 'en' });
-      if (state.task) seen.add(state.task.status);
-      return state.media?.kind === 'inline' ? state : undefined;
-    }, 'the saved video');
-    assert.ok(seen.has('queued') || seen.has('processing'), `the card saw the task running: ${[...seen].join(', ')}`);
+    let ready: CardState | undefined;
+    await f.clock.runUntil(
+      async () => {
+        const state = await cardState(client, { prompt, lang: 'en' });
+        if (state.task) seen.add(state.task.status);
+        if (state.media?.kind === 'inline') ready = state;
+        return ready !== undefined;
+      },
+      { what: 'the saved video' },
+    );
+    assert.ok(ready);
+    assert.ok(seen.has('queued') && seen.has('processing'), `the card saw the task running: ${[...seen].join(', ')}`);
     assert.equal(ready.task?.prompt, prompt);
     assert.equal(ready.task?.download.state, 'done');
     assert.equal(ready.audio?.codec, 'aac', "the simulator's video has AAC sound, like Sora's");
@@ -185,7 +165,7 @@ describe('mcp/apps: the player card in the chat (MCP Apps)', function () {
     assert.equal(bytes.length, media.bytes);
     assert.ok(bytes.equals(readFileSync(saved.download.localPath!)), 'the exact saved file');
 
-    const result = await call;
+    const result = await f.clock.run(call);
     assert.equal((result.structuredContent as { task_id: string }).task_id, ready.task!.id, 'the call and the card agree on the task');
     // Found by id as well (wait_for_video, get_video_status, and after the call answered).
     assert.equal((await cardState(client, { task_id: ready.task!.id })).task?.id, ready.task!.id);
@@ -195,10 +175,16 @@ describe('mcp/apps: the player card in the chat (MCP Apps)', function () {
     const client = await connect(true);
     const generated = (await client.callTool({ name: 'generate_video', arguments: { prompt: `a large video ${Date.now()}`, duration: 10 } })) as CallToolResult;
     const id = structured<{ task_id: string }>(generated).task_id;
-    const saved = await until(async () => {
-      const task = engine.get(id);
-      return task?.download.state === 'done' ? task.download.localPath : undefined;
-    }, 'the saved video');
+    let saved: string | undefined;
+    await f.clock.runUntil(
+      () => {
+        const task = engine.get(id);
+        saved = task?.download.state === 'done' ? task.download.localPath : undefined;
+        return saved !== undefined;
+      },
+      { what: 'the saved video' },
+    );
+    assert.ok(saved);
     truncateSync(saved, 80 * 1024 * 1024);
     // Every byte read from any file while the four reads run is counted.
     const handle = await fsp.open(saved);

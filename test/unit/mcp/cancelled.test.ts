@@ -59,7 +59,7 @@ describe('mcp/generate_video: a cancelled call pays at most once, and loses noth
 
   it('keeps a create that was on its way when the call was cancelled, and answers an identical call from the same client with it, saying so', async () => {
     const relay = slowToCreate();
-    t = await inProcess({ timeScale: 1, wrapApi: relay.wrap, engine: { spendLimits: () => ({ dailyVideos: 0, dailySeconds: 0, prices: {} }) } });
+    t = await inProcess({ wrapApi: relay.wrap, engine: { spendLimits: () => ({ dailyVideos: 0, dailySeconds: 0, prices: {} }) } });
     const first = cancellable('a lighthouse at dusk');
     await until(() => relay.seen === 1, 'the create is on its way');
     first.cancel();
@@ -88,7 +88,7 @@ describe('mcp/generate_video: a cancelled call pays at most once, and loses noth
   });
 
   it('never sends the create of a call cancelled before it was sent (here: waiting for the spend lock)', async () => {
-    t = await inProcess({ timeScale: 1, engine: { spendLimits: () => ({ dailyVideos: 0, dailySeconds: 0, prices: {} }) } });
+    t = await inProcess({ engine: { spendLimits: () => ({ dailyVideos: 0, dailySeconds: 0, prices: {} }) } });
     const release = await lockfile.lock(path.join(t.home, 'spend'), { realpath: false, stale: 10_000, update: 1_000 });
     const calls = [1, 2, 3, 4].map((n) => cancellable(`waiting in line ${n}`));
     await new Promise((r) => setTimeout(r, 300));

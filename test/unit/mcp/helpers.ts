@@ -1,61 +1,45 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { CallToolResultSchema, ElicitRequestSchema, type CallToolResult, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
-import { VideoEngine, type EngineOptions } from '../../../src/core/engine';
-import { TaskStore } from '../../../src/core/store';
-import { JuxinClient } from '../../../src/juxin/client';
+import type { EngineOptions, VideoEngine } from '../../../src/core/engine';
 import type { JuxinApi } from '../../../src/juxin/types';
 import { createSoraMcpServer, type SoraMcpServerOptions } from '../../../src/mcp/server';
-import { startSimulator, type Simulator } from '../../../src/simulator';
-import { scaledClock } from '../../../src/util/clock';
+import type { Simulator, SimulatorOptions } from '../../../src/simulator';
+import type { TestClock } from '../../helpers/clock';
+import { EngineFixture, TEST_KEY } from '../../helpers/engine';
 
-export const TEST_KEY = 'sk-test-not-a-real-key-0001';
+export { TEST_KEY };
 
 export interface InProcess {
   sim: Simulator;
+  clock: TestClock;
   home: string;
   engine: VideoEngine;
   client: Client;
   /** POSTs the simulator received (a paid request would be one of them). */
   posts(): number;
+  /** Calls a tool and lets simulated time pass until it answers (a wait for a video takes its simulated minutes). */
   call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
   close(): Promise<void>;
 }
 
 /**
  * `createSoraMcpServer` over the SDK's in-memory transport, on an engine that talks to an in-process
- * simulator (120× speed by default): a failing assertion points at one tool handler.
+ * simulator, both on one TestClock (test/helpers/engine.ts): a failing assertion points at one tool handler.
  */
 export async function inProcess(
   options: {
     engine?: Partial<EngineOptions>;
     server?: Partial<Omit<SoraMcpServerOptions, 'engine' | 'version'>>;
-    timeScale?: number;
+    simulator?: SimulatorOptions;
     /** A client that can ask its user (the elicitation capability), answering with this. */
     elicit?: (request: ElicitRequest['params']) => Promise<ElicitResult>;
     /** Puts something between the engine and the simulator's client (a relay slow to create, say). */
     wrapApi?: (api: JuxinApi) => JuxinApi;
   } = {},
 ): Promise<InProcess> {
-  const timeScale = options.timeScale ?? 120;
-  const sim = await startSimulator({ timeScale, quiet: true });
-  const home = mkdtempSync(path.join(tmpdir(), 'juxin-mcp-'));
-  const clock = scaledClock(timeScale);
-  const simClient = new JuxinClient({ apiKey: TEST_KEY, baseUrl: sim.url, clock });
-  const api = options.wrapApi ? options.wrapApi(simClient) : simClient;
-  const engine = new VideoEngine({
-    api: () => api,
-    store: new TaskStore(home),
-    videosDir: path.join(home, 'videos'),
-    clock,
-    minPollIntervalMs: 2000,
-    maxRequestsPerSecond: 100,
-    ...options.engine,
-  });
-  await engine.start();
+  const fixture = await EngineFixture.create({ simulator: options.simulator ?? true, prefix: 'juxin-mcp' });
+  const engine = await fixture.started({ minPollIntervalMs: 2000, ...(options.wrapApi ? { api: options.wrapApi(fixture.api) } : {}), ...options.engine });
   const server = createSoraMcpServer({ engine, version: 'test', ...options.server });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'in-process-test', version: '1.0.0' }, options.elicit ? { capabilities: { elicitation: { form: {} } } } : {});
@@ -64,19 +48,21 @@ export async function inProcess(
     client.setRequestHandler(ElicitRequestSchema, (request) => elicit(request.params));
   }
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  const sim = fixture.sim!;
   return {
     sim,
-    home,
+    clock: fixture.clock,
+    home: fixture.home,
     engine,
     client,
     posts: () => sim.requests.filter((r) => r.method === 'POST').length,
-    call: async (name, args) => (await client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: 30_000 })) as CallToolResult,
+    // The SDK's own timeout is real time: generous, it only bounds a failure.
+    call: async (name, args) =>
+      (await fixture.clock.run(client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: 300_000 }), { what: name })) as CallToolResult,
     close: async () => {
       await client.close().catch(() => undefined);
       await server.close().catch(() => undefined);
-      await engine.dispose();
-      await sim.close();
-      rmSync(home, { recursive: true, force: true });
+      await fixture.close();
     },
   };
 }

@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { VideoEngine } from '../../../src/core/engine';
+import type { VideoEngine } from '../../../src/core/engine';
 import { TaskStore } from '../../../src/core/store';
 import type { TaskRecord } from '../../../src/core/types';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
 import { createSoraMcpServer } from '../../../src/mcp/server';
 import { seedHistory } from '../../fixtures/history';
 import { taskRecord } from '../../fixtures/tasks';
+import { EngineFixture } from '../../helpers/engine';
+import { waitUntil } from '../../helpers/wait';
 
 /** A store whose history takes a while to read, like 10,000 records on a slow disk. */
 class SlowStore extends TaskStore {
@@ -42,13 +41,18 @@ const api: JuxinApi = {
   downloadHeaders: () => ({}),
 };
 
-describe('mcp: tools and the shared history', () => {
+describe('mcp: tools and the shared history', function () {
+  this.timeout(300_000);
+  let f: EngineFixture;
   let home: string;
   const cleanup: (() => Promise<unknown>)[] = [];
-  beforeEach(() => (home = mkdtempSync(path.join(tmpdir(), 'mcp-history-'))));
+  beforeEach(async () => {
+    f = await EngineFixture.create({ prefix: 'mcp-history' });
+    home = f.home;
+  });
   afterEach(async () => {
     for (const fn of cleanup.splice(0).reverse()) await fn();
-    rmSync(home, { recursive: true, force: true, maxRetries: 5 });
+    await f.close();
   });
 
   async function connect(engine: VideoEngine, clientName: string, host?: 'vscode' | 'stdio') {
@@ -68,13 +72,16 @@ describe('mcp: tools and the shared history', () => {
     const seeded = new TaskStore(home);
     for (let i = 0; i < 3; i++) await seeded.put(taskRecord({ id: `sora-2:task_old${i}`, status: 'completed', progress: 100, download: { state: 'done' } }));
     const store = new SlowStore(home);
-    const engine = new VideoEngine({ api: () => api, store, videosDir: path.join(home, 'videos') });
-    cleanup.push(() => engine.dispose());
+    const engine = f.engine({ api, store });
+    let waiting = 0;
+    const whenReady = engine.whenReady.bind(engine);
+    engine.whenReady = () => (waiting++, whenReady());
     const client = await connect(engine, 'Claude Desktop');
     const starting = engine.start();
     const listed = client.callTool({ name: 'list_videos', arguments: {} });
     const status = client.callTool({ name: 'get_video_status', arguments: { task_id: 'sora-2:task_old1' } });
-    await new Promise((r) => setTimeout(r, 50));
+    // Both calls have reached their handlers, which wait for the history (still being read).
+    await waitUntil(() => waiting >= 2, 30_000, 'both calls waiting for the history');
     store.release();
     await starting;
     const list = (await listed) as unknown as { structuredContent: { total: number } };
@@ -83,9 +90,7 @@ describe('mcp: tools and the shared history', () => {
   });
 
   it("records the MCP client's own name and the process kind on every task it creates", async () => {
-    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos') });
-    cleanup.push(() => engine.dispose());
-    await engine.start();
+    const engine = await f.started({ api });
     const claude = await connect(engine, 'Claude Desktop', 'stdio');
     const made = (await claude.callTool({ name: 'generate_video', arguments: { prompt: 'a lighthouse', wait: false } })) as unknown as {
       structuredContent: { task_id: string; origin: unknown };
@@ -103,8 +108,7 @@ describe('mcp: tools and the shared history', () => {
 
   it('pages through 10,000 tasks: newest first, every task once, with text, status and source filters', async () => {
     seedHistory(home, 10_000);
-    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos') });
-    cleanup.push(() => engine.dispose());
+    const engine = f.engine({ api });
     const client = await connect(engine, 'Cursor');
     void engine.start();
     type Page = { tasks: { task_id: string; created_at: string; status: string }[]; total: number; offset: number; next_offset?: number };
@@ -141,8 +145,7 @@ describe('mcp: tools and the shared history', () => {
   });
 
   it('states new defaults in the open session at once (tools/list_changed), with no restart', async () => {
-    const engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos') });
-    cleanup.push(() => engine.dispose());
+    const engine = f.engine({ api });
     let defaults: { model: 'sora-2' | 'sora-2-pro'; duration: number } = { model: 'sora-2', duration: 10 };
     const server = createSoraMcpServer({ engine, version: 'test', defaults: () => defaults });
     const [a, b] = InMemoryTransport.createLinkedPair();
@@ -159,11 +162,13 @@ describe('mcp: tools and the shared history', () => {
     assert.match(await describe(), /Defaults: sora-2, landscape, small, 10 s/);
     defaults = { model: 'sora-2-pro', duration: 25 };
     server.refreshDefaults();
-    await new Promise((r) => setTimeout(r, 20));
+    // One connection delivers in order: what the server said before it answers a ping has arrived by then.
+    await client.ping();
+    await waitUntil(() => changed === 1, 30_000, 'tools/list_changed');
     assert.equal(changed, 1, 'the client is told');
     assert.match(await describe(), /Defaults: sora-2-pro, landscape, small, 25 s/);
     server.refreshDefaults();
-    await new Promise((r) => setTimeout(r, 20));
+    await client.ping();
     assert.equal(changed, 1, 'nothing changed, nothing said');
   });
 });

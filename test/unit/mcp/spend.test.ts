@@ -69,7 +69,7 @@ describe('mcp/spend: the words, the ledger, the question', () => {
 });
 
 describe('mcp/spend: an agent cannot pass the daily limits without the user', function () {
-  this.timeout(30_000);
+  this.timeout(300_000);
   let t: InProcess | undefined;
   afterEach(async () => {
     await t?.close();
@@ -160,7 +160,7 @@ describe('mcp/spend: an agent cannot pass the daily limits without the user', fu
     });
     // Remix needs a public video: make one through the engine (today it counts as the second video).
     const pub = await t.engine.generate({ prompt: 'a public one', private: false }, 'test', { approveSpend: async () => true });
-    assert.equal((await t.engine.waitFor(pub.id, { timeoutMs: 60 * 60_000 })).task.status, 'completed');
+    assert.equal((await t.clock.run(t.engine.waitFor(pub.id, { timeoutMs: 60 * 60_000 }))).task.status, 'completed');
     const sent = t.posts();
     const refused = await t.call('remix_video', { task_id: pub.id, prompt: 'make it purple' });
     assert.equal(refused.isError, true);
@@ -215,8 +215,8 @@ describe('mcp/spend: an agent cannot pass the daily limits without the user', fu
     t.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updates.push(n.params.uri));
     await t.client.subscribeResource({ uri: SPEND_URI });
     await t.call('generate_video', { prompt: 'a second one', wait: false });
-    const deadline = Date.now() + 5000;
-    while (!updates.includes(SPEND_URI) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // No time passes: the notification follows the change itself.
+    await t.clock.runUntil(() => updates.includes(SPEND_URI), { maxStepMs: 0, what: 'the resource-updated notification' });
     assert.ok(updates.includes(SPEND_URI), 'the subscriber heard of the change');
     assert.equal((await read()).today.videos, 2);
   });

@@ -8,20 +8,13 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
-import { VideoEngine } from '../../../src/core/engine';
+import type { VideoEngine } from '../../../src/core/engine';
 import { isActive } from '../../../src/core/phase';
-import { TaskStore } from '../../../src/core/store';
-import { JuxinClient } from '../../../src/juxin/client';
 import { createSoraMcpServer } from '../../../src/mcp/server';
-import { startSimulator, type Simulator } from '../../../src/simulator';
 import { parseStoryboard, parseSrt } from '../../../src/storyboard';
-import { scaledClock } from '../../../src/util/clock';
+import { EngineFixture } from '../../helpers/engine';
 import { CLIP_LOOK, colourAt, probe, sameColour } from '../../integration/storyboard/media';
 import { longSrt } from '../../fixtures/subtitles';
-
-const KEY = 'sk-test-not-a-real-key-0001';
-/** A 4-minute job takes 0.4 s. */
-const SCALE = 600;
 
 interface Structured<T> {
   content: CallToolResult['content'];
@@ -43,22 +36,17 @@ interface ClipOut {
 const text = (r: Pick<CallToolResult, 'content'>) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 describe('mcp: storyboard tools (create, generate, assemble) end to end', function () {
-  this.timeout(60_000);
-  let home: string;
+  this.timeout(300_000);
+  let f: EngineFixture;
   let work: string;
-  let sim: Simulator;
   let engine: VideoEngine;
   let client: Client;
   const cleanup: (() => Promise<unknown>)[] = [];
 
   beforeEach(async () => {
-    home = mkdtempSync(path.join(tmpdir(), 'mcp-storyboard-home-'));
     work = mkdtempSync(path.join(tmpdir(), 'mcp-storyboard-work-'));
-    sim = await startSimulator({ timeScale: SCALE, quiet: true });
-    const clock = scaledClock(SCALE);
-    const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock });
-    engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock, maxRequestsPerSecond: 100 });
-    await engine.start();
+    f = await EngineFixture.create({ simulator: true, prefix: 'mcp-storyboard-home' });
+    engine = await f.started({ minPollIntervalMs: 5000 });
     const server = createSoraMcpServer({
       engine,
       version: 'test',
@@ -73,19 +61,20 @@ describe('mcp: storyboard tools (create, generate, assemble) end to end', functi
     cleanup.push(
       () => client.close(),
       () => server.close(),
-      () => engine.dispose(),
-      () => sim.close(),
+      () => f.close(),
     );
   });
 
   afterEach(async () => {
     for (const fn of cleanup.splice(0).reverse()) await fn();
-    rmSync(home, { recursive: true, force: true, maxRetries: 5 });
     rmSync(work, { recursive: true, force: true, maxRetries: 5 });
   });
 
+  /** Calls a tool and lets simulated time pass until it answers (the SDK's timeout is real time: it only bounds a failure). */
   const call = async <T>(name: string, args: Record<string, unknown>, onprogress?: (p: Progress) => void) =>
-    (await client.callTool({ name, arguments: args }, undefined, onprogress ? { onprogress, timeout: 60_000 } : { timeout: 60_000 })) as Structured<T>;
+    (await f.clock.run(client.callTool({ name, arguments: args }, undefined, { ...(onprogress && { onprogress }), timeout: 300_000 }), {
+      what: name,
+    })) as Structured<T>;
 
   const threeClips = {
     title: 'Rainy Night Café',

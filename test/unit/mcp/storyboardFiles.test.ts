@@ -59,7 +59,6 @@ describe('mcp: storyboard tools against hostile files', function () {
   /** A server as the stdio binary makes it: the films it writes are recorded, so assembling again may replace its own. */
   async function start(options: Parameters<typeof inProcess>[0] = {}): Promise<InProcess> {
     p = await inProcess({
-      timeScale: 600,
       ...options,
       server: {
         storyboards: { defaultDirectory: () => work, maxConcurrentClips: () => 3, ownFiles: new WrittenFiles(path.join(outside, 'ledger')) },

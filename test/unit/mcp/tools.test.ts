@@ -8,7 +8,7 @@ import { inProcess, type InProcess, textOf } from './helpers';
 const SETTINGS = { model: 'sora-2-pro', duration: 25, orientation: 'portrait', size: 'small', watermark: false, private: true } as const;
 
 describe('mcp tools, in process', function () {
-  this.timeout(30_000);
+  this.timeout(300_000);
   let t: InProcess | undefined;
   afterEach(async () => {
     await t?.close();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { cardTemplate, renderCardHtml } from '../../../src/mcp/apps/cardHtml';
 import { CARD_ACTION_TOOL, CARD_STATE_TOOL, type CardState } from '../../../src/webview/card/protocol';
+import { UI_DEADLINE_MS, waitUntil } from '../../helpers/wait';
 import { completed, snapshot } from './helpers';
 
 const HOST = 'https://host.test';
@@ -56,7 +57,7 @@ interface Opened {
 }
 
 describe('the chat card in a real browser, under its own CSP', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let browser: Browser;
   const html = renderCardHtml(cardTemplate(), API);
 
@@ -78,7 +79,7 @@ describe('the chat card in a real browser, under its own CSP', function () {
   async function open(
     input: Record<string, unknown>,
     answer: (name: string, args: Record<string, unknown>) => unknown,
-    options: { locale?: string; initScript?: string } = {},
+    options: { locale?: string; initScript?: string; fakeTime?: boolean } = {},
   ): Promise<Opened> {
     const context = await browser.newContext({ viewport: { width: 520, height: 700 } });
     for (const origin of [HOST, CARD]) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
@@ -114,6 +115,8 @@ describe('the chat card in a real browser, under its own CSP', function () {
       if (url.href === `${CARD}/card.html`) return route.fulfill({ contentType: 'text/html', body: html });
       return route.abort();
     });
+    // The card's timers on a clock the test moves (`page.clock.runFor`): its asking every second is counted, not waited for.
+    if (options.fakeTime) await page.clock.install();
     await page.goto(`${HOST}/`);
     const card = page.frames().find((f) => f.url() === `${CARD}/card.html`)!;
     await card.waitForSelector('[data-testid="sora-card"]');
@@ -140,24 +143,33 @@ describe('the chat card in a real browser, under its own CSP', function () {
       stateOf({ task: completed('downloading', { id: 't1', prompt: 'a paper boat' }) }),
       saved(),
     ];
-    let n = 0;
-    const { page, card, calls, violations } = await open({ prompt: 'a paper boat', orientation: 'landscape' }, () => script[Math.min(n++, script.length - 1)]);
+    // The host answers the next state only once the test has seen the card show the current one: no state
+    // can pass unseen, however slow the browser is.
+    let step = 0;
+    const { page, card, calls, violations } = await open(
+      { prompt: 'a paper boat', orientation: 'landscape' },
+      () => script[Math.min(step, script.length - 1)],
+      { fakeTime: true },
+    );
     const seen: string[] = [];
     const progress: string[] = [];
-    const deadline = Date.now() + 20_000;
-    while (!(await card.$('video[src^="data:video/mp4;base64,"]')) && Date.now() < deadline) {
-      const text = await card.textContent('[data-testid="status"]');
-      if (text && seen.at(-1) !== text) seen.push(text);
+    const status = () => card.textContent('[data-testid="status"]');
+    for (; step < script.length - 1; step++) {
+      await card.waitForFunction((shown) => document.querySelector('[data-testid="status"]')?.textContent !== shown, seen.at(-1) ?? '', {
+        timeout: UI_DEADLINE_MS,
+      });
+      seen.push((await status())!);
       const value = await card.getAttribute('[data-testid="progress"]', 'aria-valuenow');
       if (value && progress.at(-1) !== value) progress.push(value);
-      await page.waitForTimeout(50);
+      await page.clock.runFor(1000); // the card asks again
     }
-    assert.deepEqual(seen.slice(0, 5), ['Starting the generation…', 'Queued · position 3', 'Generating · 30%', 'Generating · 60%', 'Downloading…']);
+    await card.waitForSelector('video[src^="data:video/mp4;base64,"]', { timeout: UI_DEADLINE_MS });
+    assert.deepEqual(seen, ['Starting the generation…', 'Queued · position 3', 'Generating · 30%', 'Generating · 60%', 'Downloading…']);
     assert.deepEqual(progress, ['30', '60']);
     assert.deepEqual(calls[0], { name: CARD_STATE_TOOL, arguments: { prompt: 'a paper boat', lang: 'en' } });
     assert.deepEqual(calls.at(-1), { name: CARD_STATE_TOOL, arguments: { task_id: 't1', lang: 'en' } }, 'once the task exists, by its id');
 
-    await card.waitForFunction(() => document.querySelector('video')!.readyState >= 1, undefined, { timeout: 10_000 });
+    await card.waitForFunction(() => document.querySelector('video')!.readyState >= 1, undefined, { timeout: UI_DEADLINE_MS });
     const duration = await card.$eval('video', (v) => (v as HTMLVideoElement).duration);
     assert.ok(Math.abs(duration - 10) < 0.5, `duration ${duration}`);
     await card.$eval('video', (v) => {
@@ -165,12 +177,12 @@ describe('the chat card in a real browser, under its own CSP', function () {
       video.muted = true;
       return video.play();
     });
-    await card.waitForFunction(() => document.querySelector('video')!.currentTime > 0.3, undefined, { timeout: 10_000 });
+    await card.waitForFunction(() => document.querySelector('video')!.currentTime > 0.3, undefined, { timeout: UI_DEADLINE_MS });
     assert.equal(await card.textContent('[data-testid="status"]'), 'Ready');
     assert.equal(await card.isHidden('[data-testid="progress"]'), true);
     assert.equal(await card.textContent('[data-testid="notice"]'), '', 'chromium plays AAC: no note');
     const count = calls.length;
-    await page.waitForTimeout(1500);
+    await page.clock.runFor(10_000); // ten of its seconds
     assert.equal(calls.length, count, 'no more asking once the video is saved');
     assert.deepEqual(await violations(), []);
     const heights = await page.evaluate(() => (window as unknown as { __sizes: number[] }).__sizes);
@@ -188,7 +200,8 @@ describe('the chat card in a real browser, under its own CSP', function () {
     assert.equal(await card.$$eval('img', (imgs) => imgs.length), 0, 'no element made from the prompt');
     assert.equal(await card.$$eval('script', (s) => s.length), 1, 'only the card script');
     assert.equal(await card.evaluate(() => document.documentElement.lang), 'zh-CN');
-    await page.waitForTimeout(300);
+    // No <img> exists (above), so nothing can load "x"; and the page has gone quiet: no request pending.
+    await card.waitForLoadState('networkidle');
     assert.deepEqual(dialogs, []);
     assert.ok(!requests.some((r) => r.endsWith('/x')), 'nothing fetched the "x" image');
     assert.deepEqual(await violations(), []);
@@ -205,7 +218,7 @@ describe('the chat card in a real browser, under its own CSP', function () {
     assert.match((await card.textContent('[data-testid="notice"]'))!, /cannot play its AAC audio/);
     assert.equal(await card.getAttribute('[data-testid="action-playExternal"]', 'class'), 'primary');
     await card.click('[data-testid="action-playExternal"]');
-    await page.waitForTimeout(200);
+    await waitUntil(() => calls.some((c) => c.name === CARD_ACTION_TOOL), 30_000, 'the action sent to the host');
     assert.deepEqual(
       calls.filter((c) => c.name === CARD_ACTION_TOOL),
       [{ name: CARD_ACTION_TOOL, arguments: { task_id: 't1', action: 'playExternal' } }],

@@ -22,6 +22,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const ORIGIN = 'https://webview.test';
 const API = 'http://127.0.0.1:8787';
 const XSS = '<img src=x onerror=alert(1)> a cat playing piano';
+/** The host's "now", fixed: the test reads the same days whenever it runs (a run across midnight included). */
 const NOW = Date.now();
 
 function record(n: number, patch: Partial<TaskRecord> = {}): TaskRecord {
@@ -58,21 +59,21 @@ class FakeHost {
     this.feed = new ResultsFeed(
       { list: () => [...this.tasks.values()].sort((a, b) => b.createdAt - a.createdAt), get: (id) => this.tasks.get(id) },
       (t) => toSnapshot(t, { baseUrl: API, chinese: false }),
-      () => Date.now(),
+      () => NOW,
     );
   }
 
   get init(): SidebarInit {
     const source = { list: () => [...this.tasks.values()], get: (id: string) => this.tasks.get(id) };
     const first = this.withFirstPage
-      ? firstPage(source, (t) => toSnapshot(t, { baseUrl: API, chinese: false }), Date.now(), { text: '', phases: [], sources: [] }, 'UTC', 50)
+      ? firstPage(source, (t) => toSnapshot(t, { baseUrl: API, chinese: false }), NOW, { text: '', phases: [], sources: [] }, 'UTC', 50)
       : undefined;
     return { hasKey: true, counts: countTasks(this.tasks.values()), spend: this.spend, first };
   }
 
   /** The ledger as the engine computes it (days in UTC here). */
   get spend() {
-    return spendLedger(this.tasks.values(), this.limits, Date.now(), 'UTC');
+    return spendLedger(this.tasks.values(), this.limits, NOW, 'UTC');
   }
 
   async post(message: ToSidebar): Promise<void> {
@@ -110,7 +111,7 @@ class FakeHost {
 }
 
 describe('the Videos view in a real browser: a virtualized gallery under the real CSP', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let browser: Browser;
   let bundle = '';
 
@@ -255,7 +256,7 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
   });
 
   it("shows today's spend against the daily limits in the header, near and at a limit, failed apart; the gear asks for the settings", async () => {
-    const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    const today = Math.floor(NOW / 86_400_000) * 86_400_000;
     // 16 videos and a failed one today (UTC), a minute apart.
     const records = Array.from({ length: 17 }, (_, n) =>
       record(n, { createdAt: today + n * 60_000, ...(n === 16 ? { status: 'failed', failureReason: 'moderation', download: { state: 'none' } } : {}) }),
@@ -353,7 +354,7 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
       const card = [...document.querySelectorAll<HTMLElement>('.card[data-task-id]:not([hidden])')].find((c) => c.getBoundingClientRect().top >= top)!;
       return { id: card.dataset.taskId, y: card.getBoundingClientRect().top };
     });
-    const live = record(-1, { id: 'live', createdAt: Date.now(), status: 'processing', progress: 10, download: { state: 'none' } });
+    const live = record(-1, { id: 'live', createdAt: NOW, status: 'processing', progress: 10, download: { state: 'none' } });
     await host.change(live);
     await page.waitForFunction(() => document.querySelector('[data-testid="summary"]')?.textContent === '2001 videos');
     const after = await page.evaluate((id) => document.querySelector<HTMLElement>(`.card[data-task-id="${id}"]`)!.getBoundingClientRect().top, before.id!);

@@ -24,7 +24,7 @@ interface Loaded {
 }
 
 describe('webview pages in a real browser, under the real CSP', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let browser: Browser;
   const bundles = new Map<string, string>();
 

@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderPage } from '../../../src/extension/views/html';
 import type { StoryboardPageState, ToStoryboardPage } from '../../../src/webview/storyboardProtocol';
 import { STORYBOARD_STRINGS, clip, page as pageState } from './storyboardHelpers';
+import { UI_DEADLINE_MS } from '../../helpers/wait';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const ORIGIN = 'https://webview.test';
@@ -15,7 +16,7 @@ const XSS = '<img src=x onerror=alert(1)> Rain';
 const video = (name: string) => `${ORIGIN}/videos/${name}.mp4`;
 
 describe('the storyboard view in a real browser, under the real CSP', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let browser: Browser;
   let bundle = '';
 
@@ -141,8 +142,12 @@ describe('the storyboard view in a real browser, under the real CSP', function (
     assert.deepEqual(await active(), { src: video('clip-1'), clip: 'c1', hidden: false });
     assert.equal(await page.getAttribute('[data-testid="preload"]', 'src'), video('clip-3'), 'the next clip with a video is already loading');
     assert.equal(await page.textContent('[data-testid="now-playing"]'), 'Playing clip 1 of 2');
-    await page.waitForFunction(() => (document.querySelector('[data-testid="preload"]') as HTMLVideoElement).readyState >= 2, undefined, { timeout: 20_000 });
-    await page.waitForFunction(() => (document.querySelector('[data-testid="player"]') as HTMLVideoElement).currentTime > 0.2, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (document.querySelector('[data-testid="preload"]') as HTMLVideoElement).readyState >= 2, undefined, {
+      timeout: UI_DEADLINE_MS,
+    });
+    await page.waitForFunction(() => (document.querySelector('[data-testid="player"]') as HTMLVideoElement).currentTime > 0.2, undefined, {
+      timeout: UI_DEADLINE_MS,
+    });
     // The test server answers without ranges, so the player cannot seek: it plays the clip fast instead.
     await page.$eval('[data-testid="player"]', (v) => {
       const player = v as HTMLVideoElement;
@@ -150,11 +155,13 @@ describe('the storyboard view in a real browser, under the real CSP', function (
       player.playbackRate = 16;
     });
     await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.getAttribute('src')?.endsWith('clip-3.mp4'), undefined, {
-      timeout: 20_000,
+      timeout: UI_DEADLINE_MS,
     });
     assert.deepEqual(await active(), { src: video('clip-3'), clip: 'c3', hidden: false });
     assert.equal(await page.textContent('[data-testid="now-playing"]'), 'Playing clip 2 of 2');
-    await page.waitForFunction(() => (document.querySelector('[data-testid="player"]') as HTMLVideoElement).currentTime > 0.2, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (document.querySelector('[data-testid="player"]') as HTMLVideoElement).currentTime > 0.2, undefined, {
+      timeout: UI_DEADLINE_MS,
+    });
     assert.equal(await page.$eval('[data-testid="preload"]', (v) => (v as HTMLVideoElement).hidden), true);
     assert.deepEqual(await violations(), []);
     await page.close();
@@ -186,7 +193,9 @@ describe('the storyboard view in a real browser, under the real CSP', function (
     await page.waitForSelector('[data-clip-id="c2"] .poster video');
     assert.equal(await page.$('[data-clip-id="c2"] vscode-progress-bar'), null);
     await post(page, { type: 'play', what: 'film' });
-    await page.waitForFunction(() => (document.querySelector('[data-testid="player"]') as HTMLVideoElement).readyState >= 1, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (document.querySelector('[data-testid="player"]') as HTMLVideoElement).readyState >= 1, undefined, {
+      timeout: UI_DEADLINE_MS,
+    });
     assert.equal(await page.textContent('[data-testid="now-playing"]'), 'Playing the film');
     assert.ok(Math.abs((await page.$eval('[data-testid="player"]', (v) => (v as HTMLVideoElement).duration)) - 15) < 0.2);
     await page.close();

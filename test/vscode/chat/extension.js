@@ -79,15 +79,25 @@ exports.activate = async (context) => {
   // limit test, which drives the workbench and cannot reach the extension host otherwise. Today's count
   // comes from the extension's test API (the harness sets JUXIN_SORA_TEST_API=1).
   const limits = () => vscode.workspace.getConfiguration('juxinSora');
+  /** A file in the harness's exchange folder: `<command>.done.json`, written once the command's work is done. */
+  const done = (command, value) => {
+    const dir = process.env.JUXIN_TEST_EXCHANGE;
+    if (dir) require('fs').writeFileSync(require('path').join(dir, `${command}.done.json`), JSON.stringify({ value }));
+  };
   context.subscriptions.push(
+    // Each says when the setting is written (the workbench test waits for that before it goes on).
     vscode.commands.registerCommand('juxinSoraTests.limitAtToday', async () => {
       const api = await vscode.extensions.getExtension('juxin-sora.juxin-sora').activate();
       // What counts toward the limit: failed videos included.
       const today = api.engine.spend().limitUse.videos;
       await limits().update('dailyVideoLimit', today, vscode.ConfigurationTarget.Global);
+      done('limitAtToday', today);
       return today;
     }),
-    vscode.commands.registerCommand('juxinSoraTests.restoreLimits', () => limits().update('dailyVideoLimit', undefined, vscode.ConfigurationTarget.Global)),
+    vscode.commands.registerCommand('juxinSoraTests.restoreLimits', async () => {
+      await limits().update('dailyVideoLimit', undefined, vscode.ConfigurationTarget.Global);
+      done('restoreLimits', null);
+    }),
   );
   // The chat's model picker shows a provider's models once something has asked for them.
   await vscode.lm.selectChatModels({ vendor: VENDOR });

@@ -1,9 +1,10 @@
 // A real chat request in the workbench: the test extension in test/vscode/chat brings a scripted
 // language model and an @sora participant (no Copilot account offline), the request runs our MCP
 // tool through VS Code's own MCP client, and VS Code shows the tool's MCP App: our player card.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { UI_DEADLINE_MS, VIDEO_DEADLINE_MS, waitUntil } from '../../helpers/wait.cjs';
 import { runCommand, webviewFrame } from './workbench.mjs';
 
 const PROMPT = 'a paper boat drifting down a rainy street at night, neon reflections, from the chat';
@@ -25,12 +26,20 @@ async function shot(page, ctx, name) {
 /** The chat's input editor (the Monaco editor inside the chat view). */
 const chatInput = (page) => page.locator('.interactive-input-part .monaco-editor').first();
 
-/** Sends a chat request by typing it, as a person would. */
+/** Sends a chat request by typing it, as a person would: Enter only once the input holds the whole text. */
 async function ask(page, text) {
-  await chatInput(page).click();
+  await chatInput(page).click({ timeout: UI_DEADLINE_MS });
   await page.keyboard.type(text, { delay: 5 });
-  await page.locator('.interactive-input-part', { hasText: text.slice(-20) }).waitFor({ timeout: 5_000 });
+  await page.locator('.interactive-input-part', { hasText: text.slice(-20) }).waitFor({ timeout: UI_DEADLINE_MS });
   await page.keyboard.press('Enter');
+}
+
+/** Runs one of the chat driver's test commands (test/vscode/chat) and waits until it says it is done: a settings write. */
+async function runTestCommand(ctx, title, command) {
+  const done = path.join(ctx.exchange, `${command}.done.json`);
+  rmSync(done, { force: true });
+  await runCommand(ctx.page, title);
+  await waitUntil(() => existsSync(done), UI_DEADLINE_MS, `"${title}" to finish`);
 }
 
 let card;
@@ -44,18 +53,18 @@ export const chatTests = [
       await runCommand(page, 'Notifications: Clear All Notifications');
       await runCommand(page, 'Chat: Open Chat');
       // The test model in the picker: without a model the chat refuses every request.
-      await page.locator('.interactive-input-part', { hasText: 'Sora Test Model' }).waitFor({ timeout: 30_000 });
+      await page.locator('.interactive-input-part', { hasText: 'Sora Test Model' }).waitFor({ timeout: UI_DEADLINE_MS });
       await ask(page, `@sora ${PROMPT}`);
 
       // The tool call, as VS Code renders it: titled by the tool, or (while it runs) by our progress messages.
       const call = page.locator('.chat-tool-invocation-part', { hasText: /Generate video|queued|generating \d+%|downloading/ }).first();
-      await call.waitFor({ timeout: 60_000 }).catch(async (error) => {
+      await call.waitFor({ timeout: VIDEO_DEADLINE_MS }).catch(async (error) => {
         const parts = await page.$$eval('.chat-tool-invocation-part', (els) => els.map((e) => e.textContent.slice(0, 300)));
         throw new Error(`${error.message}\ntool parts in the chat: ${JSON.stringify(parts)}`);
       });
 
       // The card, in its own webview inside the chat, showing the call's prompt.
-      card = await webviewFrame(page, '[data-testid="sora-card"]', 60_000, PROMPT);
+      card = await webviewFrame(page, '[data-testid="sora-card"]', VIDEO_DEADLINE_MS, PROMPT);
       assert.equal(await card.textContent('[data-testid="prompt"]'), PROMPT);
       const progress = async () => Number((await card.getAttribute('[data-testid="progress"]', 'aria-valuenow')) ?? 0);
       await card.waitForFunction(
@@ -65,7 +74,7 @@ export const chatTests = [
           return !bar?.hidden && value > 0 && value < 100 && /Generating · \d+%/.test(document.querySelector('[data-testid="status"]').textContent);
         },
         undefined,
-        { timeout: 90_000 },
+        { timeout: VIDEO_DEADLINE_MS },
       );
       const first = await progress();
       await shot(page, ctx, 'chat-card-progress');
@@ -76,7 +85,7 @@ export const chatTests = [
           return bar.hidden || Number(bar.getAttribute('aria-valuenow') ?? 0) > seen;
         },
         first,
-        { timeout: 60_000 },
+        { timeout: VIDEO_DEADLINE_MS },
       );
     },
   },
@@ -85,8 +94,8 @@ export const chatTests = [
     async run(ctx) {
       const { page } = ctx;
       assert.ok(card, 'the card of the previous test');
-      await card.waitForSelector('video[src^="data:video/mp4;base64,"]', { timeout: 90_000 });
-      await card.waitForFunction(() => document.querySelector('video').readyState >= 1, undefined, { timeout: 20_000 });
+      await card.waitForSelector('video[src^="data:video/mp4;base64,"]', { timeout: VIDEO_DEADLINE_MS });
+      await card.waitForFunction(() => document.querySelector('video').readyState >= 1, undefined, { timeout: UI_DEADLINE_MS });
       const duration = await card.$eval('video', (v) => v.duration);
       assert.ok(Math.abs(duration - 10) < 0.5, `duration ${duration}`);
       assert.equal(await card.textContent('[data-testid="status"]'), 'Ready');
@@ -94,15 +103,15 @@ export const chatTests = [
         v.muted = true;
         return v.play();
       });
-      await card.waitForFunction(() => document.querySelector('video').currentTime > 0.5, undefined, { timeout: 15_000 });
+      await card.waitForFunction(() => document.querySelector('video').currentTime > 0.5, undefined, { timeout: UI_DEADLINE_MS });
       const playing = await card.$eval('video', (v) => ({ readyState: v.readyState, paused: v.paused, time: v.currentTime }));
       assert.ok(playing.readyState >= 2 && !playing.paused, JSON.stringify(playing));
       // VS Code asks before it hands the result of a tool that reaches the outside world to the model
       // (global auto-approve covers the call, not its result): the user allows it, as a person would.
       const allow = page.locator('.chat-tool-invocation-part .monaco-button', { hasText: /^Allow/ }).first();
-      await allow.click({ timeout: 30_000 });
+      await allow.click({ timeout: UI_DEADLINE_MS });
       // The model's closing words arrive once the tool call has answered.
-      await page.locator('.interactive-item-container', { hasText: 'Your video is ready' }).first().waitFor({ timeout: 60_000 });
+      await page.locator('.interactive-item-container', { hasText: 'Your video is ready' }).first().waitFor({ timeout: UI_DEADLINE_MS });
       await card.$eval('video', (v) => v.pause());
       assert.deepEqual(ctx.alerts, [], 'no script ran from anything the card showed');
       await shot(page, ctx, 'chat-card-ready');
@@ -115,13 +124,13 @@ export const chatTests = [
       assert.ok(card, 'the card of the previous test');
       await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
       await card.click('[data-testid="action-openPreview"]');
-      const preview = await webviewFrame(page, '#player', 30_000, PROMPT);
+      const preview = await webviewFrame(page, '#player', UI_DEADLINE_MS, PROMPT);
       assert.equal(await preview.textContent('.prompt'), PROMPT, 'the preview panel of the same task');
 
-      card = await webviewFrame(page, '[data-testid="sora-card"]', 30_000, PROMPT);
+      card = await webviewFrame(page, '[data-testid="sora-card"]', UI_DEADLINE_MS, PROMPT);
       await card.click('[data-testid="action-copyUrl"]');
-      await card.waitForFunction(() => document.querySelector('[data-testid="feedback"]').textContent === 'Copied', undefined, { timeout: 15_000 });
-      await page.locator('.notifications-toasts', { hasText: 'Video URL copied' }).first().waitFor({ timeout: 15_000 });
+      await card.waitForFunction(() => document.querySelector('[data-testid="feedback"]').textContent === 'Copied', undefined, { timeout: UI_DEADLINE_MS });
+      await page.locator('.notifications-toasts', { hasText: 'Video URL copied' }).first().waitFor({ timeout: UI_DEADLINE_MS });
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       // The task's own URL, where the relay put it: its key-guarded /content route, or its storage host (another origin).
       const { tasks } = await (await fetch(`${ctx.simUrl}/__sim/tasks`)).json();
@@ -139,13 +148,14 @@ export const chatTests = [
       // "Add to Storyboard": a quick pick of the workspace's storyboards (and a new one); the video becomes its next clip.
       await card.click('[data-testid="action-addToStoryboard"]');
       const picker = page.locator('.quick-input-widget');
-      await picker.waitFor({ state: 'visible', timeout: 15_000 });
+      await picker.waitFor({ state: 'visible', timeout: UI_DEADLINE_MS });
+      await picker.locator('.monaco-list-row', { hasText: 'lighthouse.storyboard.md' }).first().waitFor({ timeout: UI_DEADLINE_MS });
       assert.ok(await picker.locator('.monaco-list-row', { hasText: 'New Storyboard with This Video' }).count(), 'a new storyboard is offered');
-      await picker.locator('.monaco-list-row', { hasText: 'lighthouse.storyboard.md' }).first().click({ timeout: 10_000 });
+      await picker.locator('.monaco-list-row', { hasText: 'lighthouse.storyboard.md' }).first().click({ timeout: UI_DEADLINE_MS });
       await page
         .locator('.notifications-toasts', { hasText: /Added as clip c\d+ of lighthouse\.storyboard\.md/ })
         .first()
-        .waitFor({ timeout: 15_000 });
+        .waitFor({ timeout: UI_DEADLINE_MS });
     },
   },
   {
@@ -171,7 +181,8 @@ export const chatTests = [
           );
         }, answer);
       await runCommand(page, 'Notifications: Clear All Notifications');
-      await runCommand(page, 'Sora Tests: Daily Video Limit at Today');
+      // The limit must be in the settings before the request goes out, or nothing would be asked.
+      await runTestCommand(ctx, 'Sora Tests: Daily Video Limit at Today', 'limitAtToday');
       try {
         for (const [answer, made] of [
           ['False', 0],
@@ -182,7 +193,7 @@ export const chatTests = [
           // VS Code 1.139 shows an elicitation of a call made for a chat request as a question above the
           // chat's input: the message, the field's title and description, its choices (False preselected), Submit.
           const question = page.locator('.chat-question-carousel-widget-container', { hasText: 'Generate anyway?' }).last();
-          await question.waitFor({ timeout: 60_000 });
+          await question.waitFor({ timeout: VIDEO_DEADLINE_MS });
           assert.match(await question.textContent(), /This would be video \d+ today, over your limit of \d+\. Generate anyway\?/);
           if (answer === 'False') await shot(page, ctx, 'chat-spend-question');
           await question
@@ -193,17 +204,21 @@ export const chatTests = [
           const submit = question.locator('.chat-question-submit-button');
           if (await submit.isVisible().catch(() => false)) await submit.click({ timeout: 2_000 }).catch(() => undefined);
           // The turn ends with the model's closing words; VS Code asks first to hand the tool's result to the model.
-          const deadline = Date.now() + 120_000;
-          while (!(await turnEnded(answer))) {
-            if (Date.now() > deadline) throw new Error(`the chat turn did not end (answered ${answer})`);
-            const allow = page.locator('.chat-tool-invocation-part .monaco-button', { hasText: /^Allow/ }).first();
-            if (await allow.isVisible().catch(() => false)) await allow.click({ timeout: 2_000 }).catch(() => undefined);
-            await page.waitForTimeout(250);
-          }
+          await waitUntil(
+            async () => {
+              if (await turnEnded(answer)) return true;
+              const allow = page.locator('.chat-tool-invocation-part .monaco-button', { hasText: /^Allow/ }).first();
+              if (await allow.isVisible().catch(() => false)) await allow.click({ timeout: 2_000 }).catch(() => undefined);
+              return false;
+            },
+            VIDEO_DEADLINE_MS,
+            `the chat turn to end (answered ${answer})`,
+            250,
+          );
           assert.equal(await creates(), sent + made, `${made} paid request(s) after "${answer}"`);
         }
       } finally {
-        await runCommand(page, 'Sora Tests: Restore Daily Limits');
+        await runTestCommand(ctx, 'Sora Tests: Restore Daily Limits', 'restoreLimits');
       }
     },
   },

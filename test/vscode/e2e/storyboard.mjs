@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { UI_DEADLINE_MS, VIDEO_DEADLINE_MS, waitUntil } from '../../helpers/wait.cjs';
 import { runCommand, webviewFrame } from './workbench.mjs';
 
 const SRT = `1
@@ -37,33 +38,42 @@ const FILM_SECONDS = 10 + 15 + 10;
  * on every try.
  */
 async function inView(page, test, arg, timeout, what) {
-  const deadline = Date.now() + timeout;
   let last;
-  while (Date.now() < deadline) {
-    try {
-      const frame = await webviewFrame(page, '[data-testid="filmstrip"]', Math.max(1000, deadline - Date.now()));
-      const value = await frame.evaluate(test, arg);
-      if (value) return { frame, value };
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`the storyboard view never showed ${what}; last: ${last}`);
+  return waitUntil(
+    async () => {
+      try {
+        const frame = await webviewFrame(page, '[data-testid="filmstrip"]', UI_DEADLINE_MS);
+        const value = await frame.evaluate(test, arg);
+        last = value;
+        return value ? { frame, value } : undefined;
+      } catch (error) {
+        last = error;
+        return undefined;
+      }
+    },
+    timeout,
+    `the storyboard view to show ${what}`,
+    250,
+  ).catch((error) => {
+    throw new Error(`${error.message}; last: ${last}`);
+  });
 }
 
 const lensTexts = (page) => page.$$eval('.codelens-decoration', (els) => els.map((e) => e.textContent ?? ''));
 
 async function waitForLenses(page, test, timeout, what) {
-  const deadline = Date.now() + timeout;
   let last = [];
-  while (Date.now() < deadline) {
-    last = await lensTexts(page).catch(() => []);
-    if (test(last)) return last;
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`the CodeLens never showed ${what}; last: ${JSON.stringify(last)}`);
+  return waitUntil(
+    async () => {
+      last = await lensTexts(page).catch(() => []);
+      return test(last) && last;
+    },
+    timeout,
+    `the CodeLens to show ${what}`,
+    250,
+  ).catch((error) => {
+    throw new Error(`${error.message}; last: ${JSON.stringify(last)}`);
+  });
 }
 
 /**
@@ -100,14 +110,14 @@ export const storyboardTests = [
       await runCommand(page, 'Go to File');
       const input = page.locator('.quick-input-widget input');
       await input.fill('rain-cafe.srt');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'rain-cafe.srt' }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'rain-cafe.srt' }).first().waitFor({ timeout: UI_DEADLINE_MS });
       await page.keyboard.press('Enter');
-      await page.locator('.tab', { hasText: 'rain-cafe.srt' }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.tab', { hasText: 'rain-cafe.srt' }).first().waitFor({ timeout: UI_DEADLINE_MS });
       await runCommand(page, 'Sora: New Storyboard from Subtitles');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'clips of up to 15 seconds' }).waitFor({ timeout: 15_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'clips of up to 15 seconds' }).waitFor({ timeout: UI_DEADLINE_MS });
       await page.keyboard.press('Enter');
-      await page.locator('.tab', { hasText: 'rain-cafe.storyboard.md' }).first().waitFor({ timeout: 15_000 });
-      const lenses = await waitForLenses(page, (t) => t.some((x) => x.includes('Generate All (3)')), 20_000, 'Generate All (3)');
+      await page.locator('.tab', { hasText: 'rain-cafe.storyboard.md' }).first().waitFor({ timeout: UI_DEADLINE_MS });
+      const lenses = await waitForLenses(page, (t) => t.some((x) => x.includes('Generate All (3)')), UI_DEADLINE_MS, 'Generate All (3)');
       assert.equal(lenses.filter((t) => t.includes('not generated')).length, 3, JSON.stringify(lenses));
       assert.match(readFileSync(state.file, 'utf8'), /^subtitles: rain-cafe\.srt$/m);
     },
@@ -122,10 +132,10 @@ export const storyboardTests = [
         .map((line) => SHOTS[line] ?? line.replace(/^style: ""$/, 'style: cinematic, 35mm film grain, warm tungsten light'))
         .join('\n');
       writeFileSync(state.file, text);
-      await page.locator('.view-lines', { hasText: '#sim:clip-3' }).first().waitFor({ timeout: 15_000 });
-      await waitForLenses(page, (t) => !t.some((x) => x.includes('Write the Shots')), 10_000, 'the drafts replaced by shots');
+      await page.locator('.view-lines', { hasText: '#sim:clip-3' }).first().waitFor({ timeout: UI_DEADLINE_MS });
+      await waitForLenses(page, (t) => !t.some((x) => x.includes('Write the Shots')), UI_DEADLINE_MS, 'the drafts replaced by shots');
       await page.locator('.codelens-decoration a', { hasText: 'Generate All (3)' }).first().click();
-      await waitForLenses(page, (t) => t.some((x) => /generating \d+%/.test(x)), 60_000, 'a clip generating with its percentage');
+      await waitForLenses(page, (t) => t.some((x) => /generating \d+%/.test(x)), VIDEO_DEADLINE_MS, 'a clip generating with its percentage');
       await shot(ctx, 'storyboard-codelens');
 
       await runCommand(page, 'Sora: Open Storyboard View');
@@ -136,7 +146,7 @@ export const storyboardTests = [
           return ids.length === 3 && ids;
         },
         undefined,
-        30_000,
+        UI_DEADLINE_MS,
         'three clips',
       );
       assert.deepEqual(ids, ['c1', 'c2', 'c3']);
@@ -144,7 +154,7 @@ export const storyboardTests = [
         page,
         () => [...document.querySelectorAll('[data-testid="clip"] vscode-progress-bar[value]')].some((b) => Number(b.getAttribute('value')) > 0),
         undefined,
-        60_000,
+        VIDEO_DEADLINE_MS,
         'a clip progressing',
       );
       await shot(ctx, 'storyboard-filmstrip-progress');
@@ -156,21 +166,21 @@ export const storyboardTests = [
           return statuses.length === 3 && statuses.every((s) => s === 'ready') && posters.length === 3 && posters.every((v) => v.readyState >= 1);
         },
         undefined,
-        120_000,
+        2 * VIDEO_DEADLINE_MS,
         'three clips ready, each with a frame of its video',
       );
       // (A lens below the visible lines keeps its old text until it is scrolled into view: VS Code draws only what shows.)
       await waitForLenses(
         page,
         (t) => t.some((x) => x.includes('3 of 3 clips ready')) && t.filter((x) => /ready\s*\|/.test(x)).length >= 2,
-        15_000,
+        UI_DEADLINE_MS,
         'the storyboard ready',
       );
       const { frame: view } = await inView(
         page,
         () => document.querySelector('[data-testid="summary"]')?.textContent === '3 of 3 clips ready',
         undefined,
-        10_000,
+        UI_DEADLINE_MS,
         'the summary',
       );
       assert.ok(view);
@@ -180,7 +190,7 @@ export const storyboardTests = [
     title: 'Storyboard: Assemble joins the film beside the storyboard, which plays for the sum of the clips; Play All plays the clips in order',
     async run(ctx) {
       const { page } = ctx;
-      const { frame: view } = await inView(page, () => document.querySelector('[data-testid="action-assemble"]'), undefined, 30_000, 'Assemble Film');
+      const { frame: view } = await inView(page, () => document.querySelector('[data-testid="action-assemble"]'), undefined, UI_DEADLINE_MS, 'Assemble Film');
       await view.click('[data-testid="action-assemble"]');
       const { frame: film, value: duration } = await inView(
         page,
@@ -189,7 +199,7 @@ export const storyboardTests = [
           return player?.getAttribute('src')?.includes('rain-cafe.film.mp4') && player.readyState >= 1 && player.duration;
         },
         undefined,
-        60_000,
+        VIDEO_DEADLINE_MS,
         'the film loaded in the player',
       );
       assert.ok(Math.abs(duration - FILM_SECONDS) <= 0.1, `the film lasts ${duration} s, the clips ${FILM_SECONDS} s`);
@@ -199,11 +209,11 @@ export const storyboardTests = [
         v.muted = true;
         return v.play();
       });
-      await film.waitForFunction(() => document.querySelector('[data-testid="player"]').currentTime > 0.5, undefined, { timeout: 15_000 });
+      await film.waitForFunction(() => document.querySelector('[data-testid="player"]').currentTime > 0.5, undefined, { timeout: UI_DEADLINE_MS });
       await shot(ctx, 'storyboard-film');
 
       await film.click('[data-testid="action-playAll"]');
-      await film.waitForFunction(() => document.querySelector('[data-testid="player"]')?.dataset.clipId === 'c1', undefined, { timeout: 10_000 });
+      await film.waitForFunction(() => document.querySelector('[data-testid="player"]')?.dataset.clipId === 'c1', undefined, { timeout: UI_DEADLINE_MS });
       assert.match(await film.getAttribute('[data-testid="preload"]', 'src'), /\.mp4/, 'the next clip is loading behind');
       assert.equal(await film.textContent('[data-testid="now-playing"]'), 'Playing clip 1 of 3');
       await film.$eval('[data-testid="player"]', (v) => {
@@ -211,8 +221,8 @@ export const storyboardTests = [
         v.playbackRate = 16;
         return v.play();
       });
-      await film.waitForFunction(() => document.querySelector('[data-testid="player"]')?.dataset.clipId === 'c2', undefined, { timeout: 20_000 });
-      await film.waitForFunction(() => document.querySelector('[data-testid="player"]').currentTime > 0.2, undefined, { timeout: 15_000 });
+      await film.waitForFunction(() => document.querySelector('[data-testid="player"]')?.dataset.clipId === 'c2', undefined, { timeout: UI_DEADLINE_MS });
+      await film.waitForFunction(() => document.querySelector('[data-testid="player"]').currentTime > 0.2, undefined, { timeout: UI_DEADLINE_MS });
       assert.equal(await film.textContent('[data-testid="now-playing"]'), 'Playing clip 2 of 3');
       await storyboardScreenshots(page, ctx.artifacts);
     },

@@ -2,48 +2,76 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { UI_DEADLINE_MS, VIDEO_DEADLINE_MS, waitUntil } from '../../helpers/wait.cjs';
 
 const XSS_PROMPT = '<img src=x onerror=alert(1)> a cat playing piano';
 
 /**
- * Runs a command from the palette by its title, as a person would. The workbench may still be opening
- * an editor (the walkthrough the in-host suite opened, say) and take the focus, which closes the
- * palette: then it is opened again, a few times at most.
+ * Runs a command from the palette by its title, as a person would. The workbench may still be starting,
+ * or opening an editor (the walkthrough the in-host suite opened, say) that takes the focus and closes
+ * the palette: then it is opened again, until the command runs or UI_DEADLINE_MS have passed.
  */
 export async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input');
-  let lastError;
-  for (let attempt = 1; attempt <= 4; attempt++) {
+  const deadline = Date.now() + UI_DEADLINE_MS;
+  for (;;) {
     // Keys typed while a webview has focus go to its iframe: give the focus back to the workbench first.
     await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
     await page.keyboard.press('F1');
     try {
-      await input.waitFor({ state: 'visible', timeout: 5_000 });
-      await input.fill(`>${title}`, { timeout: 5_000 });
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 10_000 });
       const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
       await row.waitFor({ state: 'visible', timeout: 15_000 });
       await page.keyboard.press('Enter');
       return;
     } catch (error) {
-      lastError = error;
+      if (Date.now() > deadline) throw new Error(`the palette did not run "${title}" within ${UI_DEADLINE_MS / 1000} s: ${error.message}`, { cause: error });
       await page.keyboard.press('Escape');
-      await page.waitForTimeout(1000);
     }
   }
-  throw lastError;
+}
+
+/**
+ * Answers a multi-step quick input (the palette's Generate Video…) the way a person does: at each step,
+ * once the widget shows that step ("Title (n/total)") and holds the keyboard focus, types the answer
+ * (a text step) or keeps the preselected item, then Enter. Resolves once the last step has closed it.
+ * Never a fixed pause: a step that comes late is waited for, one that never comes fails.
+ */
+export async function answerSteps(page, title, answers) {
+  const widget = page.locator('.quick-input-widget');
+  for (const [i, text] of answers.entries()) {
+    const step = widget.locator('.quick-input-title', { hasText: `${title} (${i + 1}/${answers.length})` });
+    await step.waitFor({ state: 'visible', timeout: UI_DEADLINE_MS });
+    if (text !== undefined) await widget.locator('input').first().fill(text, { timeout: UI_DEADLINE_MS });
+    else await widget.locator('.quick-input-list .monaco-list-row.focused').first().waitFor({ state: 'visible', timeout: UI_DEADLINE_MS });
+    // The chat view can hold the keyboard: Enter must go to this step.
+    await page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget') != null, undefined, { timeout: UI_DEADLINE_MS });
+    await page.keyboard.press('Enter');
+  }
+  await widget.waitFor({ state: 'hidden', timeout: UI_DEADLINE_MS });
+}
+
+/** The palette's Generate Video…: the prompt, then every default (model, orientation, size, duration, no image). */
+export async function generateFromPalette(page, prompt) {
+  await runCommand(page, 'Sora: Generate Video');
+  await answerSteps(page, 'Generate a Sora video', [prompt, undefined, undefined, undefined, undefined, undefined]);
 }
 
 /** The inner frame of a webview that contains `selector` (webviews are nested iframes), optionally with some text. */
-export async function webviewFrame(page, selector, timeoutMs = 30_000, text) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (frame.isDetached() || !(await frame.$(selector).catch(() => null))) continue;
-      if (text === undefined || (await frame.evaluate((t) => document.body.textContent.includes(t), text).catch(() => false))) return frame;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no webview shows ${selector}`);
+export async function webviewFrame(page, selector, timeoutMs = UI_DEADLINE_MS, text, everyMs = 250) {
+  return waitUntil(
+    async () => {
+      for (const frame of page.frames()) {
+        if (frame.isDetached() || !(await frame.$(selector).catch(() => null))) continue;
+        if (text === undefined || (await frame.evaluate((t) => document.body.textContent.includes(t), text).catch(() => false))) return frame;
+      }
+      return undefined;
+    },
+    timeoutMs,
+    `a webview that shows ${selector}${text === undefined ? '' : ` with "${text}"`}`,
+    everyMs,
+  );
 }
 
 // Test screenshots go to test-artifacts/ only; the README's come from `npm run screenshots`.
@@ -52,38 +80,26 @@ async function shot(page, ctx, name) {
   await page.screenshot({ path: path.join(ctx.artifacts, `${name}.png`) });
 }
 
-/** Answers the current quick input step: types text if given, then Enter. */
-async function answer(page, text) {
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  if (text !== undefined) await input.fill(text);
-  await page.waitForTimeout(150);
-  await page.keyboard.press('Enter');
-}
-
 export const e2eTests = [
   {
     title: 'Sora: Generate Video… from the command palette, through every quick-input step',
     async run(ctx) {
       const { page } = ctx;
       await runCommand(page, 'Sora: Generate Video');
-      await page.locator('.quick-input-widget', { hasText: 'Generate a Sora video' }).waitFor({ timeout: 15_000 });
+      await page.locator('.quick-input-widget', { hasText: 'Generate a Sora video' }).waitFor({ timeout: UI_DEADLINE_MS });
       await shot(page, ctx, 'palette-generate');
-      await answer(page, 'a paper boat drifting down a rainy street at night, neon reflections');
-      for (let step = 0; step < 5; step++) await answer(page); // model, orientation, size, duration, images: defaults
-      await page.locator('.notifications-toasts', { hasText: 'Sora:' }).first().waitFor({ timeout: 20_000 });
+      // The prompt, then the defaults: model, orientation, size, duration, images.
+      await answerSteps(page, 'Generate a Sora video', ['a paper boat drifting down a rainy street at night, neon reflections', ...Array(5).fill(undefined)]);
+      await page.locator('.notifications-toasts', { hasText: 'Sora:' }).first().waitFor({ timeout: UI_DEADLINE_MS });
     },
   },
   {
     title: 'a model the key cannot use: the palette says which, that Sora 2 was retired, and the video models the key can use',
     async run(ctx) {
       const { page } = ctx;
-      await runCommand(page, 'Sora: Generate Video');
-      await page.locator('.quick-input-widget', { hasText: 'Generate a Sora video' }).waitFor({ timeout: 15_000 });
-      await answer(page, 'a model this key cannot use #sim:model-not-found');
-      for (let step = 0; step < 5; step++) await answer(page);
+      await generateFromPalette(page, 'a model this key cannot use #sim:model-not-found');
       const toast = page.locator('.notifications-toasts', { hasText: 'cannot use the model sora-2' }).first();
-      await toast.waitFor({ timeout: 30_000 });
+      await toast.waitFor({ timeout: UI_DEADLINE_MS });
       const text = await toast.textContent();
       assert.match(text, /group default/, text);
       assert.match(text, /Sora 2 was retired upstream on 2026-09-24/, text);
@@ -99,7 +115,7 @@ export const e2eTests = [
       const { page } = ctx;
       await runCommand(page, 'Sora: Show Videos');
       const frame = await webviewFrame(page, '[data-testid="task-list"]');
-      await frame.waitForSelector('[data-testid="progress"]', { timeout: 20_000 });
+      await frame.waitForSelector('[data-testid="progress"]', { timeout: UI_DEADLINE_MS });
       // Live: once generation starts the bar carries a percentage, and it moves on (or the task
       // finishes) with no reload of the view.
       const percent = () => {
@@ -107,7 +123,7 @@ export const e2eTests = [
         const value = bar ? Number(bar.getAttribute('value')) : 0;
         return value > 0 && value < 100 ? value : false;
       };
-      const first = await (await frame.waitForFunction(percent, undefined, { timeout: 60_000 })).jsonValue();
+      const first = await (await frame.waitForFunction(percent, undefined, { timeout: VIDEO_DEADLINE_MS })).jsonValue();
       await shot(page, ctx, 'sidebar-progress');
       await frame.waitForFunction(
         (seen) => {
@@ -115,7 +131,7 @@ export const e2eTests = [
           return bar ? Number(bar.getAttribute('value')) > seen : document.querySelectorAll('[data-testid="progress"]').length === 0;
         },
         first,
-        { timeout: 60_000 },
+        { timeout: VIDEO_DEADLINE_MS },
       );
       const prompts = await frame.$$eval('.prompt', (els) => els.map((e) => e.textContent));
       assert.ok(prompts.includes(XSS_PROMPT), `the prompt is shown literally; saw ${JSON.stringify(prompts)}`);
@@ -126,7 +142,7 @@ export const e2eTests = [
       assert.match(spend, /^Today: \d+\/20 videos · \d+\/300 s$/, `the spend header: ${spend}`);
       const items = await frame.$$('.card[data-task-id]');
       assert.ok(items.length >= 4, `${items.length} tasks listed (palette, in-host and Copilot)`);
-      await frame.waitForFunction(() => document.querySelectorAll('[data-testid="progress"]').length === 0, undefined, { timeout: 60_000 });
+      await frame.waitForFunction(() => document.querySelectorAll('[data-testid="progress"]').length === 0, undefined, { timeout: VIDEO_DEADLINE_MS });
       await shot(page, ctx, 'sidebar-done');
     },
   },
@@ -137,10 +153,10 @@ export const e2eTests = [
       const sidebar = await webviewFrame(page, '[data-testid="task-list"]');
       const item = sidebar.locator('[data-task-id]', { hasText: XSS_PROMPT }).first();
       await item.locator('[data-testid="action-play"]').click();
-      const preview = await webviewFrame(page, '#player', 30_000, XSS_PROMPT);
+      const preview = await webviewFrame(page, '#player', UI_DEADLINE_MS, XSS_PROMPT);
       assert.equal(await preview.$eval('.prompt', (p) => p.textContent), XSS_PROMPT, 'the preview shows the prompt as text');
       assert.equal(await preview.$$eval('img[src="x"]', (els) => els.length), 0);
-      await preview.waitForFunction(() => document.querySelector('#player').readyState >= 1, undefined, { timeout: 20_000 });
+      await preview.waitForFunction(() => document.querySelector('#player').readyState >= 1, undefined, { timeout: UI_DEADLINE_MS });
       const duration = await preview.$eval('#player', (v) => v.duration);
       assert.ok(Math.abs(duration - 10) < 0.5, `duration ${duration}`);
       const src = await preview.$eval('#player', (v) => v.currentSrc);
@@ -149,7 +165,7 @@ export const e2eTests = [
         v.muted = true;
         return v.play();
       });
-      await preview.waitForFunction(() => document.querySelector('#player').currentTime > 0.5, undefined, { timeout: 15_000 });
+      await preview.waitForFunction(() => document.querySelector('#player').currentTime > 0.5, undefined, { timeout: UI_DEADLINE_MS });
       await shot(page, ctx, 'preview');
     },
   },
@@ -158,7 +174,7 @@ export const e2eTests = [
     async run(ctx) {
       const { page } = ctx;
       const probe = JSON.parse(readFileSync(path.join(ctx.exchange, 'preview-probe.json'), 'utf8'));
-      const preview = await webviewFrame(page, '#player', 30_000, XSS_PROMPT);
+      const preview = await webviewFrame(page, '#player', UI_DEADLINE_MS, XSS_PROMPT);
       const src = await preview.$eval('#player', (v) => v.currentSrc);
       // The same kind of URL, for the file beside the video (the in-host suite copied one there).
       const sibling = new URL(src);
@@ -173,7 +189,8 @@ export const e2eTests = [
               video.preload = 'metadata';
               video.onloadedmetadata = () => resolve('loaded');
               video.onerror = () => resolve('refused');
-              setTimeout(() => resolve('timed out'), 10_000);
+              // A deadline for the first load only (the probe itself works); the sibling must not load either way.
+              setTimeout(() => resolve('timed out'), 60_000);
               video.src = u;
             }),
           url,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
 import { answering, answeringElicitation } from './dialogs';
-import { waitUntil } from './wait';
+import { UI_DEADLINE_MS, waitUntil } from '../../helpers/wait';
 
 const SIM = process.env.JUXIN_SIM_URL!;
 
@@ -14,7 +14,7 @@ async function simCreates(): Promise<number> {
 
 /** Calls one of our MCP tools the way Copilot's agent mode does; the text it answered. */
 async function invokeSoraTool(name: string, input: Record<string, unknown>): Promise<string> {
-  const tool = await waitUntil(() => vscode.lm.tools.find((t) => t.name.endsWith(name) && t.name.includes('juxin')), 30_000, `the ${name} tool`);
+  const tool = await waitUntil(() => vscode.lm.tools.find((t) => t.name.endsWith(name) && t.name.includes('juxin')), UI_DEADLINE_MS, `the ${name} tool`);
   try {
     const result = await vscode.lm.invokeTool(tool.name, { input, toolInvocationToken: undefined });
     return result.content.map((c) => (c instanceof vscode.LanguageModelTextPart ? c.value : '')).join(' ');
@@ -24,7 +24,8 @@ async function invokeSoraTool(name: string, input: Record<string, unknown>): Pro
 }
 
 describe('Daily spend limits in a real VS Code', function () {
-  this.timeout(180_000);
+  // Deadlines inside (test/helpers/wait.cjs) say what a failure waited for; this only bounds the whole test.
+  this.timeout(600_000);
   let api: SoraExtensionApi;
   const config = () => vscode.workspace.getConfiguration('juxinSora');
   /** What counts toward today's video limit (failed videos included). */
@@ -34,7 +35,7 @@ describe('Daily spend limits in a real VS Code', function () {
   async function limitAtToday(): Promise<number> {
     const limit = today();
     await config().update('dailyVideoLimit', limit, vscode.ConfigurationTarget.Global);
-    await waitUntil(() => api.engine.spend().limits.dailyVideos === limit, 10_000, 'the engine to read the new limit');
+    await waitUntil(() => api.engine.spend().limits.dailyVideos === limit, UI_DEADLINE_MS, 'the engine to read the new limit');
     return limit;
   }
 
@@ -76,7 +77,7 @@ describe('Daily spend limits in a real VS Code', function () {
     assert.equal(change.dialogs[1]?.pressed, 'Change Limits…', change.seen);
     await waitUntil(
       () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Settings'),
-      10_000,
+      UI_DEADLINE_MS,
       'the settings editor, opened on the limits',
     );
     assert.equal(await simCreates(), sent, 'nothing sent');
@@ -116,14 +117,14 @@ describe('Daily spend limits in a real VS Code', function () {
       invokeSoraTool('generate_video', { prompt: 'Copilot, one over the limit, allowed', wait: false }),
     );
     assert.equal(approved.dialogs[0]?.pressed, 'true', approved.seen);
-    const task = await waitUntil(() => api.engine.list({}).find((t) => !known.has(t.id)), 10_000, `the allowed task (${approved.result})`);
+    const task = await waitUntil(() => api.engine.list({}).find((t) => !known.has(t.id)), UI_DEADLINE_MS, `the allowed task (${approved.result})`);
     assert.equal(task.params.prompt, 'Copilot, one over the limit, allowed');
     assert.equal(await simCreates(), sent + 1);
   });
 
   it('reads the limits at every request: raised, the next generation goes without a question', async () => {
     await config().update('dailyVideoLimit', today() + 1, vscode.ConfigurationTarget.Global);
-    await waitUntil(() => api.engine.spend().limits.dailyVideos === today() + 1, 10_000, 'the raised limit');
+    await waitUntil(() => api.engine.spend().limits.dailyVideos === today() + 1, UI_DEADLINE_MS, 'the raised limit');
     const { result, dialogs } = await answering('Generate (paid)', () =>
       vscode.commands.executeCommand<{ id: string } | undefined>('juxinSora.generateVideo', { prompt: 'within the raised limit' }),
     );

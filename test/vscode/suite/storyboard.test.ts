@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
 import { answering } from './dialogs';
 import { PNG } from './fixtures';
-import { waitUntil } from './wait';
+import { UI_DEADLINE_MS, VIDEO_DEADLINE_MS, waitUntil } from '../../helpers/wait';
 
 const EXTENSION_ID = 'juxin-sora.juxin-sora';
 const KEY = process.env.JUXIN_TEST_KEY!;
@@ -18,7 +18,8 @@ const lensTitles = async (uri: vscode.Uri) =>
   ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? []).map((l) => l.command?.title ?? '');
 
 describe('storyboards in a real VS Code', function () {
-  this.timeout(120_000);
+  // Deadlines inside (test/helpers/wait.cjs) say what a failure waited for; this only bounds the whole test.
+  this.timeout(600_000);
   let api: SoraExtensionApi;
   let folder: string;
   const opened: vscode.Uri[] = [];
@@ -83,13 +84,13 @@ describe('storyboards in a real VS Code', function () {
     assert.match(text, /^---\ntitle: harbour\nmodel: sora-2\n/);
     assert.match(text, /subtitles: harbour\.srt/);
     assert.equal((text.match(/^## .*\{#c\d+\}$/gm) ?? []).length, 2, 'lines 39 s apart are two clips');
-    await waitUntil(() => vscode.window.activeTextEditor?.document.uri.fsPath === file, 10_000, 'the draft open in an editor');
+    await waitUntil(() => vscode.window.activeTextEditor?.document.uri.fsPath === file, UI_DEADLINE_MS, 'the draft open in an editor');
     const titles = await waitUntil(
       async () => {
         const t = await lensTitles(vscode.Uri.file(file));
         return t.some((x) => x.includes('Generate All (2)')) && t;
       },
-      10_000,
+      UI_DEADLINE_MS,
       'the CodeLens',
     );
     assert.ok(titles.filter((t) => t.includes('not generated')).length === 2, titles.join(' | '));
@@ -134,7 +135,7 @@ describe('storyboards in a real VS Code', function () {
         const d = vscode.languages.getDiagnostics(uri);
         return d.length >= 2 && d;
       },
-      10_000,
+      UI_DEADLINE_MS,
       'the diagnostics',
     );
     const duration = diagnostics.find((d) => d.message.includes('duration 12'));
@@ -172,7 +173,7 @@ describe('storyboards in a real VS Code', function () {
     assert.match(readFileSync(file, 'utf8'), /^## Dusk \{#c1\}$/m, 'the id is saved in the file');
     const task = await waitUntil(
       () => api.engine.list({}).find((t) => t.storyboard?.clipId === 'c1' && t.storyboard.file.endsWith('lighthouse.storyboard.md')),
-      10_000,
+      UI_DEADLINE_MS,
       'the task',
     );
     // The file's real path, as every process names it (the standalone server has no workspace to be relative to).
@@ -180,15 +181,15 @@ describe('storyboards in a real VS Code', function () {
     assert.deepEqual(task.origin, { kind: 'storyboard', storyboard: realpathSync(file), host: 'vscode' });
     assert.ok(task.params.prompt.endsWith('cinematic #sim:clip-3'), 'the style string is sent');
     await vscode.commands.executeCommand('juxinSora.storyboard.open', uri);
-    await waitUntil(async () => (await lensTitles(uri)).some((t) => /generating \d+%|queued/.test(t)), 30_000, 'a live status in the CodeLens');
-    await waitUntil(() => api.engine.get(task.id)?.download.state === 'done', 90_000, 'the clip to be saved');
-    await waitUntil(async () => (await lensTitles(uri)).some((t) => t.includes('ready')), 10_000, 'ready in the CodeLens');
+    await waitUntil(async () => (await lensTitles(uri)).some((t) => /generating \d+%|queued/.test(t)), UI_DEADLINE_MS, 'a live status in the CodeLens');
+    await waitUntil(() => api.engine.get(task.id)?.download.state === 'done', VIDEO_DEADLINE_MS, 'the clip to be saved');
+    await waitUntil(async () => (await lensTitles(uri)).some((t) => t.includes('ready')), UI_DEADLINE_MS, 'ready in the CodeLens');
     const html = await waitUntil(
       () => {
         const h = api.storyboardViewHtml(file);
         return h?.includes('&quot;kind&quot;:&quot;ready&quot;') && h;
       },
-      10_000,
+      UI_DEADLINE_MS,
       'the storyboard view showing the clip ready',
     );
     assert.match(html, /default-src &#39;none&#39;|default-src 'none'/);
@@ -201,7 +202,7 @@ describe('storyboards in a real VS Code', function () {
     assert.equal(film, path.join(folder, 'lighthouse.film.mp4'));
     assert.ok(existsSync(film));
     assert.match(readFileSync(path.join(folder, 'lighthouse.film.srt'), 'utf8'), /00:00:01,000 --> 00:00:03,000\nThe light came on\./);
-    await waitUntil(() => api.storyboardViewHtml(file)?.includes('lighthouse.film.mp4'), 10_000, 'the film in the storyboard view');
+    await waitUntil(() => api.storyboardViewHtml(file)?.includes('lighthouse.film.mp4'), UI_DEADLINE_MS, 'the film in the storyboard view');
   });
 
   it('adds a finished video of the history as a new clip (the chat card\'s "Add to Storyboard"): ready at once, joined into the film, never twice', async () => {
@@ -220,7 +221,7 @@ describe('storyboards in a real VS Code', function () {
     assert.match(text, /^## .+ \{#c2\}$/m, 'a new clip at the end, with the next id');
     assert.ok(text.includes(video.params.prompt.split('\n')[0].trim()), "the clip's prompt is the video's");
     assert.equal(api.engine.get(video.id)?.storyboard?.clipId, 'c2', 'the history links the video to the clip');
-    await waitUntil(async () => (await lensTitles(uri)).some((t) => t.includes('2 of 2 clips ready')), 10_000, 'both clips ready in the CodeLens');
+    await waitUntil(async () => (await lensTitles(uri)).some((t) => t.includes('2 of 2 clips ready')), UI_DEADLINE_MS, 'both clips ready in the CodeLens');
     // Assembled again: the film this window wrote is replaced (it is recorded as ours).
     const film = await vscode.commands.executeCommand<string>('juxinSora.storyboard.assemble', uri, { confirm: false });
     assert.equal(film, path.join(folder, 'lighthouse.film.mp4'));
@@ -250,7 +251,7 @@ describe('storyboards in a real VS Code', function () {
     await vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true });
     const tool = await waitUntil(
       () => vscode.lm.tools.find((t) => t.name.endsWith('create_storyboard') && t.name.includes('juxin')),
-      60_000,
+      VIDEO_DEADLINE_MS,
       'create_storyboard in vscode.lm.tools',
     );
     const result = await vscode.lm.invokeTool(tool.name, {
@@ -262,7 +263,7 @@ describe('storyboards in a real VS Code', function () {
     assert.ok(text.includes(file), text);
     opened.push(vscode.Uri.file(file));
     assert.match(readFileSync(file, 'utf8'), /^## Dawn \{#c1\}$/m);
-    await waitUntil(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.fsPath === file), 10_000, 'the storyboard opened for the person');
+    await waitUntil(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.fsPath === file), UI_DEADLINE_MS, 'the storyboard opened for the person');
   });
 
   it('adds a character of the history to the cast of a storyboard', async () => {

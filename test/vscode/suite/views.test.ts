@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SoraExtensionApi } from '../../../src/extension/extension';
 import { answering, leaveForWorkbench } from './dialogs';
-import { waitUntil } from './wait';
+import { UI_DEADLINE_MS, VIDEO_DEADLINE_MS, waitUntil } from '../../helpers/wait';
 
 const EXTENSION_ID = 'juxin-sora.juxin-sora';
 const KEY = process.env.JUXIN_TEST_KEY!;
@@ -44,7 +44,8 @@ function assertStrict(html: string): Map<string, string> {
 }
 
 describe('Sora views in a real VS Code', function () {
-  this.timeout(120_000);
+  // Deadlines inside (test/helpers/wait.cjs) say what a failure waited for; this only bounds the whole test.
+  this.timeout(600_000);
   let api: SoraExtensionApi;
 
   const opened: string[] = [];
@@ -67,7 +68,7 @@ describe('Sora views in a real VS Code', function () {
 
   it('resolves the Videos view with a strict CSP: our nonce script, images from https and the API only, no history in the page', async () => {
     await vscode.commands.executeCommand('juxinSora.showVideos');
-    const html = await waitUntil(() => api.videosViewHtml(), 20_000, 'the Videos view to resolve');
+    const html = await waitUntil(() => api.videosViewHtml(), UI_DEADLINE_MS, 'the Videos view to resolve');
     const csp = assertStrict(html);
     assert.equal(csp.get('media-src'), csp.get('style-src'), 'videos (on hover) only from the extension side: the download folder');
     const img = csp.get('img-src')!.split(' ');
@@ -92,13 +93,13 @@ describe('Sora views in a real VS Code', function () {
         const t = api.engine.get(created.id);
         return t?.download.state === 'done' ? t : undefined;
       },
-      60_000,
+      VIDEO_DEADLINE_MS,
       'the download',
     );
 
     await vscode.commands.executeCommand('juxinSora.openVideo', task.id);
     opened.push(tabTitle(MALICIOUS));
-    const html = await waitUntil(() => api.previewHtml(task.id), 10_000, 'the preview panel');
+    const html = await waitUntil(() => api.previewHtml(task.id), UI_DEADLINE_MS, 'the preview panel');
     const csp = assertStrict(html);
     const cspSource = csp.get('style-src')!;
     assert.equal(csp.get('media-src'), cspSource, 'a saved video plays from the extension side only, no remote origin');
@@ -124,7 +125,7 @@ describe('Sora views in a real VS Code', function () {
     await vscode.commands.executeCommand('juxinSora.openVideo', task.id);
     const title = tabTitle(MALICIOUS);
     const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === title);
-    await waitUntil(() => tabs().length > 0, 10_000, `a tab titled ${title}`);
+    await waitUntil(() => tabs().length > 0, UI_DEADLINE_MS, `a tab titled ${title}`);
     assert.equal(tabs().length, 1);
     assert.ok(api.openPreviewIds().includes(task.id));
   });
@@ -140,15 +141,15 @@ describe('Sora views in a real VS Code', function () {
     // Opened while it is still generating: no media yet.
     await vscode.commands.executeCommand('juxinSora.openVideo', created.id);
     opened.push(tabTitle('a snail racing a leaf, views test'));
-    const early = await waitUntil(() => api.previewHtml(created.id), 10_000, 'the preview panel');
+    const early = await waitUntil(() => api.previewHtml(created.id), UI_DEADLINE_MS, 'the preview panel');
     assertStrict(early);
-    await waitUntil(() => api.engine.get(created.id)?.download.state === 'done', 60_000, 'the download');
+    await waitUntil(() => api.engine.get(created.id)?.download.state === 'done', VIDEO_DEADLINE_MS, 'the download');
     const later = await waitUntil(
       () => {
         const html = api.previewHtml(created.id);
         return html?.includes('&quot;local&quot;:true') ? html : undefined;
       },
-      10_000,
+      UI_DEADLINE_MS,
       'the preview to switch to the saved file',
     );
     assertStrict(later);
@@ -159,7 +160,7 @@ describe('Sora views in a real VS Code', function () {
         const html = api.previewHtml(created.id);
         return html?.includes('data-testid="gone"') ? html : undefined;
       },
-      10_000,
+      UI_DEADLINE_MS,
       'the "no longer in the history" page',
     );
     assert.doesNotMatch(gone, /<script/);
