@@ -56,6 +56,15 @@ export class StoryboardDocuments extends Disposable {
       ),
     );
     this._register(toDisposable(() => this.pending.forEach((t) => clearTimeout(t))));
+    // Registered before the history is read (activation does not wait for it): once it can be shown,
+    // every open storyboard is looked at again (what the files then say differently comes as changes).
+    void engine.whenAvailable().then(
+      () => {
+        this.history++;
+        for (const doc of this.open()) this.fire(doc.uri);
+      },
+      () => undefined,
+    );
   }
 
   /** The storyboards open in VS Code (editors or not). */
