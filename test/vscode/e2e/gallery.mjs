@@ -42,7 +42,7 @@ export function seedGallery(root, home, videos, simUrl) {
 }
 
 /** The Videos view's frame, polled often (the time to the first card is measured with it). */
-async function videosFrame(page, selector, timeoutMs = 60_000) {
+export async function videosFrame(page, selector, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
