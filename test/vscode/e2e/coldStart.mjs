@@ -2,7 +2,7 @@
 // a few seconds after the workbench appears, timed to the first card drawn. Every run is a fresh
 // window: a new code-server (a new extension host that activates the extension anew) on the same
 // profile and history, as when a person restarts VS Code. Optionally with CPU hogs beside it.
-//   node test/vscode/e2e/coldStart.mjs [--runs 5] [--hogs 2] [--delay 3000] [--no-index] [--json]
+//   node test/vscode/e2e/coldStart.mjs [--runs 5] [--hogs 2] [--delay 3000] [--no-index] [--vsix FILE] [--json]
 // "Show Videos" is pressed as soon as the palette lists it, and not before --delay ms after the workbench
 // appeared. Uses the code-server a test run provisioned (`node test/vscode/run.mjs` once); `npm run
 // bench` (section 9) runs it. A measurement, not a test: nothing here asserts a time.
@@ -86,7 +86,7 @@ function extensionLog(userData, since) {
  * Measures the cold path `runs` times. Returns undefined (and says why through `log`) when no
  * code-server is provisioned. `hogs` busy loops run beside each measured window.
  */
-export async function measureColdStart({ runs = 5, hogs = 0, delayMs = 3000, index = true, log = () => undefined } = {}) {
+export async function measureColdStart({ runs = 5, hogs = 0, delayMs = 3000, index = true, vsix: built, log = () => undefined } = {}) {
   const host = provisioned(ROOT);
   if (!host) return undefined;
   const nodeEnv = nodeEnvironment(host.node);
@@ -107,12 +107,14 @@ export async function measureColdStart({ runs = 5, hogs = 0, delayMs = 3000, ind
   };
   let browser;
   try {
-    log('packaging the extension (.vsix, production build)');
-    const vsix = path.join(work, 'juxin-sora.vsix');
-    execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--readme-path', 'docs/extension.md', '--out', vsix], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const vsix = built ?? path.join(work, 'juxin-sora.vsix');
+    if (!built) {
+      log('packaging the extension (.vsix, production build)');
+      execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--readme-path', 'docs/extension.md', '--out', vsix], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    }
     const userData = path.join(work, 'user-data');
     const extensions = path.join(work, 'extensions');
     const folder = path.join(work, 'workspace');
@@ -280,6 +282,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       delay: { type: 'string', default: '3000' },
       'no-index': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      // Another build to compare with (e.g. one packaged from an earlier commit).
+      vsix: { type: 'string' },
     },
   });
   const results = await measureColdStart({
@@ -287,6 +291,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     hogs: Number(values.hogs),
     delayMs: Number(values.delay),
     index: !values['no-index'],
+    vsix: values.vsix && path.resolve(values.vsix),
     log: (m) => process.stderr.write(`[cold] ${m}\n`),
   });
   if (!results) process.stdout.write('skipped: no code-server provisioned (run npm test once)\n');
