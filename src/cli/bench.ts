@@ -10,6 +10,7 @@
 //   6. joining storyboard clips into a film without re-encoding: time, and memory as the film grows
 //   7. tracking with 1, 2 and 3 stdio servers on one home: queries per task and detection p90 per profile
 //   8. the Videos view over 10,000 tasks: queries, days, message sizes (benchGallery.ts)
+//   9. the Videos view right after VS Code starts: the cold path to the first card (benchColdStart.ts)
 // Not part of the tests: timing figures depend on the machine.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { request } from 'undici';
@@ -34,6 +35,7 @@ import { HISTORY_PROBE, historyProbe, historySection } from './benchHistory';
 import { pollingFigures } from './pollingFigures';
 import { trackingSection, userParams } from './benchTracking';
 import { gallerySection } from './benchGallery';
+import { COLD_PROBE, coldProbe, coldStartSection } from './benchColdStart';
 
 const KEY = 'sk-bench-made-up-key-0003';
 /** The benchmark orders hundreds of (simulated) videos: the daily limits would stop it at 20. */
@@ -394,7 +396,17 @@ async function joinSection(): Promise<void> {
 
 /** `npm run bench` runs every section; `npm run bench -- 2 3` only those. */
 async function main(): Promise<void> {
-  const sections = [trackingSection, startupSection, memorySection, rateSection, historySection, joinSection, processesSection, gallerySection];
+  const sections = [
+    trackingSection,
+    startupSection,
+    memorySection,
+    rateSection,
+    historySection,
+    joinSection,
+    processesSection,
+    gallerySection,
+    coldStartSection,
+  ];
   const chosen = process.argv
     .slice(2)
     .map(Number)
@@ -405,7 +417,15 @@ async function main(): Promise<void> {
 
 const probeAt = process.argv.indexOf(MEMORY_PROBE);
 const historyAt = process.argv.indexOf(HISTORY_PROBE);
-(probeAt > 0 ? memoryProbe(process.argv[probeAt + 1], process.argv[probeAt + 2]) : historyAt > 0 ? historyProbe(process.argv[historyAt + 1]) : main()).then(
+const coldAt = process.argv.indexOf(COLD_PROBE);
+(coldAt > 0
+  ? coldProbe(process.argv[coldAt + 1])
+  : probeAt > 0
+    ? memoryProbe(process.argv[probeAt + 1], process.argv[probeAt + 2])
+    : historyAt > 0
+      ? historyProbe(process.argv[historyAt + 1])
+      : main()
+).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

@@ -23,7 +23,7 @@ const PROMPTS = [
 ];
 
 /** Writes `count` finished tasks the way the engine does (through the store), 32 at a time. */
-async function seed(home: string, count: number): Promise<number> {
+export async function seed(home: string, count: number): Promise<number> {
   const store = new TaskStore(home);
   const t0 = performance.now();
   const start = Date.UTC(2026, 0, 1);

@@ -123,9 +123,15 @@ export class VideoEngine {
   private readonly lifetime = new AbortController();
   private readonly refreshing = new Map<string, Promise<TaskRecord>>();
   private readonly seen = new Set<string>();
+  private loading: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
   private readonly ready: Promise<void>;
   private markReady!: (error?: unknown) => void;
+  private readonly availability: Promise<void>;
+  private markAvailable!: (error?: unknown) => void;
+  private isAvailable = false;
+  /** From `load` to `start`: unfinished tasks nobody follows wait for `start` to take them over. */
+  private holdTakeOver = false;
   private claimTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: EngineOptions) {
@@ -150,10 +156,51 @@ export class VideoEngine {
     this.records.onDidRemove((id) => this.forget(id));
     this.leases.onLost((id) => this.tracker.stop(id));
     this.ready = new Promise<void>((resolve, reject) => (this.markReady = (error) => (error ? reject(error) : resolve())));
+    this.availability = new Promise<void>((resolve, reject) => (this.markAvailable = (error) => (error ? reject(error) : resolve())));
     // Tools await readiness; a history that cannot be read must not also be an unhandled rejection.
     this.ready.catch(() => undefined);
+    this.availability.catch(() => undefined);
     // Every request in flight listens to the engine's lifetime signal.
     setMaxListeners(0, this.lifetime.signal);
+  }
+
+  /**
+   * Reads the history into memory, and nothing else: no watching, no taking over (that is `start`). A
+   * host that has more to do before tasks are taken over (read the key) starts this first, beside it.
+   * Safe to call more than once.
+   */
+  load(): Promise<void> {
+    if (!this.loading) this.holdTakeOver = true;
+    this.loading ??= this.records
+      .load(() => {
+        for (const task of this.records.values()) this.seen.add(task.id);
+        this.isAvailable = true;
+        this.markAvailable();
+      })
+      .catch((error: unknown) => {
+        this.markAvailable(error);
+        throw error;
+      });
+    return this.loading;
+  }
+
+  /**
+   * Resolves as soon as the history can be shown: from the index as last saved, before every file is
+   * checked (what the files say differently then arrives through `onDidChange` / `onDidRemove`), or
+   * once read in full when there is no index. A view paints from it; tools wait for `whenReady`.
+   */
+  whenAvailable(): Promise<void> {
+    return this.availability;
+  }
+
+  /** `whenAvailable` has resolved. */
+  get available(): boolean {
+    return this.isAvailable;
+  }
+
+  /** How many tasks the history holds. */
+  get size(): number {
+    return this.records.size;
   }
 
   /**
@@ -163,9 +210,10 @@ export class VideoEngine {
   start(): Promise<void> {
     this.starting ??= (async () => {
       try {
-        await this.records.load();
+        await this.load();
         this.watcher.start();
         for (const task of this.records.values()) this.seen.add(task.id);
+        this.holdTakeOver = false;
         this.claimTimer = setInterval(() => this.claimOrphans(), this.leases.staleMs / 4);
         this.claimTimer.unref?.();
         this.claimOrphans();
@@ -580,7 +628,8 @@ export class VideoEngine {
     this.seen.add(task.id);
     if (this.lifetime.signal.aborted) return;
     if (!this.leases.owns(task.id)) {
-      if (firstSight && needsWork(task)) void this.take(task.id);
+      // Loaded but not started: start's claimOrphans looks at it, with everything else unfinished.
+      if (firstSight && needsWork(task) && !this.holdTakeOver) void this.take(task.id);
       return;
     }
     if (!needsWork(task)) {

@@ -187,13 +187,23 @@ export function dayNumber(t: number, zone: string): DayNumber {
   return Math.floor((t + offsetAt(t, zone)) / DAY_MS);
 }
 
+// When each day began, by zone: a day's start never changes, and finding it takes several time-zone
+// look-ups, so every grouping of the same history (the Videos view's, at each change) looks it up once.
+const dayStarts = new Map<string, Map<DayNumber, number>>();
+const DAY_STARTS_KEPT = 50_000;
+
 /** When a day begins in the zone (its local midnight, or the first minute after it on a day that skips midnight). */
 export function dayStart(day: DayNumber, zone: string): number {
+  let starts = dayStarts.get(zone);
+  if (!starts || starts.size > DAY_STARTS_KEPT) dayStarts.set(zone, (starts = new Map()));
+  let t = starts.get(day);
+  if (t !== undefined) return t;
   // The offset at the local midnight may differ from the day's other hours (a change to or from summer time).
-  let t = day * DAY_MS - offsetAt(day * DAY_MS, zone);
+  t = day * DAY_MS - offsetAt(day * DAY_MS, zone);
   t = day * DAY_MS - offsetAt(t, zone);
   while (dayNumber(t, zone) < day) t += 15 * 60_000;
   while (dayNumber(t - 60_000, zone) >= day) t -= 15 * 60_000;
+  starts.set(day, t);
   return t;
 }
 
@@ -206,8 +216,12 @@ export function groupByDay(sorted: readonly { createdAt: number }[], now: number
   const today = dayNumber(now, zone);
   const groups: DayGroup[] = [];
   let i = 0;
+  let previous: DayNumber | undefined;
   while (i < sorted.length) {
-    const day = dayNumber(sorted[i].createdAt, zone);
+    const at = sorted[i].createdAt;
+    // Usually the day before the last group's (dozens of videos a day): known without a look-up.
+    const day = previous !== undefined && at < dayStart(previous, zone) && at >= dayStart(previous - 1, zone) ? previous - 1 : dayNumber(at, zone);
+    previous = day;
     const begins = dayStart(day, zone);
     let end = i + 1;
     while (end < sorted.length && sorted[end].createdAt >= begins) end++;

@@ -29,8 +29,42 @@ export class TaskRecords {
     this.events.setMaxListeners(0);
   }
 
-  async load(): Promise<void> {
-    for (const task of await this.store.load()) this.tasks.set(task.id, task);
+  /**
+   * Reads the history in two steps. First the index as last saved (a cache of every record), so the
+   * history can be shown at once (`onShown`); then every file is checked, and what the folder says
+   * differently (a task another process changed, added or removed since the index was written) comes
+   * as changes, like any change another process makes. Without an index, everything is read first.
+   */
+  async load(onShown?: () => void): Promise<void> {
+    const indexed = await this.store.loadIndexed();
+    if (indexed) {
+      for (const task of indexed) this.keepNewer(task);
+      onShown?.();
+    }
+    const loaded = await this.store.load();
+    if (!indexed) {
+      for (const task of loaded) this.tasks.set(task.id, task);
+      return onShown?.();
+    }
+    // The files win over the index, as they always did when loading (the same object: the index had it
+    // right). A record this process changed meanwhile is newer than both and stays.
+    const shown = new Set(indexed);
+    const untouched = (id: string) => {
+      const now = this.tasks.get(id);
+      return now === undefined || shown.has(now);
+    };
+    const onDisk = new Set<string>();
+    for (const task of loaded) {
+      onDisk.add(task.id);
+      if (this.tasks.get(task.id) !== task && untouched(task.id)) this.accepted(task);
+    }
+    for (const task of indexed) if (!onDisk.has(task.id) && this.tasks.get(task.id) === task) this.drop(task.id);
+  }
+
+  /** One of two records with the same id (a file under an earlier version's name beside its current one): the newer. */
+  private keepNewer(task: TaskRecord): void {
+    const known = this.tasks.get(task.id);
+    if (!known || (known.rev ?? 0) < (task.rev ?? 0)) this.tasks.set(task.id, task);
   }
 
   get(id: string): TaskRecord | undefined {

@@ -67,6 +67,10 @@ const INDEX_VERSION = 1;
 // long before the index was written may hold a change its stamp cannot show: it is read again.
 const STAMP_SLACK_MS = 2000;
 const trustStamp = (stamp: FileStamp, trustedBefore: number) => stamp.mtimeMs % 1000 !== 0 || stamp.mtimeMs < trustedBefore - STAMP_SLACK_MS;
+/** Files stat'ed between two turns of the event loop while the folder is looked at. */
+const STAT_SLICE = 250;
+/** Records whose file name is checked between two turns of the event loop. */
+const NAME_SLICE = 1000;
 const LOCK_OPTIONS = { realpath: false, stale: 5_000, retries: { retries: 100, factor: 1.2, minTimeout: 5, maxTimeout: 200 } };
 
 function parseRecord(text: string): TaskRecord | undefined {
@@ -76,6 +80,14 @@ function parseRecord(text: string): TaskRecord | undefined {
   } catch {
     return undefined;
   }
+}
+
+const newestFirst = (records: TaskRecord[]) => records.sort((a, b) => b.createdAt - a.createdAt);
+
+/** The index file as read: every record it holds, by file name, and when it was written. */
+interface SavedIndex {
+  writtenAt: number;
+  files: Map<string, Seen>;
 }
 
 const sameStamp = (a: FileStamp | undefined, b: FileStamp) => a !== undefined && a.mtimeMs === b.mtimeMs && a.size === b.size;
@@ -99,6 +111,10 @@ export class TaskStore {
   private readonly seen = new Map<string, Seen>();
   private indexDirty = false;
   private indexWrite: Promise<void> = Promise.resolve();
+  /** Records already found under their current file name (a name is a hash of the id: worked out once). */
+  private readonly named = new WeakSet<TaskRecord>();
+  /** The index `loadIndexed` read, for the `load` that follows it (so it is read once). */
+  private indexRead: Promise<SavedIndex | undefined> | undefined;
   /** Entries the last load or scan skipped, with why (shown to the user, never fatal). */
   problems: StoreProblem[] = [];
 
@@ -114,13 +130,25 @@ export class TaskStore {
     return path.join(this.dir, recordFileName(id));
   }
 
+  /**
+   * The records as the index last saved them, newest first, without looking at the folder: what can be
+   * shown at once while `load` (which starts from this same read) checks every file. It may be behind
+   * the folder (another process wrote since). Undefined when there is no usable index.
+   */
+  async loadIndexed(): Promise<TaskRecord[] | undefined> {
+    this.indexRead ??= this.readIndex();
+    const index = await this.indexRead;
+    return index && newestFirst([...index.files.values()].map((s) => s.record));
+  }
+
   /** Every readable record, newest first. Damaged files are recovered from their backup or set aside; unreadable entries are skipped and reported. */
   async load(): Promise<TaskRecord[]> {
-    await mkdir(this.dir, { recursive: true });
-    const index = await this.readIndex();
+    const read = this.indexRead ?? this.readIndex();
+    this.indexRead = undefined;
+    const [index] = await Promise.all([read, mkdir(this.dir, { recursive: true })]);
     await this.sync(index?.files ?? new Map(), index?.writtenAt ?? 0);
     if (!index || this.indexDirty) await this.saveIndex();
-    return [...this.seen.values()].map((s) => s.record).sort((a, b) => b.createdAt - a.createdAt);
+    return newestFirst([...this.seen.values()].map((s) => s.record));
   }
 
   /** Looks at the whole folder again: what other processes added, changed or removed since this one last looked. */
@@ -256,8 +284,10 @@ export class TaskStore {
     }
     const next = new Map<string, Seen>();
     const toRead: { name: string; stamp: FileStamp }[] = [];
-    // Synchronous stats: for 10,000 files they take tens of milliseconds, where as many promises take hundreds.
-    for (const name of names) {
+    // Synchronous stats: for 10,000 files they take tens of milliseconds, where as many promises take
+    // hundreds; in slices, so the process (VS Code's extension host) goes on answering meanwhile.
+    for (const [i, name] of names.entries()) {
+      if (i > 0 && i % STAT_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
       let stamp: FileStamp;
       try {
         const s = statSync(path.join(this.dir, name));
@@ -296,9 +326,14 @@ export class TaskStore {
 
   /** Records kept under an earlier version's file name move to their current name (the newer copy wins). */
   private async adoptLegacyNames(): Promise<void> {
-    for (const [name, s] of [...this.seen]) {
+    for (const [i, [name, s]] of [...this.seen].entries()) {
+      if (this.named.has(s.record)) continue;
+      if (i > 0 && i % NAME_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
       const wanted = recordFileName(s.record.id);
-      if (name === wanted) continue;
+      if (name === wanted) {
+        this.named.add(s.record);
+        continue;
+      }
       this.seen.delete(name);
       try {
         const current = this.seen.get(wanted);
@@ -352,7 +387,7 @@ export class TaskStore {
     return undefined;
   }
 
-  private async readIndex(): Promise<{ writtenAt: number; files: Map<string, Seen> } | undefined> {
+  private async readIndex(): Promise<SavedIndex | undefined> {
     try {
       const parsed = JSON.parse(await readFile(this.indexFile, 'utf8')) as {
         version?: number;

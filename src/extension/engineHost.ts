@@ -29,6 +29,10 @@ export class EngineHost extends Disposable {
   readonly home: string;
   private client: JuxinClient | undefined;
   private readonly clock: Clock;
+  private starting: Promise<void> | undefined;
+  private settled = false;
+  private keyRead = false;
+  private keyReading: Promise<void> | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -65,11 +69,64 @@ export class EngineHost extends Disposable {
     );
   }
 
-  async start(): Promise<void> {
-    await this.keys.get();
-    this.rebuildClient();
-    this.checkPrices();
-    await this.engine.start();
+  /**
+   * Reads the key and the history side by side, then lets the engine take over unfinished tasks (with
+   * the client built, so a download that needs a fresh URL can ask for it). Activation does not wait
+   * for it: what needs the key or the history awaits `ready`. Safe to call more than once.
+   */
+  start(): Promise<void> {
+    this.starting ??= (async () => {
+      try {
+        // Awaited through engine.start() below; until then a failure is not an unhandled rejection.
+        this.engine.load().catch(() => undefined);
+        await this.readKey();
+        await this.engine.start();
+      } finally {
+        this.settled = true;
+      }
+    })();
+    return this.starting;
+  }
+
+  /** The key from the secret storage, and the client made with it (once). */
+  private readKey(): Promise<void> {
+    this.keyReading ??= this.keys.get().then(() => {
+      this.keyRead = true;
+      this.rebuildClient();
+      this.checkPrices();
+    });
+    return this.keyReading;
+  }
+
+  /** Settles once `start` has: the key read and the history loaded (or the reason they could not be). */
+  get ready(): Promise<void> {
+    return this.start();
+  }
+
+  /** `ready` has settled: the history in the engine is the whole of it (or all there will be). */
+  get isReady(): boolean {
+    return this.settled;
+  }
+
+  /**
+   * What the Videos view waits for, sooner than `ready`: the history there to show (from its index,
+   * before every file is checked: the engine's `whenAvailable`), and the key only when the history is
+   * empty (the onboarding's first step says whether one is set). Never rejects: if the history cannot be
+   * read, it settles when `ready` does (which says why).
+   */
+  async whenViewable(): Promise<void> {
+    const started = this.start();
+    try {
+      await this.engine.whenAvailable();
+      if (this.engine.size === 0) await this.readKey();
+    } catch {
+      await started.catch(() => undefined);
+    }
+  }
+
+  /** `whenViewable` has settled. */
+  get isViewable(): boolean {
+    return this.settled || (this.engine.available && (this.keyRead || this.engine.size > 0));
   }
 
   /** A prices setting that makes no sense is said once, naming it; no prices are used until it is fixed. */

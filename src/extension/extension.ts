@@ -7,6 +7,7 @@ import { registerTaskCommands } from './commands/taskCommands';
 import { EngineHost } from './engineHost';
 import { createLogger } from './logger';
 import { createMcpConfirm } from './mcpConfirm';
+import { describeError } from './messages';
 import { registerMcpProvider, SoraMcpProvider } from './mcpProvider';
 import type { Services } from './services';
 import { SoraStatusBar } from './statusBar';
@@ -46,8 +47,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
   const mcp = new SoraMcpProvider(host, keys, logger, version, confirm, storyboardMcpHooks(context, ownFiles));
   context.subscriptions.push(mcp, registerMcpProvider(mcp));
 
-  await host.start();
-
   // The views need the services, and the services open the views: the closures run later.
   const services: Services = { context, host, keys, logger, openPreview: (id) => previews.open(id), revealVideos: () => videosView.reveal() };
   const previews: PreviewPanels = registerPreviewPanel(services);
@@ -64,8 +63,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<SoraEx
   );
   void offerEnvironmentKey(services);
 
+  // Everything above is registered before the history is read, so VS Code runs a command or opens the
+  // Videos view at once; what needs the key or the history awaits host.ready.
   const activationMs = performance.now() - started;
   logger.info(`Juxin Sora ${version} activated in ${activationMs.toFixed(0)} ms; task history in ${host.home}`);
+  const since = () => `${(performance.now() - started).toFixed(0)} ms after activation began`;
+  void host.engine.whenAvailable().then(
+    () => logger.info(`task history: ${host.engine.size} tasks can be shown ${since()}`),
+    () => undefined,
+  );
+  host.start().then(
+    () => logger.info(`task history: every file checked ${since()}`),
+    async (error: unknown) => {
+      const reason = describeError(error);
+      logger.error(`Juxin Sora could not start: ${reason}`);
+      const history = await host.engine.whenAvailable().then(
+        () => false,
+        () => true,
+      );
+      void vscode.window.showErrorMessage(
+        history
+          ? vscode.l10n.t(
+              'The Sora task history in {0} cannot be read ({1}). Check that this folder can be read and written (or set JUXIN_SORA_HOME to another folder), then reload the window.',
+              host.home,
+              reason,
+            )
+          : reason,
+      );
+    },
+  );
   // Any extension can read our exports: the engine in them would start paid generations past every
   // confirmation. Only the tests get it (VS Code's test mode, or the harness's JUXIN_SORA_TEST_API=1).
   if (context.extensionMode !== vscode.ExtensionMode.Test && process.env.JUXIN_SORA_TEST_API !== '1') return undefined;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Confirm } from '../mcp/context';
-import { createSoraMcpServer } from '../mcp/server';
-import { startMcpHttpHost, type McpHttpHost } from '../mcp/httpHost';
+import type { createSoraMcpServer } from '../mcp/server';
+import type { McpHttpHost } from '../mcp/httpHost';
 import type { StoryboardHooks } from '../mcp/tools/storyboard';
 import type { Logger } from '../util/log';
 import type { ApiKeyStore } from './apiKey';
@@ -71,7 +71,20 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
   }
 
   private ensureHost(): Promise<McpHttpHost> {
-    this.host ??= startMcpHttpHost({
+    this.host ??= this.startHost().catch((error: unknown) => {
+      this.host = undefined;
+      throw error;
+    });
+    return this.host;
+  }
+
+  private async startHost(): Promise<McpHttpHost> {
+    // The MCP SDK and the tools' schemas load once the history is read, not at activation: a first
+    // look at the Videos view right after VS Code starts does not wait behind them (the tools wait for
+    // the history anyway).
+    await this.engineHost.ready.catch(() => undefined);
+    const [{ startMcpHttpHost }, { createSoraMcpServer }] = await Promise.all([import('../mcp/httpHost'), import('../mcp/server')]);
+    return startMcpHttpHost({
       createServer: () => {
         const server = createSoraMcpServer({
           engine: this.engineHost.engine,
@@ -95,11 +108,7 @@ export class SoraMcpProvider extends Disposable implements vscode.McpServerDefin
         return server;
       },
       logger: this.logger,
-    }).catch((error: unknown) => {
-      this.host = undefined;
-      throw error;
     });
-    return this.host;
   }
 }
 

@@ -15,6 +15,11 @@ export class SoraStatusBar extends Disposable {
     this._register(toDisposable(engine.onDidChange(() => this.update())));
     this._register(toDisposable(engine.onDidRemove(() => this.update())));
     this.update();
+    // Made before the history is read: what runs in it shows once it can be (changes follow as events).
+    void engine.whenAvailable().then(
+      () => !this.isDisposed && this.update(),
+      () => undefined,
+    );
   }
 
   private update(): void {

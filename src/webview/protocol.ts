@@ -182,6 +182,11 @@ export interface SidebarInit {
    * query, and replaces it with the answer to its own query.
    */
   first?: { query: ViewQuery; timeZone: string; shape: ResultsShape; tasks: TaskSnapshot[] };
+  /**
+   * The history is still being read (the view opened right after VS Code started): the counts say
+   * nothing yet, so the page shows no "no videos yet" until its first `state`.
+   */
+  loading?: true;
 }
 
 /** What the Videos view shows: search words and filters (empty lists: everything). */

@@ -35,6 +35,8 @@ let query: ViewQuery = saved.query ?? { text: '', phases: [], sources: [] };
 let mode: ViewMode = saved.mode === 'grid' ? 'grid' : 'list';
 let hasKey = init.hasKey;
 let counts: TaskCounts = init.counts;
+/** Until the first `state`: the extension is still reading the history, and the counts are not known. */
+let loading = init.loading === true;
 // Each page starts its numbers anew; a random start keeps them apart from an earlier page's.
 let seq = Math.floor(Math.random() * 1e9);
 /** The item the Tab key reaches and the arrow keys move from (roving tabindex). */
@@ -250,11 +252,11 @@ function save(): void {
 function showState(): void {
   toolbar.setCounts(counts);
   const empty = counts.total === 0;
-  onboarding.hidden = !empty;
+  onboarding.hidden = !empty || loading;
   toolbar.element.hidden = empty;
   summary.hidden = empty;
   spend.element.hidden = empty;
-  if (empty) onboarding.replaceChildren(emptyState(strings, hasKey, (command) => send({ type: 'command', command })));
+  if (empty && !loading) onboarding.replaceChildren(emptyState(strings, hasKey, (command) => send({ type: 'command', command })));
   showSummary();
 }
 
@@ -284,6 +286,7 @@ window.addEventListener('message', (event: MessageEvent<ToSidebar>) => {
     case 'state':
       hasKey = message.hasKey;
       counts = message.counts;
+      loading = false;
       showState();
       return;
     case 'results':

@@ -102,6 +102,19 @@ export function nodeEnvironment(node) {
   return env;
 }
 
+/** The paths of Node 24 and code-server if a test run already provisioned them, else undefined (nothing is installed). */
+export function provisioned(root) {
+  const cache = path.join(root, '.cache', 'vscode-host');
+  const nodeDir = path.join(cache, `node-${NODE_VERSION}`);
+  const prefix = path.join(cache, `code-server-${CODE_SERVER_VERSION}`);
+  if (!existsSync(path.join(nodeDir, '.ok')) || !existsSync(path.join(prefix, '.ok'))) return undefined;
+  return {
+    cache,
+    node: { dir: path.join(nodeDir, 'package'), bin: path.join(nodeDir, 'package', 'bin', 'node') },
+    codeServer: path.join(prefix, 'bin', 'code-server'),
+  };
+}
+
 /** Returns the paths of Node 24 and code-server, installing what is missing. */
 export function provision(root) {
   if (process.platform !== 'linux' || process.arch !== 'x64') {

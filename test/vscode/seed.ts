@@ -1,7 +1,9 @@
 // Seeds a task history for the gallery tests and the screenshots, through the store's own API
 // (TaskStore.put), so a change of the on-disk format cannot break it. Realistic prompts in Chinese
 // and English, every source and state, dozens of videos a day going back months.
-//   node --import tsx test/vscode/seed.ts --home DIR --count 10000 [--videos DIR --files 20] [--posters URL_PREFIX] [--now MS]
+//   node --import tsx test/vscode/seed.ts --home DIR --count 10000 [--videos DIR --files 20] [--posters URL_PREFIX] [--now MS] [--index]
+// --index also writes the history's index, as any engine that has loaded the history once has: the
+// start of a window on a long-used history (without it, the first engine to start builds it).
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -164,6 +166,7 @@ if (require.main === module) {
       posters: { type: 'string' },
       prompts: { type: 'string' },
       now: { type: 'string' },
+      index: { type: 'boolean', default: false },
     },
   });
   if (!values.home) throw new Error('--home is required');
@@ -175,11 +178,16 @@ if (require.main === module) {
     posters: values.posters,
     prompts: values.prompts ? (JSON.parse(values.prompts) as string[]) : undefined,
     now: values.now ? Number(values.now) : undefined,
-  }).then(
-    ({ records, ms }) => process.stdout.write(`${JSON.stringify({ seeded: records.length, ms: Math.round(ms) })}\n`),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  })
+    .then(async (seeded) => {
+      if (values.index) await new TaskStore(values.home!).load();
+      return seeded;
+    })
+    .then(
+      ({ records, ms }) => process.stdout.write(`${JSON.stringify({ seeded: records.length, ms: Math.round(ms) })}\n`),
+      (error: unknown) => {
+        process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+        process.exitCode = 1;
+      },
+    );
 }

@@ -45,9 +45,12 @@ const done = (t: TaskRecord) => t.status === 'completed';
 
 export function registerTaskCommands(services: Services): vscode.Disposable[] {
   const engine = services.host.engine;
-  const run = (id: string, fn: (arg?: unknown) => Promise<unknown>) =>
+  // Registered at activation, before the history is read: a command acts on the whole of it, so it
+  // waits for it, unless `now` (showing the view, which waits for the history in its own way).
+  const run = (id: string, fn: (arg?: unknown) => Promise<unknown>, now = false) =>
     vscode.commands.registerCommand(id, async (arg?: unknown) => {
       try {
+        if (!now) await services.host.ready;
         return await fn(arg);
       } catch (error) {
         services.logger.error(`${id} failed: ${error instanceof Error ? error.message : error}`);
@@ -67,7 +70,7 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
       if (!(await confirmPaidGeneration(params))) return undefined;
       return generateVideo(services, params);
     }),
-    run(Commands.showVideos, async () => vscode.commands.executeCommand('juxinSora.videos.focus')),
+    run(Commands.showVideos, async () => vscode.commands.executeCommand('juxinSora.videos.focus'), true),
     run(Commands.openVideo, async (arg) => {
       const task = await resolveTask(services, arg, () => true, vscode.l10n.t('Which video?'));
       if (task) services.openPreview(task.id);

@@ -56,9 +56,18 @@ export class StoryboardDocuments extends Disposable {
       ),
     );
     this._register(toDisposable(() => this.pending.forEach((t) => clearTimeout(t))));
+    // Registered before the history is read (activation does not wait for it): once it can be shown,
+    // every open storyboard is looked at again (what the files then say differently comes as changes).
     // Records of older versions name storyboards relative to this workspace: the standalone server (no
-    // workspace) finds them once they name the real path. Done when the folders are known, and again when they change.
-    void this.updateOldLinks();
+    // workspace) finds them once they name the real path. Done when the history is read, and again when the folders change.
+    void engine.whenAvailable().then(
+      () => {
+        this.history++;
+        for (const doc of this.open()) this.fire(doc.uri);
+        void this.updateOldLinks();
+      },
+      () => undefined,
+    );
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.updateOldLinks()));
   }
 

@@ -51,6 +51,8 @@ export function registerStoryboards(services: Services, files: Pick<StoryboardFe
   const run = (id: string, fn: (...args: unknown[]) => Promise<unknown>) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
+        // Registered at activation, before the history is read: a clip's state needs the whole of it.
+        await services.host.ready;
         return await fn(...args);
       } catch (error) {
         services.logger.error(`${id} failed: ${error instanceof Error ? error.message : error}`);

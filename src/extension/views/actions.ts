@@ -36,6 +36,8 @@ export const PREVIEW_ACTION_COMMANDS: Record<PreviewAction, string> = {
 
 /** Runs a task button of our own pages. */
 export async function runTaskAction(services: Services, action: TaskAction, id: string): Promise<unknown> {
+  // A card can be shown before every file of the history is checked: its action waits until it is.
+  await services.host.ready;
   switch (action) {
     case 'retry':
       return retryTask(services, id);

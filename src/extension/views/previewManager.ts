@@ -33,6 +33,9 @@ export class PreviewManager extends Disposable implements vscode.WebviewPanelSer
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const parsed = persisted.safeParse(state);
     if (!parsed.success || this.panels.has(parsed.data.taskId)) return panel.dispose();
+    // A panel restored at start-up may come before the history is read: its task is in it.
+    await this.services.host.ready.catch(() => undefined);
+    if (this.panels.has(parsed.data.taskId)) return panel.dispose();
     this.adopt(parsed.data.taskId, panel);
   }
 

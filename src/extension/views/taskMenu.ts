@@ -23,6 +23,7 @@ export function registerTaskMenu(services: Services): vscode.Disposable[] {
   const engine = services.host.engine;
   return TASK_ACTIONS.map((action) =>
     vscode.commands.registerCommand(taskMenuCommand(action), async (context: unknown) => {
+      await services.host.ready;
       const id = taskFromMenuContext(context, (taskId) => engine.get(taskId) !== undefined, MENU_TOKEN);
       if (!id) return services.logger.warn(`ignored ${taskMenuCommand(action)}: not called from a card of the Videos view`);
       return runTaskAction(services, action, id);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { TaskRecord } from '../../core/types';
+import { countTasks } from '../../core/query';
 import { MAX_PAGE, type SidebarInit, type ToSidebar, type ViewQuery } from '../../webview/protocol';
 import { VIDEOS_VIEW_ID } from '../commands/ids';
 import type { Services } from '../services';
@@ -29,7 +30,8 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
   private view: vscode.WebviewView | undefined;
   /** Listeners of the current view; a view moved to another container is resolved again. */
   private viewScope: vscode.Disposable | undefined;
-  private readonly feed: ResultsFeed;
+  /** Made once the history can be shown (activation does not wait for it), from all of it; events keep it in step. */
+  private feedOnceLoaded: ResultsFeed | undefined;
   private readonly source: FeedSource;
   /** What the page showed last (kept across reloads), so its next HTML can paint at once. */
   private lastQuery: { query: ViewQuery; timeZone: string } | undefined;
@@ -43,11 +45,6 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     super();
     const engine = services.host.engine;
     this.source = { list: () => engine.list({}), get: (id) => engine.get(id) };
-    this.feed = new ResultsFeed(
-      this.source,
-      (task) => toSnapshot(task, snapshotContext()),
-      () => Date.now(),
-    );
     this.lastQuery = services.context.workspaceState.get(LAST_QUERY);
     this._register(toDisposable(() => clearTimeout(this.refreshTimer)));
     this._register(toDisposable(() => clearInterval(this.spendTimer)));
@@ -62,6 +59,26 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
       }),
     );
     this._register(toDisposable(() => this.viewScope?.dispose()));
+    // The counts of a long history take tens of milliseconds: made as soon as it can be shown, before
+    // the view is opened, so its first page is all a first opening computes.
+    void services.host.whenViewable().then(() => void this.feed);
+    // The page may have been drawn before the key was read (it does not wait for it with videos to show).
+    void services.host.ready.then(
+      () => this.postState(),
+      () => undefined,
+    );
+  }
+
+  /** The feed, once the history can be shown; before, nothing to feed (the page waits for its first answer). */
+  private get feed(): ResultsFeed | undefined {
+    if (!this.feedOnceLoaded && this.services.host.isViewable) {
+      this.feedOnceLoaded = new ResultsFeed(
+        this.source,
+        (task) => toSnapshot(task, snapshotContext()),
+        () => Date.now(),
+      );
+    }
+    return this.feedOnceLoaded;
   }
 
   /** The page as last rendered (for the in-VS-Code tests). */
@@ -75,11 +92,15 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     else await vscode.commands.executeCommand(`${VIDEOS_VIEW_ID}.focus`);
   }
 
-  resolveWebviewView(view: vscode.WebviewView): void {
+  /**
+   * The page is set at once, even while the history is still being read (right after VS Code starts):
+   * it loads beside it, and its first answer comes when the history is there. Meanwhile VS Code shows
+   * the view's progress bar (the promise).
+   */
+  resolveWebviewView(view: vscode.WebviewView): Promise<void> | void {
     this.viewScope?.dispose();
     this.view = view;
     this.load(view);
-    this.updateBadge();
     this.watchSpend(view.visible);
     this.viewScope = vscode.Disposable.from(
       view.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
@@ -92,6 +113,8 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
         if (this.view === view) this.view = undefined;
       }),
     );
+    if (this.feed) return this.updateBadge();
+    return this.services.host.whenViewable().then(() => this.updateBadge());
   }
 
   private load(view: vscode.WebviewView): void {
@@ -106,12 +129,15 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     const last = this.lastQuery ?? { query: { text: '', phases: [], sources: [] }, timeZone: '' };
     const spend = this.services.host.engine.spend();
     this.spendSent = JSON.stringify(spend);
-    const init: SidebarInit = {
-      hasKey: this.services.host.hasKey,
-      counts: this.feed.taskCounts,
-      spend,
-      first: firstPage(this.source, (t) => toSnapshot(t, ctx), Date.now(), last.query, last.timeZone || undefined, Math.min(FIRST_PAGE, MAX_PAGE)),
-    };
+    const feed = this.feed;
+    const init: SidebarInit = feed
+      ? {
+          hasKey: this.services.host.hasKey,
+          counts: feed.taskCounts,
+          spend,
+          first: firstPage(this.source, (t) => toSnapshot(t, ctx), Date.now(), last.query, last.timeZone || undefined, Math.min(FIRST_PAGE, MAX_PAGE)),
+        }
+      : { hasKey: this.services.host.hasKey, counts: countTasks([]), spend, loading: true };
     return renderPage({
       webview,
       nonce: getNonce(),
@@ -129,7 +155,10 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
   }
 
   private async onMessage(raw: unknown): Promise<void> {
+    // A page loaded beside the history asks before it is read: answered, in order, once it is.
+    if (!this.services.host.isViewable) await this.services.host.whenViewable();
     const engine = this.services.host.engine;
+    const feed = this.feed!;
     const message = validateSidebarMessage(raw, (id) => engine.get(id) !== undefined);
     if (!message) return this.services.logger.warn('ignored a message from the Videos view that is not of the protocol or names an unknown task');
     try {
@@ -139,9 +168,9 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
         case 'query':
           this.lastQuery = { query: message.query, timeZone: message.timeZone };
           void this.services.context.workspaceState.update(LAST_QUERY, this.lastQuery);
-          return this.post(this.feed.setQuery(message));
+          return this.post(feed.setQuery(message));
         case 'page': {
-          const page = this.feed.page(message);
+          const page = feed.page(message);
           return page && this.post(page);
         }
         case 'hover':
@@ -168,6 +197,7 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
   }
 
   private onTaskChanged(task: TaskRecord): void {
+    if (!this.feed) return; // made from the whole history when it is read
     const { messages, countsChanged } = this.feed.changed(task);
     for (const message of messages) this.post(message);
     if (countsChanged) this.postState();
@@ -175,6 +205,7 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
   }
 
   private onTaskRemoved(id: string): void {
+    if (!this.feed) return;
     const { messages, countsChanged } = this.feed.removed(id);
     for (const message of messages) this.post(message);
     if (countsChanged) this.postState();
@@ -191,6 +222,7 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
   }
 
   private postState(): void {
+    if (!this.feed) return;
     this.post({ type: 'state', hasKey: this.services.host.hasKey, counts: this.feed.taskCounts });
     // The ledger moves with the counts (a new task, a failed one, a removed one).
     this.postSpend();
@@ -219,7 +251,7 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
 
   /** The count of running videos on the activity-bar icon, even while the view is closed. */
   private updateBadge(): void {
-    if (!this.view) return;
+    if (!this.view || !this.feed) return;
     const running = this.feed.running;
     this.view.badge = running ? { value: running, tooltip: vscode.l10n.t('{0} video(s) generating', running) } : undefined;
   }

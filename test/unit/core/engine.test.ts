@@ -5,7 +5,9 @@ import type { EngineOptions } from '../../../src/core/engine';
 import { DownloadError, type DownloadOptions } from '../../../src/core/downloader';
 import { LeaseFolderError } from '../../../src/core/leases';
 import { videoFileName } from '../../../src/core/naming';
+import { validateGenerationParams } from '../../../src/core/params';
 import { TaskStore } from '../../../src/core/store';
+import type { TaskRecord } from '../../../src/core/types';
 import { JuxinError } from '../../../src/juxin/errors';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
 import { IMAGES, imageBytes } from '../../fixtures/images';
@@ -596,6 +598,115 @@ describe('core/engine', function () {
       const results = await Promise.all(Array.from({ length: 10 }, () => engine.refresh(task.id)));
       assert.equal(count.n - before, 1, 'one query for ten callers');
       assert.ok(results.every((r) => r.id === task.id));
+    });
+  });
+
+  describe('starting on a history with an index', () => {
+    /** A store whose check of every file waits until released (10,000 records on a slow disk). */
+    class SlowStore extends TaskStore {
+      release!: () => void;
+      private readonly gate = new Promise<void>((r) => (this.release = r));
+      override async load() {
+        await this.gate;
+        return super.load();
+      }
+    }
+    const running = (id: string, createdAt: number) =>
+      ({
+        id,
+        source: 'test',
+        createdAt,
+        updatedAt: createdAt,
+        params: { ...validateGenerationParams({ prompt: id }) },
+        status: 'processing',
+        progress: 10,
+        download: { state: 'none' },
+      }) satisfies TaskRecord;
+    const done = (id: string, createdAt: number) =>
+      ({ ...running(id, createdAt), status: 'completed', progress: 100, download: { state: 'failed', error: 'x' } }) satisfies TaskRecord;
+
+    it('shows the history from its index before every file is checked; what the files say differently arrives as changes', async () => {
+      const seed = new TaskStore(home);
+      for (const [i, id] of ['a', 'b', 'c'].entries()) await seed.put(done(id, 1_000 + i));
+      await seed.load(); // the index, as any earlier start leaves it
+      const other = new TaskStore(home); // meanwhile another process changes the folder
+      await other.update('a', (t) => ({ ...t!, progress: 99, params: { ...t!.params, prompt: 'changed elsewhere' } }));
+      await other.remove('b');
+      await other.put(done('d', 2_000));
+
+      const store = new SlowStore(home);
+      const engine = make(new FakeApi(), undefined, { store });
+      const changed: string[] = [];
+      const removed: string[] = [];
+      engine.onDidChange((t) => changed.push(t.id));
+      engine.onDidRemove((id) => removed.push(id));
+      let ready = false;
+      void engine.start().then(() => (ready = true));
+      await engine.whenAvailable();
+      assert.deepEqual(
+        engine.list().map((t) => [t.id, t.params.prompt]),
+        [
+          ['c', 'c'],
+          ['b', 'b'],
+          ['a', 'a'],
+        ],
+        'as the index saved it, before any file is read',
+      );
+      assert.equal(engine.available, true);
+      assert.equal(ready, false, 'tools still wait for every file');
+      assert.deepEqual([changed, removed], [[], []]);
+      store.release();
+      await engine.whenReady();
+      assert.deepEqual(
+        engine.list().map((t) => [t.id, t.params.prompt]),
+        [
+          ['d', 'd'],
+          ['c', 'c'],
+          ['a', 'changed elsewhere'],
+        ],
+      );
+      assert.deepEqual([changed.sort(), removed], [['a', 'd'], ['b']], 'each difference once, as a change from another process');
+    });
+
+    it('without an index, shows nothing before every file is read, then all of it at once', async () => {
+      const seed = new TaskStore(home);
+      for (const [i, id] of ['a', 'b'].entries()) await seed.put(done(id, 1_000 + i));
+      const store = new SlowStore(home);
+      const engine = make(new FakeApi(), undefined, { store });
+      const changed: string[] = [];
+      engine.onDidChange((t) => changed.push(t.id));
+      let available = false;
+      void engine.whenAvailable().then(() => (available = true));
+      const started = engine.start();
+      await new Promise((r) => setImmediate(r));
+      assert.equal(available, false);
+      store.release();
+      await started;
+      assert.equal(available, true);
+      assert.deepEqual(
+        engine.list().map((t) => t.id),
+        ['b', 'a'],
+      );
+      assert.deepEqual(changed, [], 'a first read is no change');
+    });
+
+    it('takes over an unfinished task it finds while loading only once started (the host reads the key in between)', async () => {
+      const seed = new TaskStore(home);
+      await seed.put(done('a', 1_000));
+      await seed.load();
+      await new TaskStore(home).put(running('orphan', clock.now())); // written after the index, its process gone
+      const api = new FakeApi(2);
+      const engine = make(api);
+      await engine.load();
+      assert.equal(engine.get('orphan')?.status, 'processing', 'it arrived as a change while loading');
+      // Nothing must happen here; a lease taken by mistake would show within a few milliseconds.
+      const leases = () => (existsSync(path.join(home, 'leases')) ? readdirSync(path.join(home, 'leases')) : []);
+      for (let waited = 0; waited < 300 && !leases().length; waited += 10) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(leases(), [], 'nobody took it before start');
+      assert.equal(api.attempts, 0);
+      await engine.start();
+      const { task } = await engine.waitFor('orphan', { timeoutMs: 60 * 60_000 });
+      assert.equal(task.status, 'completed', 'taken over and finished once started');
     });
   });
 });

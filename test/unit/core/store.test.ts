@@ -217,4 +217,41 @@ describe('core/store', () => {
     assert.deepEqual(changes.removed, []);
     assert.deepEqual(await store.scan(), { changed: [], removed: [] });
   });
+
+  it('gives the records as the index saved them without looking at the folder, and load then checks every file', async () => {
+    for (let i = 0; i < 3; i++) await store.put(record(`t${i}`, { createdAt: 1_000 + i }));
+    assert.equal(await new TaskStore(home).loadIndexed(), undefined, 'no index yet: nothing to show before the files are read');
+    await store.load(); // writes the index
+    const other = new TaskStore(home);
+    await other.update('t1', (t) => ({ ...t!, progress: 64 }));
+    await other.remove('t2');
+    await other.put(record('t3', { createdAt: 2_000 }));
+
+    const fresh = new TaskStore(home);
+    const indexed = await fresh.loadIndexed();
+    assert.deepEqual(
+      indexed?.map((t) => [t.id, t.progress]),
+      [
+        ['t2', 0],
+        ['t1', 0],
+        ['t0', 0],
+      ],
+      'newest first, as the index saved them (behind the folder)',
+    );
+    rmSync(path.join(home, 'index'), { recursive: true }); // load starts from the index loadIndexed read
+    const loaded = await fresh.load();
+    assert.deepEqual(
+      loaded.map((t) => [t.id, t.progress]),
+      [
+        ['t3', 0],
+        ['t1', 64],
+        ['t0', 0],
+      ],
+    );
+    assert.equal(
+      loaded.find((t) => t.id === 't0'),
+      indexed?.find((t) => t.id === 't0'),
+      'a file the index had right is the same record',
+    );
+  });
 });

@@ -50,6 +50,8 @@ class FakeHost {
   /** Holds the answers to queries back (a slow extension host) until released. */
   hold: Promise<void> | undefined;
   withFirstPage = false;
+  /** The extension is still reading the history (the view opened right after VS Code started). */
+  loading = false;
   limits: SpendLimits = DEFAULT_LIMITS;
   readonly feed: ResultsFeed;
   page!: Page;
@@ -68,6 +70,7 @@ class FakeHost {
     const first = this.withFirstPage
       ? firstPage(source, (t) => toSnapshot(t, { baseUrl: API, chinese: false }), NOW, { text: '', phases: [], sources: [] }, 'UTC', 50)
       : undefined;
+    if (this.loading) return { hasKey: true, counts: countTasks([]), spend: this.spend, loading: true };
     return { hasKey: true, counts: countTasks(this.tasks.values()), spend: this.spend, first };
   }
 
@@ -84,8 +87,10 @@ class FakeHost {
     const message = validateSidebarMessage(raw, (id) => this.tasks.has(id));
     assert.ok(message, `the page sent a message of the protocol: ${JSON.stringify(raw)}`);
     this.received.push(message);
-    if (message.type === 'ready') await this.post({ type: 'state', hasKey: true, counts: this.feed.taskCounts });
-    else if (message.type === 'query') {
+    if (message.type === 'ready') {
+      if (this.loading) await this.hold; // answered once the history is read
+      await this.post({ type: 'state', hasKey: true, counts: this.feed.taskCounts });
+    } else if (message.type === 'query') {
       await this.hold;
       await this.post(this.feed.setQuery(message));
     } else if (message.type === 'page') {
@@ -304,6 +309,28 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
       host.received.some((m) => m.type === 'page'),
       'once answered, it pages as it scrolls',
     );
+    await page.close();
+  });
+
+  it('opened while the extension still reads the history: no "make your first video" meanwhile, the cards once it answers', async () => {
+    const host = new FakeHost(Array.from({ length: 10_000 }, (_, n) => record(n)));
+    host.loading = true;
+    let release!: () => void;
+    host.hold = new Promise((r) => (release = r));
+    const { page, violations } = await open(host, undefined, 'UTC');
+    // The page is up and has asked (ready, its query); nothing it shows may say the history is empty.
+    for (let waited = 0; host.received.length < 2 && waited < 10_000; waited += 20) await page.waitForTimeout(20);
+    assert.deepEqual(
+      host.received.map((m) => m.type),
+      ['ready', 'query'],
+    );
+    assert.equal(await page.$('[data-testid="empty"]'), null, 'no onboarding for a history that is only loading');
+    assert.equal(await page.$('.card[data-task-id]'), null);
+    release();
+    await page.waitForSelector('.card[data-task-id="sora-2:task_00000"]');
+    assert.equal(await page.textContent('[data-testid="summary"]'), '10000 videos');
+    assert.equal(await page.$eval('[data-testid="summary"]', (e) => (e as HTMLElement).hidden), false);
+    assert.deepEqual(await violations(), []);
     await page.close();
   });
 

@@ -43,7 +43,7 @@ export function seedGallery(root, home, videos, simUrl) {
 }
 
 /** The Videos view's frame, polled often (the time to the first card is measured with it). */
-async function videosFrame(page, selector, timeoutMs = UI_DEADLINE_MS) {
+export async function videosFrame(page, selector, timeoutMs = UI_DEADLINE_MS) {
   return waitUntil(
     async () => {
       for (const frame of page.frames()) {

@@ -59,6 +59,8 @@ describe('Juxin Sora in a real VS Code', function () {
     const ext = vscode.extensions.getExtension<SoraExtensionApi>(EXTENSION_ID);
     assert.ok(ext, 'the extension is installed from the .vsix');
     api = await ext.activate();
+    // Activation does not wait for the history; the suite works on all of it.
+    await api.engine.whenReady();
   });
 
   it('runs in VS Code 1.139, and says how long its activation took', () => {

@@ -41,6 +41,8 @@ describe('Daily spend limits in a real VS Code', function () {
 
   before(async () => {
     api = (await vscode.extensions.getExtension<SoraExtensionApi>('juxin-sora.juxin-sora')!.activate())!;
+    // Activation does not wait for the history; the suite works on all of it.
+    await api.engine.whenReady();
     assert.ok(await api.hasApiKey(), 'the extension suite set the key');
     assert.deepEqual(
       [api.engine.spend().limits.dailyVideos, api.engine.spend().limits.dailySeconds],

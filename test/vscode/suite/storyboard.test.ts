@@ -26,6 +26,8 @@ describe('storyboards in a real VS Code', function () {
 
   before(async () => {
     api = await vscode.extensions.getExtension<SoraExtensionApi>(EXTENSION_ID)!.activate();
+    // Activation does not wait for the history; the suite works on all of it.
+    await api.engine.whenReady();
     if (!(await api.hasApiKey())) await vscode.commands.executeCommand('juxinSora.setApiKey', KEY);
     folder = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'in-host-storyboards');
     await vscode.workspace.fs.createDirectory(vscode.Uri.file(folder));

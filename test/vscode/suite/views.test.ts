@@ -63,6 +63,8 @@ describe('Sora views in a real VS Code', function () {
       await vscode.workspace.getConfiguration('juxinSora').update('baseUrl', SIM, vscode.ConfigurationTarget.Global);
     }
     api = await vscode.extensions.getExtension<SoraExtensionApi>(EXTENSION_ID)!.activate();
+    // Activation does not wait for the history; the suite works on all of it.
+    await api.engine.whenReady();
     if (!(await api.hasApiKey())) await vscode.commands.executeCommand('juxinSora.setApiKey', KEY);
   });
 
