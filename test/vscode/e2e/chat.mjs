@@ -44,6 +44,23 @@ async function runTestCommand(ctx, title, command) {
 
 let card;
 
+/**
+ * Runs `steps` on the card. VS Code may render the chat's tool part anew (when the call answers and its
+ * result awaits the user's approval, say), and the card's webview with it: the card then loads again and
+ * shows the same task. The steps are run again on the new card, found as a person would (by its prompt).
+ */
+async function onCard(page, steps, timeoutMs = VIDEO_DEADLINE_MS) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!card || card.isDetached()) card = await webviewFrame(page, '[data-testid="sora-card"]', Math.max(1_000, deadline - Date.now()), PROMPT);
+    try {
+      return await steps(card);
+    } catch (error) {
+      if (!card.isDetached() || Date.now() > deadline) throw error;
+    }
+  }
+}
+
 export const chatTests = [
   {
     title: 'a chat request runs generate_video, and the chat shows the player card with live progress',
@@ -66,26 +83,29 @@ export const chatTests = [
       // The card, in its own webview inside the chat, showing the call's prompt.
       card = await webviewFrame(page, '[data-testid="sora-card"]', VIDEO_DEADLINE_MS, PROMPT);
       assert.equal(await card.textContent('[data-testid="prompt"]'), PROMPT);
-      const progress = async () => Number((await card.getAttribute('[data-testid="progress"]', 'aria-valuenow')) ?? 0);
-      await card.waitForFunction(
-        () => {
-          const bar = document.querySelector('[data-testid="progress"]');
-          const value = Number(bar?.getAttribute('aria-valuenow') ?? 0);
-          return !bar?.hidden && value > 0 && value < 100 && /Generating · \d+%/.test(document.querySelector('[data-testid="status"]').textContent);
-        },
-        undefined,
-        { timeout: VIDEO_DEADLINE_MS },
-      );
-      const first = await progress();
+      const first = await onCard(page, async (card) => {
+        await card.waitForFunction(
+          () => {
+            const bar = document.querySelector('[data-testid="progress"]');
+            const value = Number(bar?.getAttribute('aria-valuenow') ?? 0);
+            return !bar?.hidden && value > 0 && value < 100 && /Generating · \d+%/.test(document.querySelector('[data-testid="status"]').textContent);
+          },
+          undefined,
+          { timeout: VIDEO_DEADLINE_MS },
+        );
+        return Number((await card.getAttribute('[data-testid="progress"]', 'aria-valuenow')) ?? 0);
+      });
       await shot(page, ctx, 'chat-card-progress');
       // Live: the bar moves on (or the task finishes) while the card stays where it is.
-      await card.waitForFunction(
-        (seen) => {
-          const bar = document.querySelector('[data-testid="progress"]');
-          return bar.hidden || Number(bar.getAttribute('aria-valuenow') ?? 0) > seen;
-        },
-        first,
-        { timeout: VIDEO_DEADLINE_MS },
+      await onCard(page, (card) =>
+        card.waitForFunction(
+          (seen) => {
+            const bar = document.querySelector('[data-testid="progress"]');
+            return bar.hidden || Number(bar.getAttribute('aria-valuenow') ?? 0) > seen;
+          },
+          first,
+          { timeout: VIDEO_DEADLINE_MS },
+        ),
       );
     },
   },
@@ -94,25 +114,27 @@ export const chatTests = [
     async run(ctx) {
       const { page } = ctx;
       assert.ok(card, 'the card of the previous test');
-      await card.waitForSelector('video[src^="data:video/mp4;base64,"]', { timeout: VIDEO_DEADLINE_MS });
-      await card.waitForFunction(() => document.querySelector('video').readyState >= 1, undefined, { timeout: UI_DEADLINE_MS });
-      const duration = await card.$eval('video', (v) => v.duration);
-      assert.ok(Math.abs(duration - 10) < 0.5, `duration ${duration}`);
-      assert.equal(await card.textContent('[data-testid="status"]'), 'Ready');
-      await card.$eval('video', (v) => {
-        v.muted = true;
-        return v.play();
+      await onCard(page, async (card) => {
+        await card.waitForSelector('video[src^="data:video/mp4;base64,"]', { timeout: VIDEO_DEADLINE_MS });
+        await card.waitForFunction(() => document.querySelector('video').readyState >= 1, undefined, { timeout: UI_DEADLINE_MS });
+        const duration = await card.$eval('video', (v) => v.duration);
+        assert.ok(Math.abs(duration - 10) < 0.5, `duration ${duration}`);
+        assert.equal(await card.textContent('[data-testid="status"]'), 'Ready');
+        await card.$eval('video', (v) => {
+          v.muted = true;
+          return v.play();
+        });
+        await card.waitForFunction(() => document.querySelector('video').currentTime > 0.5, undefined, { timeout: UI_DEADLINE_MS });
+        const playing = await card.$eval('video', (v) => ({ readyState: v.readyState, paused: v.paused, time: v.currentTime }));
+        assert.ok(playing.readyState >= 2 && !playing.paused, JSON.stringify(playing));
       });
-      await card.waitForFunction(() => document.querySelector('video').currentTime > 0.5, undefined, { timeout: UI_DEADLINE_MS });
-      const playing = await card.$eval('video', (v) => ({ readyState: v.readyState, paused: v.paused, time: v.currentTime }));
-      assert.ok(playing.readyState >= 2 && !playing.paused, JSON.stringify(playing));
       // VS Code asks before it hands the result of a tool that reaches the outside world to the model
       // (global auto-approve covers the call, not its result): the user allows it, as a person would.
       const allow = page.locator('.chat-tool-invocation-part .monaco-button', { hasText: /^Allow/ }).first();
       await allow.click({ timeout: UI_DEADLINE_MS });
       // The model's closing words arrive once the tool call has answered.
       await page.locator('.interactive-item-container', { hasText: 'Your video is ready' }).first().waitFor({ timeout: UI_DEADLINE_MS });
-      await card.$eval('video', (v) => v.pause());
+      await onCard(page, (card) => card.$eval('video', (v) => v.pause()), UI_DEADLINE_MS);
       assert.deepEqual(ctx.alerts, [], 'no script ran from anything the card showed');
       await shot(page, ctx, 'chat-card-ready');
     },
@@ -123,13 +145,18 @@ export const chatTests = [
       const { page } = ctx;
       assert.ok(card, 'the card of the previous test');
       await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
-      await card.click('[data-testid="action-openPreview"]');
+      await onCard(page, (card) => card.click('[data-testid="action-openPreview"]', { timeout: UI_DEADLINE_MS }), UI_DEADLINE_MS);
       const preview = await webviewFrame(page, '#player', UI_DEADLINE_MS, PROMPT);
       assert.equal(await preview.textContent('.prompt'), PROMPT, 'the preview panel of the same task');
 
-      card = await webviewFrame(page, '[data-testid="sora-card"]', UI_DEADLINE_MS, PROMPT);
-      await card.click('[data-testid="action-copyUrl"]');
-      await card.waitForFunction(() => document.querySelector('[data-testid="feedback"]').textContent === 'Copied', undefined, { timeout: UI_DEADLINE_MS });
+      await onCard(
+        page,
+        async (card) => {
+          await card.click('[data-testid="action-copyUrl"]', { timeout: UI_DEADLINE_MS });
+          await card.waitForFunction(() => document.querySelector('[data-testid="feedback"]').textContent === 'Copied', undefined, { timeout: UI_DEADLINE_MS });
+        },
+        UI_DEADLINE_MS,
+      );
       await page.locator('.notifications-toasts', { hasText: 'Video URL copied' }).first().waitFor({ timeout: UI_DEADLINE_MS });
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       // The task's own URL, where the relay put it: its key-guarded /content route, or its storage host (another origin).
@@ -146,7 +173,7 @@ export const chatTests = [
       assert.equal(owner.prompt, PROMPT, "the card's own task");
 
       // "Add to Storyboard": a quick pick of the workspace's storyboards (and a new one); the video becomes its next clip.
-      await card.click('[data-testid="action-addToStoryboard"]');
+      await onCard(page, (card) => card.click('[data-testid="action-addToStoryboard"]', { timeout: UI_DEADLINE_MS }), UI_DEADLINE_MS);
       const picker = page.locator('.quick-input-widget');
       await picker.waitFor({ state: 'visible', timeout: UI_DEADLINE_MS });
       await picker.locator('.monaco-list-row', { hasText: 'lighthouse.storyboard.md' }).first().waitFor({ timeout: UI_DEADLINE_MS });
