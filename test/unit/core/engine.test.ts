@@ -507,7 +507,7 @@ describe('core/engine', function () {
     // Fixed: the next generation goes through and is followed to the end.
     rmSync(path.join(home, 'leases'));
     const task = await engine.generate({ prompt: 'a boat' }, 'test');
-    const { task: done } = await engine.waitFor(task.id, { timeoutMs: 60 * 60_000 });
+    const { task: done } = await clock.run(engine.waitFor(task.id, { timeoutMs: 60 * 60_000 }));
     assert.equal(done.download.state, 'done');
   });
 
