@@ -174,7 +174,8 @@ describe('core/engine: every path obeys the daily limits', function () {
 
     const batches = new StoryboardBatches();
     const yes = await generateStoryboard({ ...request, batches, approveSpend: async (c) => (asked.push(c), true) });
-    await f.clock.runUntil(() => yes.batch!.runs.every((r) => r.state === 'started'), { maxStepMs: 0, what: 'every clip started' });
+    // The clips take the spend lock in turn (a clip that finds it held waits on the clock): time moves in small steps.
+    await f.clock.runUntil(() => yes.batch!.runs.every((r) => r.state === 'started'), { maxStepMs: 1000, what: 'every clip started' });
     assert.equal(creates, 5);
     assert.deepEqual(
       asked.map((c) => [c.count, c.videos]),
@@ -221,7 +222,8 @@ describe('core/engine: every path obeys the daily limits', function () {
     await Promise.all([a.start(), b.start()]);
     await a.generate({ prompt: 'one' }, 'test');
     await b.generate({ prompt: 'two' }, 'test');
-    const results = await Promise.allSettled([a.generate({ prompt: 'three from a' }, 'test'), b.generate({ prompt: 'three from b' }, 'test')]);
+    // The one that finds the spend lock held waits for it on the clock.
+    const results = await f.clock.run(Promise.allSettled([a.generate({ prompt: 'three from a' }, 'test'), b.generate({ prompt: 'three from b' }, 'test')]));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, JSON.stringify(results.map((r) => r.status)));
     assert.ok(results.some((r) => r.status === 'rejected' && r.reason instanceof SpendLimitError));
     assert.equal(creates, 3);
