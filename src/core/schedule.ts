@@ -1,4 +1,4 @@
-import type { NormalizedTask, TaskStatus, VideoModel, VideoSize } from '../juxin/types';
+import type { NormalizedTask, TaskStatus, VideoSize } from '../juxin/types';
 import { quantileWithRunning, RelayStats, type RelayStatsJson } from './relayStats';
 
 /** One answer about a task, as the planner needs it. */
@@ -12,14 +12,14 @@ export interface PollObservation {
   queueEtaMs?: number;
   /** The task: when it was created and what it makes (read at the first observation of a task). */
   createdAt: number;
-  model: VideoModel;
+  model: string;
   duration: number;
   size?: VideoSize;
 }
 
 /** A task record's answer as an observation. */
 export function observationOf(
-  task: { createdAt: number; params: { model: VideoModel; duration: number; size?: VideoSize } },
+  task: { createdAt: number; params: { model: string; duration: number; size?: VideoSize } },
   answer: NormalizedTask,
   at: number,
 ): PollObservation {
@@ -371,7 +371,7 @@ export class PollPlanner {
 }
 
 /** Units of work of a generation: a 10 s sora-2 video is 1; pro, longer and large videos take longer. */
-function workOf(o: { model: VideoModel; duration: number; size?: VideoSize }): number {
+function workOf(o: { model: string; duration: number; size?: VideoSize }): number {
   const duration = Number.isFinite(o.duration) && o.duration > 0 ? o.duration : 10;
   return (o.model === 'sora-2-pro' ? 1.5 : 1) * Math.sqrt(duration / 10) * (o.size === 'large' ? 1.2 : 1);
 }

@@ -5,6 +5,9 @@ import { JuxinError, modelUnavailableError } from './errors';
 import { readModelRefusal, type ModelAccess } from './modelErrors';
 import { videoModelIds } from './models';
 import { JuxinHttp } from './http';
+import { describeModel } from '../catalog';
+import { unifiedBody } from './body';
+import { imagesOfParams } from './imageOrder';
 import { ImageError, isHttpUrl, type LocalImage, readLocalImage } from './images';
 import { normalizeCharacter, normalizeModelList, normalizeQueryResponse } from './normalize';
 import { DEFAULT_RETRY, type RetryOptions } from './retry';
@@ -54,21 +57,18 @@ export class JuxinClient implements JuxinApi {
   }
 
   async createVideo(params: GenerationParams, options: CreateVideoOptions = {}): Promise<NormalizedTask> {
-    // The parameters were validated once (core's params): e.g. URLs and files are never mixed here.
-    const files = params.images.filter((image) => !isHttpUrl(image));
-    if (files.length) return this.createFromFiles(params, options.images ?? (await readImages(files)), options);
-    const body: Record<string, unknown> = {
-      prompt: params.prompt,
-      model: params.model,
-      images: params.images,
-      orientation: params.orientation,
-      size: params.size,
-      duration: params.duration,
-      watermark: params.watermark,
-      private: params.private,
-    };
-    if (params.characterUrl) body.character_url = params.characterUrl;
-    if (params.characterTimestamps) body.character_timestamps = params.characterTimestamps;
+    // The parameters were validated once (core's params): e.g. Sora's URLs and files are never mixed here.
+    const all = imagesOfParams(params);
+    const files = all.filter((image) => !isHttpUrl(image));
+    const sora = describeModel(params.model)?.family === 'sora';
+    const read = files.length ? (options.images ?? (await readImages(files))) : [];
+    // Sora takes files through its multipart route; the other families take them inline, as data: URIs in `images`.
+    if (sora && files.length) return this.createFromFiles(params, read, options);
+    const byPath = new Map(read.map((image) => [image.path, image]));
+    const body = unifiedBody(params, (ref) => {
+      const file = isHttpUrl(ref) ? undefined : byPath.get(ref);
+      return file ? dataUri(file) : ref;
+    });
     return this.create(params.model, options, () =>
       this.http.send({
         method: 'POST',
@@ -214,6 +214,11 @@ async function readImages(files: string[]): Promise<LocalImage[]> {
     }
   }
   return images;
+}
+
+/** A local image inline, as sibling relays of this one take it in `images` (shared/juxin-api.md §2). */
+function dataUri(image: LocalImage): string {
+  return `data:${image.mimeType};base64,${Buffer.from(image.data).toString('base64')}`;
 }
 
 /** The multipart path wants pixels: small ≈ 720p, large ≈ 1080p, turned by orientation. */

@@ -1,10 +1,11 @@
+import { FAMILIES, OTHER_VIDEO_FAMILIES } from '../catalog';
 import type { ListedModel } from './types';
 
 /**
- * What we know about the relay's models, as data: which ids are video models, and which families were
- * retired upstream. `GET /v1/models` mixes chat, image and video models and labels endpoints in English
- * or in Chinese, so a model is a video model when an endpoint type says so or its id belongs to a known
- * video family. (The next step grows this table into the model catalog.)
+ * Which ids of `GET /v1/models` are video models, and which families were retired upstream, read from
+ * the model catalog (src/catalog). The list mixes chat, image and video models and labels endpoints in
+ * English or in Chinese, so a model is a video model when an endpoint type says so or its id belongs
+ * to a known video family.
  */
 export interface VideoFamily {
   name: string;
@@ -15,17 +16,8 @@ export interface VideoFamily {
 }
 
 export const VIDEO_FAMILIES: readonly VideoFamily[] = [
-  // OpenAI removed Sora 2 and its Videos API on 2026-09-24 (shared/juxin-api.md §0).
-  { name: 'Sora 2', ids: /^sora[-_](2|video2)/i, retiredOn: '2026-09-24' },
-  { name: 'Veo', ids: /^veo[-_]?\d/i },
-  { name: 'Grok video', ids: /^grok-video/i },
-  { name: 'Jimeng', ids: /^jimeng-video/i },
-  { name: 'Seedance', ids: /seedance/i },
-  { name: 'Kling', ids: /^kling/i },
-  { name: 'Hailuo', ids: /hailuo/i },
-  { name: 'Wan', ids: /^wan[x\d.-]/i },
-  { name: 'Luma', ids: /^luma/i },
-  { name: 'Runway', ids: /^runway/i },
+  ...FAMILIES.map(({ name, ids, retiredOn }) => ({ name, ids, ...(retiredOn ? { retiredOn } : {}) })),
+  ...OTHER_VIDEO_FAMILIES,
 ];
 
 /** Endpoint types the relay gives video models: `openai-video`, `视频统一格式` (its unified video format)… */

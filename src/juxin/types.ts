@@ -1,3 +1,4 @@
+import type { Resolution } from '../catalog/types';
 import type { LocalImage } from './images';
 
 /**
@@ -5,8 +6,11 @@ import type { LocalImage } from './images';
  * everything else works with these types.
  */
 
+/** Sora's models, for the Sora-only features (storyboards, the VS Code pickers) until they read the catalog. */
 export const MODELS = ['sora-2', 'sora-2-pro'] as const;
 export type VideoModel = (typeof MODELS)[number];
+/** A Sora model the Sora-only features take (any other model falls back to sora-2 there). */
+export const isSoraModel = (model: string | undefined): model is VideoModel => (MODELS as readonly (string | undefined)[]).includes(model);
 export const ORIENTATIONS = ['landscape', 'portrait'] as const;
 export type Orientation = (typeof ORIENTATIONS)[number];
 export const SIZES = ['small', 'large'] as const;
@@ -23,14 +27,31 @@ export const DEFAULT_BASE_URL = 'https://api.jxincm.cn';
 /** Parameters of one generation, as the user chose them (also what the task store keeps). */
 export interface GenerationParams {
   prompt: string;
-  model: VideoModel;
+  /** Any video model the key can use (src/catalog describes the families; records before it hold a Sora id). */
+  model: string;
+  /** Sora's own word; for other families, the shape of `aspectRatio` (records, spend and summaries read it). */
   orientation: Orientation;
+  /** Sora's own word; for other families, small = 720p and large = anything more. */
   size: VideoSize;
+  /** Set for every family but Sora (whose shape is `orientation`): "16:9", "9:16", "3:2"… */
+  aspectRatio?: string;
+  /** Set for every family but Sora (whose resolution is `size`). */
+  resolution?: Resolution;
   duration: number;
   watermark: boolean;
   private: boolean;
-  /** http(s) image URLs and/or local image file paths (image-to-video). */
+  /** http(s) image URLs and/or local image file paths: what they mean depends on the model (src/catalog). */
   images: string[];
+  /** The first frame (families whose images are frames), a URL or an absolute local path. */
+  firstFrame?: string;
+  /** The last frame, with a first frame. */
+  lastFrame?: string;
+  /** Veo: translate and enrich the prompt (Veo wants English). */
+  enhancePrompt?: boolean;
+  /** Veo: upscale the result. */
+  enableUpsample?: boolean;
+  /** A video model the relay lists that the catalog does not describe: sent with the common fields only. */
+  undescribed?: boolean;
   characterUrl?: string;
   /** "start,end" seconds, span 1..3. */
   characterTimestamps?: string;

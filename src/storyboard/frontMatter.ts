@@ -1,7 +1,7 @@
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 
 import { ParamError, validateGenerationParams, DEFAULT_PARAMS } from '../core/params';
-import type { Orientation, VideoModel, VideoSize } from '../juxin/types';
+import { isSoraModel, type Orientation, type VideoSize } from '../juxin/types';
 import type { TextEdit } from './edits';
 import { FRONT_MATTER_KEYS, frontMatterKey, orientationWord, parseDurationValue, sizeWord, suggestKey, type FrontMatterKey } from './fields';
 import { describeBytes } from '../util/boundedRead';
@@ -162,8 +162,8 @@ export function readFrontMatter(lines: readonly string[], block: FrontMatterBloc
   return values;
 }
 
-function pickDefaults(p: { model: VideoModel; orientation: Orientation; size: VideoSize; duration: number }): StoryboardDefaults {
-  return { model: p.model, orientation: p.orientation, size: p.size, duration: p.duration };
+function pickDefaults(p: { model: string; orientation: Orientation; size: VideoSize; duration: number }): StoryboardDefaults {
+  return { model: isSoraModel(p.model) ? p.model : 'sora-2', orientation: p.orientation, size: p.size, duration: p.duration };
 }
 
 /**
@@ -179,7 +179,16 @@ function readDefaults(given: Partial<Record<FrontMatterKey, { value: unknown; li
   let modelRefused = false;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      return pickDefaults(validateGenerationParams({ prompt: 'x', ...input }));
+      const checked = validateGenerationParams({ prompt: 'x', ...input });
+      // Storyboards take Sora's models until their format reads the catalog (aspect_ratio, resolution).
+      if (!isSoraModel(checked.model)) {
+        throw new ParamError(
+          'model',
+          `Storyboards use sora-2 or sora-2-pro for now, not ${checked.model}.`,
+          `分镜暂时只支持 sora-2 或 sora-2-pro，不支持 ${checked.model}。`,
+        );
+      }
+      return pickDefaults(checked);
     } catch (error) {
       if (!(error instanceof ParamError) || !(error.field in input)) throw error;
       // Durations and sizes depend on the model: judged against a model the person did not choose, they would mislead.

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { MAX_PROMPT_CHARS } from '../../core/params';
 import type { TaskRecord } from '../../core/types';
 import { isHttpUrl } from '../../juxin/images';
-import { ALLOWED_DURATIONS, type GenerationParams, type Orientation, type VideoModel, type VideoSize } from '../../juxin/types';
+import { ALLOWED_DURATIONS, isSoraModel, type GenerationParams, type Orientation, type VideoModel, type VideoSize } from '../../juxin/types';
 import { describeError } from '../messages';
 import { readSettings } from '../settings';
 import type { Services } from '../services';
@@ -78,7 +78,7 @@ async function askQuestions(services: Services): Promise<GenerateAnswers | undef
           { label: 'sora-2', description: vscode.l10n.t('standard: faster, cheaper'), value: 'sora-2' },
           { label: 'sora-2-pro', description: vscode.l10n.t('higher quality, slower; allows 25 s and 1080p'), value: 'sora-2-pro' },
         ],
-        draft.model,
+        draft.model as VideoModel | undefined,
       );
       if (!model) return false;
       draft.model = model;
@@ -107,7 +107,7 @@ async function askQuestions(services: Services): Promise<GenerateAnswers | undef
       return true;
     },
     async (n, total) => {
-      const allowed = ALLOWED_DURATIONS[draft.model ?? 'sora-2'];
+      const allowed = ALLOWED_DURATIONS[isSoraModel(draft.model) ? draft.model : 'sora-2'];
       const duration = await pickOne<number>(
         { title, step: n, totalSteps: total },
         vscode.l10n.t('Duration'),

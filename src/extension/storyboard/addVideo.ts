@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskRecord } from '../../core/types';
+import { isSoraModel } from '../../juxin/types';
 import {
   appendClipEdits,
   clipFingerprint,
@@ -140,7 +141,8 @@ async function addToNewStoryboard(engine: Parameters<typeof addVideoToStoryboard
   }
   if (!folder) return undefined;
   const { model, orientation, size, duration } = task.params;
-  const defaults = { model, orientation, size, duration };
+  // Storyboards take Sora's models until their format reads the catalog.
+  const defaults = { model: isSoraModel(model) ? model : ('sora-2' as const), orientation, size, duration };
   const clipId = 'c1';
   const text = formatStoryboard(
     { title: title.trim(), defaults, style: '', cast: [], clips: [{ ...clipFor(task, defaults), id: clipId }] },

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { ALLOWED_DURATIONS, type VideoModel } from '../../juxin/types';
+import { ALLOWED_DURATIONS, isSoraModel, type VideoModel } from '../../juxin/types';
 import {
   LIMITS,
   SrtError,
@@ -25,6 +25,9 @@ function uiLanguage(): Language {
 }
 
 /** The settings a new storyboard starts from: the user's defaults, with a size the model allows. */
+/** Storyboards take Sora's models until their format reads the catalog. */
+const soraDefault = (model: string): VideoModel => (isSoraModel(model) ? model : 'sora-2');
+
 function defaultsFor(model: VideoModel) {
   const { defaults } = readSettings();
   const duration = ALLOWED_DURATIONS[model].includes(defaults.duration) ? defaults.duration : ALLOWED_DURATIONS[model][0];
@@ -141,7 +144,7 @@ export async function newStoryboard(options: { title?: string; folder?: string }
   }
   if (!folder) return undefined;
   try {
-    const text = storyboardTemplate(uiLanguage(), title.trim(), defaultsFor(readSettings().defaults.model));
+    const text = storyboardTemplate(uiLanguage(), title.trim(), defaultsFor(soraDefault(readSettings().defaults.model)));
     const file = await writeNewFile(folder, storyboardFileName(title.trim()), text);
     await openStoryboard(file);
     return file;

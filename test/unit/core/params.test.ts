@@ -33,11 +33,11 @@ describe('core/params: checked before anything is sent', () => {
     rejects({ prompt: '' }, 'prompt', /empty/, /提示词为空/);
     rejects({ prompt: 42 }, 'prompt', /empty/);
     rejects({ prompt: 'x'.repeat(4001) }, 'prompt', /4001 characters; the limit is 4000/);
-    rejects({ prompt: 'x', model: 'sora-3' as never }, 'model', /sora-2 or sora-2-pro/);
+    rejects({ prompt: 'x', model: 'sora-3' as never }, 'model', /Unknown model "sora-3".*veo3\.1-fast.*sora-2-pro/);
     rejects({ prompt: 'x', orientation: 'square' as never }, 'orientation', /landscape or portrait/);
     rejects({ prompt: 'x', size: 'huge' as never }, 'size', /small or large/);
-    rejects({ prompt: 'x', size: 'large' }, 'size', /only available with sora-2-pro/);
-    rejects({ prompt: 'x', duration: 25 }, 'duration', /not available for sora-2: use 10 or 15 \(sora-2-pro also allows 25\)/, /25 秒/);
+    rejects({ prompt: 'x', size: 'large' }, 'size', /sora-2 does not take size "large".*resolution 720p;/);
+    rejects({ prompt: 'x', duration: 25 }, 'duration', /not available for sora-2: use 10 or 15\. sora-2 \(Sora 2\):/, /25 秒/);
     rejects({ prompt: 'x', model: 'sora-2-pro', duration: 12 }, 'duration', /use 10 or 15 or 25/);
     rejects({ prompt: 'x', images: ['a', 'b', 'c', 'd', 'e'] }, 'images', /At most 4/);
     rejects({ prompt: 'x', images: ['https://x/a.png', '/tmp/b.png'] }, 'images', /not both/);
