@@ -7,6 +7,7 @@ import { isSora, listedModels, refusalOf, type ModelRules } from './models';
 import { randomString, type Random } from './random';
 import type { RefusalWording, RelayError, RelayErrors } from './relayErrors';
 import { vendorError } from './shapes';
+import { checkFamilyBody, unifiedFamilyOf } from './families';
 import { badRequest, checkImageUrls, checkParams, checkTimestamps, formFlag, MODELS, parsePixelSize, sniffImage } from './validate';
 import { decideWire, readWireMarkers, storageFileOf, type RelayTask, type TaskWire, type WireCounters, type WireName, type WireOptions } from './wire';
 
@@ -110,6 +111,11 @@ function addJob(ctx: ApiContext, input: Omit<JobInput, 'createdAt' | 'id' | 'sty
 async function createFromJson(ctx: ApiContext, req: IncomingMessage): Promise<Answer> {
   const body = await readJson(req);
   refuse(ctx, body.model, body.prompt);
+  const family = unifiedFamilyOf(body.model);
+  if (family) {
+    const task = addJob(ctx, checkFamilyBody(family, body), 'unified');
+    return ok(ctx.renderCreated(task), task.id);
+  }
   const params = checkParams(body);
   const images = checkImageUrls(body.images);
   const task = addJob(ctx, { ...params, images }, 'unified');
@@ -167,6 +173,8 @@ async function remix(ctx: ApiContext, req: IncomingMessage, source: RelayTask): 
   const body = await readJson(req);
   if (typeof body.prompt !== 'string' || !body.prompt.trim()) throw badRequest('prompt is required', 'prompt 不能为空');
   refuse(ctx, source.model, body.prompt);
+  if (unifiedFamilyOf(source.model))
+    throw badRequest(`only Sora videos can be remixed, not ${source.model}`, `只有 Sora 视频可以二次创作（remix），${source.model} 不行`);
   if (source.private) {
     throw badRequest(
       'This video was created with private: true and cannot be remixed. Create a new video instead, or make it with private: false next time.',

@@ -16,6 +16,8 @@ export interface SimTask {
   duration: number;
   private: boolean;
   images: string[];
+  /** The aspect ratio asked for (families other than Sora, whose shape is `orientation`). */
+  aspectRatio?: string;
   createdAt: number;
   /** When it leaves the queue. */
   startsAt: number;
@@ -42,7 +44,8 @@ export interface SimTask {
 export type JobInput = Pick<
   SimTask,
   'id' | 'style' | 'model' | 'prompt' | 'orientation' | 'size' | 'duration' | 'private' | 'images' | 'createdAt' | 'remixedFrom'
->;
+> &
+  Partial<Pick<SimTask, 'aspectRatio'>>;
 
 /** How a relay times its jobs, and what it says about them while they run (see profiles.ts). */
 export interface Timing {

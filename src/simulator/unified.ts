@@ -39,7 +39,12 @@ function veo(task: DressedTask, state: JobState, options: ShapeOptions): Record<
     enhanced_prompt: '',
     status_update_time: Math.round(options.now),
     detail: {
-      req: { model: task.model, prompt: task.prompt, images: task.images, aspect_ratio: task.orientation === 'portrait' ? '9:16' : '16:9' },
+      req: {
+        model: task.model,
+        prompt: task.prompt,
+        images: task.images,
+        aspect_ratio: task.aspectRatio ?? (task.orientation === 'portrait' ? '9:16' : '16:9'),
+      },
       images: task.images,
       status: raw,
       running: state.status === 'processing',
