@@ -26,6 +26,8 @@ export interface ServerConfig {
   maxConcurrentClips: number;
   /** Daily limits and prices. */
   spend: SpendLimits;
+  /** The user's default video model (used when this key can use it; else Veo 3.1 fast first, see the catalog). */
+  defaultModel?: string;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +46,7 @@ export const ENV_HELP = `Environment variables:
   JUXIN_DAILY_VIDEO_LIMIT       videos a day before a generation needs the user's yes (default ${DEFAULT_LIMITS.dailyVideos}; 0 = no limit)
   JUXIN_DAILY_SECONDS_LIMIT     seconds of video a day before a generation needs the user's yes (default ${DEFAULT_LIMITS.dailySeconds}; 0 = no limit)
   JUXIN_PRICES                  optional prices to estimate ¥, JSON: {"sora-2": {"perSecond": 0.1}, "sora-2-pro/large": {"perVideo": 6}}
+  JUXIN_DEFAULT_MODEL           the video model to use when a call names none, if this key can use it (default: veo3.1-fast, else the first usable of the preferred models)
   JUXIN_LEASE_MS                how long a stopped server's unfinished tasks wait before another process takes them over, ms (default 20000)
   JUXIN_TIME_SCALE              simulator runs only: how much faster than real time the clock runs (default 1)
   JUXIN_TIME_ORIGIN             simulator runs only: epoch ms the scaled clock starts from (several processes on one home share it)`;
@@ -109,6 +112,7 @@ export function loadServerConfig(env: Env, platform: NodeJS.Platform = process.p
     maxConcurrentClips,
     spend: { dailyVideos, dailySeconds, prices: prices.prices },
     ...(origin ? { timeOrigin: origin } : {}),
+    ...(env.JUXIN_DEFAULT_MODEL?.trim() ? { defaultModel: env.JUXIN_DEFAULT_MODEL.trim() } : {}),
   };
 }
 

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     leaseMs: config.leaseMs,
     spendLimits: () => config.spend,
     spendHelp: spendHelp(config.spend),
+    defaults: () => (config.defaultModel ? { model: config.defaultModel } : {}),
   });
   const server = createSoraMcpServer({
     engine,
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     hasApiKey: () => client !== undefined,
     keepAliveMs: config.keepAliveMs,
     host: 'stdio',
+    defaults: config.defaultModel ? { model: config.defaultModel } : {},
     baseUrl: () => config.baseUrl,
     storyboards: {
       defaultDirectory: () => config.storyboardsDir,

@@ -12,6 +12,9 @@ import { HistoryWatcher } from './historyWatcher';
 import { TaskLeases } from './leases';
 import { legacySource, originOf, type TaskOrigin } from './origin';
 import { type GenerationInput, prepareGeneration, validateGenerationParams } from './params';
+import { ModelsCache, type ModelsAnswer } from './modelsCache';
+import { describeModel } from '../catalog';
+import { createRequestOf } from '../juxin/body';
 import { compareNewestFirst, queryTasks, type QueryResult, type TaskQuery } from './query';
 import { FileRateBook, RateLimiter } from './rateLimiter';
 import type { RelayStatsJson } from './relayStats';
@@ -119,6 +122,7 @@ export class VideoEngine {
   private readonly watcher: HistoryWatcher;
   private readonly characterStore: CharacterStore;
   private readonly spendGate: SpendGate;
+  private readonly modelsCache: ModelsCache;
   private readonly cancelledCalls = new CancelledCalls();
   private readonly lifetime = new AbortController();
   private readonly refreshing = new Map<string, Promise<TaskRecord>>();
@@ -142,6 +146,7 @@ export class VideoEngine {
     this.records = new TaskRecords(store, this.clock, this.logger);
     this.characterStore = new CharacterStore(store.home, this.logger);
     this.spendGate = new SpendGate(store.home, { clock: this.clock, logger: this.logger, staleMs: options.leaseMs });
+    this.modelsCache = new ModelsCache(store.home, options.api, this.clock, this.logger);
     this.leases = new TaskLeases(store.home, { staleMs: options.leaseMs, logger: this.logger });
     const shared = { records: this.records, api: options.api, limiter: this.limiter, clock: this.clock, logger: this.logger, lifetime: this.lifetime.signal };
     this.tracker = new TaskTracker({
@@ -247,12 +252,24 @@ export class VideoEngine {
    * is asked (the user's yes); without it, or on a no, nothing is sent (SpendLimitError).
    */
   async generate(input: GenerationInput, origin: string | TaskOrigin, extra: GenerateExtra = {}): Promise<TaskRecord> {
-    // Validated once, with the user's defaults; each local image read once and handed to the client.
-    const { params, images } = await prepareGeneration(input, this.options.defaults?.());
+    // Validated once, with the user's defaults, against what the key can use; each local image read once and handed to the client.
+    const { usable } = await this.modelsCache.models();
+    const { params, images } = await prepareGeneration(input, this.options.defaults?.(), usable);
     const api = this.options.api();
-    return this.order(params, origin, extra, (signal, stopRetries) => api.createVideo(params, { signal, images, stopRetries }), {
-      storyboard: extra.storyboard,
-    });
+    try {
+      return await this.order(params, origin, extra, (signal, stopRetries) => api.createVideo(params, { signal, images, stopRetries }), {
+        storyboard: extra.storyboard,
+      });
+    } catch (error) {
+      // The relay refused the model: what the key can use changed, so every process asks again.
+      if (error instanceof JuxinError && error.kind === 'model_unavailable') await this.modelsCache.invalidate();
+      throw error;
+    }
+  }
+
+  /** The models this key can use (`GET /v1/models`, shared by every process through the home folder; undefined usable: not known). */
+  models(): Promise<ModelsAnswer> {
+    return this.modelsCache.models();
   }
 
   /** A new video from a finished one of the history. Everything is checked before the (paid) request. */
@@ -267,6 +284,15 @@ export class VideoEngine {
       throw new JuxinError('bad_request', `Task ${taskId} is ${original.status}: only a finished video can be remixed.`, {
         messageZh: `任务 ${taskId} 尚未完成，只有已完成的视频才能二次创作。`,
       });
+    }
+    if (describeModel(original.params.model)?.family !== 'sora') {
+      throw new JuxinError(
+        'bad_request',
+        `Task ${taskId} was made with ${original.params.model}: only Sora videos can be remixed. Generate a new video instead.`,
+        {
+          messageZh: `任务 ${taskId} 由 ${original.params.model} 生成：只有 Sora 视频可以二次创作（remix），请重新生成。`,
+        },
+      );
     }
     if (original.params.private) {
       throw new JuxinError(
@@ -333,7 +359,7 @@ export class VideoEngine {
   async cancelledTwin(input: GenerationInput, origin: TaskOrigin): Promise<TaskRecord | undefined> {
     let params: GenerationParams;
     try {
-      params = validateGenerationParams(input, this.options.defaults?.());
+      params = validateGenerationParams(input, this.options.defaults?.(), this.modelsCache.current()?.usable);
     } catch {
       return undefined;
     }
@@ -487,6 +513,8 @@ export class VideoEngine {
       status: created.status,
       progress: created.progress,
       saveDir: this.videosDir(),
+      // What was sent (local images by their path), for a generation; a remix sends only its prompt.
+      ...(extra.remixOf ? {} : { request: createRequestOf(params) }),
       download: { state: 'none' },
     };
     if (extra.remixOf) record.remixOf = extra.remixOf;

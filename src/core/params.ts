@@ -106,10 +106,12 @@ export function validateGenerationParams(input: GenerationInput, defaults: Defau
   if (given.size !== undefined && !SIZES.includes(given.size)) {
     throw new ParamError('size', `Unknown size "${given.size}": use small or large.`, `未知清晰度 "${given.size}"：请使用 small 或 large。`);
   }
-  const shape = checkShape(spec, given, d);
-  const duration = checkDuration(spec, given, d);
-  const images = checkImages(spec, given);
-  const switches = checkSwitches(spec, given, d);
+  // Every later check names the model chosen, given or defaulted.
+  const chosen = { ...given, model };
+  const shape = checkShape(spec, chosen, d);
+  const duration = checkDuration(spec, chosen, d);
+  const images = checkImages(spec, chosen);
+  const switches = checkSwitches(spec, chosen, d);
   if (spec?.family === 'sora') {
     return {
       ...base,

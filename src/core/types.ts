@@ -1,3 +1,4 @@
+import type { CreateRequest } from '../juxin/body';
 import type { GenerationParams, TaskStatus } from '../juxin/types';
 
 import type { TaskOrigin } from './origin';
@@ -32,6 +33,8 @@ export interface TaskRecord {
   /** Bumped by every write of the record (the store's read-modify-write), so readers can tell newer from older across processes. */
   rev?: number;
   params: GenerationParams;
+  /** The create request as sent (route and body; local images named by their path). Records before the model catalog have none. */
+  request?: CreateRequest;
   /** Set when this task is a remix of another. */
   remixOf?: string;
   /** Set when this task is a clip of a storyboard: which file and clip, and what the clip said when it was made. */

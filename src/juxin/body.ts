@@ -1,5 +1,6 @@
 import { describeModel, familyOf, type Resolution } from '../catalog';
 import { imagesOfParams } from './imageOrder';
+import { isHttpUrl } from './images';
 import type { GenerationParams } from './types';
 
 /**
@@ -18,4 +19,35 @@ export function unifiedBody(params: GenerationParams, image: (ref: string) => st
     return { prompt: params.prompt, model: params.model, images, aspect_ratio: aspectRatio, duration: params.duration };
   }
   return family.body({ ...params, aspectRatio, resolution, images });
+}
+
+/** A create request: the unified JSON route, or Sora's multipart route for local files (its form fields, then its files). */
+export type CreateRequest =
+  { path: '/v1/video/create'; json: Record<string, unknown> } | { path: '/v1/videos'; fields: Record<string, string>; files: string[] };
+
+/**
+ * THE create request for these parameters: what the client sends and what the history keeps (with each
+ * local image by its path: `image` turns it into what is sent). Sora takes local files only through
+ * its multipart route; every other family takes them inline in `images` (data: URIs, made by `image`).
+ */
+export function createRequestOf(params: GenerationParams, image: (ref: string) => string = (ref) => ref): CreateRequest {
+  const files = imagesOfParams(params).filter((ref) => !isHttpUrl(ref));
+  if (!files.length || describeModel(params.model)?.family !== 'sora') return { path: '/v1/video/create', json: unifiedBody(params, image) };
+  const fields: Record<string, string> = {
+    model: params.model,
+    prompt: params.prompt,
+    seconds: String(params.duration),
+    size: pixelSize(params),
+    watermark: String(params.watermark),
+    private: String(params.private),
+  };
+  if (params.characterUrl) fields.character_url = params.characterUrl;
+  if (params.characterTimestamps) fields.character_timestamps = params.characterTimestamps;
+  return { path: '/v1/videos', fields, files };
+}
+
+/** The multipart path wants pixels: small ≈ 720p, large ≈ 1080p, turned by orientation. */
+function pixelSize(params: GenerationParams): string {
+  const [long, short] = params.size === 'large' ? [1920, 1080] : [1280, 720];
+  return params.orientation === 'portrait' ? `${short}x${long}` : `${long}x${short}`;
 }

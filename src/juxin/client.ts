@@ -5,8 +5,7 @@ import { JuxinError, modelUnavailableError } from './errors';
 import { readModelRefusal, type ModelAccess } from './modelErrors';
 import { videoModelIds } from './models';
 import { JuxinHttp } from './http';
-import { describeModel } from '../catalog';
-import { unifiedBody } from './body';
+import { createRequestOf } from './body';
 import { imagesOfParams } from './imageOrder';
 import { ImageError, isHttpUrl, type LocalImage, readLocalImage } from './images';
 import { normalizeCharacter, normalizeModelList, normalizeQueryResponse } from './normalize';
@@ -58,48 +57,32 @@ export class JuxinClient implements JuxinApi {
 
   async createVideo(params: GenerationParams, options: CreateVideoOptions = {}): Promise<NormalizedTask> {
     // The parameters were validated once (core's params): e.g. Sora's URLs and files are never mixed here.
-    const all = imagesOfParams(params);
-    const files = all.filter((image) => !isHttpUrl(image));
-    const sora = describeModel(params.model)?.family === 'sora';
+    const files = imagesOfParams(params).filter((image) => !isHttpUrl(image));
     const read = files.length ? (options.images ?? (await readImages(files))) : [];
-    // Sora takes files through its multipart route; the other families take them inline, as data: URIs in `images`.
-    if (sora && files.length) return this.createFromFiles(params, read, options);
     const byPath = new Map(read.map((image) => [image.path, image]));
-    const body = unifiedBody(params, (ref) => {
+    const request = createRequestOf(params, (ref) => {
       const file = isHttpUrl(ref) ? undefined : byPath.get(ref);
       return file ? dataUri(file) : ref;
     });
+    let body: { json: unknown } | { form: FormData };
+    if (request.path === '/v1/videos') {
+      // The OpenAI-style multipart path: Sora's only way to take image files rather than URLs.
+      const form = new FormData();
+      for (const [name, value] of Object.entries(request.fields)) form.set(name, value);
+      for (const file of request.files) {
+        const image = byPath.get(file)!;
+        form.append('input_reference', new Blob([image.data], { type: image.mimeType }), image.fileName);
+      }
+      body = { form };
+    } else {
+      body = { json: request.json };
+    }
     return this.create(params.model, options, () =>
       this.http.send({
         method: 'POST',
-        path: '/v1/video/create',
+        path: request.path,
         kind: 'create',
-        body: { json: body },
-        parse: (b) => normalizeQueryResponse(b),
-        signal: options.signal,
-        stopRetries: options.stopRetries,
-      }),
-    );
-  }
-
-  /** The OpenAI-style multipart path: the only one that takes image files rather than URLs. */
-  private async createFromFiles(params: GenerationParams, images: readonly LocalImage[], options: RequestOptions): Promise<NormalizedTask> {
-    const form = new FormData();
-    form.set('model', params.model);
-    form.set('prompt', params.prompt);
-    form.set('seconds', String(params.duration));
-    form.set('size', pixelSize(params));
-    form.set('watermark', String(params.watermark));
-    form.set('private', String(params.private));
-    if (params.characterUrl) form.set('character_url', params.characterUrl);
-    if (params.characterTimestamps) form.set('character_timestamps', params.characterTimestamps);
-    for (const image of images) form.append('input_reference', new Blob([image.data], { type: image.mimeType }), image.fileName);
-    return this.create(params.model, options, () =>
-      this.http.send({
-        method: 'POST',
-        path: '/v1/videos',
-        kind: 'create',
-        body: { form },
+        body,
         parse: (b) => normalizeQueryResponse(b),
         signal: options.signal,
         stopRetries: options.stopRetries,
@@ -219,12 +202,6 @@ async function readImages(files: string[]): Promise<LocalImage[]> {
 /** A local image inline, as sibling relays of this one take it in `images` (shared/juxin-api.md §2). */
 function dataUri(image: LocalImage): string {
   return `data:${image.mimeType};base64,${Buffer.from(image.data).toString('base64')}`;
-}
-
-/** The multipart path wants pixels: small ≈ 720p, large ≈ 1080p, turned by orientation. */
-function pixelSize(params: GenerationParams): string {
-  const [long, short] = params.size === 'large' ? [1920, 1080] : [1280, 720];
-  return params.orientation === 'portrait' ? `${short}x${long}` : `${long}x${short}`;
 }
 
 /** "start,end" seconds with 1 ≤ end − start ≤ 3, or undefined. */

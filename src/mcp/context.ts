@@ -1,4 +1,5 @@
 import type { VideoEngine } from '../core/engine';
+import type { ModelsAnswer } from '../core/modelsCache';
 import type { TaskOrigin } from '../core/origin';
 import type { Logger } from '../util/log';
 import { JuxinError } from '../juxin/errors';
@@ -34,6 +35,10 @@ export interface ToolContext {
   origin: () => TaskOrigin;
   /** Defaults the engine applies to what a call leaves out (the VS Code settings), for the descriptions. */
   defaults: Omit<GenerationParams, 'prompt' | 'images'>;
+  /** The model the user chose as their default (a setting), if any: the default when the key can use it. */
+  userModel(): string | undefined;
+  /** An answer of `GET /v1/models` was read: the tool descriptions follow what the key can use. */
+  noticeModels(answer: ModelsAnswer): void;
   confirm?: Confirm;
   /** The connected client's own name (for confirmations). */
   clientName(): string | undefined;

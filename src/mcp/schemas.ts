@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bilingual, says } from './bilingual';
-import { ALLOWED_DURATIONS, type GenerationParams, MODELS, ORIENTATIONS, SIZES } from '../juxin/types';
+import { FAMILIES, RESOLUTIONS } from '../catalog';
+import { type GenerationParams, ORIENTATIONS, SIZES } from '../juxin/types';
 
 /** Shapes shared by several tools' inputs and outputs (zod raw shapes, as the SDK wants them). */
 
@@ -18,52 +19,74 @@ export const timeoutSchema = z
   .max(3600, bilingual)
   .describe('How long to wait before returning the still-running task, in seconds. Default 600.');
 
-const durations = Object.entries(ALLOWED_DURATIONS)
-  .map(([model, values]) => `${model}: ${values.join(' or ')}`)
-  .join('; ');
-
 export type ToolDefaults = Omit<GenerationParams, 'prompt' | 'images'>;
+
+/** The models a description names: those this key can use, else the catalog's. */
+function modelsLine(usable: readonly string[] | undefined): string {
+  if (usable?.length) return `This key can use: ${usable.join(', ')}.`;
+  return `Families: ${FAMILIES.map((f) => `${f.name} (${f.known.slice(0, 3).join(', ')}…)`).join('; ')}.`;
+}
 
 /**
  * generate_video's input, its descriptions stating the defaults that really apply (the VS Code
- * settings when the extension serves it). Only names and types are checked here: the engine applies
- * the defaults and every rule, once.
+ * settings when the extension serves it) and the models this key can use. Only names and types are
+ * checked here: the engine applies the defaults and checks every value against the model, once.
  */
-export function generateInputShape(d: ToolDefaults) {
-  const model = (name: string, text: string) => `"${name}" (${d.model === name ? 'default: ' : ''}${text})`;
+export function generateInputShape(d: ToolDefaults, usable?: readonly string[]) {
   return {
     prompt: z
       .string(bilingual)
       .describe(
-        'What the video shows: subject, action, setting, camera, style. Chinese or English both work. ' +
-          'Reference a character created with create_character as @username. Max 4000 characters.',
+        'What the video shows: subject, action, setting, camera, style. Chinese or English both work (Veo: English, or set enhance_prompt). ' +
+          'Grok: name reference images @img1, @img2…. Sora: a character created with create_character as @username. Max 4000 characters.',
+      ),
+    model: z
+      .string(bilingual)
+      .optional()
+      .describe(
+        `The video model (default "${d.model}"). ${modelsLine(usable)} Call list_models for what each takes (aspect ratios, resolutions, durations, images).`,
+      ),
+    aspect_ratio: z
+      .string(bilingual)
+      .optional()
+      .describe('"16:9", "9:16", "1:1", "3:2", "2:3", "4:3", "3:4", "21:9": as the model takes them (Veo 16:9 or 9:16; Grok 3:2, 2:3, 1:1).'),
+    resolution: z.enum(RESOLUTIONS, bilingual).optional().describe('"720p", "1080p" or "4k", as the model takes them (Veo 4k: the -4k models).'),
+    duration: z
+      .number(bilingual)
+      .int(bilingual)
+      .optional()
+      .describe(
+        `Seconds, as the model takes them: Veo 8 (fixed), Sora 10/15 (pro also 25), Grok 6/10/15, Jimeng 5/10. Default ${d.duration} when the model takes it, else its first.`,
       ),
     images: z
       .array(z.string(bilingual), bilingual)
-      .max(4, bilingual)
+      .max(6, bilingual)
       .optional()
       .describe(
-        'Optional images to animate (image-to-video): http(s) URLs, or absolute paths of local PNG/JPEG/WebP files (up to 20 MB). Do not mix URLs and local files.',
+        'Optional images (http(s) URLs, or absolute paths of local PNG/JPEG/WebP/GIF files up to 20 MB). What they mean depends on the model: ' +
+          'Sora: images to animate; Veo and Jimeng: first frame, then last frame; Veo components models: up to 3 elements of the scene; Grok: up to 6 references.',
       ),
-    model: z
-      .enum(MODELS, bilingual)
-      .optional()
-      .describe(`${model('sora-2', 'faster, cheaper')} or ${model('sora-2-pro', 'higher quality, slower, allows 25 s and size "large"')}.`),
+    first_frame: z.string(bilingual).optional().describe('The first frame (Veo, Jimeng): an http(s) URL or an absolute local path.'),
+    last_frame: z.string(bilingual).optional().describe('The last frame, with first_frame (Veo 3.1, Jimeng).'),
     orientation: z
       .enum(ORIENTATIONS, bilingual)
       .optional()
-      .describe(`"landscape" 16:9 or "portrait" 9:16 (phones, short-video apps). Default "${d.orientation}".`),
-    size: z.enum(SIZES, bilingual).optional().describe(`"small" ~720p or "large" ~1080p (sora-2-pro only). Default "${d.size}".`),
-    duration: z.number(bilingual).int(bilingual).optional().describe(`Seconds. Allowed: ${durations}. Default ${d.duration}.`),
+      .describe(`Older form of aspect_ratio: "landscape" or "portrait" (the model's own wide or tall ratio). Default "${d.orientation}".`),
+    size: z.enum(SIZES, bilingual).optional().describe('Older form of resolution: "small" = 720p, "large" = 1080p.'),
+    enhance_prompt: z.boolean(bilingual).optional().describe('Veo only: true translates and enriches the prompt (Veo wants English).'),
+    enable_upsample: z.boolean(bilingual).optional().describe('Veo only: upscale the result.'),
     watermark: z
       .boolean(bilingual)
       .optional()
-      .describe(`Keep the Sora watermark. Default ${d.watermark}${d.watermark ? '' : ' (no watermark; may be slightly slower)'}.`),
+      .describe(`Sora only: keep the Sora watermark. Default ${d.watermark}${d.watermark ? '' : ' (no watermark; may be slightly slower)'}.`),
     private: z
       .boolean(bilingual)
       .optional()
-      .describe(`Default ${d.private}. true: the video is not published, and can NOT be remixed later; set false if you plan to use remix_video.`),
-    character_url: z.string(bilingual).optional().describe('Optional: URL of a video with a character to use (no real people). Requires character_timestamps.'),
+      .describe(`Sora only. Default ${d.private}. true: the video is not published, and can NOT be remixed later; set false if you plan to use remix_video.`),
+    character_url: z
+      .string(bilingual)
+      .optional()
+      .describe('Sora only: URL of a video with a character to use (no real people). Requires character_timestamps.'),
     character_timestamps: z
       .string(bilingual)
       .optional()
@@ -87,6 +110,12 @@ export const generationParamsOutput = z.object({
   watermark: z.boolean(),
   private: z.boolean(),
   images: z.array(z.string()),
+  aspect_ratio: z.string().optional(),
+  resolution: z.string().optional(),
+  first_frame: z.string().optional(),
+  last_frame: z.string().optional(),
+  enhance_prompt: z.boolean().optional(),
+  enable_upsample: z.boolean().optional(),
   character_url: z.string().optional(),
   character_timestamps: z.string().optional(),
 });

@@ -3,7 +3,7 @@ import { InMemoryTaskMessageQueue, InMemoryTaskStore } from '@modelcontextprotoc
 import type { VideoEngine } from '../core/engine';
 import { DEFAULT_BASE_URL } from '../juxin/types';
 import { silentLogger, type Logger } from '../util/log';
-import { DEFAULT_PARAMS } from '../core/params';
+import { DEFAULT_PARAMS, defaultModel } from '../core/params';
 import { registerPlayerCard, type CardHooks } from './apps';
 import { GenerateCalls } from './apps/generateCalls';
 import type { Confirm, ToolContext } from './context';
@@ -13,6 +13,7 @@ import { elicitSpendApproval } from './spend';
 import { registerActionTools } from './tools/actions';
 import { generateDescription, registerGenerateVideo } from './tools/generate';
 import { registerStatusTools } from './tools/status';
+import { registerModelTools } from './tools/models';
 import { registerStoryboardTools, type StoryboardHooks } from './tools/storyboard';
 
 export interface SoraMcpServerOptions {
@@ -44,8 +45,8 @@ export interface SoraMcpServerOptions {
   ui?: CardHooks;
 }
 
-const INSTRUCTIONS = `Sora-2 video generation through the Juxin (聚鑫) API relay.
-Typical flow: generate_video (waits and reports progress; returns local_path and video_url) → if it timed out, wait_for_video.
+const INSTRUCTIONS = `AI video generation through the Juxin (聚鑫) API relay: Veo 3.1, Grok, Jimeng and Sora 2, whichever this key can use.
+Typical flow: list_models (which models this key can use, and what each takes) → generate_video (waits and reports progress; returns local_path and video_url) → if it timed out, wait_for_video.
 Use list_videos to find earlier tasks.
 For a film of several clips (from a script or subtitles): create_storyboard → generate_storyboard → assemble_storyboard (see the storyboard_from_script prompt). Generation costs money and takes minutes: never start a second generation for the same request while one is running.
 Prompts may be Chinese or English.`;
@@ -81,10 +82,13 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
         .slice(0, 80) || undefined
     );
   };
-  const defaultsNow = () => ({
-    ...toolDefaults(DEFAULT_PARAMS),
-    ...stripUndefined((typeof options.defaults === 'function' ? options.defaults() : options.defaults) ?? {}),
-  });
+  /** The video models this key can use, as last read (undefined: not known yet, or the relay cannot say). */
+  let usable: readonly string[] | undefined;
+  const userDefaults = () => stripUndefined((typeof options.defaults === 'function' ? options.defaults() : options.defaults) ?? {});
+  const defaultsNow = () => {
+    const user = userDefaults();
+    return { ...toolDefaults(DEFAULT_PARAMS), ...user, model: defaultModel(usable, user.model) };
+  };
   const ctx: ToolContext = {
     engine: options.engine,
     logger,
@@ -95,6 +99,12 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
       return { kind: 'mcp', ...(name ? { client: name } : {}), ...(options.host ? { host: options.host } : {}) };
     },
     defaults: defaultsNow(),
+    userModel: () => userDefaults().model,
+    noticeModels: (answer) => {
+      if (JSON.stringify(answer.usable) === JSON.stringify(usable)) return;
+      usable = answer.usable;
+      refreshTools();
+    },
     confirm: options.confirm,
     clientName,
     generateCalls: new GenerateCalls(),
@@ -103,6 +113,7 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
   const generate = registerGenerateVideo(server, ctx);
   const status = registerStatusTools(server, ctx);
   registerActionTools(server, ctx);
+  registerModelTools(server, ctx, (answer) => ctx.noticeModels(answer));
   registerStoryboardTools(server, ctx, options.storyboards);
   registerPlayerCard(server, ctx, {
     tools: [generate, status.waitForVideo, status.getVideoStatus],
@@ -124,9 +135,13 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
   const refreshDefaults = () => {
     const next = defaultsNow();
     if (JSON.stringify(next) === JSON.stringify(ctx.defaults)) return;
-    ctx.defaults = next;
-    generate.update({ description: generateDescription(next), paramsSchema: generateInputShape(next) });
+    refreshTools();
   };
+  /** The defaults or the usable models changed: generate_video's description says so (tools/list_changed). */
+  function refreshTools(): void {
+    ctx.defaults = defaultsNow();
+    generate.update({ description: generateDescription(ctx.defaults), paramsSchema: generateInputShape(ctx.defaults, usable) });
+  }
   /** A limit or a price changed (the settings): subscribers of the ledger resource hear it. */
   const refreshSpend = () => resources.spendChanged();
   return Object.assign(server, { disposeSora, refreshDefaults, refreshSpend });

@@ -68,6 +68,8 @@ export class EngineFixture {
       clock: this.clock,
       minPollIntervalMs: 1000,
       maxRequestsPerSecond: 100,
+      // The suites were written for sora-2: a user whose setting is sora-2 (the default-model tests pass their own).
+      defaults: () => ({ model: 'sora-2' }),
       ...rest,
       api: client,
     });

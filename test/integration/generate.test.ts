@@ -25,6 +25,7 @@ describe('stdio server: generation end to end against the simulator', function (
       'generate_storyboard',
       'generate_video',
       'get_video_status',
+      'list_models',
       'list_videos',
       'remix_video',
       'wait_for_video',

@@ -77,6 +77,8 @@ export async function startServer(
     JUXIN_POLL_INTERVAL_MS: '2000',
     JUXIN_MAX_REQUESTS_PER_SECOND: '100',
     JUXIN_LOG_LEVEL: 'debug',
+    // The suites were written for sora-2: a user whose setting is sora-2.
+    JUXIN_DEFAULT_MODEL: 'sora-2',
     ...env,
   })) {
     if (v !== undefined) fullEnv[k] = v;

@@ -12,10 +12,10 @@ import { waitWithProgress } from '../wait';
 
 /** generate_video's description: what it does, and the defaults that really apply. */
 export function generateDescription(d: ToolDefaults): string {
-  return `Generate a video with OpenAI Sora-2 through the Juxin (聚鑫) API, from a text prompt and optionally images.
+  return `Generate a video through the Juxin (聚鑫) API with any video model this key can use (Veo 3.1, Grok, Jimeng, Sora 2…; see list_models), from a text prompt and optionally images.
 Use this when the user asks to make, create or generate a video or animate a picture.
-It costs the user money and takes time: typically 3–6 minutes for a 10 s sora-2 video (longer for sora-2-pro and 25 s). With wait=true (default) the call reports progress and returns when the MP4 is downloaded (local_path) or after timeout_seconds; on timeout it returns the running task: then call wait_for_video with its task_id. Do not call generate_video again for the same request — that would pay twice (except right after a cancelled call: an identical call within two minutes gets the cancelled call's task, not a new one). Past the user's daily limits (videos, seconds of video) the user is asked first, and without their yes nothing is sent; list_videos shows today's spend.
-Prompts may be in Chinese or English. Defaults: ${d.model}, ${d.orientation}, ${d.size}, ${d.duration} s, ${d.watermark ? 'watermark' : 'no watermark'}, ${d.private ? 'private' : 'public'}.`;
+It costs the user money and takes time: typically 3–6 minutes (longer for pro models and long videos). Every value is checked against the chosen model before anything is sent. With wait=true (default) the call reports progress and returns when the MP4 is downloaded (local_path) or after timeout_seconds; on timeout it returns the running task: then call wait_for_video with its task_id. Do not call generate_video again for the same request — that would pay twice (except right after a cancelled call: an identical call within two minutes gets the cancelled call's task, not a new one). Past the user's daily limits (videos, seconds of video) the user is asked first, and without their yes nothing is sent; list_videos shows today's spend.
+Prompts may be in Chinese or English. Defaults: ${d.model}, ${d.orientation}, ${d.size}, ${d.duration} s, ${d.watermark ? 'watermark' : 'no watermark'}, ${d.private ? 'private' : 'public'} (each where the model takes it; else the model's own).`;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -28,6 +28,12 @@ function toInput(args: GenerateArgs): GenerationInput {
     prompt: args.prompt,
     images: args.images,
     model: args.model,
+    aspectRatio: args.aspect_ratio,
+    resolution: args.resolution,
+    firstFrame: args.first_frame,
+    lastFrame: args.last_frame,
+    enhancePrompt: args.enhance_prompt,
+    enableUpsample: args.enable_upsample,
     orientation: args.orientation,
     size: args.size,
     duration: args.duration,
@@ -42,9 +48,9 @@ function toInput(args: GenerateArgs): GenerationInput {
  * The folders of the local images that pass the path rules (the engine refuses the others with the
  * reason): each is confirmed before any file in it is read. URLs are Juxin's to fetch.
  */
-async function confirmImageFolders(ctx: ToolContext, images: string[] | undefined): Promise<CallToolResult | undefined> {
+async function confirmImageFolders(ctx: ToolContext, images: string[]): Promise<CallToolResult | undefined> {
   if (!ctx.confirm) return undefined;
-  const folders = new Set((images ?? []).filter((i) => !isHttpUrl(i) && !localPathProblem(i)).map((i) => path.dirname(i)));
+  const folders = new Set(images.filter((i) => !isHttpUrl(i) && !localPathProblem(i)).map((i) => path.dirname(i)));
   for (const folder of folders) {
     if (await ctx.confirm({ kind: 'readImages', folder, client: ctx.clientName() })) continue;
     return errorResult(
@@ -65,7 +71,7 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
   return server.experimental.tasks.registerToolTask(
     'generate_video',
     {
-      title: 'Generate video (Sora-2)',
+      title: 'Generate video',
       description: generateDescription(ctx.defaults),
       inputSchema: generateInputShape(ctx.defaults),
       outputSchema: taskOutputShape,
@@ -82,8 +88,13 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
         let reusedCancelledCall = false;
         const call = ctx.generateCalls.begin(args.prompt);
         const early = await guarded(ctx, async () => {
-          const refused = await confirmImageFolders(ctx, args.images);
+          const refused = await confirmImageFolders(ctx, [
+            ...(args.images ?? []),
+            ...[args.first_frame, args.last_frame].filter((i): i is string => typeof i === 'string'),
+          ]);
           if (refused) return refused;
+          // What the key can use, read (or taken from the shared cache) first: the descriptions follow it.
+          ctx.noticeModels(await ctx.engine.models());
           const input = toInput(args);
           // A client that gave up on an identical call (its timeout) and asks again gets the task that call ordered.
           const twin = await ctx.engine.cancelledTwin(input, ctx.origin());

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { VideoEngine } from '../../../src/core/engine';
+import { ParamError } from '../../../src/core/params';
 import { TaskStore } from '../../../src/core/store';
 import type { TaskRecord } from '../../../src/core/types';
 import { JuxinClient } from '../../../src/juxin/client';
@@ -39,6 +40,8 @@ describe('core: the engine on the real wire (client + simulator)', function () {
       clock,
       minPollIntervalMs: 5000,
       maxRequestsPerSecond: 50,
+      // Written for sora-2: a user whose setting is sora-2 (else the key's Veo 3.1 fast would be the default).
+      defaults: () => ({ model: 'sora-2' }),
     });
     await engine.start();
   }
@@ -157,9 +160,26 @@ describe('core: the engine on the real wire (client + simulator)', function () {
     assert.equal(sim.requests.filter((r) => r.target === 'create').length, 3, 'never retried');
   });
 
-  it('a model the key cannot use: one create, never retried, the error names the video models from GET /v1/models', async () => {
+  it('a model the relay does not list is refused before anything is sent, naming what the key can use', async () => {
     await start({ retireSora: true, models: ['sora-2', 'veo3.1-fast', 'grok-video-3', 'gpt-4o-mini'] });
-    const error = await engine.generate({ prompt: 'a cat', model: 'sora-2' }, 'test').then(
+    await assert.rejects(
+      engine.generate({ prompt: 'a cat', model: 'sora-2' }, 'test'),
+      (e: unknown) =>
+        e instanceof ParamError &&
+        e.field === 'model' &&
+        /cannot use sora-2 \(Sora 2 was retired upstream on 2026-09-24\)\. It can use: veo3\.1-fast, grok-video-3\./.test(e.message) &&
+        /veo3\.1-fast、grok-video-3/.test(e.messageZh),
+    );
+    assert.deepEqual(
+      sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`),
+      ['GET /v1/models 200'],
+    );
+    assert.equal(engine.list({ limit: 100 }).length, 0);
+  });
+
+  it('a model the key cannot use after all: one create, never retried, the error names the video models from GET /v1/models, every process asks again', async () => {
+    await start({ models: ['sora-2', 'veo3.1-fast', 'grok-video-3', 'gpt-4o-mini'] });
+    const error = await engine.generate({ prompt: 'a cat #sim:model-not-found', model: 'sora-2' }, 'test').then(
       () => assert.fail('expected a refusal'),
       (e: unknown) => e,
     );
@@ -170,8 +190,9 @@ describe('core: the engine on the real wire (client + simulator)', function () {
     assert.match(error.describe(), /cannot use the model sora-2 \(group default\).*Sora 2 was retired upstream on 2026-09-24.*veo3\.1-fast, grok-video-3/s);
     assert.deepEqual(
       sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`),
-      ['POST /v1/video/create 503', 'GET /v1/models 200'],
+      ['GET /v1/models 200', 'POST /v1/video/create 503', 'GET /v1/models 200'],
     );
     assert.equal(engine.list({ limit: 100 }).length, 0);
+    assert.equal(existsSync(path.join(home, 'models.json')), false, 'the shared answer is dropped: the next call reads the list again');
   });
 });

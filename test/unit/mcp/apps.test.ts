@@ -23,6 +23,7 @@ const TOOLS = [
   'generate_storyboard',
   'generate_video',
   'get_video_status',
+  'list_models',
   'list_videos',
   'remix_video',
   'wait_for_video',

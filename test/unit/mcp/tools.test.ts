@@ -23,7 +23,7 @@ describe('mcp tools, in process', function () {
       assert.match(generate.description!, /Defaults: sora-2-pro, portrait, small, 25 s/);
       const props = generate.inputSchema.properties as Record<string, { description?: string }>;
       assert.match(props.duration.description!, /Default 25/);
-      assert.match(props.model.description!, /"sora-2-pro" \(default/);
+      assert.match(props.model.description!, /\(default "sora-2-pro"\)/);
       const result = await t.call('generate_video', { prompt: 'a lighthouse at dusk', wait: false });
       assert.ok(!result.isError, textOf(result));
       const params = (result.structuredContent as { params: Record<string, unknown> }).params;
