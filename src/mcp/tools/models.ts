@@ -45,7 +45,14 @@ export function modelsOutput(answer: ModelsAnswer, prices: PriceTable, setting?:
   const models = ids.map((id) => {
     const spec = describeModel(id);
     const price = prices[id];
-    const priced = price ? { price: { per_second: price.perSecond, per_video: price.perVideo } } : {};
+    const priced = price
+      ? {
+          price: {
+            ...(price.perSecond !== undefined ? { per_second: price.perSecond } : {}),
+            ...(price.perVideo !== undefined ? { per_video: price.perVideo } : {}),
+          },
+        }
+      : {};
     if (!spec) {
       return {
         id,

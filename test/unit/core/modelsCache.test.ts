@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ModelsCache, MODELS_MAX_AGE_MS } from '../../../src/core/modelsCache';
+import { JuxinError } from '../../../src/juxin/errors';
+import type { JuxinApi, ListedModel } from '../../../src/juxin/types';
+import { ManualClock } from '../../../src/util/clock';
+
+const LISTED: ListedModel[] = [
+  { id: 'gpt-4o-mini', endpointTypes: ['openai'] },
+  { id: 'veo3.1-fast', endpointTypes: ['视频统一格式'] },
+  { id: 'grok-video-3', endpointTypes: ['视频统一格式'] },
+];
+
+/** A relay that answers GET /v1/models with `answer` and counts the questions. */
+function relay(answer: () => ListedModel[]) {
+  const asked = { count: 0 };
+  const api = { listModels: async () => (asked.count++, answer()) } as unknown as JuxinApi;
+  return { api, asked };
+}
+
+describe('core/modelsCache: what the key can use, one answer for every process', () => {
+  let home: string;
+  beforeEach(() => (home = mkdtempSync(path.join(tmpdir(), 'models-cache-'))));
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  it('two processes share one file: the second reads it instead of asking; both ask again once it is old', async () => {
+    const clock = new ManualClock(1_000_000);
+    const a = relay(() => LISTED);
+    const b = relay(() => LISTED);
+    const first = new ModelsCache(home, () => a.api, clock);
+    const second = new ModelsCache(home, () => b.api, clock);
+    assert.deepEqual((await first.models()).usable, ['veo3.1-fast', 'grok-video-3']);
+    assert.deepEqual((await second.models()).usable, ['veo3.1-fast', 'grok-video-3']);
+    assert.deepEqual([a.asked.count, b.asked.count], [1, 0]);
+    assert.equal(
+      JSON.parse(readFileSync(path.join(home, 'models.json'), 'utf8')).models.length,
+      3,
+      'every listed model is kept (list_models shows the video ones)',
+    );
+    await Promise.all([first.models(), first.models()]);
+    assert.equal(a.asked.count, 1, 'fresh in memory: not asked again');
+    await clock.advance(MODELS_MAX_AGE_MS);
+    await second.models();
+    await first.models();
+    assert.deepEqual([a.asked.count, b.asked.count], [1, 1], 'the first process takes the answer the second just wrote');
+  });
+
+  it('reads a damaged file as none, and asks the relay', async () => {
+    writeFileSync(path.join(home, 'models.json'), '{"version":1,"fetchedAt":');
+    const a = relay(() => LISTED);
+    const cache = new ModelsCache(home, () => a.api, new ManualClock(5));
+    assert.deepEqual((await cache.models()).usable, ['veo3.1-fast', 'grok-video-3']);
+    assert.equal(a.asked.count, 1);
+    writeFileSync(path.join(home, 'models.json'), JSON.stringify({ version: 1, fetchedAt: 5, models: [{ id: 7 }] }));
+    const other = relay(() => []);
+    assert.equal(
+      (await new ModelsCache(home, () => other.api, new ManualClock(5)).models()).usable,
+      undefined,
+      'a list without video models: the catalog decides',
+    );
+    assert.equal(other.asked.count, 1, 'a file of the wrong shape is none too');
+  });
+
+  it('without /v1/models (an old relay, no key, an error) the catalog decides; an older answer is kept meanwhile', async () => {
+    const clock = new ManualClock(0);
+    let fail = true;
+    const api = {
+      listModels: async () => {
+        if (fail) throw new JuxinError('no_route', 'Invalid URL (GET /v1/models)');
+        return LISTED;
+      },
+    } as unknown as JuxinApi;
+    const cache = new ModelsCache(home, () => api, clock);
+    assert.deepEqual(await cache.models(), { usable: undefined });
+    fail = false;
+    assert.deepEqual((await cache.models()).usable, ['veo3.1-fast', 'grok-video-3']);
+    await clock.advance(MODELS_MAX_AGE_MS + 1);
+    fail = true;
+    assert.deepEqual((await new ModelsCache(home, () => api, clock).models()).usable, ['veo3.1-fast', 'grok-video-3'], 'the older shared answer');
+  });
+
+  it('after the relay refused a model, the next question asks again', async () => {
+    const a = relay(() => LISTED);
+    const cache = new ModelsCache(home, () => a.api, new ManualClock(0));
+    await cache.models();
+    await cache.invalidate();
+    assert.equal(cache.current(), undefined);
+    await cache.models();
+    assert.equal(a.asked.count, 2);
+  });
+});
