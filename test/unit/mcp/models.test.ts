@@ -70,6 +70,9 @@ describe('mcp: list_models and generating with any model the key can use', funct
     });
     const sent = t.sim.tasks.get(out.task_id)!;
     assert.match(sent.images[0], /^data:image\/png;\d+ bytes$/, 'the local frame went inline');
+    const remix = await t.call('remix_video', { task_id: out.task_id, prompt: 'again' });
+    assert.equal(remix.isError, true);
+    assert.match(textOf(remix), /only Sora videos can be remixed/);
   });
 
   it('refuses what the model does not take, and a model the relay does not list, before anything is sent', async () => {
