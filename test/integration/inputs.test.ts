@@ -106,7 +106,7 @@ describe('stdio server: bad input, keys and configuration', function () {
   it('starts without a key, lists its tools, and explains how to set the key', async () => {
     server = await startServer({ JUXIN_API_KEY: undefined, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home });
     const { tools } = await server.client.listTools();
-    assert.equal(tools.length, 10);
+    assert.equal(tools.length, 11, 'ten tools and list_models');
     const { result } = await call(server.client, 'generate_video', { prompt: 'hello' });
     assert.equal(result.isError, true);
     assert.match(text(result), /JUXIN_API_KEY/);
