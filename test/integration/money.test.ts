@@ -49,6 +49,12 @@ describe('money across real processes: nothing paid without a yes, nothing paid 
     removeHome(home);
   });
 
+  /**
+   * Servers that contend for the spend lock run on real time: they wait for the lock on their clock, and
+   * at the harness's 120× its longest wait (16 s with JUXIN_LEASE_MS 3 s) is 133 ms of real time, less
+   * than a busy machine may take to check and reserve under it.
+   */
+  const REAL_TIME = { JUXIN_TIME_SCALE: '1' };
   const start = async (env: Record<string, string> = {}) => {
     const server = await startServer({ JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: relay?.url ?? sim.url, JUXIN_SORA_HOME: home, ...env });
     servers.push(server);
@@ -61,7 +67,7 @@ describe('money across real processes: nothing paid without a yes, nothing paid 
     const old = new Date(Date.now() - 10 * 60_000);
     utimesSync(path.join(home, 'spend.lock'), old, old);
     relay = await slowRelay(sim.url, 8000);
-    const three = await Promise.all([1, 2, 3].map(() => start({ JUXIN_DAILY_VIDEO_LIMIT: '1', JUXIN_DAILY_SECONDS_LIMIT: '0' })));
+    const three = await Promise.all([1, 2, 3].map(() => start({ ...REAL_TIME, JUXIN_DAILY_VIDEO_LIMIT: '1', JUXIN_DAILY_SECONDS_LIMIT: '0' })));
     const results: Awaited<ReturnType<typeof call>>[] = [];
     const calls = three.map((s, i) => call(s.client, 'generate_video', { prompt: `one of three ${i}`, wait: false }).then((r) => (results.push(r), r)));
     await until(() => results.filter((r) => r.result.isError).length === 2, 'two refusals');
@@ -77,7 +83,7 @@ describe('money across real processes: nothing paid without a yes, nothing paid 
 
   it('a server killed -9 while its create is on its way blocks nobody: the order counts as a failed video (it may have been billed)', async () => {
     relay = await slowRelay(sim.url, 6000);
-    const env = { JUXIN_DAILY_VIDEO_LIMIT: '2', JUXIN_DAILY_SECONDS_LIMIT: '0' };
+    const env = { ...REAL_TIME, JUXIN_DAILY_VIDEO_LIMIT: '2', JUXIN_DAILY_SECONDS_LIMIT: '0' };
     const [victim, survivor] = await Promise.all([start(env), start(env)]);
     void call(victim.client, 'generate_video', { prompt: 'ordered by a server about to die', wait: false }).catch(() => undefined);
     await until(() => relay!.inFlight() === 1, 'the create on its way');
@@ -106,7 +112,7 @@ describe('money across real processes: nothing paid without a yes, nothing paid 
   it('four calls a client gives up on: none sent after its call was cancelled; the one already on its way lands in the history, and the same call again returns it', async () => {
     relay = await slowRelay(sim.url, 5000);
     // One request every 4 s (the shared rate cap), on the real clock: calls 2–4 wait their turn past the client's timeout.
-    const server = await start({ JUXIN_TIME_SCALE: '1', JUXIN_MAX_REQUESTS_PER_SECOND: '0.25', JUXIN_DAILY_VIDEO_LIMIT: '0', JUXIN_DAILY_SECONDS_LIMIT: '0' });
+    const server = await start({ ...REAL_TIME, JUXIN_MAX_REQUESTS_PER_SECOND: '0.25', JUXIN_DAILY_VIDEO_LIMIT: '0', JUXIN_DAILY_SECONDS_LIMIT: '0' });
     const prompts = [1, 2, 3, 4].map((n) => `given up on ${n}`);
     const outcomes = await Promise.all(
       prompts.map((prompt) =>
@@ -144,7 +150,7 @@ describe('money across real processes: nothing paid without a yes, nothing paid 
     relay = await slowRelay(sim.url, 1500);
     const file = path.join(home, 'harbour.storyboard.md');
     writeFileSync(file, STORYBOARD);
-    const [a, b] = await Promise.all([start({ JUXIN_DAILY_VIDEO_LIMIT: '0' }), start({ JUXIN_DAILY_VIDEO_LIMIT: '0' })]);
+    const [a, b] = await Promise.all([start({ ...REAL_TIME, JUXIN_DAILY_VIDEO_LIMIT: '0' }), start({ ...REAL_TIME, JUXIN_DAILY_VIDEO_LIMIT: '0' })]);
     const results = await Promise.all([a, b].map((s) => call(s.client, 'generate_storyboard', { file, wait: false })));
     for (const r of results) assert.ok(!r.result.isError, text(r.result));
     // With wait=false a call answers once every clip it started has its create answered or was skipped (all
