@@ -174,7 +174,12 @@ describe('core/engine: every path obeys the daily limits', function () {
 
     const batches = new StoryboardBatches();
     const yes = await generateStoryboard({ ...request, batches, approveSpend: async (c) => (asked.push(c), true) });
-    await f.clock.runUntil(() => yes.batch!.runs.every((r) => r.state === 'started'), { maxStepMs: 0, what: 'every clip started' });
+    // Clips that meet at the spend lock wait for it on the clock (100 ms steps): time may pass, a step at a time.
+    await f.clock.runUntil(() => yes.batch!.runs.every((r) => r.state !== 'waiting' && r.state !== 'starting'), { maxStepMs: 100, what: 'every clip started' });
+    assert.deepEqual(
+      yes.batch!.runs.map((r) => (r.state === 'settled' ? 'started' : r.state)),
+      ['started', 'started', 'started', 'started'],
+    );
     assert.equal(creates, 5);
     assert.deepEqual(
       asked.map((c) => [c.count, c.videos]),
@@ -221,7 +226,10 @@ describe('core/engine: every path obeys the daily limits', function () {
     await Promise.all([a.start(), b.start()]);
     await a.generate({ prompt: 'one' }, 'test');
     await b.generate({ prompt: 'two' }, 'test');
-    const results = await Promise.allSettled([a.generate({ prompt: 'three from a' }, 'test'), b.generate({ prompt: 'three from b' }, 'test')]);
+    // The one that meets the other at the spend lock waits for it on the clock: time passes until both are answered.
+    const results = await f.clock.run(Promise.allSettled([a.generate({ prompt: 'three from a' }, 'test'), b.generate({ prompt: 'three from b' }, 'test')]), {
+      what: 'both answered',
+    });
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, JSON.stringify(results.map((r) => r.status)));
     assert.ok(results.some((r) => r.status === 'rejected' && r.reason instanceof SpendLimitError));
     assert.equal(creates, 3);
