@@ -173,7 +173,10 @@ describe('mcp/apps: the player card in the chat (MCP Apps)', function () {
 
   it('refuses a saved video over 16 MB before reading a byte of it (four reads of an 80 MB video grew the server by 320 MB)', async () => {
     const client = await connect(true);
-    const generated = (await client.callTool({ name: 'generate_video', arguments: { prompt: `a large video ${Date.now()}`, duration: 10 } })) as CallToolResult;
+    // The call waits for its video: simulated time passes until it answers.
+    const generated = (await f.clock.run(client.callTool({ name: 'generate_video', arguments: { prompt: `a large video ${Date.now()}`, duration: 10 } }), {
+      what: 'generate_video',
+    })) as CallToolResult;
     const id = structured<{ task_id: string }>(generated).task_id;
     let saved: string | undefined;
     await f.clock.runUntil(
