@@ -10,16 +10,12 @@ import { createSoraMcpServer } from '../../src/mcp/server';
 import type { Simulator } from '../../src/simulator';
 import { scaledClock } from '../../src/util/clock';
 import { call, out, removeHome, simulator, startServer, TEST_KEY, tempHome, text, TIME_SCALE, type ServerHandle, type TaskOut } from './harness';
+import { REAL_DEADLINE_MS } from '../helpers/clock';
+import { waitUntil } from '../helpers/wait';
 import { slowRelay, type SlowRelay } from './slowRelay';
 
-/** Waits for `check`, looking every 100 ms, within a generous deadline (a busy 2-core machine). */
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Waits for something the servers do (real processes, real time), within a generous deadline (a busy 2-core machine). */
+const until = (check: () => boolean | Promise<boolean>, what: string) => waitUntil(check, REAL_DEADLINE_MS, what);
 
 async function listed(server: ServerHandle): Promise<TaskOut[]> {
   return ((await call(server.client, 'list_videos', { limit: 200 })).result.structuredContent as { tasks: TaskOut[] }).tasks;
@@ -53,6 +49,12 @@ describe('money across real processes: nothing paid without a yes, nothing paid 
     removeHome(home);
   });
 
+  /**
+   * Servers that contend for the spend lock run on real time: they wait for the lock on their clock, and
+   * at the harness's 120× its longest wait (16 s with JUXIN_LEASE_MS 3 s) is 133 ms of real time, less
+   * than a busy machine may take to check and reserve under it.
+   */
+  const REAL_TIME = { JUXIN_TIME_SCALE: '1' };
   const start = async (env: Record<string, string> = {}) => {
     const server = await startServer({ JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: relay?.url ?? sim.url, JUXIN_SORA_HOME: home, ...env });
     servers.push(server);
@@ -65,7 +67,7 @@ describe('money across real processes: nothing paid without a yes, nothing paid 
     const old = new Date(Date.now() - 10 * 60_000);
     utimesSync(path.join(home, 'spend.lock'), old, old);
     relay = await slowRelay(sim.url, 8000);
-    const three = await Promise.all([1, 2, 3].map(() => start({ JUXIN_DAILY_VIDEO_LIMIT: '1', JUXIN_DAILY_SECONDS_LIMIT: '0' })));
+    const three = await Promise.all([1, 2, 3].map(() => start({ ...REAL_TIME, JUXIN_DAILY_VIDEO_LIMIT: '1', JUXIN_DAILY_SECONDS_LIMIT: '0' })));
     const results: Awaited<ReturnType<typeof call>>[] = [];
     const calls = three.map((s, i) => call(s.client, 'generate_video', { prompt: `one of three ${i}`, wait: false }).then((r) => (results.push(r), r)));
     await until(() => results.filter((r) => r.result.isError).length === 2, 'two refusals');
@@ -81,7 +83,7 @@ describe('money across real processes: nothing paid without a yes, nothing paid 
 
   it('a server killed -9 while its create is on its way blocks nobody: the order counts as a failed video (it may have been billed)', async () => {
     relay = await slowRelay(sim.url, 6000);
-    const env = { JUXIN_DAILY_VIDEO_LIMIT: '2', JUXIN_DAILY_SECONDS_LIMIT: '0' };
+    const env = { ...REAL_TIME, JUXIN_DAILY_VIDEO_LIMIT: '2', JUXIN_DAILY_SECONDS_LIMIT: '0' };
     const [victim, survivor] = await Promise.all([start(env), start(env)]);
     void call(victim.client, 'generate_video', { prompt: 'ordered by a server about to die', wait: false }).catch(() => undefined);
     await until(() => relay!.inFlight() === 1, 'the create on its way');
@@ -92,17 +94,25 @@ describe('money across real processes: nothing paid without a yes, nothing paid 
     const third = (await call(survivor.client, 'generate_video', { prompt: 'the third today', wait: false })).result;
     assert.equal(third.isError, true);
     assert.match(text(third), /over your limit of 2/);
-    // Once the dead server's reservation is stale (JUXIN_LEASE_MS, 3 s here) it counts as a failed video.
-    await new Promise((r) => setTimeout(r, 4000));
-    const later = (await call(survivor.client, 'generate_video', { prompt: 'the third today', wait: false })).result;
-    assert.equal(later.isError, true);
+    // Once the dead server's reservation is stale (JUXIN_LEASE_MS, 3 s here) it counts as a failed video: asked
+    // again until the answer says so (each answer before it is a refusal too, nothing sent; a yes ends the wait and fails below).
+    const later = await waitUntil(
+      async () => {
+        const answer = (await call(survivor.client, 'generate_video', { prompt: 'the third today', wait: false })).result;
+        return !answer.isError || /failed/.test(text(answer)) ? answer : undefined;
+      },
+      REAL_DEADLINE_MS,
+      "the dead server's order counted as a failed video",
+      250,
+    );
+    assert.equal(later.isError, true, text(later));
     assert.match(text(later), /This would be video 3 today \(1 of them failed: the relay may have billed it\), over your limit of 2/);
   });
 
   it('four calls a client gives up on: none sent after its call was cancelled; the one already on its way lands in the history, and the same call again returns it', async () => {
     relay = await slowRelay(sim.url, 5000);
     // One request every 4 s (the shared rate cap), on the real clock: calls 2–4 wait their turn past the client's timeout.
-    const server = await start({ JUXIN_TIME_SCALE: '1', JUXIN_MAX_REQUESTS_PER_SECOND: '0.25', JUXIN_DAILY_VIDEO_LIMIT: '0', JUXIN_DAILY_SECONDS_LIMIT: '0' });
+    const server = await start({ ...REAL_TIME, JUXIN_MAX_REQUESTS_PER_SECOND: '0.25', JUXIN_DAILY_VIDEO_LIMIT: '0', JUXIN_DAILY_SECONDS_LIMIT: '0' });
     const prompts = [1, 2, 3, 4].map((n) => `given up on ${n}`);
     const outcomes = await Promise.all(
       prompts.map((prompt) =>
@@ -118,30 +128,36 @@ describe('money across real processes: nothing paid without a yes, nothing paid 
     );
     // The create already on its way arrives, and is kept.
     await until(async () => (await listed(server)).length === 1, 'the create on its way lands in the history');
-    // Give the cancelled ones every chance to go out (they would have had their turn by now).
-    await new Promise((r) => setTimeout(r, 13_000));
-    assert.equal(relay.creates.length, 1, `creates sent: ${relay.creates.join(', ')}`);
+    // A later call waits its turn at the rate cap behind every call before it (callers are served in order):
+    // once it was sent and answered, the cancelled ones had their turns, and none of them went out.
+    const after = (await call(server.client, 'generate_video', { prompt: 'after the line cleared', wait: false })).result;
+    assert.ok(!after.isError, text(after));
+    assert.equal(relay.creates.length, 2, `creates sent: ${relay.creates.join(', ')}`);
+    assert.ok(prompts.includes(relay.creates[0]), `creates sent: ${relay.creates.join(', ')}`);
+    assert.equal(relay.creates[1], 'after the line cleared');
     // Whichever call had the first turn: its create was on its way when the client gave up.
-    const [task] = await listed(server);
+    const task = (await listed(server)).find((t) => t.params.prompt !== 'after the line cleared')!;
     assert.equal(task.params.prompt, relay.creates[0]);
     const again = (await call(server.client, 'generate_video', { prompt: task.params.prompt, wait: false })).result;
     assert.ok(!again.isError, text(again));
     assert.equal(out(again).task_id, task.task_id, 'the same task');
     assert.match(text(again), /was cancelled.*nothing was paid again/s);
     assert.match(text(again), /未重复付费/);
-    assert.equal(relay.creates.length, 1, 'and nothing paid again');
+    assert.equal(relay.creates.length, 2, 'and nothing paid again');
   });
 
   it('one storyboard generated from two servers at once pays each clip once', async () => {
     relay = await slowRelay(sim.url, 1500);
     const file = path.join(home, 'harbour.storyboard.md');
     writeFileSync(file, STORYBOARD);
-    const [a, b] = await Promise.all([start({ JUXIN_DAILY_VIDEO_LIMIT: '0' }), start({ JUXIN_DAILY_VIDEO_LIMIT: '0' })]);
+    const [a, b] = await Promise.all([start({ ...REAL_TIME, JUXIN_DAILY_VIDEO_LIMIT: '0' }), start({ ...REAL_TIME, JUXIN_DAILY_VIDEO_LIMIT: '0' })]);
     const results = await Promise.all([a, b].map((s) => call(s.client, 'generate_storyboard', { file, wait: false })));
     for (const r of results) assert.ok(!r.result.isError, text(r.result));
+    // With wait=false a call answers once every clip it started has its create answered or was skipped (all
+    // three start at once: JUXIN_MAX_CONCURRENT_CLIPS is 3): no create of either call can come after this.
+    for (const r of results) assert.equal((r.result.structuredContent as { timed_out?: boolean }).timed_out, undefined, text(r.result));
     // Every clip's task is in the history, seen by both.
     await until(async () => (await listed(a)).length >= 3 && (await listed(b)).length >= 3, 'the clips in the history');
-    await new Promise((r) => setTimeout(r, 3000));
     assert.equal(relay.creates.length, 3, `3 clips, ${relay.creates.length} creates: ${relay.creates.join(' | ')}`);
     assert.equal((await listed(a)).length, 3);
   });

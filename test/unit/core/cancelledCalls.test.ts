@@ -7,7 +7,8 @@ import { VideoEngine } from '../../../src/core/engine';
 import { DEFAULT_PARAMS } from '../../../src/core/params';
 import { TaskStore } from '../../../src/core/store';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
-import { ManualClock } from '../../../src/util/clock';
+import { TestClock } from '../../helpers/clock';
+import { waitUntil } from '../../helpers/wait';
 
 /** Creates wait for `land()`; queries say "processing". */
 class HeldCreates implements JuxinApi {
@@ -40,7 +41,7 @@ class HeldCreates implements JuxinApi {
 }
 
 describe('core/cancelledCalls: a call its client cancelled', function () {
-  this.timeout(20_000);
+  this.timeout(60_000);
   let home: string;
   let engine: VideoEngine | undefined;
   const claude = { kind: 'mcp' as const, client: 'Claude Desktop', host: 'stdio' as const };
@@ -62,7 +63,7 @@ describe('core/cancelledCalls: a call its client cancelled', function () {
   });
 
   it('sends nothing once the call is cancelled; a create on its way lands in the history, and an identical call gets it for two minutes', async () => {
-    const clock = new ManualClock(Date.parse('2026-11-20T10:00:00Z'));
+    const clock = new TestClock(Date.parse('2026-11-20T10:00:00Z'));
     const api = new HeldCreates();
     engine = new VideoEngine({
       api: () => api,
@@ -80,7 +81,7 @@ describe('core/cancelledCalls: a call its client cancelled', function () {
 
     const call = new AbortController();
     const made = engine.generate({ prompt: 'a kite over the sea' }, claude, { signal: call.signal });
-    while (api.creates === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => api.creates > 0, 30_000, 'the create on its way', 5);
     call.abort();
     const twinWhileOnItsWay = engine.cancelledTwin({ prompt: 'a kite over the sea' }, claude);
     api.land();
@@ -98,12 +99,12 @@ describe('core/cancelledCalls: a call its client cancelled', function () {
   });
 
   it('notes a call cancelled after its task was made (while it waited), once', async () => {
-    const clock = new ManualClock(Date.parse('2026-11-20T10:00:00Z'));
+    const clock = new TestClock(Date.parse('2026-11-20T10:00:00Z'));
     const api = new HeldCreates();
     engine = new VideoEngine({ api: () => api, store: new TaskStore(home), videosDir: path.join(home, 'videos'), clock });
     await engine.start();
     const made = engine.generate({ prompt: 'a lantern' }, claude);
-    while (api.creates === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => api.creates > 0, 30_000, 'the create on its way', 5);
     api.land();
     const task = await made;
     assert.equal(task.cancelledAt, undefined);

@@ -9,11 +9,11 @@ import type { TaskRecord } from '../../../src/core/types';
 import { JuxinClient } from '../../../src/juxin/client';
 import { JuxinError } from '../../../src/juxin/errors';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../../src/simulator';
-import { ManualClock } from '../../../src/util/clock';
+import { TestClock } from '../../helpers/clock';
 
 /**
  * The engine, the real client and the simulator speaking the real wire, in one process on one
- * ManualClock: every query shape and video place end to end, where the key goes on a download, and
+ * TestClock: every query shape and video place end to end, where the key goes on a download, and
  * what bad bodies do to a task. Simulated time moves only when `until` moves it.
  */
 
@@ -27,10 +27,10 @@ describe('core: the engine on the real wire (client + simulator)', function () {
   let home: string;
   let sim: Simulator;
   let engine: VideoEngine;
-  let clock: ManualClock;
+  let clock: TestClock;
 
   async function start(options: SimulatorOptions = {}): Promise<void> {
-    clock = new ManualClock();
+    clock = new TestClock();
     sim = await startSimulator({ clock, quiet: true, timingJitter: 0, ...options });
     const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock, random: () => 0.5 });
     engine = new VideoEngine({
@@ -46,20 +46,8 @@ describe('core: the engine on the real wire (client + simulator)', function () {
     await engine.start();
   }
 
-  /**
-   * Moves simulated time a step at a time, letting real I/O (HTTP, files) finish between steps, until
-   * `done` holds. Bounded by steps, not by the wall clock: the outcome, not the speed, is asserted.
-   */
-  async function until(done: () => boolean, what: string, stepMs = 5000, maxSteps = 4000): Promise<void> {
-    for (let step = 0; step < maxSteps; step++) {
-      if (done()) return;
-      // Simulated time moves only while someone waits on it; otherwise the engine is busy with real I/O
-      // (HTTP, files and their locks), which is let through without moving simulated time.
-      if (clock.pendingSleeps) await clock.advance(stepMs);
-      else await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    assert.fail(`${what}: not reached in ${maxSteps} steps`);
-  }
+  /** Lets simulated time pass (the real I/O of each step finished first) until `done` holds: the outcome, not the speed, is asserted. */
+  const until = (done: () => boolean, what: string) => clock.runUntil(done, { what });
 
   const task = (id: string): TaskRecord => engine.get(id)!;
   const saved = (id: string) => task(id)?.download.state === 'done';

@@ -8,25 +8,24 @@ import { SpendLimitError, type SpendLimits } from '../../../src/core/spend';
 import { TaskStore } from '../../../src/core/store';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
 import { generateStoryboard, StoryboardBatches } from '../../../src/storyboard';
-import { ManualClock } from '../../../src/util/clock';
+import { TestClock } from '../../helpers/clock';
+import { waitUntil } from '../../helpers/wait';
 
 const ONE_A_DAY: SpendLimits = { dailyVideos: 1, dailySeconds: 0, prices: {} };
 
 /**
- * A relay whose creates the test answers: each create waits until `landAll()` (or `land(n)`), so a
- * create can be held "on its way" while the test looks at what the other callers do meanwhile.
+ * A relay whose creates the test answers: each create waits until `landAll()`, so a create can be held
+ * "on its way" while the test looks at what the other callers do meanwhile.
  */
 class SlowRelay implements JuxinApi {
   creates: GenerationParams[] = [];
   private waiting: (() => void)[] = [];
-  /** When false, creates answer at once (after `delayMs` of real time: a relay that is a little slow). */
+  /** When false, creates answer at once. */
   hold = true;
-  delayMs = 0;
   async createVideo(params: GenerationParams): Promise<NormalizedTask> {
     this.creates.push(params);
     const n = this.creates.length;
     if (this.hold) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     return { id: `sora-2:task_gate${n}_${Math.random().toString(36).slice(2, 8)}`, status: 'queued', progress: 0, rawStatus: 'pending' };
   }
   landAll(): void {
@@ -49,16 +48,11 @@ class SlowRelay implements JuxinApi {
   }
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/** The real events these tests wait for (file locks, another engine's create): a bound for a failure, generous for a busy machine. */
+const REAL_MS = 30_000;
 
 describe('core/spend gate: no request passes a limit, or is paid twice, without the lock', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
   let home: string;
   const engines: VideoEngine[] = [];
   /** One engine = one process on the shared home folder (each has its own memory, locks and watcher). */
@@ -123,18 +117,24 @@ describe('core/spend gate: no request passes a limit, or is paid twice, without 
     // Another process holds the lock and keeps it fresh (it never lets go).
     const release = await lockfile.lock(path.join(home, 'spend'), { realpath: false, stale: 10_000, update: 1_000 });
     try {
-      const clock = new ManualClock(Date.now());
+      const clock = new TestClock();
       const relay = new SlowRelay();
       relay.hold = false;
       const engine = make(relay, ONE_A_DAY, { clock });
       await engine.start();
+      const idle = clock.pendingSleeps;
+      let settled = false;
       const outcome = engine.generate({ prompt: 'behind a holder that never lets go' }, 'test').then(
         () => 'sent',
         (e: Error) => e,
       );
-      await until(() => clock.pendingSleeps > 0, 'waiting for the lock');
-      await clock.advance(5 * 60_000);
-      const error = await outcome;
+      void outcome.then(() => (settled = true));
+      // Simulated time stands still: the call finds the lock taken and sleeps on the clock before trying again.
+      await waitUntil(() => clock.pendingSleeps > idle || settled, REAL_MS, 'the call waiting for the lock on the clock', 5);
+      assert.equal(settled, false, 'it waits for a live holder rather than deciding at once');
+      const waitingSince = clock.now();
+      const error = await clock.run(outcome, { what: 'the refusal' });
+      assert.ok(clock.now() > waitingSince, 'it refused only after simulated time passed');
       assert.ok(error instanceof Error, `refused, not ${String(error)}`);
       assert.match(error.message, /spend lock/i);
       assert.equal(relay.creates.length, 0, 'nothing sent');
@@ -151,7 +151,7 @@ describe('core/spend gate: no request passes a limit, or is paid twice, without 
     const b = make(other);
     await Promise.all([a.start(), b.start()]);
     const first = a.generate({ prompt: 'the one allowed today' }, 'test');
-    await until(() => slow.creates.length === 1, 'the create is on its way');
+    await waitUntil(() => slow.creates.length === 1, REAL_MS, 'the create is on its way', 5);
     assert.equal(await lockfile.check(path.join(home, 'spend'), { realpath: false }), false, 'the spend lock is free during the create');
     // The other process is refused now (the reservation counts), not after the create answers.
     await assert.rejects(b.generate({ prompt: 'a second one' }, 'test'), SpendLimitError);
@@ -171,7 +171,7 @@ describe('core/spend gate: no request passes a limit, or is paid twice, without 
     const other = make(held, ONE_A_DAY, { leaseMs: 2_000 });
     await other.start();
     const pending = other.generate({ prompt: 'on its way in a live process' }, 'test');
-    await until(() => held.creates.length === 1, 'create on its way');
+    await waitUntil(() => held.creates.length === 1, REAL_MS, 'create on its way', 5);
     await assert.rejects(engine.generate({ prompt: 'blocked by a live reservation' }, 'test'), SpendLimitError);
 
     // Make the reservation look like a dead process's: its lock no longer refreshed, old.
@@ -205,9 +205,10 @@ describe('core/spend gate: no request passes a limit, or is paid twice, without 
   });
 
   it('one storyboard generated from two processes pays each clip once: "still needed" is asked under the lock', async () => {
+    // Every create is held on its way until all six clip runs (three per process) have decided: no clip
+    // is in the history yet, so each process can only know the other's clips by their reservations.
     const relayA = new SlowRelay();
     const relayB = new SlowRelay();
-    for (const relay of [relayA, relayB]) Object.assign(relay, { hold: false, delayMs: 50 });
     const unlimited: SpendLimits = { dailyVideos: 0, dailySeconds: 0, prices: {} };
     const a = make(relayA, unlimited);
     const b = make(relayB, unlimited);
@@ -220,9 +221,27 @@ describe('core/spend gate: no request passes a limit, or is paid twice, without 
       generateStoryboard({ ...request, engine: a, batches: new StoryboardBatches() }),
       generateStoryboard({ ...request, engine: b, batches: new StoryboardBatches() }),
     ]);
-    await until(() => [...ga.batch!.runs, ...gb.batch!.runs].every((r) => r.state !== 'waiting' && r.state !== 'starting'), 'every clip started or skipped');
-    const paid = [...relayA.creates, ...relayB.creates].map((p) => p.prompt).sort();
-    assert.equal(paid.length, 3, `3 clips, ${paid.length} creates: ${paid.join(' | ')}`);
+    const runs = () => [...ga.batch!.runs, ...gb.batch!.runs];
+    const paid = () => [...relayA.creates, ...relayB.creates].map((p) => p.prompt).sort();
+    // A run either skips its clip or sends its create (held here): once the two add up to all six, every clip was decided.
+    await waitUntil(
+      () => runs().filter((r) => r.state === 'skipped').length + paid().length === runs().length || runs().some((r) => r.state === 'error'),
+      REAL_MS,
+      'every clip run skipped or with its create on its way',
+      5,
+    );
+    assert.deepEqual(
+      runs()
+        .map((r) => r.state)
+        .filter((s) => s !== 'skipped' && s !== 'starting'),
+      [],
+      'no run failed or went on',
+    );
+    assert.equal(paid().length, 3, `3 clips, ${paid().length} creates: ${paid().join(' | ')}`);
+    relayA.landAll();
+    relayB.landAll();
+    await waitUntil(() => runs().every((r) => r.state !== 'waiting' && r.state !== 'starting'), REAL_MS, 'every clip started or skipped', 5);
+    assert.equal(paid().length, 3, 'and none paid after the creates landed');
     ga.batch!.cancel();
     gb.batch!.cancel();
   });

@@ -219,6 +219,21 @@ describe('mcp/apps: the player card in the chat (MCP Apps)', function () {
     assert.equal((await cardState(client, { task_id: id })).media?.kind, 'tooLarge', 'the card shows the poster and the preview button');
   });
 
+  it('tells the card that this key cannot use the model, in both languages, never as temporary, naming the models it can use', async () => {
+    const client = await connect(true);
+    const prompt = 'a model this key cannot use #sim:model-not-found';
+    const answer = (await client.callTool({ name: 'generate_video', arguments: { prompt } })) as CallToolResult;
+    assert.equal(answer.isError, true);
+    const state = await cardState(client, { prompt });
+    const said = state.startError ?? '';
+    assert.match(said, /This API key cannot use the model sora-2/);
+    assert.match(said, /retired upstream on 2026-09-24/);
+    assert.match(said, /Video models this key can use: .*veo3\.1-fast/);
+    assert.match(said, /无法使用模型 sora-2/);
+    assert.doesNotMatch(said, /usually temporary|通常是暂时的/);
+    assert.equal(state.task, undefined, 'no task: nothing was created');
+  });
+
   it('tells the card of a generation that could not start why, in both languages', async () => {
     const client = await connect(true, { hasApiKey: () => false });
     const prompt = 'no key yet';

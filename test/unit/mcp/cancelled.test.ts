@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import lockfile from 'proper-lockfile';
+import { CallCancelledError } from '../../../src/core/cancelledCalls';
+import type { VideoEngine } from '../../../src/core/engine';
 import type { GenerationParams, JuxinApi } from '../../../src/juxin/types';
+import { waitUntil } from '../../helpers/wait';
 import { inProcess, type InProcess, textOf } from './helpers';
 
 /** Holds every create until `open()`: a relay slow to create, as a client with a short timeout meets it. */
@@ -29,16 +32,23 @@ function slowToCreate() {
   return state;
 }
 
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** The real events these tests wait for (a call reaching the engine over the in-memory transport): a bound for a failure, generous for a busy machine. */
+const REAL_MS = 30_000;
+
+/** Records every promise `engine[method]` returns from now on: what the tool handlers asked of the engine, and when it answered. */
+function spy<K extends 'generate' | 'cancelledTwin'>(engine: VideoEngine, method: K): Promise<unknown>[] {
+  const calls: Promise<unknown>[] = [];
+  const original = (engine[method] as (...args: unknown[]) => Promise<unknown>).bind(engine);
+  (engine as unknown as Record<K, unknown>)[method] = (...args: unknown[]) => {
+    const result = original(...args);
+    calls.push(result);
+    return result;
+  };
+  return calls;
 }
 
 describe('mcp/generate_video: a cancelled call pays at most once, and loses nothing', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
   let t: InProcess | undefined;
   afterEach(async () => {
     await t?.close();
@@ -61,15 +71,23 @@ describe('mcp/generate_video: a cancelled call pays at most once, and loses noth
     const relay = slowToCreate();
     t = await inProcess({ wrapApi: relay.wrap, engine: { spendLimits: () => ({ dailyVideos: 0, dailySeconds: 0, prices: {} }) } });
     const first = cancellable('a lighthouse at dusk');
-    await until(() => relay.seen === 1, 'the create is on its way');
+    await waitUntil(() => relay.seen === 1, REAL_MS, 'the create is on its way', 5);
     first.cancel();
     assert.ok((await first.outcome) instanceof Error, 'the client gave up');
     // The same call again while the first create is still on its way: it waits for that task, it does not pay again.
+    const lookups = spy(t.engine, 'cancelledTwin');
+    let found = false;
     const again = t.call('generate_video', { prompt: 'a lighthouse at dusk', wait: false });
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntil(() => lookups.length === 1, REAL_MS, 'the second call looking for a cancelled twin', 5);
+    void lookups[0].then(() => (found = true));
+    // Nothing left to run but the held create: the lookup is still waiting for it (it did not answer "none" and move on).
+    await t.clock.settle();
+    assert.equal(found, false, 'the identical call waits for the create on its way');
+    assert.equal(relay.seen, 1, 'and sends none of its own');
     relay.open();
     const answered = await again;
     assert.ok(!answered.isError, textOf(answered));
+    assert.equal(relay.seen, 1, 'one create for the two calls');
     assert.equal(t.posts(), 1, 'one paid request for the two calls');
     assert.equal(t.engine.list({}).length, 1, 'the cancelled call’s task is in the history');
     const id = (answered.structuredContent as { task_id: string }).task_id;
@@ -90,15 +108,28 @@ describe('mcp/generate_video: a cancelled call pays at most once, and loses noth
   it('never sends the create of a call cancelled before it was sent (here: waiting for the spend lock)', async () => {
     t = await inProcess({ engine: { spendLimits: () => ({ dailyVideos: 0, dailySeconds: 0, prices: {} }) } });
     const release = await lockfile.lock(path.join(t.home, 'spend'), { realpath: false, stale: 10_000, update: 1_000 });
+    const orders = spy(t.engine, 'generate');
+    const idle = t.clock.pendingSleeps;
     const calls = [1, 2, 3, 4].map((n) => cancellable(`waiting in line ${n}`));
-    await new Promise((r) => setTimeout(r, 300));
+    // Simulated time stands still: each call finds the lock taken and sleeps on the clock before trying again.
+    await waitUntil(() => orders.length === 4 && t!.clock.pendingSleeps >= idle + 4, REAL_MS, 'all four calls waiting for the spend lock', 5);
     for (const c of calls) c.cancel();
     for (const c of calls) assert.ok((await c.outcome) instanceof Error);
     await release();
-    // A later call goes through; by the time it is answered, the cancelled ones had every chance to be sent.
+    // With the lock free and simulated time running, each of the four orders ends: cancelled, nothing sent.
+    const ended = await t.clock.run(Promise.allSettled(orders), { what: 'the four cancelled orders to end' });
+    assert.deepEqual(
+      ended.map((r) =>
+        r.status === 'rejected' && r.reason instanceof CallCancelledError
+          ? 'cancelled'
+          : `${r.status}: ${String(r.status === 'rejected' ? r.reason : r.value)}`,
+      ),
+      ['cancelled', 'cancelled', 'cancelled', 'cancelled'],
+    );
+    assert.equal(t.posts(), 0, 'none of the cancelled calls was sent');
+    // A later call goes through.
     const later = await t.call('generate_video', { prompt: 'after the line cleared', wait: false });
     assert.ok(!later.isError, textOf(later));
-    await new Promise((r) => setTimeout(r, 500));
     assert.equal(t.posts(), 1, 'only the call still waiting for its answer was sent');
     assert.deepEqual(
       t.engine.list({}).map((task) => task.params.prompt),

@@ -220,6 +220,25 @@ describe('mcp: storyboard tools (create, generate, assemble) end to end', functi
     assert.equal(engine.list({}).length, 6, 'three first takes, the retry, and the two changed clips');
   });
 
+  it('says which clip asked for a model this key cannot use, in both languages, never as temporary; the other clips go on', async () => {
+    const created = await call<{ path: string }>('create_storyboard', {
+      ...threeClips,
+      clips: [threeClips.clips[0], { ...threeClips.clips[1], prompt: 'the door #sim:model-not-found' }, threeClips.clips[2]],
+    });
+    const result = await call<{ clips: ClipOut[] }>('generate_storyboard', { file: created.structuredContent.path });
+    const said = result.structuredContent.clips[1].error ?? '';
+    assert.match(said, /This API key cannot use the model sora-2/);
+    assert.match(said, /无法使用模型 sora-2/);
+    assert.match(said, /retired upstream on 2026-09-24/);
+    assert.doesNotMatch(said, /usually temporary|通常是暂时的/);
+    assert.deepEqual(
+      result.structuredContent.clips.map((c) => c.status),
+      ['ready', 'missing', 'ready'],
+      'the refused clip is not generated (nothing was created), the others were made',
+    );
+    assert.equal(engine.list({}).length, 2, 'no task for the refused clip');
+  });
+
   it('refuses bad input clearly, in English and Chinese, and writes nothing', async () => {
     const bad = await call('create_storyboard', { ...threeClips, clips: [{ ...threeClips.clips[0], duration: 12 }] });
     assert.equal(bad.isError, true);

@@ -15,6 +15,7 @@ import { hoverMedia } from '../../../src/extension/views/previewMedia';
 import { validateSidebarMessage } from '../../../src/extension/views/messages';
 import { toSnapshot } from '../../../src/extension/views/snapshot';
 import type { FromSidebar, PageSettings, SidebarInit, ToSidebar } from '../../../src/webview/protocol';
+import { UI_DEADLINE_MS, waitUntil } from '../../helpers/wait';
 import { STRINGS } from './helpers';
 import { DEFAULT_PARAMS } from '../../../src/core/params';
 
@@ -319,7 +320,7 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
     host.hold = new Promise((r) => (release = r));
     const { page, violations } = await open(host, undefined, 'UTC');
     // The page is up and has asked (ready, its query); nothing it shows may say the history is empty.
-    for (let waited = 0; host.received.length < 2 && waited < 10_000; waited += 20) await page.waitForTimeout(20);
+    await waitUntil(() => host.received.length >= 2, UI_DEADLINE_MS, 'the page ready and asking for its first page', 20);
     assert.deepEqual(
       host.received.map((m) => m.type),
       ['ready', 'query'],

@@ -29,8 +29,20 @@ const chatInput = (page) => page.locator('.interactive-input-part .monaco-editor
 /** Sends a chat request by typing it, as a person would: Enter only once the input holds the whole text. */
 async function ask(page, text) {
   await chatInput(page).click({ timeout: UI_DEADLINE_MS });
+  // After a turn the chat keeps its participant in the input ("@sora "): start from an empty input, or
+  // the request would read "@sora @sora …" and the participant suggestion could take the Enter.
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Backspace');
+  await waitUntil(
+    () => chatInput(page).evaluate((editor) => editor.querySelector('.view-lines').textContent.trim() === ''),
+    UI_DEADLINE_MS,
+    'an empty chat input',
+  );
   await page.keyboard.type(text, { delay: 5 });
   await page.locator('.interactive-input-part', { hasText: text.slice(-20) }).waitFor({ timeout: UI_DEADLINE_MS });
+  // A suggestion list still open (the participant's, after "@sora") would take the Enter: close it first.
+  const suggest = page.locator('.interactive-input-part .suggest-widget.visible');
+  if (await suggest.count()) await page.keyboard.press('Escape');
   await page.keyboard.press('Enter');
 }
 
