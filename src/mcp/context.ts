@@ -39,6 +39,8 @@ export interface ToolContext {
   userModel(): string | undefined;
   /** An answer of `GET /v1/models` was read: the tool descriptions follow what the key can use. */
   noticeModels(answer: ModelsAnswer): void;
+  /** This session has said that the user's default model is not usable (said once). */
+  settingNoted?: boolean;
   confirm?: Confirm;
   /** The connected client's own name (for confirmations). */
   clientName(): string | undefined;

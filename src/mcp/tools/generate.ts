@@ -3,6 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import path from 'node:path';
 import type { GenerationInput } from '../../core/params';
+import { describeModel, sameModel } from '../../catalog';
 import { isHttpUrl } from '../../juxin/images';
 import { localPathProblem } from '../../util/localPath';
 import { guarded, type ToolContext, toErrorResult } from '../context';
@@ -85,6 +86,7 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
         // such as VS Code needs a task, never a bare tool error, in answer to tools/call; and it reads the
         // result of a "completed" task only: of a "failed" one it shows just "unknown error").
         let created: string | undefined;
+        let settingGone: { en: string; zh: string } | undefined;
         let reusedCancelledCall = false;
         const call = ctx.generateCalls.begin(args.prompt);
         const early = await guarded(ctx, async () => {
@@ -104,6 +106,7 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
           const approveSpend = ctx.approveSpend({ requestId: extra.requestId, signal: extra.signal });
           const record = twin ?? (await ctx.engine.generate(input, ctx.origin(), { approveSpend, signal: extra.signal }));
           created = record.id;
+          settingGone = args.model === undefined ? unusableSetting(ctx, record.params.model) : undefined;
           call.created(record.id);
           return taskResult(record, { reusedCancelledCall });
         });
@@ -117,7 +120,7 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
         }
 
         const finish = (result: CallToolResult) =>
-          extra.taskStore.storeTaskResult(mcpTask.taskId, 'completed', result).catch((e: unknown) => {
+          extra.taskStore.storeTaskResult(mcpTask.taskId, 'completed', withNote(result, settingGone)).catch((e: unknown) => {
             ctx.logger.debug(`task result for ${created} not stored (${e instanceof Error ? e.message : e}): the client cancelled or the task expired`);
           });
 
@@ -146,6 +149,28 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
       getTaskResult: async (_args, extra) => (await extra.taskStore.getTaskResult(extra.taskId)) as CallToolResult,
     },
   );
+}
+
+/**
+ * The user's default model (a setting) that this key cannot use, said once per session with the model
+ * used instead: a retired Sora in the settings never fails silently, and never nags.
+ */
+function unusableSetting(ctx: ToolContext, used: string): { en: string; zh: string } | undefined {
+  const setting = ctx.userModel();
+  if (!setting || sameModel(setting, used) || ctx.settingNoted) return undefined;
+  ctx.settingNoted = true;
+  const spec = describeModel(setting);
+  const why = spec?.retiredOn
+    ? { en: ` (${spec.familyName} was retired upstream on ${spec.retiredOn})`, zh: `（${spec.familyName} 已于 ${spec.retiredOn} 被上游下线）` }
+    : { en: '', zh: '' };
+  return {
+    en: `Your default model ${setting} is not available to this API key${why.en}, so this video uses ${used}. Set the default model to one list_models shows.`,
+    zh: `你设置的默认模型 ${setting} 此 API Key 无法使用${why.zh}，本次改用 ${used}。请把默认模型改为 list_models 列出的模型之一。`,
+  };
+}
+
+function withNote(result: CallToolResult, note: { en: string; zh: string } | undefined): CallToolResult {
+  return note ? { ...result, content: [{ type: 'text', text: `${note.en}\n${note.zh}` }, ...result.content] } : result;
 }
 
 function textOf(result: CallToolResult): string {

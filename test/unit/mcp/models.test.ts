@@ -88,4 +88,19 @@ describe('mcp: list_models and generating with any model the key can use', funct
     assert.match(textOf(frames), /grok-video-3 takes no first frame.*references/);
     assert.equal(t.posts(), 0);
   });
+
+  it("says once that the user's default model is gone (a retired Sora in the settings), and uses the key's default instead", async () => {
+    const settings = { model: 'sora-2' };
+    t = await inProcess({ engine: { defaults: () => settings }, server: { defaults: settings }, simulator: { retireSora: true } });
+    const first = await t.call('generate_video', { prompt: 'a lighthouse', wait: false });
+    assert.ok(!first.isError, textOf(first));
+    assert.equal((first.structuredContent as { params: { model: string } }).params.model, 'veo3.1-fast');
+    assert.match(
+      textOf(first),
+      /Your default model sora-2 is not available to this API key \(Sora 2 was retired upstream on 2026-09-24\), so this video uses veo3\.1-fast\./,
+    );
+    assert.match(textOf(first), /默认模型 sora-2 此 API Key 无法使用/);
+    const second = await t.call('generate_video', { prompt: 'a harbour', wait: false });
+    assert.doesNotMatch(textOf(second), /default model/, 'said once');
+  });
 });
