@@ -255,15 +255,13 @@ function checkDuration(spec: ModelSpec | undefined, given: GenerationInput, d: t
   const ok = typeof value === 'number' && Number.isInteger(value) && (spec ? spec.durations.includes(value) : value >= 1 && value <= 60);
   if (ok) return value;
   const allowed = spec?.durations ?? [];
-  return (() => {
-    throw notTaken(
-      'duration',
-      spec,
-      `duration ${String(value)} is not available for ${model}${allowed.length ? `: use ${allowed.join(' or ')}` : ''}.`,
-      `${model} 不支持 ${String(value)} 秒${allowed.length ? `：请选择 ${allowed.join(' 或 ')} 秒` : ''}。`,
-      'whole seconds from 1 to 60',
-    );
-  })();
+  throw notTaken(
+    'duration',
+    spec,
+    `duration ${String(value)} is not available for ${model}${allowed.length ? `: use ${allowed.join(' or ')}` : ''}.`,
+    `${model} 不支持 ${String(value)} 秒${allowed.length ? `：请选择 ${allowed.join(' 或 ')} 秒` : ''}。`,
+    'whole seconds from 1 to 60',
+  );
 }
 
 function imageList(value: unknown): string[] {
