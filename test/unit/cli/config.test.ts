@@ -15,6 +15,8 @@ describe('cli/config', () => {
     assert.equal(c.timeScale, 1);
     assert.equal(c.storyboardsDir, path.join(path.resolve('/tmp/jx'), 'storyboards'));
     assert.equal(c.maxConcurrentClips, 3);
+    assert.equal(c.defaultModel, undefined, 'no default model: the key decides (Veo 3.1 fast first)');
+    assert.equal(loadServerConfig({ JUXIN_SORA_HOME: '/tmp/jx', JUXIN_DEFAULT_MODEL: ' veo3.1 ' }, 'linux').defaultModel, 'veo3.1');
     assert.equal(loadServerConfig({ JUXIN_SORA_HOME: '/tmp/jx', JUXIN_MAX_CONCURRENT_CLIPS: '5' }, 'linux').maxConcurrentClips, 5);
     assert.throws(
       () => loadServerConfig({ JUXIN_SORA_HOME: '/tmp/jx', JUXIN_MAX_CONCURRENT_CLIPS: '0' }, 'linux'),
