@@ -71,6 +71,8 @@ const trustStamp = (stamp: FileStamp, trustedBefore: number) => stamp.mtimeMs % 
 const STAT_SLICE = 250;
 /** Records whose file name is checked between two turns of the event loop. */
 const NAME_SLICE = 1000;
+/** write-file-atomic's temporary file of a record: `<id>.json.<32-bit number>`. */
+const LEFTOVER = /^(.+\.json)\.\d+$/;
 const LOCK_OPTIONS = { realpath: false, stale: 5_000, retries: { retries: 100, factor: 1.2, minTimeout: 5, maxTimeout: 200 } };
 
 function parseRecord(text: string): TaskRecord | undefined {
@@ -265,6 +267,28 @@ export class TaskStore {
     return this.indexWrite;
   }
 
+  /**
+   * A process killed while it wrote a record leaves write-file-atomic's temporary file beside it
+   * (`<id>.json.<number>`). Its writer held the record's lock while writing, so once that lock can be
+   * had (at once, or never: a live writer's or a dead one's not yet stale lock), the file is nobody's and goes.
+   */
+  private async clearLeftovers(names: readonly string[]): Promise<void> {
+    for (const name of names) {
+      const record = LEFTOVER.exec(name)?.[1];
+      if (!record) continue;
+      const release = await lockfile.lock(path.join(this.dir, record), { ...LOCK_OPTIONS, retries: 0 }).catch(() => undefined);
+      if (!release) continue;
+      try {
+        await rm(path.join(this.dir, name), { force: true });
+        this.logger.info(`removed ${name}, left by a process stopped while it wrote ${record}`);
+      } catch {
+        // Gone already, or not ours to remove: the next scan tries again.
+      } finally {
+        await release().catch(() => undefined);
+      }
+    }
+  }
+
   // ---- reading -------------------------------------------------------------------------------------
 
   /**
@@ -276,7 +300,9 @@ export class TaskStore {
     const problems: StoreProblem[] = [];
     let names: string[];
     try {
-      names = (await readdir(this.dir)).filter((n) => n.endsWith('.json'));
+      const all = await readdir(this.dir);
+      names = all.filter((n) => n.endsWith('.json'));
+      await this.clearLeftovers(all);
     } catch (error) {
       this.logger.error(`cannot list the task history folder ${this.dir}: ${(error as Error).message}`);
       this.problems = [{ name: this.dir, reason: (error as Error).message }];

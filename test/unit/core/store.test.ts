@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import lockfile from 'proper-lockfile';
 import { legacyFileName, recordFileName as fileNameForId, TaskStore } from '../../../src/core/store';
 import type { TaskRecord } from '../../../src/core/types';
 import { taskRecord } from '../../fixtures/tasks';
@@ -79,12 +80,31 @@ describe('core/store', () => {
     );
   });
 
-  it('ignores temp files a killed writer left behind', async () => {
+  it("ignores temp files a killed writer left behind, and removes them once their record is nobody's to write", async () => {
     await store.put(record('a', { progress: 10 }));
-    writeFileSync(path.join(store.dir, `${fileNameForId('a')}.1234567890`), '{"half":');
+    await store.put(record('b', { progress: 20 }));
+    const leftA = path.join(store.dir, `${fileNameForId('a')}.1234567890`);
+    const leftB = path.join(store.dir, `${fileNameForId('b')}.42`);
+    writeFileSync(leftA, '{"half":');
+    writeFileSync(leftB, '{"half":');
+    // b is being written by another process right now: its lock is held, so its temporary file may be in use.
+    const release = await lockfile.lock(path.join(store.dir, fileNameForId('b')), { realpath: false });
+    try {
+      assert.deepEqual((await new TaskStore(home, logger).load()).map((t) => [t.id, t.progress]).sort(), [
+        ['a', 10],
+        ['b', 20],
+      ]);
+      assert.ok(!existsSync(leftA), "a's leftover is gone");
+      assert.ok(existsSync(leftB), "b's stays while its record is locked");
+    } finally {
+      await release();
+    }
+    await store.scan();
+    assert.ok(!existsSync(leftB), 'gone at the next scan, once the lock was released');
     assert.deepEqual(
-      (await store.load()).map((t) => [t.id, t.progress]),
-      [['a', 10]],
+      readdirSync(store.dir).filter((n) => /\.json\.\d+$/.test(n)),
+      [],
+      'no temporary file left',
     );
   });
 
