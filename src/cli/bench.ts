@@ -24,7 +24,7 @@ import { TaskStore } from '../core/store';
 import { downloadVideo } from '../core/downloader';
 import { validateGenerationParams } from '../core/params';
 import { JuxinClient } from '../juxin/client';
-import type { GenerationParams } from '../juxin/types';
+import type { GenerationParams, JuxinApi } from '../juxin/types';
 import { PROFILE_NAMES, startSimulator, type Simulator } from '../simulator';
 import { findMediaFile } from '../simulator/video';
 import { assembleFilm } from '../storyboard/assemble';
@@ -265,14 +265,23 @@ async function memoryProbe(baseUrl: string, taskId: string): Promise<void> {
   }
 }
 
-async function rateWithManyTasks(count: number, cap: number): Promise<{ maxInWindow: number; requests: number }> {
-  // The simulator stamps each request as it arrives, in its own process (an event loop shared with 50
-  // tasks would stamp late); a slower clock keeps a millisecond of jitter small in simulated time.
+async function rateWithManyTasks(count: number, cap: number): Promise<{ maxInWindow: number; requests: number; arrivedMax: number }> {
   const { url, child } = await spawnSimulator(['--time-scale', String(RATE_SCALE)]);
   const clock = scaledClock(RATE_SCALE);
   const home = tempDir();
   try {
-    const api = new JuxinClient({ apiKey: KEY, baseUrl: url, clock });
+    const client = new JuxinClient({ apiKey: KEY, baseUrl: url, clock });
+    // Every request the engine sends on the key, stamped on its own clock as it goes out (after the rate cap's turn).
+    const sent: number[] = [];
+    const stamp = <T>(send: () => Promise<T>): Promise<T> => (sent.push(clock.now()), send());
+    const api: JuxinApi = {
+      createVideo: (p, o) => stamp(() => client.createVideo(p, o)),
+      queryVideo: (id, o) => stamp(() => client.queryVideo(id, o)),
+      remixVideo: (id, prompt, o) => stamp(() => client.remixVideo(id, prompt, o)),
+      createCharacter: (source, ts, o) => stamp(() => client.createCharacter(source, ts, o)),
+      listModels: (o) => stamp(() => client.listModels(o)),
+      downloadHeaders: (u) => client.downloadHeaders(u),
+    };
     const engine = new VideoEngine({
       api: () => api,
       store: new TaskStore(home),
@@ -287,23 +296,26 @@ async function rateWithManyTasks(count: number, cap: number): Promise<{ maxInWin
     for (let i = 0; i < count; i++) tasks.push(await engine.generate(params(`crowd ${i}`), 'bench'));
     await Promise.all(tasks.map((t) => engine.waitFor(t.id, { timeoutMs: 60 * 60_000 })));
     await engine.dispose();
+    // Also as the relay saw them arrive (its own process, simulated time): network and a busy machine bunch them a little.
     const { body } = await request(`${url}/__sim/requests`);
     const { requests } = (await body.json()) as { requests: { path: string; at: number; target?: string }[] };
-    // Requests to the API (not video downloads, from the relay or its storage host), on the simulated clock: the most in any one-second window.
-    const times = requests
-      .filter((r) => r.target !== 'download' && !r.path.startsWith('/files/') && !r.path.startsWith('/__sim'))
-      .map((r) => r.at)
-      .sort((a, b) => a - b);
-    let maxInWindow = 0;
-    for (let i = 0, j = 0; i < times.length; i++) {
-      while (times[i] - times[j] >= 1000) j++;
-      maxInWindow = Math.max(maxInWindow, i - j + 1);
-    }
-    return { maxInWindow, requests: times.length };
+    const arrived = requests.filter((r) => r.target !== 'download' && !r.path.startsWith('/files/') && !r.path.startsWith('/__sim')).map((r) => r.at);
+    return { maxInWindow: mostInOneSecond(sent), requests: sent.length, arrivedMax: mostInOneSecond(arrived) };
   } finally {
     child.kill();
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** The most of these times (ms) that fall in any one-second window. */
+function mostInOneSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i] - sorted[j] >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
 }
 
 async function startupSection(): Promise<void> {
@@ -331,7 +343,8 @@ async function rateSection(): Promise<void> {
   const cap = 2;
   const rate = await rateWithManyTasks(50, cap);
   console.log(
-    `4. 50 concurrent tasks, cap ${cap} requests/s: ${rate.requests} API requests, at most ${rate.maxInWindow} in any 1 s window (simulated time); never above the cap: ${rate.maxInWindow <= cap ? 'PASS' : 'FAIL'}`,
+    `4. 50 concurrent tasks, cap ${cap} requests/s: ${rate.requests} API requests, at most ${rate.maxInWindow} sent in any 1 s window (simulated time; ` +
+      `as they arrived at the relay: ${rate.arrivedMax}); never above the cap: ${rate.maxInWindow <= cap ? 'PASS' : 'FAIL'}`,
   );
 }
 

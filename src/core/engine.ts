@@ -146,7 +146,7 @@ export class VideoEngine {
     this.records = new TaskRecords(store, this.clock, this.logger);
     this.characterStore = new CharacterStore(store.home, this.logger);
     this.spendGate = new SpendGate(store.home, { clock: this.clock, logger: this.logger, staleMs: options.leaseMs });
-    this.modelsCache = new ModelsCache(store.home, options.api, this.clock, this.logger);
+    this.modelsCache = new ModelsCache(store.home, options.api, this.clock, this.logger, undefined, () => this.limiter.acquire(this.lifetime.signal));
     this.leases = new TaskLeases(store.home, { staleMs: options.leaseMs, logger: this.logger });
     const shared = { records: this.records, api: options.api, limiter: this.limiter, clock: this.clock, logger: this.logger, lifetime: this.lifetime.signal };
     this.tracker = new TaskTracker({

@@ -43,6 +43,8 @@ export class ModelsCache {
     private readonly clock: Clock,
     private readonly logger: Logger = silentLogger,
     private readonly maxAgeMs = MODELS_MAX_AGE_MS,
+    /** Waits for the key's turn (the engine's shared rate cap): `GET /v1/models` is a request on the key like any other. */
+    private readonly turn: () => Promise<void> = async () => undefined,
   ) {
     this.file = path.join(home, 'models.json');
   }
@@ -75,6 +77,7 @@ export class ModelsCache {
     if (shared && this.fresh(shared.fetchedAt)) return (this.memory = answerOf(shared.models, shared.fetchedAt));
     let listed: ListedModel[];
     try {
+      await this.turn();
       listed = await this.api().listModels();
     } catch (error) {
       // No key yet, an old relay without /v1/models, a network error: the last answer known, else the catalog.

@@ -6,6 +6,8 @@ import { ModelsCache, MODELS_MAX_AGE_MS } from '../../../src/core/modelsCache';
 import { JuxinError } from '../../../src/juxin/errors';
 import type { JuxinApi, ListedModel } from '../../../src/juxin/types';
 import { ManualClock } from '../../../src/util/clock';
+import { REAL_DEADLINE_MS } from '../../helpers/clock';
+import { waitUntil } from '../../helpers/wait';
 
 const LISTED: ListedModel[] = [
   { id: 'gpt-4o-mini', endpointTypes: ['openai'] },
@@ -45,6 +47,21 @@ describe('core/modelsCache: what the key can use, one answer for every process',
     await second.models();
     await first.models();
     assert.deepEqual([a.asked.count, b.asked.count], [1, 1], 'the first process takes the answer the second just wrote');
+  });
+
+  it("asks only in the key's turn (the shared rate cap): GET /v1/models waits like every other request", async () => {
+    const clock = new ManualClock(1_000_000);
+    const order: string[] = [];
+    let open!: () => void;
+    const turn = () => (order.push('turn asked'), new Promise<void>((resolve) => (open = () => (order.push('turn given'), resolve()))));
+    const api = { listModels: async () => (order.push('listed'), LISTED) } as unknown as JuxinApi;
+    const answer = new ModelsCache(home, () => api, clock, undefined, undefined, turn).models();
+    // The shared file is read first (real I/O), then the turn is asked for.
+    await waitUntil(() => order.length > 0, REAL_DEADLINE_MS, 'the turn asked for');
+    assert.deepEqual(order, ['turn asked'], 'nothing sent before the turn');
+    open();
+    assert.deepEqual((await answer).usable, ['veo3.1-fast', 'grok-video-3']);
+    assert.deepEqual(order, ['turn asked', 'turn given', 'listed']);
   });
 
   it('reads a damaged file as none, and asks the relay', async () => {
