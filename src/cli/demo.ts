@@ -16,7 +16,7 @@ const HELP = `Usage: npm run demo -- "<prompt>" [options]
 
 Options:
   --live                 use the real Juxin API (needs JUXIN_API_KEY) instead of the offline simulator
-  --model <m>            sora-2 (default) or sora-2-pro
+  --model <m>            any video model the simulator lists (list_models), e.g. veo3.1-fast, sora-2
   --orientation <o>      landscape (default) or portrait
   --duration <s>         10 (default), 15, or 25 (sora-2-pro)
   --image <url|path>     animate an image (repeatable)
@@ -97,7 +97,15 @@ async function main(): Promise<number> {
     })) as CallToolResult;
     progress.stop();
 
-    const out = result.structuredContent as { status?: string; video_url?: string; local_path?: string; task_id?: string } | undefined;
+    const out = result.structuredContent as
+      | {
+          status?: string;
+          video_url?: string;
+          local_path?: string;
+          task_id?: string;
+          params?: { model?: string; aspect_ratio?: string; orientation?: string; duration?: number };
+        }
+      | undefined;
     const text = result.content
       .map((c) => (c.type === 'text' ? c.text : ''))
       .filter(Boolean)
@@ -107,6 +115,8 @@ async function main(): Promise<number> {
       return 1;
     }
     console.log(`\nTask:      ${out.task_id}`);
+    const made = out.params;
+    if (made?.model) console.log(`Model:     ${made.model}, ${made.aspect_ratio ?? made.orientation ?? ''}, ${made.duration} s`);
     console.log(`Video URL: ${out.video_url}`);
     console.log(
       `Saved MP4: ${out.local_path} (${(statSync(out.local_path).size / 1024).toFixed(0)} KB${looksLikeMp4(out.local_path) ? ', MP4 verified' : ''})`,
