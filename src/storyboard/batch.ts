@@ -82,6 +82,19 @@ export function clipJobs(plans: readonly ClipPlan[]): ClipJob[] {
 }
 
 /** Image paths written relative to the storyboard are sent as absolute paths; URLs as they are. */
+/** A clip's images and frames with paths relative to the storyboard made absolute. */
+export function clipImagesIn(
+  params: Pick<ClipParams, 'images' | 'firstFrame' | 'lastFrame'>,
+  baseDir: string,
+): Pick<ClipParams, 'images' | 'firstFrame' | 'lastFrame'> {
+  const [firstFrame, lastFrame] = resolveClipImages([params.firstFrame ?? '', params.lastFrame ?? ''], baseDir);
+  return {
+    images: resolveClipImages(params.images, baseDir),
+    ...(params.firstFrame ? { firstFrame } : {}),
+    ...(params.lastFrame ? { lastFrame } : {}),
+  };
+}
+
 export function resolveClipImages(images: readonly string[], baseDir: string): string[] {
   return images.map((image) => (isHttpUrl(image) || path.isAbsolute(image) ? image : path.resolve(baseDir, image)));
 }
@@ -160,7 +173,7 @@ export class ClipBatch {
     if (stillNeeded && !stillNeeded(job)) return this.set(run, 'skipped');
     this.set(run, 'starting');
     try {
-      const input = { ...job.params, images: resolveClipImages(job.params.images, baseDir) };
+      const input = { ...job.params, ...clipImagesIn(job.params, baseDir) };
       const task = await engine.generate(input, origin, {
         storyboard: { file: fileKey, clipId: job.clipId, fingerprint: job.fingerprint },
         approveSpend: run.approveSpend,

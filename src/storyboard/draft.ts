@@ -1,14 +1,18 @@
-import type { Orientation, VideoModel, VideoSize } from '../juxin/types';
-import { groupSubtitles, type SubtitleGroup } from './grouping';
+import type { Orientation, VideoSize } from '../juxin/types';
+import { groupSubtitles, modelDurations, type SubtitleGroup } from './grouping';
 import { SrtError, type SubtitleCue } from './srt';
-import { MAX_STORYBOARD_CLIPS, type CastMember } from './types';
+import { MAX_STORYBOARD_CLIPS, type CastMember, type StoryboardDefaults } from './types';
 import type { StoryboardDraft } from './write';
 
 export interface DraftOptions {
   title: string;
-  model: VideoModel;
+  /** Any model the catalog describes: the clips take its durations. */
+  model: string;
   orientation: Orientation;
   size: VideoSize;
+  /** For every family but Sora: the checked shape and resolution (see StoryboardDefaults). */
+  aspectRatio?: string;
+  resolution?: StoryboardDefaults['resolution'];
   style?: string;
   cast?: CastMember[];
   /** The subtitle file, as the storyboard should name it (relative to the storyboard). */
@@ -32,10 +36,13 @@ export function draftFromSubtitles(cues: readonly SubtitleCue[], options: DraftO
     );
   }
   const shortest = Math.min(...groups.map((g) => g.duration), Infinity);
-  const duration = Number.isFinite(shortest) ? shortest : 10;
+  const duration = Number.isFinite(shortest) ? shortest : modelDurations(options.model)[0];
+  const defaults: StoryboardDefaults = { model: options.model, orientation: options.orientation, size: options.size, duration };
+  if (options.aspectRatio) defaults.aspectRatio = options.aspectRatio;
+  if (options.resolution) defaults.resolution = options.resolution;
   const draft: StoryboardDraft = {
     title: options.title,
-    defaults: { model: options.model, orientation: options.orientation, size: options.size, duration },
+    defaults,
     style: options.style ?? '',
     cast: options.cast ?? [],
     clips: groups.map((group) => ({

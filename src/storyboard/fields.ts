@@ -7,6 +7,8 @@ export const FRONT_MATTER_KEYS = {
   model: ['model', '模型'],
   orientation: ['orientation', '方向', '画面方向'],
   size: ['size', '尺寸', '清晰度'],
+  aspect_ratio: ['aspect_ratio', 'aspect-ratio', 'ratio', '画面比例', '比例'],
+  resolution: ['resolution', '分辨率'],
   duration: ['duration', '时长'],
   style: ['style', '风格'],
   cast: ['cast', '角色', '演员'],
@@ -18,6 +20,8 @@ export type FrontMatterKey = keyof typeof FRONT_MATTER_KEYS;
 export const CLIP_KEYS = {
   duration: ['duration', '时长'],
   images: ['images', 'image', '图片', '参考图'],
+  first_frame: ['first_frame', 'first-frame', '首帧'],
+  last_frame: ['last_frame', 'last-frame', '尾帧'],
 } as const;
 
 export type ClipKey = keyof typeof CLIP_KEYS;

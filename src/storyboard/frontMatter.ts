@@ -1,7 +1,8 @@
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 
+import { describeModel, PREFERRED_MODELS } from '../catalog';
 import { ParamError, validateGenerationParams, DEFAULT_PARAMS } from '../core/params';
-import { isSoraModel, type Orientation, type VideoSize } from '../juxin/types';
+import type { GenerationParams } from '../juxin/types';
 import type { TextEdit } from './edits';
 import { FRONT_MATTER_KEYS, frontMatterKey, orientationWord, parseDurationValue, sizeWord, suggestKey, type FrontMatterKey } from './fields';
 import { describeBytes } from '../util/boundedRead';
@@ -83,8 +84,8 @@ export function readFrontMatter(lines: readonly string[], block: FrontMatterBloc
       problemAt(
         'error',
         block.start,
-        `the settings block is larger than ${limit}: it holds only the title, model, orientation, size, duration, style, cast and subtitles. Move everything else out of it.`,
-        `设置区超过 ${limit}：它只应包含标题、模型、方向、尺寸、时长、风格、角色和字幕。请把其他内容移出设置区。`,
+        `the settings block is larger than ${limit}: it holds only the title, model, aspect ratio, resolution, orientation, size, duration, style, cast and subtitles. Move everything else out of it.`,
+        `设置区超过 ${limit}：它只应包含标题、模型、画面比例、分辨率、方向、尺寸、时长、风格、角色和字幕。请把其他内容移出设置区。`,
       ),
     );
     return values;
@@ -162,45 +163,80 @@ export function readFrontMatter(lines: readonly string[], block: FrontMatterBloc
   return values;
 }
 
-function pickDefaults(p: { model: string; orientation: Orientation; size: VideoSize; duration: number }): StoryboardDefaults {
-  return { model: isSoraModel(p.model) ? p.model : 'sora-2', orientation: p.orientation, size: p.size, duration: p.duration };
+function pickDefaults(p: Pick<GenerationParams, 'model' | 'orientation' | 'size' | 'duration' | 'aspectRatio' | 'resolution'>): StoryboardDefaults {
+  const defaults: StoryboardDefaults = { model: p.model, orientation: p.orientation, size: p.size, duration: p.duration };
+  // Sora's shape and size are its orientation and size (as files written before say); every other family has its own.
+  if (p.aspectRatio) defaults.aspectRatio = p.aspectRatio;
+  if (p.resolution) defaults.resolution = p.resolution;
+  return defaults;
 }
 
+/** The front matter's names of the fields `validateGenerationParams` reports. */
+const SETTING_OF: Record<string, FrontMatterKey> = {
+  model: 'model',
+  orientation: 'orientation',
+  size: 'size',
+  aspectRatio: 'aspect_ratio',
+  resolution: 'resolution',
+  duration: 'duration',
+};
+
 /**
- * The model rules belong to `validateGenerationParams`; each mistake it finds is reported at its
- * setting's line, then that setting falls back to its default so the other settings are still checked.
+ * The model rules belong to `validateGenerationParams` (which reads the catalog); each mistake it
+ * finds is reported at its setting's line, then that setting falls back to its default so the other
+ * settings are still checked. A retired model is said once, at its line, with the model to use instead.
  */
 function readDefaults(given: Partial<Record<FrontMatterKey, { value: unknown; line: number }>>, problems: StoryboardProblem[]): StoryboardDefaults {
   const input: Record<string, unknown> = {};
   if (given.model) input.model = String(given.model.value ?? '').trim();
   if (given.orientation) input.orientation = orientationWord(String(given.orientation.value ?? ''));
   if (given.size) input.size = sizeWord(String(given.size.value ?? ''));
+  if (given.aspect_ratio) input.aspectRatio = String(given.aspect_ratio.value ?? '').trim();
+  if (given.resolution)
+    input.resolution = String(given.resolution.value ?? '')
+      .trim()
+      .toLowerCase();
   if (given.duration) input.duration = parseDurationValue(given.duration.value);
   let modelRefused = false;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 7; attempt++) {
     try {
       const checked = validateGenerationParams({ prompt: 'x', ...input });
-      // Storyboards take Sora's models until their format reads the catalog (aspect_ratio, resolution).
-      if (!isSoraModel(checked.model)) {
-        throw new ParamError(
-          'model',
-          `Storyboards use sora-2 or sora-2-pro for now, not ${checked.model}.`,
-          `分镜暂时只支持 sora-2 或 sora-2-pro，不支持 ${checked.model}。`,
-        );
+      if (given.model && !modelRefused) {
+        const retired = retiredModelWarning(checked.model, given.model.line);
+        if (retired) problems.push(retired);
       }
       return pickDefaults(checked);
     } catch (error) {
-      if (!(error instanceof ParamError) || !(error.field in input)) throw error;
-      // Durations and sizes depend on the model: judged against a model the person did not choose, they would mislead.
-      const dependsOnModel = error.field === 'duration' || error.field === 'size';
+      const key = error instanceof ParamError ? SETTING_OF[error.field] : undefined;
+      if (!(error instanceof ParamError) || !key || !(error.field in input)) throw error;
+      // Durations, shapes and sizes depend on the model: judged against a model the person did not choose, they would mislead.
+      const dependsOnModel = key === 'duration' || key === 'size' || key === 'aspect_ratio' || key === 'resolution';
       if (!(modelRefused && dependsOnModel)) {
-        problems.push(problemAt('error', given[error.field as FrontMatterKey]?.line ?? 0, error.message, error.messageZh));
+        problems.push(problemAt('error', given[key]?.line ?? 0, error.message, error.messageZh));
       }
       modelRefused ||= error.field === 'model';
       delete input[error.field];
     }
   }
   return pickDefaults(DEFAULT_PARAMS);
+}
+
+/** "sora-2 was retired on 2026-09-24: use veo3.1-fast": a warning, so the file still opens and its videos still join. */
+function retiredModelWarning(model: string, line: number): StoryboardProblem | undefined {
+  const spec = describeModel(model);
+  if (!spec?.retiredOn) return undefined;
+  const instead = replacementModel();
+  return problemAt(
+    'warning',
+    line,
+    `${model} (${spec.familyName}) was retired on ${spec.retiredOn}: the relay no longer makes its videos. Change the model to ${instead} ("model: ${instead}"); the clips' durations follow the model.`,
+    `${model}（${spec.familyName}）已于 ${spec.retiredOn} 下线：中转站不再生成它的视频。请把模型改为 ${instead}（"model: ${instead}"）；片段时长随模型而定。`,
+  );
+}
+
+/** The model a retired one gives way to: the first of the catalog's preference list that is not retired. */
+export function replacementModel(): string {
+  return PREFERRED_MODELS.find((id) => !describeModel(id)?.retiredOn) ?? PREFERRED_MODELS[0];
 }
 
 const USERNAME = /^@?[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -272,8 +308,10 @@ export function formatFrontMatter(values: FrontMatterValues): string[] {
   const content: Record<string, unknown> = {};
   content.title = values.title;
   content.model = values.defaults.model;
-  content.orientation = values.defaults.orientation;
-  content.size = values.defaults.size;
+  if (values.defaults.aspectRatio) content.aspect_ratio = values.defaults.aspectRatio;
+  else content.orientation = values.defaults.orientation;
+  if (values.defaults.resolution) content.resolution = values.defaults.resolution;
+  else content.size = values.defaults.size;
   content.duration = values.defaults.duration;
   content.style = values.style;
   content.cast = Object.fromEntries(values.cast.map((c) => [c.name, c.username]));

@@ -6,7 +6,7 @@ import { isActivePhase } from '../core/phase';
 import type { TaskRecord } from '../core/types';
 import { isHttpUrl } from '../juxin/images';
 import { localPathProblem } from '../util/localPath';
-import { clipJobs, resolveClipImages, type ClipBatch, type ClipEngine, type ClipJob, type StoryboardBatches } from './batch';
+import { clipImagesIn, clipJobs, type ClipBatch, type ClipEngine, type ClipJob, type StoryboardBatches } from './batch';
 import { clipTaskRecords, storyboardLinkMatcher, storyboardState, type StoryboardState } from './history';
 import type { ClipPlan, ClipState } from './plan';
 
@@ -110,7 +110,12 @@ export async function generateStoryboard(request: GenerateStoryboardRequest): Pr
   const baseDir = path.dirname(request.file);
   if (request.allowImageFolder) {
     // The folders the engine would read (it refuses network and device paths itself, with the reason).
-    const local = jobs.flatMap((job) => resolveClipImages(job.params.images ?? [], baseDir).filter((image) => !isHttpUrl(image) && !localPathProblem(image)));
+    const local = jobs.flatMap((job) => {
+      const { images, firstFrame, lastFrame } = clipImagesIn(job.params, baseDir);
+      return [...images, ...(firstFrame ? [firstFrame] : []), ...(lastFrame ? [lastFrame] : [])].filter(
+        (image) => !isHttpUrl(image) && !localPathProblem(image),
+      );
+    });
     for (const folder of new Set(local.map((image) => path.dirname(image)))) {
       if (!(await request.allowImageFolder(folder))) throw new ImagesNotAllowedError(folder);
     }

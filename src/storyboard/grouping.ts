@@ -1,4 +1,4 @@
-import { ALLOWED_DURATIONS, type VideoModel } from '../juxin/types';
+import { describeModel } from '../catalog';
 import { LIMITS } from './limits';
 import { SrtError, type SubtitleCue } from './srt';
 import type { ClipCue } from './types';
@@ -14,7 +14,8 @@ export interface SubtitleGroup {
 }
 
 export interface GroupingOptions {
-  model: VideoModel;
+  /** Any model the catalog describes: its durations are the clip lengths (Veo: 8 s). */
+  model: string;
   /** At most this long (seconds); default and ceiling: the model's longest clip. */
   maxSeconds?: number;
 }
@@ -39,7 +40,7 @@ const SENTENCE_END = /[。！？!?.…~～」』”"’)）]$/;
  * split) are refused, so the work and the memory stay bounded whatever the file says.
  */
 export function groupSubtitles(cues: readonly SubtitleCue[], options: GroupingOptions): SubtitleGroup[] {
-  const allowed = [...ALLOWED_DURATIONS[options.model]].sort((a, b) => a - b);
+  const allowed = [...modelDurations(options.model)].sort((a, b) => a - b);
   const ceiling = Math.max(...allowed);
   const maxMs = Math.min(options.maxSeconds ?? ceiling, ceiling) * 1000;
   const durations = allowed.filter((d) => d * 1000 <= maxMs);
@@ -101,6 +102,13 @@ export function groupSubtitles(cues: readonly SubtitleCue[], options: GroupingOp
     });
   }
   return groups;
+}
+
+/** The clip lengths a model takes, from the catalog; a model it does not describe cannot be cut for. */
+export function modelDurations(model: string): readonly number[] {
+  const durations = describeModel(model)?.durations;
+  if (!durations?.length) throw new RangeError(`The catalog does not say how long ${model} clips are.`);
+  return durations;
 }
 
 /** A line longer than `pieceMs` becomes several back-to-back lines with the same text. */

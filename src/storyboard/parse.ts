@@ -1,6 +1,6 @@
 import { describeBytes } from '../util/boundedRead';
 import { splitLines } from './edits';
-import { clipKey, parseDurationValue, parseListValue } from './fields';
+import { clipKey, parseDurationValue, parseListValue, type ClipKey } from './fields';
 import { findFrontMatter, readFrontMatter } from './frontMatter';
 import { LIMITS } from './limits';
 import { problemAt } from './problems';
@@ -153,8 +153,16 @@ function readClip(lines: readonly string[], heading: number, end: number, clipIn
   return clip;
 }
 
-function readField(key: 'duration' | 'images', value: string, line: number, clip: Clip, clipIndex: number, problems: StoryboardProblem[]): void {
+function readField(key: ClipKey, value: string, line: number, clip: Clip, clipIndex: number, problems: StoryboardProblem[]): void {
   clip.lines.fields[key] = line;
+  if (key === 'first_frame' || key === 'last_frame') {
+    const image = value
+      .trim()
+      .replace(/^(["'])(.*)\1$/, '$2')
+      .trim();
+    if (image) clip[key === 'first_frame' ? 'firstFrame' : 'lastFrame'] = image;
+    return;
+  }
   if (key === 'images') {
     clip.images = parseListValue(value.replace(/^\[(.*)\]$/, '$1'));
     return;

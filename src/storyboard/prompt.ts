@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 
 import { ParamError, validateGenerationParams } from '../core/params';
+import { isHttpUrl } from '../juxin/images';
 import type { GenerationParams } from '../juxin/types';
 import { problemAt } from './problems';
 import type { CastMember, Clip, Storyboard, StoryboardProblem } from './types';
 
-/** The generation settings of one clip: what is sent to Sora (watermark and privacy come from the user's settings). */
-export type ClipParams = Pick<GenerationParams, 'prompt' | 'model' | 'orientation' | 'size' | 'duration' | 'images'>;
+/** The generation settings of one clip: what is sent (watermark and privacy come from the user's settings). */
+export type ClipParams = Pick<
+  GenerationParams,
+  'prompt' | 'model' | 'orientation' | 'size' | 'duration' | 'images' | 'aspectRatio' | 'resolution' | 'firstFrame' | 'lastFrame'
+>;
 
 /** Line ends, trailing spaces and runs of blank lines are not content: editing them changes nothing. */
 export function normalizePromptText(text: string): string {
@@ -65,23 +69,32 @@ export function clipDuration(storyboard: Pick<Storyboard, 'defaults'>, clip: Pic
   return clip.duration ?? storyboard.defaults.duration;
 }
 
+const imagePath = (image: string) => image.trim().replace(/\\/g, '/');
+
 export function clipParams(storyboard: Storyboard, clip: Clip): ClipParams {
-  return {
+  const { defaults } = storyboard;
+  const params: ClipParams = {
     prompt: effectivePrompt(storyboard, clip),
-    model: storyboard.defaults.model,
-    orientation: storyboard.defaults.orientation,
-    size: storyboard.defaults.size,
+    model: defaults.model,
+    orientation: defaults.orientation,
+    size: defaults.size,
     duration: clipDuration(storyboard, clip),
-    images: clip.images.map((i) => i.trim().replace(/\\/g, '/')).filter(Boolean),
+    images: clip.images.map(imagePath).filter(Boolean),
   };
+  // Only when set, so a Sora clip of a file written before keeps its parameters (and its fingerprint).
+  if (defaults.aspectRatio) params.aspectRatio = defaults.aspectRatio;
+  if (defaults.resolution) params.resolution = defaults.resolution;
+  if (clip.firstFrame?.trim()) params.firstFrame = imagePath(clip.firstFrame);
+  if (clip.lastFrame?.trim()) params.lastFrame = imagePath(clip.lastFrame);
+  return params;
 }
 
 const FINGERPRINT_VERSION = 'v1';
 
 /**
  * Everything that, changed, makes a clip's video no longer match it: the prompt as sent (with the
- * style and the cast usernames), model, orientation, size, duration and images (as written; a
- * changed image file under the same name is not seen). Task records keep it; `planStoryboard`
+ * style and the cast usernames), model, orientation, size, aspect ratio, resolution, duration, images
+ * and frames (as written; a changed image file under the same name is not seen). Task records keep it; `planStoryboard`
  * compares.
  */
 export function clipFingerprint(params: ClipParams): string {
@@ -93,6 +106,10 @@ export function clipFingerprint(params: ClipParams): string {
     params.size,
     params.duration,
     params.images,
+    // Added after v1: present only when set, so the fingerprints of clips written before stay what they were.
+    ...(params.aspectRatio || params.resolution || params.firstFrame || params.lastFrame
+      ? [[params.aspectRatio ?? null, params.resolution ?? null, params.firstFrame ?? null, params.lastFrame ?? null]]
+      : []),
   ]);
   return `${FINGERPRINT_VERSION}-${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
 }
@@ -107,8 +124,27 @@ export function checkClip(storyboard: Storyboard, clip: Clip, clipIndex: number,
     prompt: clip.lines.prompt?.start ?? clip.lines.heading,
     duration: clip.lines.fields.duration ?? clip.lines.heading,
     images: clip.lines.fields.images ?? clip.lines.heading,
+    firstFrame: clip.lines.fields.first_frame ?? clip.lines.heading,
+    lastFrame: clip.lines.fields.last_frame ?? clip.lines.heading,
   };
-  for (let attempt = 0; attempt < 4; attempt++) {
+  for (const field of ['firstFrame', 'lastFrame'] as const) {
+    const frame = params[field] as string | undefined;
+    if (frame && !isHttpUrl(frame) && /^[a-z][a-z0-9+.-]*:\/\//i.test(frame)) {
+      // Same rule as generate_video's images: only http(s) addresses are fetched by the relay.
+      const name = field === 'firstFrame' ? 'first_frame' : 'last_frame';
+      problems.push(
+        problemAt(
+          'error',
+          lineOf[field],
+          `${name} "${frame}" is neither an http(s) URL nor a file path: give an image URL or the path of a local image.`,
+          `${name} "${frame}" 既不是 http(s) 链接也不是文件路径：请填写图片链接或本地图片的路径。`,
+          clipIndex,
+        ),
+      );
+      delete params[field];
+    }
+  }
+  for (let attempt = 0; attempt < 6; attempt++) {
     try {
       validateGenerationParams(params);
       break;
@@ -126,7 +162,13 @@ export function checkClip(storyboard: Storyboard, clip: Clip, clipIndex: number,
             )
           : problemAt('error', lineOf[error.field], error.message, error.messageZh, clipIndex),
       );
-      params[error.field] = error.field === 'prompt' ? 'x' : error.field === 'images' ? [] : storyboard.defaults.duration;
+      if (error.field === 'prompt') params.prompt = 'x';
+      else if (error.field === 'images') params.images = [];
+      else if (error.field === 'duration') params.duration = storyboard.defaults.duration;
+      else if (error.field === 'firstFrame') {
+        delete params.firstFrame;
+        delete params.lastFrame;
+      } else delete params[error.field];
     }
   }
   for (const name of unknownCastReferences(clip.prompt, storyboard.cast)) {

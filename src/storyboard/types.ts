@@ -1,4 +1,5 @@
-import type { Orientation, VideoModel, VideoSize } from '../juxin/types';
+import type { Resolution } from '../catalog';
+import type { Orientation, VideoSize } from '../juxin/types';
 
 /**
  * The most clips one storyboard may have, however it is made (the clips a caller gives, a draft from
@@ -13,7 +14,7 @@ export const MAX_STORYBOARD_CLIPS = 200;
  */
 export interface Storyboard {
   title: string;
-  /** Generation settings every clip uses unless it says otherwise (only `duration` can differ per clip). */
+  /** Generation settings every clip uses unless it says otherwise (only `duration`, the images and the frames can differ per clip). */
   defaults: StoryboardDefaults;
   /** Appended to every clip's prompt so the clips look alike. May be empty. */
   style: string;
@@ -25,9 +26,14 @@ export interface Storyboard {
 }
 
 export interface StoryboardDefaults {
-  model: VideoModel;
+  /** Any video model (src/catalog); files written before name a Sora model. */
+  model: string;
+  /** Sora's words; for other families, the shape and size of `aspectRatio` and `resolution`. */
   orientation: Orientation;
   size: VideoSize;
+  /** Set for every family but Sora (whose shape and size are `orientation` and `size`, as files written before say). */
+  aspectRatio?: string;
+  resolution?: Resolution;
   duration: number;
 }
 
@@ -49,6 +55,9 @@ export interface Clip {
   duration?: number;
   /** Image URLs or paths relative to the storyboard file (image-to-video). */
   images: string[];
+  /** The first and last frame (models whose images are frames): a URL or a path, absolute or relative to the storyboard file. */
+  firstFrame?: string;
+  lastFrame?: string;
   /** The subtitle lines this clip covers, timed from the clip's own start. */
   subtitles: ClipCue[];
   /** Where the clip is in the file (0-based lines): for CodeLens, diagnostics and edits. */
@@ -63,7 +72,7 @@ export interface ClipLines {
   /** The prompt's first and last lines (inclusive), when it has any. */
   prompt?: { start: number; end: number };
   /** The lines of the clip's own settings, when written. */
-  fields: { duration?: number; images?: number };
+  fields: { duration?: number; images?: number; first_frame?: number; last_frame?: number };
   /** The line of each subtitle (same order as `subtitles`). */
   subtitles: number[];
 }

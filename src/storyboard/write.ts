@@ -40,6 +40,8 @@ function clipSection(clip: ClipDraft & { id: string }, index: number, language: 
   const fields: string[] = [];
   if (clip.duration !== undefined) fields.push(`duration: ${clip.duration}`);
   if (clip.images.length) fields.push(`images: ${clip.images.join(', ')}`);
+  if (clip.firstFrame) fields.push(`first_frame: ${clip.firstFrame}`);
+  if (clip.lastFrame) fields.push(`last_frame: ${clip.lastFrame}`);
   if (fields.length) out.push('', ...fields);
   const prompt = promptLines(clip.prompt);
   if (prompt.length) out.push('', ...prompt);

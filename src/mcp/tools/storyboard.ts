@@ -4,9 +4,10 @@ import { pathToFileURL } from 'node:url';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { ParamError } from '../../core/params';
+import { describeModel, FAMILIES } from '../../catalog';
+import { ParamError, validateGenerationParams } from '../../core/params';
 import { JuxinError } from '../../juxin/errors';
-import { ALLOWED_DURATIONS, MODELS, ORIENTATIONS, SIZES, type VideoModel } from '../../juxin/types';
+import { ORIENTATIONS, SIZES } from '../../juxin/types';
 import {
   AssembleError,
   SHOT_PROMPT_RULES,
@@ -94,9 +95,12 @@ const clipOutput = z.object({
 });
 type ClipOutput = z.infer<typeof clipOutput>;
 
-const durations = Object.entries(ALLOWED_DURATIONS)
-  .map(([model, values]) => `${model}: ${values.join(' or ')}`)
-  .join('; ');
+/** Each family's clip lengths, from the catalog (one line, for the schemas): "Veo 3.x: 8 s (fixed); Sora 2: …". */
+const durations = FAMILIES.map((family) => {
+  const lengths = [...new Set(family.known.flatMap((id) => describeModel(id)?.durations ?? []))].sort((a, b) => a - b);
+  const fixed = family.known.every((id) => describeModel(id)?.fixedDuration);
+  return `${family.name} (${family.known[0]}…): ${lengths.join(', ')} s${fixed ? ' (fixed)' : ''}${family.retiredOn ? `, retired ${family.retiredOn}` : ''}`;
+}).join('; ');
 
 const cueInput = z.object({
   start: z.number().min(0).max(3600).describe("Seconds from the clip's start."),
@@ -111,7 +115,13 @@ const clipInput = z.object({
     .max(4000)
     .describe('The shots, 4–6 of them, the first a 1–2 s establishing shot; characters as @name from the cast. Do not repeat the style string.'),
   duration: z.number().int().optional().describe(`Seconds, when this clip differs from the storyboard's duration. Allowed: ${durations}.`),
-  images: z.array(z.string()).max(4).optional().describe('Image URLs, or absolute paths of local images, to start the clip from.'),
+  images: z.array(z.string()).max(6).optional().describe('Image URLs, or absolute paths of local images: what they mean depends on the model (list_models).'),
+  first_frame: z
+    .string()
+    .max(4096)
+    .optional()
+    .describe('The first frame (models whose images are frames, e.g. Veo 3.1, Jimeng): an image URL or an absolute local path.'),
+  last_frame: z.string().max(4096).optional().describe('The last frame, with first_frame (Veo 3.1, Jimeng): an image URL or an absolute local path.'),
   subtitles: z.array(cueInput).max(100).optional().describe("The subtitle lines this clip covers, timed from the clip's start (seconds)."),
 });
 
@@ -195,8 +205,9 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
     {
       title: 'Create storyboard',
       description:
-        'Write a storyboard (分镜) file: a short film as a list of clips, each one Sora video with its prompt, length and subtitle lines, plus settings every clip shares ' +
-        '(model, orientation, size, a style string appended to every prompt, and the cast: recurring characters written @name in prompts, sent as their Sora @username so they look the same in every clip). ' +
+        'Write a storyboard (分镜) file: a short film as a list of clips, each one video with its prompt, length and subtitle lines, plus settings every clip shares ' +
+        '(model, aspect ratio, resolution, a style string appended to every prompt, and the cast: recurring characters written @name in prompts, sent as their Sora @username so they look the same in every clip). ' +
+        `Clip lengths depend on the model: ${durations}. ` +
         "Give the clips, or subtitles_file (an .srt: its lines are cut into clips by time and each prompt starts as the lines' text). Free and instant; nothing is generated. " +
         'Then call generate_storyboard with the returned path, then assemble_storyboard. The person can open and edit the file (VS Code shows it with a status per clip). ' +
         'See the storyboard_from_script prompt for how to write the clips.',
@@ -204,10 +215,23 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
         title: z.string().min(1).max(200).describe("The film's title (also the file name)."),
         clips: z.array(clipInput).max(MAX_STORYBOARD_CLIPS).optional().describe('The clips in order. Leave out when subtitles_file is given.'),
         subtitles_file: z.string().max(4096).optional().describe('Absolute path of an .srt file to draft the clips from (instead of clips).'),
-        model: z.enum(MODELS).optional().describe('"sora-2" (default; clips of 10 or 15 s) or "sora-2-pro" (10, 15 or 25 s).'),
-        orientation: z.enum(ORIENTATIONS).optional().describe('"landscape" (default) or "portrait".'),
-        size: z.enum(SIZES).optional().describe('"small" (default) or "large" (sora-2-pro only).'),
-        duration: z.number().int().optional().describe(`Seconds of each clip that does not say otherwise. Allowed: ${durations}. Default 10.`),
+        model: z
+          .string()
+          .min(1)
+          .max(100)
+          .optional()
+          .describe('Any video model this key can use (list_models says which and what each takes), e.g. "veo3.1-fast". Default: the default model.'),
+        aspect_ratio: z.string().max(10).optional().describe('"16:9", "9:16", "3:2"…: one the model takes (list_models). Default: landscape.'),
+        resolution: z.enum(['720p', '1080p', '4k']).optional().describe("One the model takes (list_models). Default: the model's first."),
+        orientation: z.enum(ORIENTATIONS).optional().describe('Older word for the shape: "landscape" or "portrait" (use aspect_ratio).'),
+        size: z.enum(SIZES).optional().describe('Older word for the resolution: "small" (720p) or "large" (1080p) (use resolution).'),
+        duration: z
+          .number()
+          .int()
+          .optional()
+          .describe(
+            `Seconds of each clip that does not say otherwise (from subtitles: chosen per clip). Allowed: ${durations}. Default: the model's shortest.`,
+          ),
         style: z
           .string()
           .max(1000)
@@ -243,9 +267,21 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
         if (!args.clips?.length === !args.subtitles_file) {
           return errorResult('Give either clips or subtitles_file (an .srt), not both and not neither. 请提供 clips 或 subtitles_file（.srt）其中之一。');
         }
-        const model: VideoModel = args.model ?? 'sora-2';
-        const orientation = args.orientation ?? 'landscape';
-        const size = args.size ?? 'small';
+        // The storyboard's settings are checked against the model (the catalog) before anything is written.
+        const checked = validateGenerationParams({
+          prompt: 'x',
+          model: args.model ?? ctx.defaults.model,
+          aspectRatio: args.aspect_ratio,
+          resolution: args.resolution,
+          orientation: args.orientation,
+          size: args.size,
+          duration: args.duration,
+        });
+        const { model, orientation, size } = checked;
+        const shape = {
+          ...(checked.aspectRatio ? { aspectRatio: checked.aspectRatio } : {}),
+          ...(checked.resolution ? { resolution: checked.resolution } : {}),
+        };
         const cast = (args.cast ?? []).map((c) => ({
           name: c.name.trim().replace(/^@/, ''),
           username: c.username.startsWith('@') ? c.username : `@${c.username}`,
@@ -255,12 +291,12 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
           const srt = checkAbsolutePath(args.subtitles_file, { en: 'The subtitle file', zh: '字幕文件' });
           const cues = await readSubtitleFile(srt);
           const relative = path.relative(directory, srt).split(path.sep).join('/');
-          draft = draftFromSubtitles(cues, { title: args.title, model, orientation, size, style: args.style, cast, subtitles: relative }).draft;
+          draft = draftFromSubtitles(cues, { title: args.title, model, orientation, size, ...shape, style: args.style, cast, subtitles: relative }).draft;
           if (args.duration !== undefined) draft.defaults.duration = args.duration;
         } else {
           draft = {
             title: args.title,
-            defaults: { model, orientation, size, duration: args.duration ?? 10 },
+            defaults: { model, orientation, size, ...shape, duration: checked.duration },
             style: args.style ?? '',
             cast,
             clips: args.clips!.map((c) => ({
@@ -268,6 +304,8 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
               prompt: c.prompt,
               duration: c.duration,
               images: c.images ?? [],
+              ...(c.first_frame ? { firstFrame: c.first_frame } : {}),
+              ...(c.last_frame ? { lastFrame: c.last_frame } : {}),
               subtitles: (c.subtitles ?? []).map((s) => ({ start: Math.round(s.start * 1000), end: Math.round(s.end * 1000), text: s.text })),
             })),
           };
@@ -541,17 +579,17 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
     'storyboard_from_script',
     {
       title: 'Storyboard from a script or subtitles',
-      description: 'Turn a script or an SRT into a storyboard of Sora clips (分镜), generate them and join them into one film.',
+      description: 'Turn a script or an SRT into a storyboard of video clips (分镜), generate them and join them into one film.',
       argsSchema: {
         script: z.string().describe('The script, or the text of an .srt subtitle file (or the absolute path of an .srt file).'),
-        model: z.string().optional().describe('sora-2 (clips up to 15 s, default) or sora-2-pro (up to 25 s).'),
+        model: z.string().optional().describe(`The video model (list_models); clip lengths: ${durations}.`),
         style: z.string().optional().describe('A style string for every clip, e.g. "cinematic, 35mm film grain".'),
         language: z.string().optional().describe("en or zh: the language of these instructions (default: the script's)."),
       },
     },
     ({ script, model, style, language }) => {
       const lang: Language = language === 'zh' || (language !== 'en' && /\p{Script=Han}/u.test(script)) ? 'zh' : 'en';
-      const chosen: VideoModel = model === 'sora-2-pro' ? 'sora-2-pro' : 'sora-2';
+      const chosen = model && describeModel(model) ? model : ctx.defaults.model;
       return { messages: [{ role: 'user', content: { type: 'text', text: storyboardInstructions(lang, chosen, style, script) } }] };
     },
   );
@@ -562,9 +600,10 @@ function round(n: number): number {
 }
 
 /** The whole method, for an agent: cut, write the shots by the rules, create, generate, assemble. */
-export function storyboardInstructions(language: Language, model: VideoModel, style: string | undefined, script: string): string {
-  const longest = Math.max(...ALLOWED_DURATIONS[model]);
-  const allowed = ALLOWED_DURATIONS[model].join(language === 'zh' ? ' 或 ' : ' or ');
+export function storyboardInstructions(language: Language, model: string, style: string | undefined, script: string): string {
+  const lengths = describeModel(model)?.durations ?? [10];
+  const longest = Math.max(...lengths);
+  const allowed = lengths.join(language === 'zh' ? ' 或 ' : ' or ');
   const isSrtPath = /^(\/|[A-Za-z]:\\).*\.srt\s*$/i.test(script.trim());
   if (language === 'zh') {
     return [
@@ -586,7 +625,7 @@ export function storyboardInstructions(language: Language, model: VideoModel, st
     ].join('\n');
   }
   return [
-    `Make the ${isSrtPath ? 'subtitle file' : 'script or subtitles'} below into a short film of Sora clips (a storyboard), generate every clip and join them into one film.`,
+    `Make the ${isSrtPath ? 'subtitle file' : 'script or subtitles'} below into a short film of video clips (a storyboard), generate every clip and join them into one film.`,
     '',
     'Steps:',
     `1. Cut it by time into clips of at most ${longest} s each (a ${model} clip lasts ${allowed} s), at sentence ends and long pauses where you can, as few clips as fit.`,
