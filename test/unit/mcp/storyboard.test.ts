@@ -291,6 +291,56 @@ describe('mcp: storyboard tools (create, generate, assemble) end to end', functi
     assert.deepEqual(readdirSync(work), ['marathon.srt'], 'no storyboard written');
   });
 
+  it('creates, generates and assembles a two-clip veo3.1-fast storyboard: 8 s clips, its aspect ratio and a first frame sent', async () => {
+    const created = await call<{ path: string; clips: { clip_id: string; duration: number }[] }>('create_storyboard', {
+      title: 'Veo café',
+      model: 'veo3.1-fast',
+      aspect_ratio: '16:9',
+      clips: [
+        { title: 'Street', prompt: 'A rainy street at night, neon in the puddles.', first_frame: 'https://example.com/street.png' },
+        { title: 'Door', prompt: 'The café door opens; a bell rings.', subtitles: [{ start: 1, end: 2.5, text: 'The bell rang.' }] },
+      ],
+    });
+    assert.notEqual(created.isError, true, text(created));
+    assert.deepEqual(
+      created.structuredContent.clips.map((c) => [c.clip_id, c.duration]),
+      [
+        ['c1', 8],
+        ['c2', 8],
+      ],
+    );
+    const file = created.structuredContent.path;
+    const written = readFileSync(file, 'utf8');
+    assert.match(written, /^model: veo3\.1-fast$/m);
+    assert.match(written, /^first_frame: https:\/\/example\.com\/street\.png$/m);
+    assert.deepEqual(parseStoryboard(written).problems, []);
+
+    const generated = await call<{ clips: ClipOut[]; started: string[] }>('generate_storyboard', { file });
+    assert.notEqual(generated.isError, true, text(generated));
+    assert.deepEqual(generated.structuredContent.started, ['c1', 'c2']);
+    assert.deepEqual(
+      generated.structuredContent.clips.map((c) => c.status),
+      ['ready', 'ready'],
+    );
+    const tasks = engine.list({});
+    assert.deepEqual(
+      tasks
+        .map((t) => [t.storyboard?.clipId, t.params.model, t.params.aspectRatio, t.params.duration, t.params.firstFrame])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      [
+        ['c1', 'veo3.1-fast', '16:9', 8, 'https://example.com/street.png'],
+        ['c2', 'veo3.1-fast', '16:9', 8, undefined],
+      ],
+    );
+
+    const film = await call<{ path: string; method: string; duration_seconds: number }>('assemble_storyboard', { file });
+    assert.notEqual(film.isError, true, text(film));
+    const clipSeconds = generated.structuredContent.clips.map((c) => Number(probe(c.local_path!).format.duration));
+    const info = probe(film.structuredContent.path);
+    const expected = clipSeconds[0] + clipSeconds[1];
+    assert.ok(Math.abs(Number(info.format.duration) - expected) <= 0.1, `film ${info.format.duration} s, clips ${expected} s`);
+  });
+
   it('offers the storyboard_from_script prompt with the shot rules', async () => {
     const { prompts } = await client.listPrompts();
     assert.ok(prompts.some((p) => p.name === 'storyboard_from_script'));

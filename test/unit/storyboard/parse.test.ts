@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 
 import {
   appendClipEdits,
+  clipFingerprint,
+  clipParams,
   applyEdits,
   ensureClipIds,
   formatStoryboard,
@@ -411,5 +414,110 @@ describe('storyboard: files that would freeze the server', () => {
     assert.equal(problems.length, 1);
     assert.match(problems[0].message, /^Line 1: this file is larger than 4 MB, far more than a storyboard of 200 clips/);
     assert.deepEqual(storyboard.clips, []);
+  });
+});
+
+describe('storyboard: any model of the catalog', () => {
+  const VEO = [
+    '---',
+    'title: Veo',
+    'model: veo3.1-fast',
+    'aspect_ratio: "9:16"',
+    'resolution: 720p',
+    '---',
+    '## A {#a}',
+    'first_frame: https://example.com/a.png',
+    'last_frame: /tmp/b.png',
+    'A street at dawn.',
+    '## B {#b}',
+    'A door.',
+    '',
+  ].join('\n');
+
+  it('reads model, aspect_ratio and resolution, takes Veo’s 8 s as the default, and sends the frames', () => {
+    const { storyboard, problems } = parseStoryboard(VEO);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(storyboard.defaults, {
+      model: 'veo3.1-fast',
+      orientation: 'portrait',
+      size: 'small',
+      aspectRatio: '9:16',
+      resolution: '720p',
+      duration: 8,
+    });
+    const sent = clipParams(storyboard, storyboard.clips[0]);
+    assert.deepEqual(
+      [sent.model, sent.aspectRatio, sent.resolution, sent.duration, sent.firstFrame, sent.lastFrame],
+      ['veo3.1-fast', '9:16', '720p', 8, 'https://example.com/a.png', '/tmp/b.png'],
+    );
+    assert.equal(clipParams(storyboard, storyboard.clips[1]).firstFrame, undefined);
+    const written = formatStoryboard({ ...storyboard, clips: storyboard.clips.map(({ lines: _lines, ...clip }) => clip) });
+    assert.match(written, /^aspect_ratio: "?9:16"?$/m);
+    assert.match(written, /^resolution: 720p$/m);
+    assert.doesNotMatch(written, /^(orientation|size):/m, 'a Veo file is written with its own words');
+    assert.match(written, /^first_frame: https:\/\/example\.com\/a\.png\nlast_frame: \/tmp\/b\.png$/m);
+    assert.deepEqual(parseStoryboard(written).storyboard.defaults, storyboard.defaults, 'and reads back the same');
+  });
+
+  it('refuses what the model does not take at its line, in English and Chinese, naming what it takes', () => {
+    const text = ['---', 'model: veo3.1-fast', '画面比例: "4:3"', 'resolution: 4k', '---', '## A {#a}', 'duration: 10', 'A street.', ''].join('\n');
+    const { problems } = parseStoryboard(text);
+    const at = (line: number) => problems.filter((p) => p.line === line);
+    assert.match(at(2)[0].message, /^Line 3: veo3\.1-fast does not take aspect ratio "4:3"\. veo3\.1-fast \(Veo 3\.x\): aspect ratio 16:9, 9:16;/);
+    assert.match(at(2)[0].messageZh, /^第 3 行：veo3\.1-fast 不支持画面比例 "4:3"。veo3\.1-fast（Veo 3\.x）：画面比例 16:9、9:16/);
+    assert.match(at(3)[0].message, /^Line 4: veo3\.1-fast does not take resolution "4k"\..*resolution 720p/);
+    assert.match(at(3)[0].messageZh, /^第 4 行：veo3\.1-fast 不支持分辨率 "4k"/);
+    assert.match(at(6)[0].message, /^Line 7: duration 10 is not available for veo3\.1-fast: use 8\..*8 s \(fixed\)/);
+    assert.match(at(6)[0].messageZh, /^第 7 行：veo3\.1-fast 不支持 10 秒：请选择 8 秒/);
+    assert.equal(at(6)[0].clipIndex, 0);
+    assert.ok(problems.every((p) => p.severity === 'error'));
+  });
+
+  it('takes first_frame and last_frame only where the model does, with the problem at the frame’s line', () => {
+    const file = (model: string, fields: string[]) => ['---', `model: ${model}`, '---', '## A {#a}', ...fields, 'A street.', ''].join('\n');
+    const grok = parseStoryboard(file('grok-video-3', ['first_frame: https://example.com/a.png'])).problems;
+    assert.equal(grok.length, 1);
+    assert.match(grok[0].message, /^Line 5: grok-video-3 takes no first frame\. grok-video-3 \(Grok video\):.*images: up to 6 references, named @img1/);
+    assert.match(grok[0].messageZh, /^第 5 行：grok-video-3 不支持首帧。.*@img1/);
+    const veo3 = parseStoryboard(file('veo3', ['first_frame: https://example.com/a.png', 'last_frame: https://example.com/b.png'])).problems;
+    assert.deepEqual(
+      veo3.map((p) => [p.line, p.severity]),
+      [[5, 'error']],
+    );
+    assert.match(veo3[0].message, /^Line 6: veo3 takes no last frame\..*images: one first frame/);
+    const lastOnly = parseStoryboard(file('veo3.1-fast', ['last_frame: https://example.com/b.png'])).problems;
+    assert.match(lastOnly[0].message, /^Line 5: A last_frame needs a first_frame too\./);
+    assert.match(lastOnly[0].messageZh, /^第 5 行：给出 last_frame 时也需要 first_frame。/);
+    const both = parseStoryboard(file('veo3.1-fast', ['images: https://example.com/x.png', '首帧: https://example.com/a.png'])).problems;
+    assert.equal(both[0].line, 4);
+    assert.match(both[0].message, /give either images or first_frame\/last_frame, not both/);
+    const scheme = parseStoryboard(file('veo3.1-fast', ['first_frame: ftp://example.com/a.png'])).problems;
+    assert.match(scheme[0].message, /^Line 5: first_frame "ftp:\/\/example\.com\/a\.png" is neither an http\(s\) URL nor a file path/);
+    assert.match(scheme[0].messageZh, /^第 5 行：first_frame .* 既不是 http\(s\) 链接也不是文件路径/);
+  });
+
+  it('says a retired Sora is retired, at its line, naming the model to use, and still reads the file as it meant', () => {
+    const { storyboard, problems } = parseStoryboard('---\ntitle: old\n模型: sora-2-pro\nsize: large\nduration: 25\n---\n## A {#a}\nA street.\n');
+    assertOnlyRetiredWarning(problems, 2);
+    assert.deepEqual(storyboard.defaults, { model: 'sora-2-pro', orientation: 'landscape', size: 'large', duration: 25 });
+    const sent = clipParams(storyboard, storyboard.clips[0]);
+    assert.ok(!('aspectRatio' in sent) && !('resolution' in sent), 'a Sora clip sends what it always sent');
+    // The fingerprint of a clip written before is the one its records keep: its video stays up to date.
+    const v1 = createHash('sha256')
+      .update(JSON.stringify(['v1', 'A street.', 'sora-2-pro', 'landscape', 'large', 25, []]))
+      .digest('hex')
+      .slice(0, 16);
+    assert.equal(clipFingerprint(sent), `v1-${v1}`);
+    const none = parseStoryboard('---\ntitle: no model\n---\n## A {#a}\nA street.\n');
+    assert.deepEqual(none.problems, [], 'a file naming no model is not told about one');
+  });
+
+  it('refuses a model the catalog does not know, at its line, and checks nothing model-bound against a guess', () => {
+    const { problems } = parseStoryboard('---\nmodel: mystery-video-1\naspect_ratio: "4:3"\n---\n## A {#a}\nA street.\n');
+    assert.deepEqual(
+      problems.map((p) => p.line),
+      [1],
+    );
+    assert.match(problems[0].message, /^Line 2: Unknown model "mystery-video-1"/);
   });
 });

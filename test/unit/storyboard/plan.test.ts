@@ -115,3 +115,36 @@ describe('storyboard: the plan (which clips to generate, which are ready)', () =
     assert.equal(withVideo.state, 'outdated');
   });
 });
+
+describe('storyboard: the plan of a Veo storyboard', () => {
+  const VEO =
+    '---\nmodel: veo3.1-fast\naspect_ratio: "16:9"\n---\n## A {#a}\nfirst_frame: https://example.com/a.png\nA street.\n## B {#b}\nA door.\n## C {#c}\nduration: 10\nA cup.\n';
+
+  it('plans 8 s clips with their shape and frames; a changed aspect ratio or frame makes a video out of date', () => {
+    const parsed = parseStoryboard(VEO);
+    const before = planStoryboard(parsed, []);
+    assert.deepEqual(
+      before.clips.map((c) => [c.clip.id, c.state, c.params?.duration, c.params?.aspectRatio, c.params?.firstFrame]),
+      [
+        ['a', 'missing', 8, '16:9', 'https://example.com/a.png'],
+        ['b', 'missing', 8, '16:9', undefined],
+        ['c', 'invalid', undefined, undefined, undefined], // 10 s is not a Veo length
+      ],
+    );
+    const records = [record('a', fingerprintOf(VEO, 'a'), 'ready'), record('b', fingerprintOf(VEO, 'b'), 'ready')];
+    assert.deepEqual(
+      planStoryboard(parsed, records).ready.map((c) => c.clip.id),
+      ['a', 'b'],
+    );
+    const portrait = VEO.replace('"16:9"', '"9:16"');
+    assert.deepEqual(
+      planStoryboard(parseStoryboard(portrait), records).clips.map((c) => c.state),
+      ['outdated', 'outdated', 'invalid'],
+    );
+    const otherFrame = VEO.replace('a.png', 'a2.png');
+    assert.deepEqual(
+      planStoryboard(parseStoryboard(otherFrame), records).clips.map((c) => c.state),
+      ['outdated', 'ready', 'invalid'],
+    );
+  });
+});

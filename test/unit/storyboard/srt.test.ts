@@ -275,3 +275,39 @@ describe('storyboard: subtitles of the joined film', () => {
     assert.deepEqual(parseSrt(formatSrt(cues)), cues, 'what we write reads back the same');
   });
 });
+
+describe('storyboard: subtitles cut for the chosen model', () => {
+  it('cuts a Veo storyboard into 8 s clips that read back without problems', () => {
+    const cues = parseSrt(RAIN);
+    const { draft, groups } = draftFromSubtitles(cues, {
+      title: '雨夜咖啡馆',
+      model: 'veo3.1-fast',
+      orientation: 'landscape',
+      size: 'small',
+      aspectRatio: '16:9',
+      resolution: '720p',
+      subtitles: 'rain-cafe.srt',
+    });
+    assert.ok(groups.length > 3, 'more clips than with Sora’s 10–15 s');
+    assert.ok(
+      groups.every((g) => g.duration === 8 && g.cues.every((c) => c.end <= 8000)),
+      JSON.stringify(groups.map((g) => g.duration)),
+    );
+    assert.deepEqual(
+      [...new Set(groups.flatMap((g) => g.cues.map((c) => c.text)))],
+      [...new Set(cues.map((c) => c.text))],
+      'every line is kept, in order (a long one split across clips)',
+    );
+    const text = formatStoryboard(draft, { language: 'zh' });
+    assert.match(text, /^model: veo3\.1-fast$/m);
+    assert.doesNotMatch(text, /^duration: (?!8$)/m, 'no clip asks for a length Veo does not make');
+    const { storyboard, problems } = parseStoryboard(text);
+    assert.deepEqual(problems, []);
+    assert.equal(storyboard.defaults.duration, 8);
+    assert.ok(storyboard.clips.every((c) => c.duration === undefined));
+  });
+
+  it('refuses to cut for a model the catalog does not describe', () => {
+    assert.throws(() => groupSubtitles(parseSrt(RAIN), { model: 'mystery-video-1' }), /does not say how long mystery-video-1 clips are/);
+  });
+});
