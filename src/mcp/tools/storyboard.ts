@@ -346,6 +346,9 @@ export function registerStoryboardTools(server: McpServer, ctx: ToolContext, hoo
         `at most a few at once; or only clip_ids (e.g. to retry a failed clip after changing its prompt). One video per clip: it costs money and takes minutes per clip. ` +
         'With wait=true (default) the call reports progress across the clips ("2/5 ready · clip 3/5 generating 42%") and returns when every clip is done or after timeout_seconds; ' +
         'clips keep generating after a timeout: call generate_storyboard again to keep waiting (a clip is never started twice). One failed clip does not stop the others. ' +
+        "Every clip is made with the storyboard's model, aspect ratio and resolution; clip lengths are the model's (" +
+        durations +
+        '); a clip the model cannot make as written is reported at its line and not started. ' +
         'Returns each clip with its status, task_id, local_path or error. Then call assemble_storyboard.',
       inputSchema: {
         file: fileSchema,
@@ -607,7 +610,7 @@ export function storyboardInstructions(language: Language, model: string, style:
   const isSrtPath = /^(\/|[A-Za-z]:\\).*\.srt\s*$/i.test(script.trim());
   if (language === 'zh') {
     return [
-      `请把下面的${isSrtPath ? '字幕文件' : '剧本或字幕'}做成一部由 Sora 片段组成的短片（分镜），生成所有片段并拼接成片。`,
+      `请把下面的${isSrtPath ? '字幕文件' : '剧本或字幕'}做成一部由视频片段组成的短片（分镜），生成所有片段并拼接成片。`,
       '',
       '步骤：',
       `1. 切分：按时间把内容切成若干片段，每段不超过 ${longest} 秒（${model} 的片段时长只能是 ${allowed} 秒），尽量在句子结束和较长停顿处切开，片段越少越好。`,
