@@ -76,6 +76,8 @@ export class StoryboardPanel extends Disposable {
   private renderedKey = '';
   private ready = false;
   private pendingPlay: ToStoryboardPage | undefined;
+  /** The newest state, for a page that is still loading (sent on its "ready"). */
+  private pendingState: StoryboardPageState | undefined;
 
   constructor(
     private readonly documents: StoryboardDocuments,
@@ -122,9 +124,13 @@ export class StoryboardPanel extends Disposable {
     // New folders or image origins need new resource roots and CSP: a new page. Anything else is a message.
     const key = JSON.stringify([roots.map((r) => r.toString()), images]);
     if (key === this.renderedKey) {
-      void webview.postMessage({ type: 'state', state: page } satisfies ToStoryboardPage);
+      // A page still loading may not listen yet, and a message it misses is lost (it would show the state
+      // it was made with until the next change): the newest state waits for its "ready".
+      if (this.ready) void webview.postMessage({ type: 'state', state: page } satisfies ToStoryboardPage);
+      else this.pendingState = page;
       return;
     }
+    this.pendingState = undefined;
     this.renderedKey = key;
     this.ready = false;
     webview.options = { enableScripts: true, localResourceRoots: roots };
@@ -151,6 +157,8 @@ export class StoryboardPanel extends Disposable {
       switch (message.type) {
         case 'ready':
           this.ready = true;
+          if (this.pendingState) void this.panel.webview.postMessage({ type: 'state', state: this.pendingState } satisfies ToStoryboardPage);
+          this.pendingState = undefined;
           if (this.pendingPlay) void this.panel.webview.postMessage(this.pendingPlay);
           this.pendingPlay = undefined;
           return;
