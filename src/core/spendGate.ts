@@ -284,7 +284,8 @@ export class SpendGate {
         // one was looking at): as passing as ELOCKED, so it is tried again.
         const passing = code === 'ELOCKED' || code === 'ENOENT';
         if (!passing) throw new SpendLockError(this.lockPath, 'unusable', code ?? (error as Error).message);
-        if (this.clock.now() >= deadline) throw code === 'ELOCKED' ? new SpendLockError(this.lockPath, 'busy') : new SpendLockError(this.lockPath, 'unusable', code);
+        if (this.clock.now() >= deadline)
+          throw code === 'ELOCKED' ? new SpendLockError(this.lockPath, 'busy') : new SpendLockError(this.lockPath, 'unusable', code);
         await this.clock.sleep(LOCK_POLL_MS, signal);
       }
     }
