@@ -32,7 +32,7 @@ import { findFfmpeg } from '../storyboard/ffmpegJoin';
 import { scaledClock, type Clock } from '../util/clock';
 import { seededRandom } from '../util/random';
 import { HISTORY_PROBE, historyProbe, historySection } from './benchHistory';
-import { pollingFigures } from './pollingFigures';
+import { busiest, pollingFigures } from './pollingFigures';
 import { trackingSection, userParams } from './benchTracking';
 import { gallerySection } from './benchGallery';
 import { COLD_PROBE, coldProbe, coldStartSection } from './benchColdStart';
@@ -300,22 +300,11 @@ async function rateWithManyTasks(count: number, cap: number): Promise<{ maxInWin
     const { body } = await request(`${url}/__sim/requests`);
     const { requests } = (await body.json()) as { requests: { path: string; at: number; target?: string }[] };
     const arrived = requests.filter((r) => r.target !== 'download' && !r.path.startsWith('/files/') && !r.path.startsWith('/__sim')).map((r) => r.at);
-    return { maxInWindow: mostInOneSecond(sent), requests: sent.length, arrivedMax: mostInOneSecond(arrived) };
+    return { maxInWindow: busiest(sent), requests: sent.length, arrivedMax: busiest(arrived) };
   } finally {
     child.kill();
     rmSync(home, { recursive: true, force: true });
   }
-}
-
-/** The most of these times (ms) that fall in any one-second window. */
-function mostInOneSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= 1000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
 }
 
 async function startupSection(): Promise<void> {

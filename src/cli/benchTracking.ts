@@ -19,7 +19,7 @@ import { decideWire, newWireCounters, storageFileOf, type RelayTask } from '../s
 import type { Clock } from '../util/clock';
 import { silentLogger } from '../util/log';
 import { seededRandom } from '../util/random';
-import { fixedPoller, summarize, type PollingFigures, type TaskFigures } from './pollingFigures';
+import { busiest, fixedPoller, summarize, type PollingFigures, type TaskFigures } from './pollingFigures';
 
 export const P90_TARGET_S = 12;
 export const QUERY_SHARE_TARGET = 0.4;
@@ -288,17 +288,6 @@ export async function runTracking(load: TrackingLoad): Promise<TrackingFigures> 
     lifetime.abort();
     rmSync(home, { recursive: true, force: true });
   }
-}
-
-/** The most of these times in any window of one second. */
-function busiest(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= 1000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
 }
 
 const USER_TASKS = 40;

@@ -103,3 +103,14 @@ export async function readSimulator(url: string): Promise<SimulatorView> {
   const { tasks } = await get<{ tasks: { id: string; createdAt: number; completesAt: number | null }[] }>('/__sim/tasks');
   return { requests, tasks: new Map(tasks.map((t) => [t.id, { createdAt: t.createdAt, completesAt: t.completesAt ?? Infinity }])) };
 }
+
+/** The most of these times in any window of one second. */
+export function busiest(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i] - sorted[j] >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}

@@ -80,9 +80,12 @@ export class ModelsCache {
       await this.turn();
       listed = await this.api().listModels();
     } catch (error) {
-      // No key yet, an old relay without /v1/models, a network error: the last answer known, else the catalog.
+      // No key yet, an old relay without /v1/models, a network error: the last answer known, else the catalog;
+      // not asked again before `maxAgeMs` (or a refused model), so a relay without the route is not asked at every generation.
       this.logger.debug(`GET /v1/models not read (${error instanceof Error ? error.message : String(error)}): the catalog decides`);
-      return shared ? answerOf(shared.models, shared.fetchedAt) : { usable: undefined };
+      const known = shared ? answerOf(shared.models, shared.fetchedAt) : { usable: undefined };
+      this.memory = { ...known, fetchedAt: this.clock.now() };
+      return known;
     }
     const fetchedAt = this.clock.now();
     try {

@@ -280,8 +280,12 @@ export class SpendGate {
         return { release: () => release().catch(() => undefined), lost: () => lost };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ELOCKED') throw new SpendLockError(this.lockPath, 'unusable', code ?? (error as Error).message);
-        if (this.clock.now() >= deadline) throw new SpendLockError(this.lockPath, 'busy');
+        // ENOENT: another process took over a dead holder's lock at the same moment (it removed what this
+        // one was looking at): as passing as ELOCKED, so it is tried again.
+        const passing = code === 'ELOCKED' || code === 'ENOENT';
+        if (!passing) throw new SpendLockError(this.lockPath, 'unusable', code ?? (error as Error).message);
+        if (this.clock.now() >= deadline)
+          throw code === 'ELOCKED' ? new SpendLockError(this.lockPath, 'busy') : new SpendLockError(this.lockPath, 'unusable', code);
         await this.clock.sleep(LOCK_POLL_MS, signal);
       }
     }

@@ -111,6 +111,20 @@ describe('money across real processes: nothing paid without a yes, nothing paid 
 
   it('four calls a client gives up on: none sent after its call was cancelled; the one already on its way lands in the history, and the same call again returns it', async () => {
     relay = await slowRelay(sim.url, 5000);
+    // What the key can use was asked a moment ago by another process on this machine (the shared models.json):
+    // the first call's turn at the rate cap goes to its create, not to GET /v1/models.
+    mkdirSync(home, { recursive: true });
+    writeFileSync(
+      path.join(home, 'models.json'),
+      JSON.stringify({
+        version: 1,
+        fetchedAt: Date.now(),
+        models: [
+          { id: 'sora-2', endpointTypes: ['openai-video'] },
+          { id: 'veo3.1-fast', endpointTypes: ['openai-video'] },
+        ],
+      }),
+    );
     // One request every 4 s (the shared rate cap), on the real clock: calls 2–4 wait their turn past the client's timeout.
     const server = await start({ ...REAL_TIME, JUXIN_MAX_REQUESTS_PER_SECOND: '0.25', JUXIN_DAILY_VIDEO_LIMIT: '0', JUXIN_DAILY_SECONDS_LIMIT: '0' });
     const prompts = [1, 2, 3, 4].map((n) => `given up on ${n}`);

@@ -92,7 +92,9 @@ describe('core/modelsCache: what the key can use, one answer for every process',
     const cache = new ModelsCache(home, () => api, clock);
     assert.deepEqual(await cache.models(), { usable: undefined });
     fail = false;
-    assert.deepEqual((await cache.models()).usable, ['veo3.1-fast', 'grok-video-3']);
+    assert.equal((await cache.models()).usable, undefined, 'not asked again at once: a relay without the route is not asked at every generation');
+    await clock.advance(MODELS_MAX_AGE_MS);
+    assert.deepEqual((await cache.models()).usable, ['veo3.1-fast', 'grok-video-3'], 'asked again once that answer is old');
     await clock.advance(MODELS_MAX_AGE_MS + 1);
     fail = true;
     assert.deepEqual((await new ModelsCache(home, () => api, clock).models()).usable, ['veo3.1-fast', 'grok-video-3'], 'the older shared answer');

@@ -109,7 +109,11 @@ describe('core/spend gate: no request passes a limit, or is paid twice, without 
     const results = await Promise.allSettled([1, 2, 3].map((n) => engine.generate({ prompt: `after a crash ${n}` }, 'test')));
     assert.equal(relay.creates.length, 1, 'one paid');
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-    assert.equal(results.filter((r) => r.status === 'rejected' && r.reason instanceof SpendLimitError).length, 2, 'the others refused: over the limit');
+    assert.equal(
+      results.filter((r) => r.status === 'rejected' && r.reason instanceof SpendLimitError).length,
+      2,
+      `the others refused: over the limit (${results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'paid')).join(' | ')})`,
+    );
   });
 
   it('waits for a live holder on the injected clock, then refuses: it never goes on without the lock', async () => {
