@@ -1,7 +1,9 @@
 import { FAMILIES, OTHER_VIDEO_FAMILIES, veoName } from './families';
+import { choicesOf, type ModelChoices } from './choices';
 import type { ModelFamily, ModelSpec } from './types';
 
 export { FAMILIES, OTHER_VIDEO_FAMILIES, orientationOf } from './families';
+export { catalogAspectRatios, type ModelChoices } from './choices';
 export * from './types';
 
 /**
@@ -36,6 +38,11 @@ export function describeModel(modelId: string): ModelSpec | undefined {
   return { id: modelId, family: family.id, familyName: family.name, ...(family.retiredOn ? { retiredOn: family.retiredOn } : {}), ...family.spec(modelId) };
 }
 
+/** What a person chooses among for this model (see ModelChoices). */
+export function modelChoices(modelId: string): ModelChoices {
+  return choicesOf(describeModel(modelId));
+}
+
 /** The name of any video family, ours or one on its own route (for `GET /v1/models` and refusals). */
 export function videoFamilyName(modelId: string): string | undefined {
   return familyOf(modelId)?.name ?? OTHER_VIDEO_FAMILIES.find((f) => f.ids.test(modelId))?.name;
@@ -44,6 +51,11 @@ export function videoFamilyName(modelId: string): string | undefined {
 /** Every id the catalog names, family by family: what is offered when the relay cannot say what the key can use. */
 export function catalogModelIds(): string[] {
   return FAMILIES.flatMap((family) => family.known);
+}
+
+/** The models a person or an agent chooses from: what the relay lists for this key, or the catalog's when it cannot say. */
+export function offeredModels(usable: readonly string[] | undefined): string[] {
+  return usable ? [...usable] : catalogModelIds();
 }
 
 /** Two ids of one model (Veo's aliases): `veo_3_1-fast` is `veo3.1-fast`. */
@@ -62,15 +74,26 @@ const IMAGE_WORDS = {
   }),
 };
 
+/** What a model's images mean ("a first frame and optionally a last frame"), in both languages. */
+export function imageWords(images: ModelSpec['images']): { en: string; zh: string } {
+  return IMAGE_WORDS[images.meaning](images.max);
+}
+
 /** What a model takes, in one sentence per language: said by refusals, list_models and the tool descriptions. */
 export function describeCapabilities(spec: ModelSpec): { en: string; zh: string } {
+  const words = capabilityWords(spec);
+  return { en: `${spec.id} (${spec.familyName}): ${words.en}`, zh: `${spec.id}（${spec.familyName}）：${words.zh}` };
+}
+
+/** What a model takes without its name (where the name stands beside it: a picker's item). */
+export function capabilityWords(spec: ModelSpec): { en: string; zh: string } {
   const images = IMAGE_WORDS[spec.images.meaning](spec.images.max);
   const seconds = spec.durations.join('/');
   const audio =
     spec.audio === undefined ? { en: 'sound: not stated', zh: '声音：未知' } : spec.audio ? { en: 'with sound', zh: '有声音' } : { en: 'silent', zh: '无声音' };
   const switches = spec.switches.length ? { en: `; switches: ${spec.switches.join(', ')}`, zh: `；开关：${spec.switches.join('、')}` } : { en: '', zh: '' };
   return {
-    en: `${spec.id} (${spec.familyName}): aspect ratio ${spec.aspectRatios.join(', ')}; resolution ${spec.resolutions.join(', ')}; ${seconds} s${spec.fixedDuration ? ' (fixed)' : ''}; images: ${images.en}; ${audio.en}${switches.en}`,
-    zh: `${spec.id}（${spec.familyName}）：画面比例 ${spec.aspectRatios.join('、')}；分辨率 ${spec.resolutions.join('、')}；${seconds} 秒${spec.fixedDuration ? '（固定）' : ''}；图片：${images.zh}；${audio.zh}${switches.zh}`,
+    en: `aspect ratio ${spec.aspectRatios.join(', ')}; resolution ${spec.resolutions.join(', ')}; ${seconds} s${spec.fixedDuration ? ' (fixed)' : ''}; images: ${images.en}; ${audio.en}${switches.en}`,
+    zh: `画面比例 ${spec.aspectRatios.join('、')}；分辨率 ${spec.resolutions.join('、')}；${seconds} 秒${spec.fixedDuration ? '（固定）' : ''}；图片：${images.zh}；${audio.zh}${switches.zh}`,
   };
 }

@@ -60,6 +60,24 @@ export function defaultModel(usable: UsableModels, setting?: string): string {
   return preferred ?? usable.find((id) => familyOf(id)) ?? usable[0] ?? setting ?? FALLBACK_MODEL;
 }
 
+/**
+ * The sentence for a default model (the user's setting) this key cannot use, with the model used
+ * instead, or undefined when the setting is usable or unset: a retired Sora in the settings never fails
+ * silently. `where` names what lists the models (list_models for agents, the model step in VS Code).
+ * Each front end says it once per session.
+ */
+export function settingNotUsable(setting: string | undefined, used: string, where: { en: string; zh: string }): { en: string; zh: string } | undefined {
+  if (!setting || sameModel(setting, used)) return undefined;
+  const spec = describeModel(setting);
+  const why = spec?.retiredOn
+    ? { en: ` (${spec.familyName} was retired upstream on ${spec.retiredOn})`, zh: `（${spec.familyName} 已于 ${spec.retiredOn} 被上游下线）` }
+    : { en: '', zh: '' };
+  return {
+    en: `Your default model ${setting} is not available to this API key${why.en}, so this video uses ${used}. Set the default model to one ${where.en} shows.`,
+    zh: `你设置的默认模型 ${setting} 此 API Key 无法使用${why.zh}，本次改用 ${used}。请把默认模型改为${where.zh}列出的模型之一。`,
+  };
+}
+
 /** A refusal that ends with what the model takes. */
 function refuse(field: string, spec: ModelSpec, en: string, zh: string): ParamError {
   const takes = describeCapabilities(spec);

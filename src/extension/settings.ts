@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 export { resolveDownloadFolder } from './paths';
-import { DEFAULT_BASE_URL, type GenerationParams } from '../juxin/types';
+import { DEFAULT_BASE_URL } from '../juxin/types';
 import { DEFAULT_LIMITS, readPrices, type SpendLimits } from '../core/spend';
+import { readGenerationDefaults, type GenerationDefaults } from './generationDefaults';
 
 export const SECTION = 'juxinSora';
 
 export interface ExtensionSettings {
   baseUrl: string;
-  defaults: Omit<GenerationParams, 'prompt' | 'images'>;
+  defaults: GenerationDefaults;
   /** Empty: a folder in the extension's global storage. */
   downloadFolder: string;
   pollIntervalSeconds: number;
@@ -20,14 +21,7 @@ export function readSettings(): ExtensionSettings {
   const c = vscode.workspace.getConfiguration(SECTION);
   return {
     baseUrl: (c.get<string>('baseUrl') || DEFAULT_BASE_URL).trim().replace(/\/+$/, ''),
-    defaults: {
-      model: c.get('defaultModel', 'sora-2'),
-      orientation: c.get('defaultOrientation', 'landscape'),
-      size: c.get('defaultSize', 'small'),
-      duration: c.get('defaultDuration', 10),
-      watermark: c.get('defaultWatermark', false),
-      private: c.get('defaultPrivate', true),
-    },
+    defaults: readGenerationDefaults(c),
     downloadFolder: (c.get<string>('downloadFolder') ?? '').trim(),
     pollIntervalSeconds: Math.max(1, c.get('pollIntervalSeconds', 5)),
     maxRequestsPerSecond: Math.max(0.1, c.get('maxRequestsPerSecond', 2)),
@@ -42,9 +36,16 @@ export function affectsMcpDefinition(e: vscode.ConfigurationChangeEvent): boolea
 
 /** Settings the tools' descriptions state (updated in every open MCP session, no restart). */
 export function affectsToolDefaults(e: vscode.ConfigurationChangeEvent): boolean {
-  return ['defaultModel', 'defaultOrientation', 'defaultSize', 'defaultDuration', 'defaultWatermark', 'defaultPrivate'].some((k) =>
-    e.affectsConfiguration(`${SECTION}.${k}`),
-  );
+  return [
+    'defaultModel',
+    'defaultAspectRatio',
+    'defaultResolution',
+    'defaultOrientation',
+    'defaultSize',
+    'defaultDuration',
+    'defaultWatermark',
+    'defaultPrivate',
+  ].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
 }
 
 /** The daily limits and prices (read at every request), and what was wrong with the prices setting. */

@@ -6,21 +6,12 @@ import type { LocalImage } from './images';
  * everything else works with these types.
  */
 
-/** Sora's models, for the Sora-only features (storyboards, the VS Code pickers) until they read the catalog. */
-export const MODELS = ['sora-2', 'sora-2-pro'] as const;
-export type VideoModel = (typeof MODELS)[number];
-/** A Sora model the Sora-only features take (any other model falls back to sora-2 there). */
-export const isSoraModel = (model: string | undefined): model is VideoModel => (MODELS as readonly (string | undefined)[]).includes(model);
+/** Sora's models (the spend prices' keys still name them); every other model is the catalog's (src/catalog). */
+export type VideoModel = 'sora-2' | 'sora-2-pro';
 export const ORIENTATIONS = ['landscape', 'portrait'] as const;
 export type Orientation = (typeof ORIENTATIONS)[number];
 export const SIZES = ['small', 'large'] as const;
 export type VideoSize = (typeof SIZES)[number];
-
-/** Documented durations (seconds) per model. */
-export const ALLOWED_DURATIONS: Record<VideoModel, readonly number[]> = {
-  'sora-2': [10, 15],
-  'sora-2-pro': [10, 15, 25],
-};
 
 export const DEFAULT_BASE_URL = 'https://api.jxincm.cn';
 

@@ -74,7 +74,7 @@ function frontMatterYaml(lines: readonly string[], block: FrontMatterBlock): str
 }
 
 export function readFrontMatter(lines: readonly string[], block: FrontMatterBlock | undefined, problems: StoryboardProblem[]): FrontMatterValues {
-  const values: FrontMatterValues = { title: '', defaults: pickDefaults(DEFAULT_PARAMS), style: '', cast: [] };
+  const values: FrontMatterValues = { title: '', defaults: storyboardDefaultsOf(DEFAULT_PARAMS), style: '', cast: [] };
   if (!block) return values;
   const first = block.start + 1;
   const yamlText = frontMatterYaml(lines, block);
@@ -163,7 +163,10 @@ export function readFrontMatter(lines: readonly string[], block: FrontMatterBloc
   return values;
 }
 
-function pickDefaults(p: Pick<GenerationParams, 'model' | 'orientation' | 'size' | 'duration' | 'aspectRatio' | 'resolution'>): StoryboardDefaults {
+/** The settings of a storyboard from checked generation parameters (Sora keeps orientation and size; other families add their ratio and resolution). */
+export function storyboardDefaultsOf(
+  p: Pick<GenerationParams, 'model' | 'orientation' | 'size' | 'duration' | 'aspectRatio' | 'resolution'>,
+): StoryboardDefaults {
   const defaults: StoryboardDefaults = { model: p.model, orientation: p.orientation, size: p.size, duration: p.duration };
   // Sora's shape and size are its orientation and size (as files written before say); every other family has its own.
   if (p.aspectRatio) defaults.aspectRatio = p.aspectRatio;
@@ -205,7 +208,7 @@ function readDefaults(given: Partial<Record<FrontMatterKey, { value: unknown; li
         const retired = retiredModelWarning(checked.model, given.model.line);
         if (retired) problems.push(retired);
       }
-      return pickDefaults(checked);
+      return storyboardDefaultsOf(checked);
     } catch (error) {
       const key = error instanceof ParamError ? SETTING_OF[error.field] : undefined;
       if (!(error instanceof ParamError) || !key || !(error.field in input)) throw error;
@@ -218,7 +221,7 @@ function readDefaults(given: Partial<Record<FrontMatterKey, { value: unknown; li
       delete input[error.field];
     }
   }
-  return pickDefaults(DEFAULT_PARAMS);
+  return storyboardDefaultsOf(DEFAULT_PARAMS);
 }
 
 /** "sora-2 was retired on 2026-09-24: use veo3.1-fast": a warning, so the file still opens and its videos still join. */
@@ -226,12 +229,13 @@ function retiredModelWarning(model: string, line: number): StoryboardProblem | u
   const spec = describeModel(model);
   if (!spec?.retiredOn) return undefined;
   const instead = replacementModel();
-  return problemAt(
+  const problem = problemAt(
     'warning',
     line,
     `${model} (${spec.familyName}) was retired on ${spec.retiredOn}: the relay no longer makes its videos. Change the model to ${instead} ("model: ${instead}"); the clips' durations follow the model.`,
     `${model}（${spec.familyName}）已于 ${spec.retiredOn} 下线：中转站不再生成它的视频。请把模型改为 ${instead}（"model: ${instead}"）；片段时长随模型而定。`,
   );
+  return { ...problem, fix: { from: model, to: instead } };
 }
 
 /** The model a retired one gives way to: the first of the catalog's preference list that is not retired. */

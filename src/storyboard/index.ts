@@ -5,6 +5,7 @@
  */
 export * from './types';
 export { parseStoryboard, requireUsable, CLIP_ID } from './parse';
+export { replacementModel, storyboardDefaultsOf } from './frontMatter';
 export {
   formatStoryboard,
   appendClipEdits,

@@ -95,6 +95,8 @@ export interface StoryboardProblem {
   messageZh: string;
   /** The clip it belongs to, when it belongs to one (by index in `clips`). */
   clipIndex?: number;
+  /** A value on this line an editor can replace in one step (a retired model → the model to use instead). */
+  fix?: { from: string; to: string };
 }
 
 export interface ParsedStoryboard {

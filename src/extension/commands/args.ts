@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAX_IMAGES } from '../../juxin/images';
-import { MODELS, ORIENTATIONS, SIZES } from '../../juxin/types';
+import { catalogModelIds, modelChoices, RESOLUTIONS } from '../../catalog';
+import { ORIENTATIONS, SIZES } from '../../juxin/types';
 import { MAX_PROMPT_CHARS } from '../../core/params';
 
 // The arguments of the public commands. Anything can run a command with any argument (another
@@ -13,17 +13,38 @@ const taskId = z.string().trim().min(1).max(300);
 /** A task named by id: `"sora-2:task_…"` or `{ taskId }` (extra keys such as `confirm` are ignored, never obeyed). */
 export const taskRefArg = z.union([taskId, z.object({ taskId }).loose()]).transform((v) => (typeof v === 'string' ? v : v.taskId));
 
-/** `juxinSora.generateVideo` with answers: every question skipped, so it is always confirmed. */
+/** The most images any model takes (whether this model takes them is the engine's check, against the catalog). */
+const MOST_IMAGES = Math.max(...catalogModelIds().map((id) => modelChoices(id).images.max));
+const image = z.string().max(2000);
+
+/**
+ * `juxinSora.generateVideo` with answers: every question skipped, so it is always confirmed. Only names
+ * and shapes here: the model is any id (the relay may list models the catalog does not describe), and
+ * every value is checked against it by the engine before anything is sent.
+ */
 export const generateArg = z
   .object({
     prompt: z.string().trim().min(1).max(MAX_PROMPT_CHARS),
-    model: z.enum(MODELS).optional(),
+    model: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/)
+      .optional(),
+    aspectRatio: z
+      .string()
+      .regex(/^\d{1,2}:\d{1,2}$/)
+      .optional(),
+    resolution: z.enum(RESOLUTIONS).optional(),
     orientation: z.enum(ORIENTATIONS).optional(),
     size: z.enum(SIZES).optional(),
     duration: z.number().int().positive().optional(),
     watermark: z.boolean().optional(),
     private: z.boolean().optional(),
-    images: z.array(z.string().max(2000)).max(MAX_IMAGES).optional(),
+    enhancePrompt: z.boolean().optional(),
+    enableUpsample: z.boolean().optional(),
+    images: z.array(image).max(MOST_IMAGES).optional(),
+    firstFrame: image.optional(),
+    lastFrame: image.optional(),
     characterUrl: z.string().max(2000).optional(),
     characterTimestamps: z.string().max(40).optional(),
   })

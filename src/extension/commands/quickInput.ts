@@ -82,3 +82,34 @@ export function inputText(
     box.show();
   });
 }
+
+/**
+ * One quick pick step where any of the items may be ticked (a model's switches), with a back button.
+ * Resolves the ticked values (maybe none) on accept, undefined on cancel.
+ */
+export function pickSome<T>(step: Step, placeholder: string, items: PickItem<T>[], ticked: readonly T[]): Promise<T[] | undefined> {
+  return new Promise((resolve, reject) => {
+    const pick = vscode.window.createQuickPick<PickItem<T>>();
+    Object.assign(pick, { title: step.title, step: step.step, totalSteps: step.totalSteps, placeholder, items, canSelectMany: true, ignoreFocusOut: true });
+    pick.buttons = step.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+    pick.selectedItems = items.filter((i) => ticked.includes(i.value));
+    if (items.length) pick.activeItems = [items[0]];
+    let done = false;
+    pick.onDidTriggerButton(() => {
+      done = true;
+      pick.hide();
+      reject(new Back());
+    });
+    pick.onDidAccept(() => {
+      done = true;
+      const chosen = pick.selectedItems.map((i) => i.value);
+      pick.hide();
+      resolve(chosen);
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      if (!done) resolve(undefined);
+    });
+    pick.show();
+  });
+}

@@ -66,7 +66,8 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
       if (arg === undefined) return generateVideo(services);
       const parsed = parseArg(generateArg, arg);
       if (!parsed.ok) return refuseArgument(Commands.generate, parsed.problem);
-      const params = validateGenerationParams(parsed.value, readSettings().defaults);
+      const { usable } = await services.host.engine.models().catch(() => ({ usable: undefined }));
+      const params = validateGenerationParams(parsed.value, readSettings().defaults, usable);
       if (!(await confirmPaidGeneration(params))) return undefined;
       return generateVideo(services, params);
     }),

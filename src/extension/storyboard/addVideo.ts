@@ -1,11 +1,11 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskRecord } from '../../core/types';
-import { isSoraModel } from '../../juxin/types';
 import {
   appendClipEdits,
   clipFingerprint,
   formatStoryboard,
+  storyboardDefaultsOf,
   storyboardFileName,
   storyboardState,
   takenClipIds,
@@ -140,9 +140,8 @@ async function addToNewStoryboard(engine: Parameters<typeof addVideoToStoryboard
     folder = picked?.[0]?.fsPath;
   }
   if (!folder) return undefined;
-  const { model, orientation, size, duration } = task.params;
-  // Storyboards take Sora's models until their format reads the catalog.
-  const defaults = { model: isSoraModel(model) ? model : ('sora-2' as const), orientation, size, duration };
+  // The video's own settings (its model, shape and length): the clip is ready at once, and more clips of it join.
+  const defaults = storyboardDefaultsOf(task.params);
   const clipId = 'c1';
   const text = formatStoryboard(
     { title: title.trim(), defaults, style: '', cast: [], clips: [{ ...clipFor(task, defaults), id: clipId }] },

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { ALLOWED_DURATIONS, isSoraModel, type VideoModel } from '../../juxin/types';
+import { describeModel } from '../../catalog';
+import type { VideoEngine } from '../../core/engine';
+import { defaultModel, validateGenerationParams, type UsableModels } from '../../core/params';
 import {
   LIMITS,
   SrtError,
@@ -9,14 +11,17 @@ import {
   formatStoryboard,
   parseSrt,
   readSubtitleFile,
+  storyboardDefaultsOf,
   storyboardFileName,
   storyboardTemplate,
   writeNewFile,
   type Language,
+  type StoryboardDefaults,
   type SubtitleCue,
 } from '../../storyboard';
 import { describeBytes } from '../../util/boundedRead';
 import { isChinese } from '../messages';
+import { modelItems, sayUnusableSettingOnce } from '../commands/modelPicks';
 import { readSettings } from '../settings';
 import { inUiLanguage } from './words';
 
@@ -24,25 +29,37 @@ function uiLanguage(): Language {
   return isChinese() ? 'zh' : 'en';
 }
 
-/** The settings a new storyboard starts from: the user's defaults, with a size the model allows. */
-/** Storyboards take Sora's models until their format reads the catalog. */
-const soraDefault = (model: string): VideoModel => (isSoraModel(model) ? model : 'sora-2');
+/** What the storyboard commands need of the engine: what the key can use. */
+export type ModelSource = Pick<VideoEngine, 'models'>;
 
-function defaultsFor(model: VideoModel) {
-  const { defaults } = readSettings();
-  const duration = ALLOWED_DURATIONS[model].includes(defaults.duration) ? defaults.duration : ALLOWED_DURATIONS[model][0];
-  return { model, orientation: defaults.orientation, size: model === 'sora-2-pro' ? defaults.size : 'small', duration } as const;
+/** The models this key can use, or undefined (the catalog decides) when the relay cannot say. */
+async function usableModels(engine: ModelSource): Promise<UsableModels> {
+  return (await engine.models().catch(() => ({ usable: undefined }))).usable;
 }
 
-async function pickModel(): Promise<VideoModel | undefined> {
-  const current = readSettings().defaults.model;
-  const items = [
-    { label: 'sora-2', description: vscode.l10n.t('clips of up to 15 seconds'), value: 'sora-2' as const },
-    { label: 'sora-2-pro', description: vscode.l10n.t('clips of up to 25 seconds, higher quality, slower'), value: 'sora-2-pro' as const },
-  ];
+/**
+ * The settings a new storyboard starts from: the user's defaults, each where the model takes it, else
+ * the model's own (the engine's one check, so a model it cannot use is refused here, in both languages).
+ */
+function defaultsFor(model: string, usable: UsableModels): StoryboardDefaults {
+  return storyboardDefaultsOf(validateGenerationParams({ prompt: 'x', model }, readSettings().defaults, usable));
+}
+
+/** The default model: the settings' when the key can use it, else the engine's preference (said once when the setting is not usable). */
+function defaultModelOf(usable: UsableModels): string {
+  const { defaults } = readSettings();
+  const model = defaultModel(usable, defaults.model);
+  sayUnusableSettingOnce(defaults, model);
+  return model;
+}
+
+/** The model of a storyboard drafted from subtitles: its durations decide how the lines are cut. Only models the catalog describes can be cut for. */
+async function pickModel(usable: UsableModels): Promise<string | undefined> {
+  const preselected = defaultModelOf(usable);
+  const items = modelItems(usable).filter((item) => describeModel(item.value));
   const picked = await vscode.window.showQuickPick(
-    items.map((i) => ({ ...i, picked: i.value === current })),
-    { placeHolder: vscode.l10n.t('Which model? It decides how long each clip can be.'), ignoreFocusOut: true },
+    items.map((i) => ({ ...i, picked: i.value === preselected })),
+    { placeHolder: vscode.l10n.t('Which model? It decides how long each clip can be.'), ignoreFocusOut: true, matchOnDescription: true },
   );
   return picked?.value;
 }
@@ -79,7 +96,7 @@ async function readSubtitles(srt: vscode.Uri): Promise<SubtitleCue[]> {
  * longer than the model allows; a draft `name.storyboard.md` written beside it (never over another
  * file) and opened. Returns the new file.
  */
-export async function newStoryboardFromSubtitles(arg: unknown, options: { model?: VideoModel } = {}): Promise<string | undefined> {
+export async function newStoryboardFromSubtitles(engine: ModelSource, arg: unknown, options: { model?: string } = {}): Promise<string | undefined> {
   let srt = arg instanceof vscode.Uri ? arg : undefined;
   const active = vscode.window.activeTextEditor?.document.uri;
   if (!srt && active?.scheme === 'file' && /\.srt$/i.test(active.fsPath)) srt = active;
@@ -93,13 +110,15 @@ export async function newStoryboardFromSubtitles(arg: unknown, options: { model?
     srt = picked?.[0];
   }
   if (!srt) return undefined;
-  const model = options.model ?? (await pickModel());
+  const usable = await usableModels(engine);
+  const model = options.model ?? (await pickModel(usable));
   if (!model) return undefined;
+  const { orientation, size, aspectRatio, resolution } = defaultsFor(model, usable);
   try {
     const cues = await readSubtitles(srt);
     const title = path.basename(srt.fsPath).replace(/\.(srt|vtt)$/i, '');
-    const { orientation, size } = defaultsFor(model);
-    const { draft } = draftFromSubtitles(cues, { title, model, orientation, size, subtitles: path.basename(srt.fsPath) });
+    const shape = { ...(aspectRatio ? { aspectRatio } : {}), ...(resolution ? { resolution } : {}) };
+    const { draft } = draftFromSubtitles(cues, { title, model, orientation, size, ...shape, subtitles: path.basename(srt.fsPath) });
     const file = await writeNewFile(path.dirname(srt.fsPath), storyboardFileName(title), formatStoryboard(draft, { language: uiLanguage() }));
     await openStoryboard(file);
     const write = vscode.l10n.t('Write the Shots with Copilot');
@@ -126,7 +145,7 @@ export async function newStoryboardFromSubtitles(arg: unknown, options: { model?
 }
 
 /** "New Storyboard": a title, then a template with the settings and two example clips in the workspace. */
-export async function newStoryboard(options: { title?: string; folder?: string } = {}): Promise<string | undefined> {
+export async function newStoryboard(engine: ModelSource, options: { title?: string; folder?: string } = {}): Promise<string | undefined> {
   const title =
     options.title ??
     (await vscode.window.showInputBox({
@@ -143,8 +162,10 @@ export async function newStoryboard(options: { title?: string; folder?: string }
     folder = picked?.[0]?.fsPath;
   }
   if (!folder) return undefined;
+  const usable = await usableModels(engine);
+  const defaults = defaultsFor(defaultModelOf(usable), usable);
   try {
-    const text = storyboardTemplate(uiLanguage(), title.trim(), defaultsFor(soraDefault(readSettings().defaults.model)));
+    const text = storyboardTemplate(uiLanguage(), title.trim(), defaults);
     const file = await writeNewFile(folder, storyboardFileName(title.trim()), text);
     await openStoryboard(file);
     return file;

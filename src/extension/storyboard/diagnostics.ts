@@ -3,6 +3,7 @@ import { isChinese } from '../messages';
 import { Disposable } from '../util/dispose';
 import { isStoryboardDocument, type StoryboardDocuments } from './documents';
 import { problemMessage } from './editorModel';
+import { REPLACEABLE } from './quickFix';
 
 /** The parser's problems of every open storyboard, at their lines, in the UI language. */
 export class StoryboardDiagnostics extends Disposable {
@@ -34,6 +35,8 @@ export class StoryboardDiagnostics extends Disposable {
           p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
         );
         diagnostic.source = chinese ? '分镜' : 'storyboard';
+        // A problem that names its fix gets the Quick Fix (quickFix.ts).
+        if (p.fix) diagnostic.code = REPLACEABLE;
         return diagnostic;
       }),
     );

@@ -17,6 +17,7 @@ import { StoryboardDiagnostics } from './diagnostics';
 import { StoryboardDocuments, workspaceRoots } from './documents';
 import { assembleFilm, generateClips, maxConcurrentClips, type StoryboardFeatures } from './generation';
 import { StoryboardPanels } from './panel';
+import { StoryboardQuickFixes } from './quickFix';
 import { findClip } from './refs';
 import { resolveStoryboard } from './target';
 
@@ -27,13 +28,14 @@ export interface StoryboardRegistration extends vscode.Disposable {
   viewHtml(file: string): string | undefined;
 }
 
-function options(arg: unknown): { regenerate?: boolean; confirm?: boolean; model?: 'sora-2' | 'sora-2-pro' } {
+function options(arg: unknown): { regenerate?: boolean; confirm?: boolean; model?: string } {
   if (typeof arg !== 'object' || arg === null) return {};
   const o = arg as Record<string, unknown>;
   return {
     ...(o.regenerate === true ? { regenerate: true } : {}),
     ...(o.confirm === false ? { confirm: false } : {}),
-    ...(o.model === 'sora-2' || o.model === 'sora-2-pro' ? { model: o.model } : {}),
+    // Any id: the engine's check refuses one the key cannot use, in both languages, before anything is written.
+    ...(typeof o.model === 'string' && o.model.trim() && o.model.length <= 100 ? { model: o.model.trim() } : {}),
   };
 }
 
@@ -65,11 +67,12 @@ export function registerStoryboards(services: Services, files: Pick<StoryboardFe
     documents,
     panels,
     new StoryboardDiagnostics(documents),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new StoryboardQuickFixes(documents), { providedCodeActionKinds: StoryboardQuickFixes.kinds }),
     vscode.languages.registerCodeLensProvider(SELECTOR, new StoryboardCodeLensProvider(documents)),
     vscode.languages.registerCompletionItemProvider(SELECTOR, new CastCompletionProvider(documents, () => engine.characters()), '@'),
     registerCharacters(engine, services.host.home, documents, () => panels.activeUri()),
-    run(Commands.newStoryboardFromSubtitles, (arg, opts) => newStoryboardFromSubtitles(arg, options(opts))),
-    run(Commands.newStoryboard, (arg) => newStoryboard(typeof arg === 'object' && arg ? (arg as { title?: string; folder?: string }) : {})),
+    run(Commands.newStoryboardFromSubtitles, (arg, opts) => newStoryboardFromSubtitles(engine, arg, options(opts))),
+    run(Commands.newStoryboard, (arg) => newStoryboard(engine, typeof arg === 'object' && arg ? (arg as { title?: string; folder?: string }) : {})),
     run(Commands.writeShotPrompts, async (arg, ref) => {
       const uri = await target(arg);
       return uri && writeShotPrompts(documents, uri, typeof ref === 'string' ? ref : undefined);

@@ -2,8 +2,7 @@ import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import path from 'node:path';
-import type { GenerationInput } from '../../core/params';
-import { describeModel, sameModel } from '../../catalog';
+import { settingNotUsable, type GenerationInput } from '../../core/params';
 import { isHttpUrl } from '../../juxin/images';
 import { localPathProblem } from '../../util/localPath';
 import { guarded, type ToolContext, toErrorResult } from '../context';
@@ -151,22 +150,12 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
   );
 }
 
-/**
- * The user's default model (a setting) that this key cannot use, said once per session with the model
- * used instead: a retired Sora in the settings never fails silently, and never nags.
- */
+/** The user's default model (a setting) that this key cannot use, said once per session (never nags) with the model used instead. */
 function unusableSetting(ctx: ToolContext, used: string): { en: string; zh: string } | undefined {
-  const setting = ctx.userModel();
-  if (!setting || sameModel(setting, used) || ctx.settingNoted) return undefined;
+  const note = settingNotUsable(ctx.userModel(), used, { en: 'list_models', zh: ' list_models ' });
+  if (!note || ctx.settingNoted) return undefined;
   ctx.settingNoted = true;
-  const spec = describeModel(setting);
-  const why = spec?.retiredOn
-    ? { en: ` (${spec.familyName} was retired upstream on ${spec.retiredOn})`, zh: `（${spec.familyName} 已于 ${spec.retiredOn} 被上游下线）` }
-    : { en: '', zh: '' };
-  return {
-    en: `Your default model ${setting} is not available to this API key${why.en}, so this video uses ${used}. Set the default model to one list_models shows.`,
-    zh: `你设置的默认模型 ${setting} 此 API Key 无法使用${why.zh}，本次改用 ${used}。请把默认模型改为 list_models 列出的模型之一。`,
-  };
+  return note;
 }
 
 function withNote(result: CallToolResult, note: { en: string; zh: string } | undefined): CallToolResult {

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { describeCapabilities, describeModel, catalogModelIds } from '../../catalog';
+import { describeCapabilities, describeModel, offeredModels } from '../../catalog';
 import type { ModelsAnswer } from '../../core/modelsCache';
 import { defaultModel } from '../../core/params';
 import type { PriceTable } from '../../core/spend';
@@ -41,7 +41,7 @@ type ListModelsOutput = z.infer<z.ZodObject<typeof listModelsOutputShape>>;
 
 /** The video models this key can use (or the catalog's, when the relay cannot say), each with what it takes and the user's price. */
 export function modelsOutput(answer: ModelsAnswer, prices: PriceTable, setting?: string): ListModelsOutput {
-  const ids = answer.usable ?? catalogModelIds();
+  const ids = offeredModels(answer.usable);
   const models = ids.map((id) => {
     const spec = describeModel(id);
     const price = prices[id];

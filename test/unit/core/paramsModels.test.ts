@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { defaultModel, ParamError, prepareGeneration, validateGenerationParams } from '../../../src/core/params';
+import { defaultModel, ParamError, prepareGeneration, settingNotUsable, validateGenerationParams } from '../../../src/core/params';
 import { IMAGES } from '../../fixtures/images';
 
 type Input = Parameters<typeof validateGenerationParams>[0];
@@ -93,5 +93,21 @@ describe('core/params: every value checked against the chosen model (the catalog
       prepareGeneration({ prompt: 'x', model: 'veo3.1', firstFrame: 'relative/a.png' }),
       (e: unknown) => e instanceof ParamError && e.field === 'firstFrame',
     );
+  });
+
+  it('says a default model in the settings this key cannot use (a retired Sora), with the model used instead and where to choose, in both languages', () => {
+    const where = { en: 'the model step', zh: '模型这一步' };
+    const note = settingNotUsable('sora-2', 'veo3.1-fast', where)!;
+    assert.match(
+      note.en,
+      /^Your default model sora-2 is not available to this API key \(Sora 2 was retired upstream on 2026-09-24\), so this video uses veo3\.1-fast\. Set the default model to one the model step shows\.$/,
+    );
+    assert.match(
+      note.zh,
+      /sora-2 此 API Key 无法使用（Sora 2 已于 2026-09-24 被上游下线），本次改用 veo3\.1-fast。请把默认模型改为模型这一步列出的模型之一。$/,
+    );
+    assert.equal(settingNotUsable(undefined, 'veo3.1-fast', where), undefined, 'no setting: nothing to say');
+    assert.equal(settingNotUsable('veo_3_1-fast', 'veo3.1-fast', where), undefined, 'an alias of the model used is the setting itself');
+    assert.doesNotMatch(settingNotUsable('grok-video-3', 'veo3.1-fast', where)!.en, /retired/, 'only a retired family is called retired');
   });
 });

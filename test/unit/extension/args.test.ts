@@ -13,13 +13,30 @@ describe('extension/commands/args: what another extension or a link may pass', (
   it('reads generation answers strictly: known fields of the right type, a bounded prompt', () => {
     const ok = parseArg(generateArg, { prompt: ' a lighthouse ', model: 'sora-2-pro', duration: 25, images: ['/tmp/a.png'] });
     assert.deepEqual(ok, { ok: true, value: { prompt: 'a lighthouse', model: 'sora-2-pro', duration: 25, images: ['/tmp/a.png'] } });
+    const veo = parseArg(generateArg, {
+      prompt: 'a lighthouse',
+      model: 'veo3.1-fast',
+      aspectRatio: '9:16',
+      resolution: '720p',
+      firstFrame: '/tmp/a.png',
+      enhancePrompt: true,
+    });
+    assert.deepEqual(veo, {
+      ok: true,
+      value: { prompt: 'a lighthouse', model: 'veo3.1-fast', aspectRatio: '9:16', resolution: '720p', firstFrame: '/tmp/a.png', enhancePrompt: true },
+    });
     for (const bad of [
       {},
       { prompt: '' },
       { prompt: 'x'.repeat(4001) },
-      { prompt: 'x', model: 'sora-3' },
+      // Any model id is read (the engine checks it against what the key can use); a value that is no id is not.
+      { prompt: 'x', model: 'sora 3; rm -rf' },
+      { prompt: 'x', model: 42 },
+      { prompt: 'x', aspectRatio: 'wide' },
+      { prompt: 'x', resolution: '8k' },
       { prompt: 'x', duration: '10' },
-      { prompt: 'x', images: ['a', 'b', 'c', 'd', 'e'] },
+      // More images than any model takes (Grok's six references).
+      { prompt: 'x', images: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] },
       { prompt: 'x', skipConfirmation: true },
       'a prompt as a string',
       [{ prompt: 'x' }],

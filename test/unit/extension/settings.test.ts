@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { catalogAspectRatios, catalogModelIds, describeModel, RESOLUTIONS } from '../../../src/catalog';
 import { DEFAULT_LIMITS, readPrices } from '../../../src/core/spend';
 import { baseUrlProblem } from '../../../src/juxin/http';
 
@@ -45,5 +46,30 @@ describe('extension settings', () => {
     for (const key of ['sora-2', 'sora-2-pro', 'sora-2-all', 'sora-2/small', 'sora-2-pro/large', 'sora-3', 'gpt-4', 'sora-2/medium', 'Sora-2', 'sora-2-pro/']) {
       assert.equal(pattern.test(key), readPrices({ [key]: { perVideo: 1 } }).problems.length === 0, key);
     }
+  });
+
+  it('suggests the models, ratios and resolutions of the catalog, yet takes any model id (free text), and marks the old shape settings deprecated', () => {
+    type Prop = {
+      type?: string;
+      default?: unknown;
+      enum?: unknown[];
+      anyOf?: { enum?: unknown[]; type?: string; pattern?: string }[];
+      markdownDeprecationMessage?: string;
+    };
+    const props = (
+      JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, Prop> } } }
+    ).contributes.configuration.properties;
+    const model = props['juxinSora.defaultModel'];
+    assert.equal(model.enum, undefined, 'not an enum: the relay may list models the catalog does not describe');
+    assert.equal(model.default, '', 'unset: the engine chooses (Veo 3.1 fast first)');
+    // Suggested: every model the catalog describes that was not retired; an empty value means "the engine's choice".
+    const suggested = catalogModelIds().filter((id) => !describeModel(id)?.retiredOn);
+    assert.deepEqual(model.anyOf?.[0].enum, ['', ...suggested]);
+    const free = new RegExp(model.anyOf![1].pattern!);
+    for (const id of ['veo3.1-fast', 'some-new-video-3', 'veo_3_1-fast']) assert.ok(free.test(id), id);
+    assert.ok(!free.test('veo 3; rm'));
+    assert.deepEqual(props['juxinSora.defaultAspectRatio'].anyOf?.[0].enum, ['', ...catalogAspectRatios()]);
+    assert.deepEqual(props['juxinSora.defaultResolution'].enum, ['', ...RESOLUTIONS]);
+    for (const old of ['defaultOrientation', 'defaultSize']) assert.match(props[`juxinSora.${old}`].markdownDeprecationMessage ?? '', /^%config\./, old);
   });
 });

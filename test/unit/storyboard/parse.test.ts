@@ -10,6 +10,7 @@ import {
   formatStoryboard,
   LIMITS,
   parseStoryboard,
+  replacementModel,
   requireUsable,
   setCastMember,
   setClipPrompt,
@@ -499,6 +500,9 @@ describe('storyboard: any model of the catalog', () => {
   it('says a retired Sora is retired, at its line, naming the model to use, and still reads the file as it meant', () => {
     const { storyboard, problems } = parseStoryboard('---\ntitle: old\n模型: sora-2-pro\nsize: large\nduration: 25\n---\n## A {#a}\nA street.\n');
     assertOnlyRetiredWarning(problems, 2);
+    // The editor's quick fix replaces exactly this value with the model the warning names.
+    assert.deepEqual(problems[0].fix, { from: 'sora-2-pro', to: replacementModel() });
+    assert.equal(replacementModel(), 'veo3.1-fast');
     assert.deepEqual(storyboard.defaults, { model: 'sora-2-pro', orientation: 'landscape', size: 'large', duration: 25 });
     const sent = clipParams(storyboard, storyboard.clips[0]);
     assert.ok(!('aspectRatio' in sent) && !('resolution' in sent), 'a Sora clip sends what it always sent');
