@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { imageWords, modelChoices, orientationOf } from '../../catalog';
+import { imageWords, modelChoices, orientationOf, PREFERRED_MODELS } from '../../catalog';
 import type { ModelsAnswer } from '../../core/modelsCache';
 import { defaultModel, MAX_PROMPT_CHARS, type UsableModels } from '../../core/params';
 import type { TaskRecord } from '../../core/types';
@@ -70,7 +70,9 @@ async function askQuestions(services: Services): Promise<GenerateAnswers | undef
   const models = services.host.engine.models().catch(() => ({ usable: undefined }) as ModelsAnswer);
   let usable: UsableModels;
   let preset: Partial<GenerationParams> = {};
-  const choices = () => modelChoices(draft.model ?? '');
+  // Until the model is chosen, the steps counted are those of the model expected (the list is still on its way).
+  const expected = settings.defaults.model ?? PREFERRED_MODELS[0];
+  const choices = () => modelChoices(draft.model ?? expected);
   const step = (n: number, total: number) => ({ title, step: n, totalSteps: total });
   const steps: QuestionStep[] = [
     {

@@ -57,10 +57,13 @@ function defaultModelOf(usable: UsableModels): string {
 async function pickModel(usable: UsableModels): Promise<string | undefined> {
   const preselected = defaultModelOf(usable);
   const items = modelItems(usable).filter((item) => describeModel(item.value));
-  const picked = await vscode.window.showQuickPick(
-    items.map((i) => ({ ...i, picked: i.value === preselected })),
-    { placeHolder: vscode.l10n.t('Which model? It decides how long each clip can be.'), ignoreFocusOut: true, matchOnDescription: true },
-  );
+  // The default first: a single-choice list starts at its first item.
+  items.sort((a, b) => Number(b.value === preselected) - Number(a.value === preselected));
+  const picked = await vscode.window.showQuickPick(items, {
+    placeHolder: vscode.l10n.t('Which model? It decides how long each clip can be.'),
+    ignoreFocusOut: true,
+    matchOnDescription: true,
+  });
   return picked?.value;
 }
 

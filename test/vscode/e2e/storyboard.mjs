@@ -24,12 +24,12 @@ Just the last cup.
 /** What a person (or Copilot) writes over each draft prompt. `#sim:clip-N` makes the simulator serve clip N. */
 const SHOTS = {
   'It rained all night.':
-    'Shot 1 (0–1.5 s, wide): a rainy street corner at night, neon in the puddles, a small café glowing. Shot 2 (1.5–10 s, medium): a woman alone by the window, a cold cup in front of her. #sim:clip-1',
+    'Shot 1 (0–1.5 s, wide): a rainy street corner at night, neon in the puddles, a small café glowing. Shot 2 (1.5–8 s, medium): a woman alone by the window, a cold cup in front of her. #sim:clip-1',
   'The bell rang.':
-    'Shot 1 (0–1.5 s, wide): the café door from outside, rain on the awning. Shot 2 (1.5–10 s, medium): the bell rings and a man in a soaked coat steps in. #sim:clip-2',
-  'Just the last cup.': 'Shot 1 (0–1.5 s, close-up): two cups on the counter. Shot 2 (1.5–10 s, medium): she smiles and pours the last cup. #sim:clip-3',
+    'Shot 1 (0–1.5 s, wide): the café door from outside, rain on the awning. Shot 2 (1.5–8 s, medium): the bell rings and a man in a soaked coat steps in. #sim:clip-2',
+  'Just the last cup.': 'Shot 1 (0–1.5 s, close-up): two cups on the counter. Shot 2 (1.5–8 s, medium): she smiles and pours the last cup. #sim:clip-3',
 };
-/** The simulator's clips: clip-1 10 s, clip-2 15 s, clip-3 10 s (media/clips, src/simulator/README.md). */
+/** The simulator's clips, whatever the model asked: clip-1 10 s, clip-2 15 s, clip-3 10 s (media/clips, src/simulator/README.md). */
 const FILM_SECONDS = 10 + 15 + 10;
 
 /**
@@ -114,12 +114,16 @@ export const storyboardTests = [
       await page.keyboard.press('Enter');
       await page.locator('.tab', { hasText: 'rain-cafe.srt' }).first().waitFor({ timeout: UI_DEADLINE_MS });
       await runCommand(page, 'Sora: New Storyboard from Subtitles');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'clips of up to 15 seconds' }).waitFor({ timeout: UI_DEADLINE_MS });
+      // The model step: the default (Veo 3.1 fast, 8 s clips) first, each model saying what it takes.
+      const first = page.locator('.quick-input-list .monaco-list-row.focused').first();
+      await first.waitFor({ timeout: UI_DEADLINE_MS });
+      assert.match(await first.textContent(), /veo3\.1-fast\s*Veo 3\.x.*8 s \(fixed\)/);
       await page.keyboard.press('Enter');
       await page.locator('.tab', { hasText: 'rain-cafe.storyboard.md' }).first().waitFor({ timeout: UI_DEADLINE_MS });
       const lenses = await waitForLenses(page, (t) => t.some((x) => x.includes('Generate All (3)')), UI_DEADLINE_MS, 'Generate All (3)');
       assert.equal(lenses.filter((t) => t.includes('not generated')).length, 3, JSON.stringify(lenses));
       assert.match(readFileSync(state.file, 'utf8'), /^subtitles: rain-cafe\.srt$/m);
+      assert.match(readFileSync(state.file, 'utf8'), /^model: veo3\.1-fast\n(.*\n)*duration: 8$/m);
     },
   },
   {

@@ -35,27 +35,38 @@ export async function runCommand(page, title) {
 /**
  * Answers a multi-step quick input (the palette's Generate Video…) the way a person does: at each step,
  * once the widget shows that step ("Title (n/total)") and holds the keyboard focus, types the answer
- * (a text step) or keeps the preselected item, then Enter. Resolves once the last step has closed it.
- * Never a fixed pause: a step that comes late is waited for, one that never comes fails.
+ * (a text step, or a filter that leaves the wanted item first in a list) or keeps the preselected item,
+ * then Enter. Resolves once the last step has closed it. Never a fixed pause: a step that comes late is
+ * waited for, one that never comes fails. `totals`: the step count each step shows, when the model
+ * chosen changes it (the steps are what that model takes); by default every step shows answers.length.
  */
-export async function answerSteps(page, title, answers) {
-  const widget = page.locator('.quick-input-widget');
-  for (const [i, text] of answers.entries()) {
-    const step = widget.locator('.quick-input-title', { hasText: `${title} (${i + 1}/${answers.length})` });
-    await step.waitFor({ state: 'visible', timeout: UI_DEADLINE_MS });
-    if (text !== undefined) await widget.locator('input').first().fill(text, { timeout: UI_DEADLINE_MS });
-    else await widget.locator('.quick-input-list .monaco-list-row.focused').first().waitFor({ state: 'visible', timeout: UI_DEADLINE_MS });
-    // The chat view can hold the keyboard: Enter must go to this step.
-    await page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget') != null, undefined, { timeout: UI_DEADLINE_MS });
-    await page.keyboard.press('Enter');
-  }
-  await widget.waitFor({ state: 'hidden', timeout: UI_DEADLINE_MS });
+export async function answerSteps(page, title, answers, totals = answers.map(() => answers.length)) {
+  for (const [i, text] of answers.entries()) await answerStep(page, `${title} (${i + 1}/${totals[i]})`, text);
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_DEADLINE_MS });
 }
 
-/** The palette's Generate Video…: the prompt, then every default (model, orientation, size, duration, no image). */
+/** One step of answerSteps: waits for the step ("Title (n/total)"), types `text` or keeps the preselected item, Enter. */
+export async function answerStep(page, stepTitle, text) {
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-title', { hasText: stepTitle }).waitFor({ state: 'visible', timeout: UI_DEADLINE_MS });
+  if (text !== undefined) await widget.locator('input').first().fill(text, { timeout: UI_DEADLINE_MS });
+  else await widget.locator('.quick-input-list .monaco-list-row.focused').first().waitFor({ state: 'visible', timeout: UI_DEADLINE_MS });
+  // The chat view can hold the keyboard: Enter must go to this step.
+  await page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget') != null, undefined, { timeout: UI_DEADLINE_MS });
+  await page.keyboard.press('Enter');
+}
+
+/** The title of the palette's Generate Video… steps. */
+export const GENERATE_TITLE = 'Generate a video';
+
+/**
+ * The palette's Generate Video…: the prompt, then every default. The default model is Veo 3.1 fast (the
+ * first of the preference list the simulator's key can use): its length (8 s) and resolution (720p) are
+ * fixed, so the steps are prompt, model, aspect ratio, its switches (enhance_prompt, enable_upsample), images.
+ */
 export async function generateFromPalette(page, prompt) {
   await runCommand(page, 'Sora: Generate Video');
-  await answerSteps(page, 'Generate a Sora video', [prompt, undefined, undefined, undefined, undefined, undefined]);
+  await answerSteps(page, GENERATE_TITLE, [prompt, undefined, undefined, undefined, undefined]);
 }
 
 /** The inner frame of a webview that contains `selector` (webviews are nested iframes), optionally with some text. */
@@ -82,14 +93,61 @@ async function shot(page, ctx, name) {
 
 export const e2eTests = [
   {
-    title: 'Sora: Generate Video… from the command palette, through every quick-input step',
+    title:
+      'Sora: Generate Video… from the command palette: a model the key can use (Veo 3.1 fast by default, its capabilities beside it), then only what it takes',
     async run(ctx) {
       const { page } = ctx;
+      const prompt = 'a paper boat drifting down a rainy street at night, neon reflections';
       await runCommand(page, 'Sora: Generate Video');
-      await page.locator('.quick-input-widget', { hasText: 'Generate a Sora video' }).waitFor({ timeout: UI_DEADLINE_MS });
+      await page.locator('.quick-input-widget', { hasText: GENERATE_TITLE }).waitFor({ timeout: UI_DEADLINE_MS });
       await shot(page, ctx, 'palette-generate');
-      // The prompt, then the defaults: model, orientation, size, duration, images.
-      await answerSteps(page, 'Generate a Sora video', ['a paper boat drifting down a rainy street at night, neon reflections', ...Array(5).fill(undefined)]);
+      await answerStep(page, `${GENERATE_TITLE} (1/5)`, prompt);
+      // The model step: the models this key can use, the default preselected, each saying what it takes.
+      const widget = page.locator('.quick-input-widget');
+      const rowsNow = () => widget.locator('.quick-input-list .monaco-list-row').allTextContents();
+      await widget.locator('.quick-input-title', { hasText: `${GENERATE_TITLE} (2/5)` }).waitFor({ timeout: UI_DEADLINE_MS });
+      const focused = widget.locator('.quick-input-list .monaco-list-row.focused').first();
+      await focused.waitFor({ state: 'visible', timeout: UI_DEADLINE_MS });
+      const row = await focused.textContent();
+      assert.match(row, /veo3\.1-fast\s*Veo 3\.x/, row);
+      assert.match(
+        row,
+        /aspect ratio 16:9, 9:16; resolution 720p; 8 s \(fixed\); images: a first frame and optionally a last frame; with sound; switches: enhance_prompt, enable_upsample/,
+        row,
+      );
+      const rows = await rowsNow();
+      assert.ok(
+        rows.some((r) => r.includes('grok-video-3')),
+        `the video models the key can use; saw ${JSON.stringify(rows)}`,
+      );
+      assert.ok(!rows.some((r) => /gpt-4o|gpt-image|claude|deepseek/.test(r)), `no chat or image model; saw ${JSON.stringify(rows)}`);
+      await shot(page, ctx, 'palette-model-step');
+      await page.keyboard.press('Enter');
+      // Veo: no resolution or duration step (one value each); its ratio, its own switches, images.
+      await widget.locator('.quick-input-title', { hasText: `${GENERATE_TITLE} (3/5)` }).waitFor({ timeout: UI_DEADLINE_MS });
+      const ratios = await waitUntil(
+        async () => {
+          const found = (await rowsNow()).map((r) => r.match(/\d+:\d+/)?.[0]);
+          return found.length && found;
+        },
+        UI_DEADLINE_MS,
+        'the aspect ratios',
+      );
+      assert.deepEqual(ratios, ['16:9', '9:16']);
+      await answerStep(page, `${GENERATE_TITLE} (3/5)`);
+      await widget.locator('.quick-input-title', { hasText: `${GENERATE_TITLE} (4/5)` }).waitFor({ timeout: UI_DEADLINE_MS });
+      const toggles = await waitUntil(
+        async () => {
+          const found = await rowsNow();
+          return found.length && found;
+        },
+        UI_DEADLINE_MS,
+        'the switches',
+      );
+      assert.ok(toggles.length === 2 && /Enhance the prompt/.test(toggles[0]) && /Upscale/.test(toggles[1]), JSON.stringify(toggles));
+      await answerStep(page, `${GENERATE_TITLE} (4/5)`);
+      await answerStep(page, `${GENERATE_TITLE} (5/5)`);
+      await widget.waitFor({ state: 'hidden', timeout: UI_DEADLINE_MS });
       await page.locator('.notifications-toasts', { hasText: 'Sora:' }).first().waitFor({ timeout: UI_DEADLINE_MS });
     },
   },
@@ -97,7 +155,15 @@ export const e2eTests = [
     title: 'a model the key cannot use: the palette says which, that Sora 2 was retired, and the video models the key can use',
     async run(ctx) {
       const { page } = ctx;
-      await generateFromPalette(page, 'a model this key cannot use #sim:model-not-found');
+      // About Sora itself: chosen at the model step (typed to filter). Its steps: ratio, duration (10 or 15),
+      // watermark and private; one resolution (no step). Before the model is chosen the count is the default's.
+      await runCommand(page, 'Sora: Generate Video');
+      await answerSteps(
+        page,
+        GENERATE_TITLE,
+        ['a model this key cannot use #sim:model-not-found', 'sora-2', undefined, undefined, undefined, undefined],
+        [5, 5, 6, 6, 6, 6],
+      );
       const toast = page.locator('.notifications-toasts', { hasText: 'cannot use the model sora-2' }).first();
       await toast.waitFor({ timeout: UI_DEADLINE_MS });
       const text = await toast.textContent();

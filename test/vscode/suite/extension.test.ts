@@ -149,12 +149,12 @@ describe('Juxin Sora in a real VS Code', function () {
     const { result: task, dialogs } = await answering('Generate (paid)', () =>
       vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
         prompt: 'a lighthouse at dusk, waves crashing',
-        orientation: 'portrait',
-        duration: 10,
+        aspectRatio: '9:16',
       }),
     );
     assert.equal(dialogs.length, 1, 'confirmed first: the call came from another extension (this test)');
-    assert.match(dialogs[0].detail, /1 video: sora-2, 10 s, portrait/);
+    // No model named: the default, the first of the preference list this key can use (Veo 3.1 fast, 8 s fixed).
+    assert.match(dialogs[0].detail, /1 video: veo3\.1-fast, 8 s, portrait/);
     assert.ok(task?.id, 'the command returns the task');
     const done = await waitUntil(
       () => {
@@ -261,7 +261,12 @@ describe('Juxin Sora in a real VS Code', function () {
       return requests.filter((r) => r.method === 'POST' || r.path === '/v1/models').map((r) => `${r.method} ${r.path}`);
     };
     const sent = await creates();
-    const text = await invokeSoraTool('generate_video', { prompt: 'Copilot asked for a model the key cannot use #sim:model-not-found', wait: false });
+    // About Sora itself (retired upstream): named, since the default is no longer Sora.
+    const text = await invokeSoraTool('generate_video', {
+      prompt: 'Copilot asked for a model the key cannot use #sim:model-not-found',
+      model: 'sora-2',
+      wait: false,
+    });
     assert.match(text, /This API key cannot use the model sora-2 \(group default\)/, text);
     assert.match(text, /此 API Key 无法使用模型 sora-2（分组 default）/);
     assert.match(text, /Sora 2 was retired upstream on 2026-09-24/);

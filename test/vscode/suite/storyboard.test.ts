@@ -79,11 +79,15 @@ describe('storyboards in a real VS Code', function () {
   it('drafts a storyboard from an .srt beside it, with the clips cut by time, and opens it', async () => {
     const srt = path.join(folder, 'harbour.srt');
     writeFileSync(srt, '1\n00:00:01,000 --> 00:00:03,000\nThe boats came in at dawn.\n\n2\n00:00:40,000 --> 00:00:42,500\nNobody was waiting.\n');
-    const file = await vscode.commands.executeCommand<string>('juxinSora.storyboard.newFromSubtitles', vscode.Uri.file(srt), { model: 'sora-2' });
+    const file = await vscode.commands.executeCommand<string>('juxinSora.storyboard.newFromSubtitles', vscode.Uri.file(srt), { model: 'veo3.1-fast' });
     assert.equal(file, path.join(folder, 'harbour.storyboard.md'));
     opened.push(vscode.Uri.file(file));
     const text = readFileSync(file, 'utf8');
-    assert.match(text, /^---\ntitle: harbour\nmodel: sora-2\n/);
+    // The model's own settings: Veo's ratio and resolution, its 8 s clips.
+    assert.match(text, /^---\ntitle: harbour\nmodel: veo3\.1-fast\n/);
+    assert.match(text, /^aspect_ratio: "?16:9"?$/m);
+    assert.match(text, /^resolution: 720p$/m);
+    assert.match(text, /^duration: 8$/m);
     assert.match(text, /subtitles: harbour\.srt/);
     assert.equal((text.match(/^## .*\{#c\d+\}$/gm) ?? []).length, 2, 'lines 39 s apart are two clips');
     await waitUntil(() => vscode.window.activeTextEditor?.document.uri.fsPath === file, UI_DEADLINE_MS, 'the draft open in an editor');
@@ -159,6 +163,37 @@ describe('storyboards in a real VS Code', function () {
     );
     const labels = completions.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     assert.ok(labels.includes('@Mika'), labels.join(', '));
+  });
+
+  it('flags a retired model in a storyboard and switches it with the Quick Fix, after which the file is clean', async () => {
+    const file = path.join(folder, 'old-sora.storyboard.md');
+    writeFileSync(file, '---\ntitle: Old\nmodel: sora-2\n---\n## One {#c1}\nShot 1: a harbour at dawn.\n');
+    const uri = vscode.Uri.file(file);
+    opened.push(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const retired = await waitUntil(
+      () => vscode.languages.getDiagnostics(uri).find((d) => /retired/.test(d.message)),
+      UI_DEADLINE_MS,
+      'the retired-model warning',
+    );
+    assert.equal(retired.range.start.line, 2, 'at the model line');
+    assert.equal(retired.severity, vscode.DiagnosticSeverity.Warning, 'a warning: the file still opens and its videos still join');
+    assert.match(retired.message, /sora-2 \(Sora 2\) was retired on 2026-09-24: .*veo3\.1-fast/);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      retired.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const fix = actions.find((a) => a.title === 'Switch the model to veo3.1-fast');
+    assert.ok(fix?.edit, actions.map((a) => a.title).join(' | '));
+    assert.ok(fix.isPreferred);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(doc.lineAt(2).text, 'model: veo3.1-fast');
+    assert.ok(doc.isDirty, 'an edit in the editor (undoable)');
+    await waitUntil(() => vscode.languages.getDiagnostics(uri).length === 0, UI_DEADLINE_MS, 'no problem left once the model is switched');
+    await doc.save();
   });
 
   it('generates one clip, records its storyboard and clip, shows it ready, and joins the film', async () => {
