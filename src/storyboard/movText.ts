@@ -26,7 +26,8 @@ const MAX_TEXT_BYTES = 0xffff;
  */
 export function textSamples(cues: readonly SubtitleCue[], endMs: number): TextSample[] {
   const sorted = [...cues].sort((a, b) => a.start - b.start);
-  const times = new Set([0, Math.round(endMs)]);
+  const end = sorted.reduce((latest, cue) => Math.max(latest, Math.round(cue.end)), Math.round(endMs));
+  const times = new Set([0, end]);
   for (const cue of sorted) times.add(Math.max(0, Math.round(cue.start))).add(Math.max(0, Math.round(cue.end)));
   const points = [...times].sort((a, b) => a - b);
   const samples: TextSample[] = [];
