@@ -56,8 +56,8 @@ export interface ToolContext {
 
 export const NO_KEY_MESSAGE =
   "No Juxin API key is configured, so nothing was sent. Set JUXIN_API_KEY in this MCP server's environment " +
-  '(in VS Code: run "Sora: Set API Key"), then call the tool again. Get a key from the Juxin console (https://api.jxincm.cn).\n' +
-  '未配置聚鑫 API Key，未发送任何请求。请在 MCP 服务器的环境变量中设置 JUXIN_API_KEY（VS Code 中运行“Sora: 设置 API Key”）后重试。';
+  '(in VS Code: run "AI Video: Set API Key"), then call the tool again. Get a key from the Juxin console (https://api.jxincm.cn).\n' +
+  '未配置聚鑫 API Key，未发送任何请求。请在 MCP 服务器的环境变量中设置 JUXIN_API_KEY（VS Code 中运行“AI 视频: 设置 API Key”）后重试。';
 
 const SPEND_REFUSED_NEXT_STEP =
   'Tell the user and do not try again (nor with other parameters) until they raise the limit or ask for it again. 请告知用户；在用户提高上限或再次要求之前，不要重试（也不要换参数重试）。';

@@ -253,7 +253,7 @@ async function main() {
       await page.waitForTimeout(4000);
       await setKeyInUi(page).catch(async (error) => {
         await page.keyboard.press('F1');
-        await page.locator('.quick-input-widget input').fill('>Sora');
+        await page.locator('.quick-input-widget input').fill('>AI Video');
         await page.waitForTimeout(1500);
         await page.screenshot({ path: path.join(work, 'failed.png') });
         throw new Error(`${error.message} (the workbench as it was: ${path.join(work, 'failed.png')})`);
@@ -265,7 +265,7 @@ async function main() {
         return undefined;
       };
       {
-        await runCommand(page, 'Sora: Generate Video');
+        await runCommand(page, 'AI Video: Generate Video');
         const input = page.locator('.quick-input-widget input');
         await input.waitFor({ state: 'visible' });
         await input.fill(LIVE_PROMPT);
@@ -302,7 +302,7 @@ async function main() {
         await shot('videos-search-dark');
         await frame.locator('[data-testid="search"] input').fill('');
         await frame.locator('.card:not([hidden]) [data-testid="action-play"]').nth(1).click();
-        await page.locator('.tab', { hasText: 'Sora:' }).first().waitFor();
+        await page.locator('.tab', { hasText: 'AI Video:' }).first().waitFor();
         await page.waitForTimeout(1500);
         await shot('preview');
       }

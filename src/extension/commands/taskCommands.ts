@@ -27,7 +27,7 @@ async function resolveTask(services: Services, arg: unknown, fits: (t: TaskRecor
   }
   const tasks = engine.list({}).filter(fits);
   if (!tasks.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No matching videos yet. Run "Sora: Generate Video…" to make one.'));
+    void vscode.window.showInformationMessage(vscode.l10n.t('No matching videos yet. Run "AI Video: Generate Video…" to make one.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

@@ -8,7 +8,7 @@ const PLACEHOLDER1 = '{1}';
 /** Every label the pages show, in the UI language (pages cannot call vscode.l10n themselves). */
 export function webviewStrings(): Strings {
   return {
-    videos: vscode.l10n.t('Sora videos'),
+    videos: vscode.l10n.t('AI videos'),
     play: vscode.l10n.t('Play'),
     openFile: vscode.l10n.t('Open File'),
     copyUrl: vscode.l10n.t('Copy URL'),

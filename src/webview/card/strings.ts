@@ -44,7 +44,7 @@ export function cardStrings(lang: Lang): CardStrings {
   const t = (english: string) => (lang === 'zh' ? (ZH[english] ?? english) : english);
   return {
     // Shared with the pages (same English keys as the extension's webviewStrings()).
-    videos: t('Sora videos'),
+    videos: t('AI videos'),
     play: t('Play'),
     openFile: t('Open File'),
     copyUrl: t('Copy URL'),

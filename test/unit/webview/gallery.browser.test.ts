@@ -147,7 +147,7 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
     const html = renderPage({
       webview: { cspSource: ORIGIN },
       nonce: 'testnonce123',
-      title: 'Sora videos',
+      title: 'AI videos',
       script: `${ORIGIN}/dist/webview/sidebar.js`,
       style: `${ORIGIN}/media/webview/sidebar.css`,
       extraStyles: [{ id: 'vscode-codicon-stylesheet', href: `${ORIGIN}/dist/webview/codicon.css` }],

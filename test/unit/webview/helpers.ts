@@ -2,7 +2,7 @@ import type { Strings, TaskSnapshot } from '../../../src/webview/protocol';
 
 /** Labels as the extension would send them in English (placeholders kept). */
 export const STRINGS: Strings = {
-  videos: 'Sora videos',
+  videos: 'AI videos',
   play: 'Play',
   openFile: 'Open File',
   copyUrl: 'Copy URL',

@@ -113,7 +113,7 @@ export const storyboardTests = [
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'rain-cafe.srt' }).first().waitFor({ timeout: UI_DEADLINE_MS });
       await page.keyboard.press('Enter');
       await page.locator('.tab', { hasText: 'rain-cafe.srt' }).first().waitFor({ timeout: UI_DEADLINE_MS });
-      await runCommand(page, 'Sora: New Storyboard from Subtitles');
+      await runCommand(page, 'AI Video: New Storyboard from Subtitles');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'clips of up to 15 seconds' }).waitFor({ timeout: UI_DEADLINE_MS });
       await page.keyboard.press('Enter');
       await page.locator('.tab', { hasText: 'rain-cafe.storyboard.md' }).first().waitFor({ timeout: UI_DEADLINE_MS });
@@ -138,7 +138,7 @@ export const storyboardTests = [
       await waitForLenses(page, (t) => t.some((x) => /generating \d+%/.test(x)), VIDEO_DEADLINE_MS, 'a clip generating with its percentage');
       await shot(ctx, 'storyboard-codelens');
 
-      await runCommand(page, 'Sora: Open Storyboard View');
+      await runCommand(page, 'AI Video: Open Storyboard View');
       const { value: ids } = await inView(
         page,
         () => {

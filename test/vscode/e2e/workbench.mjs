@@ -54,7 +54,7 @@ export async function answerSteps(page, title, answers) {
 
 /** The palette's Generate Video…: the prompt, then every default (model, orientation, size, duration, no image). */
 export async function generateFromPalette(page, prompt) {
-  await runCommand(page, 'Sora: Generate Video');
+  await runCommand(page, 'AI Video: Generate Video');
   await answerSteps(page, 'Generate a Sora video', [prompt, undefined, undefined, undefined, undefined, undefined]);
 }
 
@@ -82,15 +82,15 @@ async function shot(page, ctx, name) {
 
 export const e2eTests = [
   {
-    title: 'Sora: Generate Video… from the command palette, through every quick-input step',
+    title: 'AI Video: Generate Video… from the command palette, through every quick-input step',
     async run(ctx) {
       const { page } = ctx;
-      await runCommand(page, 'Sora: Generate Video');
+      await runCommand(page, 'AI Video: Generate Video');
       await page.locator('.quick-input-widget', { hasText: 'Generate a Sora video' }).waitFor({ timeout: UI_DEADLINE_MS });
       await shot(page, ctx, 'palette-generate');
       // The prompt, then the defaults: model, orientation, size, duration, images.
       await answerSteps(page, 'Generate a Sora video', ['a paper boat drifting down a rainy street at night, neon reflections', ...Array(5).fill(undefined)]);
-      await page.locator('.notifications-toasts', { hasText: 'Sora:' }).first().waitFor({ timeout: UI_DEADLINE_MS });
+      await page.locator('.notifications-toasts', { hasText: 'AI Video:' }).first().waitFor({ timeout: UI_DEADLINE_MS });
     },
   },
   {
@@ -113,7 +113,7 @@ export const e2eTests = [
     title: 'the Videos sidebar shows live progress, and a prompt with HTML renders as text',
     async run(ctx) {
       const { page } = ctx;
-      await runCommand(page, 'Sora: Show Videos');
+      await runCommand(page, 'AI Video: Show Videos');
       const frame = await webviewFrame(page, '[data-testid="task-list"]');
       await frame.waitForSelector('[data-testid="progress"]', { timeout: UI_DEADLINE_MS });
       // Live: once generation starts the bar carries a percentage, and it moves on (or the task
