@@ -154,7 +154,7 @@ describe('Juxin Sora in a real VS Code', function () {
       }),
     );
     assert.equal(dialogs.length, 1, 'confirmed first: the call came from another extension (this test)');
-    assert.match(dialogs[0].detail, /1 video: sora-2, 10 s, portrait/);
+    assert.match(dialogs[0].detail, /1 video: Sora 2 · 9:16 · 10 s\./, 'the model by name, the portrait aspect ratio and the length');
     assert.ok(task?.id, 'the command returns the task');
     const done = await waitUntil(
       () => {
