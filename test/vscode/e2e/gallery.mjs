@@ -311,9 +311,9 @@ export const galleryTests = [
       assert.match(tree, /- list "AI videos"/);
       assert.match(tree, /- listitem/);
       assert.match(tree, /- button "More Actions…"/);
-      // The seeded history is from the Sora days (orientation and size only): each card names the model,
-      // the aspect ratio derived from the orientation, and the length.
-      const meta = await frame.locator('.card:not([hidden])[data-index="0"] .meta').textContent();
+      // The seeded history is from the Sora days (orientation and size only): a ready card names the model,
+      // the aspect ratio derived from the orientation, and the length (a failed card says what to do there instead).
+      const meta = await frame.locator('.card:not([hidden])[data-tone="ready"] .meta').first().textContent();
       assert.match(meta, /^Sora 2( Pro)? · (16:9|9:16) · (10|15) seconds · /, meta);
     },
   },
