@@ -248,7 +248,7 @@ async function main() {
         await page.screenshot({ path: path.join(OUT, `${name}.png`) });
         log(`docs/screenshots/${name}.png`);
       };
-      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`, { timeout: 120_000 });
       await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
       await page.waitForTimeout(4000);
       await setKeyInUi(page).catch(async (error) => {
