@@ -158,6 +158,15 @@ export const storyboardTests = [
         'a clip progressing',
       );
       await shot(ctx, 'storyboard-filmstrip-progress');
+      const clipsNow = () => {
+        const statuses = [...document.querySelectorAll('[data-testid="clip-status"]')].map((e) => e.textContent);
+        const posters = [...document.querySelectorAll('.poster video')].map((v) => ({
+          readyState: v.readyState,
+          error: v.error?.code ?? null,
+          src: v.src.slice(-60),
+        }));
+        return { statuses, posters };
+      };
       await inView(
         page,
         () => {
@@ -168,7 +177,10 @@ export const storyboardTests = [
         undefined,
         2 * VIDEO_DEADLINE_MS,
         'three clips ready, each with a frame of its video',
-      );
+      ).catch(async (error) => {
+        const frame = await webviewFrame(page, '[data-testid="filmstrip"]', UI_DEADLINE_MS).catch(() => undefined);
+        throw new Error(`${error.message}; the clips: ${JSON.stringify(await frame?.evaluate(clipsNow).catch(() => undefined))}`);
+      });
       // (A lens below the visible lines keeps its old text until it is scrolled into view: VS Code draws only what shows.)
       await waitForLenses(
         page,
