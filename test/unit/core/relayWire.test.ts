@@ -29,7 +29,7 @@ describe('core: the engine on the real wire (client + simulator)', function () {
   let engine: VideoEngine;
   let clock: TestClock;
 
-  async function start(options: SimulatorOptions = {}): Promise<void> {
+  async function start(options: SimulatorOptions = {}, rateCap = 50): Promise<void> {
     clock = new TestClock();
     sim = await startSimulator({ clock, quiet: true, timingJitter: 0, ...options });
     const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock, random: () => 0.5 });
@@ -39,7 +39,7 @@ describe('core: the engine on the real wire (client + simulator)', function () {
       videosDir: path.join(home, 'videos'),
       clock,
       minPollIntervalMs: 5000,
-      maxRequestsPerSecond: 50,
+      maxRequestsPerSecond: rateCap,
       // Written for sora-2: a user whose setting is sora-2 (else the key's Veo 3.1 fast would be the default).
       defaults: () => ({ model: 'sora-2' }),
     });
@@ -182,5 +182,26 @@ describe('core: the engine on the real wire (client + simulator)', function () {
     );
     assert.equal(engine.list({ limit: 100 }).length, 0);
     assert.equal(existsSync(path.join(home, 'models.json')), false, 'the shared answer is dropped: the next call reads the list again');
+  });
+
+  it('the look-up of what the key can use after a refusal waits its turn at the rate cap, like every other request', async () => {
+    // One request every 2.1 s (0.5 a second): each request of the call, the one after the refusal too, gets its own slot.
+    await start({ retireSora: false, models: ['sora-2', 'veo3.1-fast', 'gpt-4o-mini'] }, 0.5);
+    let outcome: unknown;
+    void engine.generate({ prompt: 'a cat #sim:model-not-found', model: 'sora-2' }, 'test').then(
+      () => (outcome = 'made'),
+      (e: unknown) => (outcome = e),
+    );
+    await until(() => outcome !== undefined, 'the refusal');
+    assert.ok(outcome instanceof JuxinError && outcome.kind === 'model_unavailable', String(outcome));
+    assert.deepEqual(outcome.videoModels, ['veo3.1-fast']);
+    const sent = sim.requests.filter((r) => r.origin === 'relay');
+    assert.deepEqual(
+      sent.map((r) => `${r.method} ${r.path} ${r.status}`),
+      ['GET /v1/models 200', 'POST /v1/video/create 503', 'GET /v1/models 200'],
+    );
+    for (let i = 1; i < sent.length; i++) {
+      assert.ok(sent[i].at - sent[i - 1].at >= 2000, `request ${i + 1} came ${sent[i].at - sent[i - 1].at} ms after the one before: inside the cap`);
+    }
   });
 });
