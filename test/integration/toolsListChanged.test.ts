@@ -70,4 +70,24 @@ describe('integration: the tool descriptions name what this key can use from the
     await waitUntil(() => relay!.held() >= asked + 2, REAL_DEADLINE_MS, 'the list read again after the refusal (in the error, then for the descriptions)');
     assert.equal(changes, seen, 'the same list: no tools/list_changed for nothing');
   });
+
+  it('a retired Sora as JUXIN_DEFAULT_MODEL is said once at start, with what is used instead, in both languages', async () => {
+    ensureBuilt();
+    sim = await simulator({ retireSora: true });
+    home = tempHome();
+    const env = { ...getDefaultEnvironment(), JUXIN_API_KEY: TEST_KEY, JUXIN_BASE_URL: sim.url, JUXIN_SORA_HOME: home, JUXIN_DEFAULT_MODEL: 'sora-2' };
+    const transport = new StdioClientTransport({ command: process.execPath, args: [SERVER_JS], env, stderr: 'pipe' });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    client = new Client({ name: 'juxin-sora-retired-default-test', version: '1.0.0' });
+    await client.connect(transport);
+    await waitUntil(() => /ready/.test(stderr), REAL_DEADLINE_MS, 'the server ready');
+    await client.listTools();
+    const said =
+      stderr.match(
+        /JUXIN_DEFAULT_MODEL is sora-2, but Sora 2 was retired upstream on 2026-09-24: a call that names no model uses the first model this key can use \(veo3\.1-fast first\)/g,
+      ) ?? [];
+    assert.equal(said.length, 1, stderr);
+    assert.match(stderr, /已于 2026-09-24 被上游下线/);
+  });
 });
