@@ -22,7 +22,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node }, sourceType: 'module' },
   },
   {
-    files: ['test/vscode/runner/**/*.js', 'test/vscode/chat/**/*.js'],
+    files: ['test/vscode/runner/**/*.js', 'test/vscode/chat/**/*.js', 'test/vscode/baseline/**/*.js'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -3,7 +3,8 @@
 // on that path is measured here in Node, each in a fresh process: loading its bundle (activation), the
 // history until it can be shown (from its index) and until every file is checked, and the view's first
 // HTML. The whole path, in a real VS Code, comes from test/vscode/e2e/coldStart.mjs when a test run has
-// provisioned code-server (`node test/vscode/run.mjs` once).
+// provisioned code-server (`node test/vscode/run.mjs` once), beside the barest webview view opened the
+// same way, which says how much of that path is VS Code's own.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,6 +119,8 @@ interface WorkbenchRun {
   activationMs?: number;
   shownMs?: number;
   summary: string;
+  /** The barest webview view, opened the same way in its own fresh window: VS Code's own share. */
+  baselineMs?: number;
 }
 
 /** test/vscode/e2e/coldStart.mjs in a child: every run a fresh code-server window; undefined when none is provisioned. */
@@ -125,7 +128,10 @@ async function workbench(hogs: number, runs: number): Promise<WorkbenchRun[] | u
   const script = path.join(ROOT, 'test/vscode/e2e/coldStart.mjs');
   if (!existsSync(script)) return undefined;
   const out = await new Promise<string>((resolve, reject) => {
-    const c = spawn(process.execPath, [script, '--json', '--runs', String(runs), '--hogs', String(hogs)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn(process.execPath, [script, '--json', '--baseline', '--runs', String(runs), '--hogs', String(hogs)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let text = '';
     c.stdout.on('data', (d: Buffer) => (text += d));
     c.on('error', reject);
@@ -187,6 +193,12 @@ export async function coldStartSection(): Promise<void> {
       `   ${label}: first card ${all(rs.map((r) => r.firstCardMs))} ms after "Show Videos" (pressed ${all(rs.map((r) => r.delay))} ms after the workbench appeared; ` +
         `in the page ${all(rs.map((r) => r.pageMs))} ms) → median ${f(m)} ms: ${m <= TARGET_MS ? 'PASS' : 'FAIL'}`,
     );
+    const paired = rs.filter((r) => r.baselineMs !== undefined);
+    if (paired.length)
+      console.log(
+        `     the barest webview view (one inline script, one card), opened the same way: ${all(paired.map((r) => r.baselineMs!))} ms ` +
+          `→ VS Code's own share ${f(median(paired.map((r) => r.baselineMs!)))} ms, ours ${f(median(paired.map((r) => r.firstCardMs - r.baselineMs!)))} ms (medians)`,
+      );
   };
   line('in VS Code (code-server, a fresh window each run), quiet', quiet);
   line('in VS Code, beside two CPU hogs', loaded);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -108,6 +109,43 @@ const FORGET_AFTER_MS = 48 * 60 * 60 * 1000;
 const LOCK_POLL_MS = 100;
 
 /**
+ * The callers of this process waiting for a spend lock, in line, per lock path. proper-lockfile's
+ * takeover of a dead holder's lock is not atomic: two callers that both saw it stale can both "take" it
+ * (the second removes the lock the first just made). So one process lets one caller at a time try.
+ * A caller that gives up leaves the line at once; the one behind it then waits for the one before it.
+ */
+const lines = new Map<string, Promise<void>>();
+
+async function takeTurn(lockPath: string, signal: AbortSignal | undefined): Promise<() => void> {
+  const before = lines.get(lockPath) ?? Promise.resolve();
+  let free!: () => void;
+  const mine = new Promise<void>((resolve) => (free = resolve));
+  const after = before.then(() => mine);
+  lines.set(lockPath, after);
+  void after.then(() => {
+    if (lines.get(lockPath) === after) lines.delete(lockPath);
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => reject(signal!.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      void before.then(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+  } catch (error) {
+    free();
+    throw error;
+  }
+  return free;
+}
+
+/** Leaves a lock that another process has taken over: forgets it here without removing the other's lock. */
+const keepTheirs = { ...fs, rmdir: (_path: fs.PathLike, callback: (error: NodeJS.ErrnoException | null) => void) => callback(null) };
+
+/**
  * Makes "check today's spend and reserve the request" one step across every process on the home folder
  * (two windows at video 19 of 20 must not both pass), without holding any lock across a network wait:
  *
@@ -162,8 +200,9 @@ export class SpendGate {
         if (request.stillNeeded && !request.stillNeeded(pending)) throw new NoLongerNeededError();
         if (!allowed(request.check(pending))) continue;
         const ticket = await this.write(request);
-        // Our lock went stale while we held it (a frozen process): someone else may have decided meanwhile.
-        if (!lock.lost()) return ticket;
+        // Our lock went stale while we held it (a frozen process), or another process took it over at the
+        // moment we took it: someone else may have decided without seeing this reservation.
+        if (!(await lock.lost())) return ticket;
         await ticket.release();
       } finally {
         await lock.release();
@@ -262,22 +301,68 @@ export class SpendGate {
     };
   }
 
-  /** The spend lock, waited for on the clock; refused when it cannot be had (never proceeds unlocked). */
-  private async lock(signal?: AbortSignal): Promise<{ release: () => Promise<void>; lost: () => boolean }> {
-    await mkdir(path.dirname(this.file), { recursive: true });
+  /** How many callers of this process wait for the spend lock (in line, or on the clock for another process's). */
+  get waiting(): number {
+    return this.waiters;
+  }
+  private waiters = 0;
+
+  /**
+   * The spend lock, waited for on the clock; refused when it cannot be had (never proceeds unlocked).
+   * `lost()` says whether it stopped being ours: it went stale while held, or another process's takeover
+   * of a dead holder's lock raced ours (`<home>/spend.owner` names the last taker; it is written before
+   * anything is read under the lock, and checked after the reservation is written).
+   */
+  private async lock(signal?: AbortSignal): Promise<{ release: () => Promise<void>; lost: () => Promise<boolean> }> {
+    this.waiters++;
+    // Waiting in line counts: the callers behind a holder that never lets go are all refused by the same time.
     const deadline = this.clock.now() + this.lockWaitMs;
+    let free: (() => void) | undefined;
+    let held: Awaited<ReturnType<SpendGate['acquire']>> | undefined;
+    const token = randomUUID();
+    const theirs = async () => (await readFile(this.ownerPath, 'utf8').catch(() => '')) !== token;
+    const release = async () => {
+      try {
+        // Taken over by another process: forgotten here, their lock left in place.
+        if (await theirs()) await lockfile.unlock(this.file, { realpath: false, fs: keepTheirs }).catch(() => undefined);
+        else await held?.release();
+      } finally {
+        free?.();
+      }
+    };
+    try {
+      free = await takeTurn(this.lockPath, signal);
+      held = await this.acquire(deadline, signal);
+      const compromised = held.compromised;
+      await writeFileAtomic(this.ownerPath, token);
+      return { release, lost: async () => compromised() || (await theirs()) };
+    } catch (error) {
+      await held?.release();
+      free?.();
+      throw error;
+    } finally {
+      this.waiters--;
+    }
+  }
+
+  private get ownerPath(): string {
+    return `${this.file}.owner`;
+  }
+
+  private async acquire(deadline: number, signal?: AbortSignal): Promise<{ release: () => Promise<void>; compromised: () => boolean }> {
+    await mkdir(path.dirname(this.file), { recursive: true });
     for (;;) {
       signal?.throwIfAborted();
-      let lost = false;
+      let compromised = false;
       try {
         const release = await lockfile.lock(this.file, {
           realpath: false,
           stale: this.staleMs,
           update: this.staleMs / 4,
           retries: 0,
-          onCompromised: () => (lost = true),
+          onCompromised: () => (compromised = true),
         });
-        return { release: () => release().catch(() => undefined), lost: () => lost };
+        return { release: () => release().catch(() => undefined), compromised: () => compromised };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         // ENOENT: another process took over a dead holder's lock at the same moment (it removed what this

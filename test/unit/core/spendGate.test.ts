@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { type EngineOptions, VideoEngine } from '../../../src/core/engine';
-import { SpendLimitError, type SpendLimits } from '../../../src/core/spend';
+import { type SpendCheck, SpendLimitError, type SpendLimits } from '../../../src/core/spend';
+import { type Reservation, SpendGate } from '../../../src/core/spendGate';
 import { TaskStore } from '../../../src/core/store';
 import type { GenerationParams, JuxinApi, NormalizedTask } from '../../../src/juxin/types';
 import { generateStoryboard, StoryboardBatches } from '../../../src/storyboard';
@@ -248,5 +249,49 @@ describe('core/spend gate: no request passes a limit, or is paid twice, without 
     assert.equal(paid().length, 3, 'and none paid after the creates landed');
     ga.batch!.cancel();
     gb.batch!.cancel();
+  });
+
+  it("another process's takeover racing ours at a dead holder's lock: the reservation made under what turned out to be their lock is dropped, their lock is left in place, and the call decides again after them", async () => {
+    const clock = new TestClock();
+    const gate = new SpendGate(home, { clock, staleMs: 10_000 });
+    const theirs = path.join(home, 'spend.lock');
+    let taken = false;
+    const check = (pending: readonly Reservation[]): SpendCheck => {
+      const videos = pending.length + 1;
+      return { count: 1, videos, seconds: 0, failed: 0, over: videos > 1 ? ['videos'] : [], limits: ONE_A_DAY };
+    };
+    const ticket = gate.reserve({
+      params: { model: 'veo3.1-fast', size: '1280x720', duration: 8 },
+      check,
+      howToRaise: { en: 'raise it', zh: '提高上限' },
+      // Under our lock, the first time: what a second process does when it saw the dead holder's lock stale
+      // a moment before we took it over: it removes the lock (ours by now), makes its own, names itself.
+      refresh: async () => {
+        if (taken) return;
+        taken = true;
+        rmSync(theirs, { recursive: true });
+        mkdirSync(theirs);
+        writeFileSync(path.join(home, 'spend.owner'), 'the other process');
+      },
+    });
+    // Ours is dropped, and theirs kept: the call waits for their lock (on the clock) rather than deciding again at once.
+    await waitUntil(() => taken && clock.pendingSleeps > 0, REAL_MS, 'the call waiting for the other process', 5);
+    assert.ok(existsSync(theirs), 'their lock is left in place (not removed by the process whose lock it is not)');
+    assert.deepEqual(await gate.pending(), [], 'the reservation made under their lock is gone');
+    // The other process decides (its reservation: the one video of the day) and lets go.
+    mkdirSync(path.join(home, 'spend-reservations'), { recursive: true });
+    writeFileSync(
+      path.join(home, 'spend-reservations', 'theirs.json'),
+      JSON.stringify({ id: 'theirs', at: clock.now(), params: { model: 'veo3.1-fast', size: '1280x720', duration: 8 } }),
+    );
+    rmSync(theirs, { recursive: true });
+    const outcome = await clock.run(
+      ticket.then(
+        () => 'passed',
+        (e: Error) => e,
+      ),
+      { what: 'the call deciding again' },
+    );
+    assert.ok(outcome instanceof SpendLimitError, `over the limit with their reservation counted, not ${String(outcome)}`);
   });
 });

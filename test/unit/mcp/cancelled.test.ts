@@ -4,6 +4,7 @@ import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol
 import lockfile from 'proper-lockfile';
 import { CallCancelledError } from '../../../src/core/cancelledCalls';
 import type { VideoEngine } from '../../../src/core/engine';
+import type { SpendGate } from '../../../src/core/spendGate';
 import type { GenerationParams, JuxinApi } from '../../../src/juxin/types';
 import { waitUntil } from '../../helpers/wait';
 import { inProcess, type InProcess, textOf } from './helpers';
@@ -111,8 +112,15 @@ describe('mcp/generate_video: a cancelled call pays at most once, and loses noth
     const orders = spy(t.engine, 'generate');
     const idle = t.clock.pendingSleeps;
     const calls = [1, 2, 3, 4].map((n) => cancellable(`waiting in line ${n}`));
-    // Simulated time stands still: each call finds the lock taken and sleeps on the clock before trying again.
-    await waitUntil(() => orders.length === 4 && t!.clock.pendingSleeps >= idle + 4, REAL_MS, 'all four calls waiting for the spend lock', 5);
+    // Simulated time stands still: the first call finds the lock taken and sleeps on the clock before trying
+    // again; the three others wait in line behind it (one caller of a process tries the lock at a time).
+    const gate = (t.engine as unknown as { spendGate: SpendGate }).spendGate;
+    await waitUntil(
+      () => orders.length === 4 && gate.waiting === 4 && t!.clock.pendingSleeps >= idle + 1,
+      REAL_MS,
+      'all four calls waiting for the spend lock',
+      5,
+    );
     for (const c of calls) c.cancel();
     for (const c of calls) assert.ok((await c.outcome) instanceof Error);
     await release();

@@ -2,12 +2,14 @@
 // a few seconds after the workbench appears, timed to the first card drawn. Every run is a fresh
 // window: a new code-server (a new extension host that activates the extension anew) on the same
 // profile and history, as when a person restarts VS Code. Optionally with CPU hogs beside it.
-//   node test/vscode/e2e/coldStart.mjs [--runs 5] [--hogs 2] [--delay 3000] [--no-index] [--vsix FILE] [--json]
+//   node test/vscode/e2e/coldStart.mjs [--runs 5] [--hogs 2] [--delay 3000] [--no-index] [--vsix FILE] [--baseline] [--json]
+// --baseline: each run also opens, in its own fresh window, the barest webview view (test/vscode/baseline:
+// one inline script draws one card) the same way, so VS Code's own share of the time is measured apart.
 // "Show Videos" is pressed as soon as the palette lists it, and not before --delay ms after the workbench
 // appeared. Uses the code-server a test run provisioned (`node test/vscode/run.mjs` once); `npm run
 // bench` (section 9) runs it. A measurement, not a test: nothing here asserts a time.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -86,7 +88,7 @@ function extensionLog(userData, since) {
  * Measures the cold path `runs` times. Returns undefined (and says why through `log`) when no
  * code-server is provisioned. `hogs` busy loops run beside each measured window.
  */
-export async function measureColdStart({ runs = 5, hogs = 0, delayMs = 3000, index = true, vsix: built, log = () => undefined } = {}) {
+export async function measureColdStart({ runs = 5, hogs = 0, delayMs = 3000, index = true, vsix: built, baseline = false, log = () => undefined } = {}) {
   const host = provisioned(ROOT);
   if (!host) return undefined;
   const nodeEnv = nodeEnvironment(host.node);
@@ -121,6 +123,7 @@ export async function measureColdStart({ runs = 5, hogs = 0, delayMs = 3000, ind
     const home = path.join(work, 'sora-home');
     for (const d of [userData, extensions, folder]) mkdirSync(d, { recursive: true });
     writeFileSync(path.join(folder, 'notes.md'), '# Ideas\n');
+    if (baseline) cpSync(path.join(ROOT, 'test/vscode/baseline'), path.join(extensions, 'juxin-sora-tests.cold-baseline-0.0.1'), { recursive: true });
     execFileSync(host.codeServer, ['--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', vsix], {
       env: nodeEnv,
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -210,58 +213,65 @@ export async function measureColdStart({ runs = 5, hogs = 0, delayMs = 3000, ind
       await w.close();
     }
 
+    /** One fresh window: `title` pressed in the palette at the chosen moment, timed to the first card its view draws. */
+    const measureOnce = async (title) => {
+      const since = Date.now();
+      const w = await openWindow();
+      const appeared = Date.now();
+      const alreadyOpen = (
+        (await w.page
+          .locator('.part.sidebar .title-label')
+          .first()
+          .textContent()
+          .catch(() => '')) ?? ''
+      )
+        .toLowerCase()
+        .includes('sora');
+      await preparePalette(w.page, title);
+      await w.page.waitForTimeout(Math.max(0, appeared + delayMs - Date.now()));
+      // Still the palette's choice (the workbench may have taken the focus meanwhile)?
+      if (!(await w.page.locator('.quick-input-widget input').isVisible())) await preparePalette(w.page, title);
+      await w.page.keyboard.press('Enter');
+      const asked = Date.now();
+      const frame = await videosFrame(w.page, '.card[data-task-id]', 120_000);
+      const firstCardMs = Date.now() - asked;
+      const inPage = await frame.evaluate(() => {
+        const mark = performance.getEntriesByName('juxin-sora:first-card')[0];
+        return { pageMs: mark ? Math.round(mark.startTime) : -1, summary: document.querySelector('[data-testid="summary"]')?.textContent ?? '' };
+      });
+      await w.page.waitForTimeout(500);
+      const lines = extensionLog(userData, since);
+      // What the extension says of itself (its own clock): activate() and the history it can show.
+      const said = (re) => Number(lines.map((l) => l.match(re)?.[1]).find(Boolean) ?? -1);
+      await runCommand(w.page, 'View: Show Explorer').catch(() => undefined);
+      await w.page.waitForTimeout(1000);
+      await w.close();
+      return {
+        firstCardMs,
+        workbenchMs: w.workbenchMs,
+        delay: asked - appeared,
+        pageMs: inPage.pageMs,
+        activationMs: said(/activated in (\d+) ms/),
+        shownMs: said(/tasks can be shown (\d+) ms after/),
+        summary: inPage.summary,
+        alreadyOpen,
+      };
+    };
+
     const results = [];
     for (let run = 1; run <= runs; run++) {
       const busy = Array.from({ length: hogs }, () => start(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
       try {
-        const since = Date.now();
-        const w = await openWindow();
-        const appeared = Date.now();
-        const alreadyOpen = (
-          (await w.page
-            .locator('.part.sidebar .title-label')
-            .first()
-            .textContent()
-            .catch(() => '')) ?? ''
-        )
-          .toLowerCase()
-          .includes('sora');
-        await preparePalette(w.page, 'Sora: Show Videos');
-        await w.page.waitForTimeout(Math.max(0, appeared + delayMs - Date.now()));
-        // Still the palette's choice (the workbench may have taken the focus meanwhile)?
-        if (!(await w.page.locator('.quick-input-widget input').isVisible())) await preparePalette(w.page, 'Sora: Show Videos');
-        await w.page.keyboard.press('Enter');
-        const asked = Date.now();
-        const frame = await videosFrame(w.page, '.card[data-task-id]', 120_000);
-        const firstCardMs = Date.now() - asked;
-        const inPage = await frame.evaluate(() => {
-          const mark = performance.getEntriesByName('juxin-sora:first-card')[0];
-          return { pageMs: mark ? Math.round(mark.startTime) : -1, summary: document.querySelector('[data-testid="summary"]')?.textContent ?? '' };
-        });
-        await w.page.waitForTimeout(500);
-        const lines = extensionLog(userData, since);
-        const delay = asked - appeared;
-        // What the extension says of itself (its own clock): activate() and the history it can show.
-        const said = (re) => Number(lines.map((l) => l.match(re)?.[1]).find(Boolean) ?? -1);
-        const activationMs = said(/activated in (\d+) ms/);
-        const shownMs = said(/tasks can be shown (\d+) ms after/);
-        results.push({
-          run,
-          firstCardMs,
-          workbenchMs: w.workbenchMs,
-          delay,
-          pageMs: inPage.pageMs,
-          activationMs,
-          shownMs,
-          summary: inPage.summary,
-          alreadyOpen,
-        });
+        // The bare webview first on odd runs, second on even ones: neither always has the warmer machine.
+        const bare = baseline && run % 2 === 1 ? await measureOnce('Cold Baseline: Show Bare Webview') : undefined;
+        const ours = await measureOnce('Sora: Show Videos');
+        const bareAfter = baseline && run % 2 === 0 ? await measureOnce('Cold Baseline: Show Bare Webview') : undefined;
+        const b = bare ?? bareAfter;
+        results.push({ run, ...ours, ...(b ? { baselineMs: b.firstCardMs, baselinePageMs: b.pageMs } : {}) });
         log(
-          `run ${run}${hogs ? ` (${hogs} CPU hogs)` : ''}: first card ${firstCardMs} ms after "Show Videos", pressed ${delay} ms after the workbench appeared (it took ${w.workbenchMs} ms; in the page ${inPage.pageMs} ms)`,
+          `run ${run}${hogs ? ` (${hogs} CPU hogs)` : ''}: first card ${ours.firstCardMs} ms after "Show Videos", pressed ${ours.delay} ms after the workbench appeared (it took ${ours.workbenchMs} ms; in the page ${ours.pageMs} ms)` +
+            (b ? `; the bare webview's card ${b.firstCardMs} ms after its command` : ''),
         );
-        await runCommand(w.page, 'View: Show Explorer').catch(() => undefined);
-        await w.page.waitForTimeout(1000);
-        await w.close();
       } finally {
         for (const child of busy) stop(child);
       }
@@ -284,6 +294,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       json: { type: 'boolean', default: false },
       // Another build to compare with (e.g. one packaged from an earlier commit).
       vsix: { type: 'string' },
+      baseline: { type: 'boolean', default: false },
     },
   });
   const results = await measureColdStart({
@@ -292,6 +303,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     delayMs: Number(values.delay),
     index: !values['no-index'],
     vsix: values.vsix && path.resolve(values.vsix),
+    baseline: values.baseline,
     log: (m) => process.stderr.write(`[cold] ${m}\n`),
   });
   if (!results) process.stdout.write('skipped: no code-server provisioned (run npm test once)\n');
@@ -301,6 +313,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       process.stdout.write(
         `run ${r.run}: first card ${r.firstCardMs} ms after "Show Videos" (pressed ${r.delay} ms after the workbench appeared; ` +
           `activate() ${r.activationMs} ms, history shown ${r.shownMs} ms after activation began; in the page ${r.pageMs} ms)` +
+          `${r.baselineMs === undefined ? '' : `; the bare webview: ${r.baselineMs} ms (in its page ${r.baselinePageMs} ms)`}` +
           `${r.alreadyOpen ? ' (the view was already open!)' : ''}; ${r.summary}\n`,
       );
     }
