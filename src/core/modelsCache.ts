@@ -36,8 +36,9 @@ export interface ModelsAnswer {
  * What this key can use, from `GET /v1/models`, kept in `<home>/models.json` so every process on the
  * machine shares one answer per relay and key (written whole with write-file-atomic, as the other shared
  * files; a damaged file reads as none). Answers are filed under the client's `scope` (base URL and a
- * one-way fingerprint of the key, never the key): another key or relay in the same home asks its own. Asked again after `MODELS_MAX_AGE_MS`, and at once after the relay refused a
- * model (`invalidate`). A relay that cannot answer leaves the catalog to decide.
+ * one-way fingerprint of the key, never the key): another key or relay in the same home asks its own.
+ * Asked again after `MODELS_MAX_AGE_MS`, and at once after the relay refused a model (`invalidate`). A
+ * relay that cannot answer leaves the catalog to decide.
  */
 export class ModelsCache {
   readonly file: string;
