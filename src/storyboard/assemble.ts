@@ -7,7 +7,7 @@ import { checkReplaceable, createExclusive, FileInTheWayError, placeOver, tempor
 import { ffmpegJoin, findFfmpeg } from './ffmpegJoin';
 import { ClipReadError, compareClips, describeMismatches, probeClip, type ClipMedia, type ClipMismatch } from './probe';
 import { remuxClips } from './remux';
-import { formatSrt, formatWebVtt, retimeSubtitles } from './srt';
+import { formatSrt, retimeSubtitles } from './srt';
 import type { ClipCue } from './types';
 
 export interface AssembleClip {
@@ -31,7 +31,7 @@ export interface AssembleOptions {
   ownFiles?: OwnFiles;
   /** Where the film's subtitles go (when any clip has some); default: beside the film, same name, `.srt`; `false`: none. */
   subtitlesFile?: string | false;
-  /** Also put the subtitles in the film as a soft track (WebVTT; mov_text when ffmpeg joins). Default true. */
+  /** Also put the subtitles in the film as a soft track (mov_text, which every player shows). Default true. */
   softSubtitles?: boolean;
   /** ISO 639-2 code of the subtitles' language, e.g. "zho" or "eng" (default "und"). */
   subtitleLanguage?: string;
@@ -151,8 +151,7 @@ export async function assembleFilm(options: AssembleOptions): Promise<AssembleRe
       await remuxClips({
         clips: media,
         file: temp,
-        webVtt: softSubtitles ? formatWebVtt(cues) : undefined,
-        subtitleCount: cues.length,
+        subtitles: softSubtitles ? cues : undefined,
         subtitleLanguage: options.subtitleLanguage,
         onProgress: onSeconds,
         signal: options.signal,

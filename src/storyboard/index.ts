@@ -21,7 +21,7 @@ export {
 } from './write';
 export { applyEdits, type TextEdit } from './edits';
 export { effectivePrompt, substituteCast, clipParams, clipDuration, clipFingerprint, normalizePromptText, type ClipParams } from './prompt';
-export { parseSrt, retimeSubtitles, formatSrt, formatWebVtt, SrtError, type SubtitleCue, type ClipOnFilm } from './srt';
+export { parseSrt, retimeSubtitles, formatSrt, SrtError, type SubtitleCue, type ClipOnFilm } from './srt';
 export { groupSubtitles, type SubtitleGroup, type GroupingOptions } from './grouping';
 export { draftFromSubtitles, subtitlePrompt, type DraftOptions } from './draft';
 export { SHOT_PROMPT_RULES, shotPromptRequest } from './rules';

@@ -1,5 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 
+import { readBoxHeader } from './mp4Box';
+
 /**
  * Bounds for the sample tables of a clip, far above any clip (a 25 s clip has about 750 video and
  * 1,100 audio samples, in chunks of about 30, and a header of some 50 KB).
@@ -38,24 +40,16 @@ export async function checkMp4Tables(file: string): Promise<void> {
     let boxes = 0;
     while (offset + 8 <= size) {
       if (++boxes > MP4_LIMITS.topBoxes) throw new Mp4TableError(`more than ${MP4_LIMITS.topBoxes} boxes`);
-      const header = await readAt(handle, offset, 16);
-      let boxSize = header.readUInt32BE(0);
-      const type = header.toString('latin1', 4, 8);
-      let headerSize = 8;
-      if (boxSize === 1) {
-        if (header.length < 16) break;
-        boxSize = Number(header.readBigUInt64BE(8));
-        headerSize = 16;
-      } else if (boxSize === 0) boxSize = size - offset;
       // A file cut short or not an MP4 at all is mediabunny's to name (it reads no further than the file):
       // only the header box's counts need checking, as far as the file holds it.
-      if (boxSize < headerSize) break;
-      const end = Math.min(offset + boxSize, size);
-      if (type === 'moov') {
-        if (end - offset > MP4_LIMITS.moovBytes) throw new Mp4TableError(`the header box is ${boxSize} bytes`);
-        checkContainer(await readAt(handle, offset + headerSize, end - offset - headerSize), 'moov', size);
+      const header = readBoxHeader(await readAt(handle, offset, 16), 0, size - offset);
+      if (!header) break;
+      const end = Math.min(offset + header.size, size);
+      if (header.type === 'moov') {
+        if (end - offset > MP4_LIMITS.moovBytes) throw new Mp4TableError(`the header box is ${header.size} bytes`);
+        checkContainer(await readAt(handle, offset + header.headerSize, end - offset - header.headerSize), 'moov', size);
       }
-      offset += boxSize;
+      offset += header.size;
     }
   } finally {
     await handle.close();
@@ -67,20 +61,13 @@ const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl']);
 function checkContainer(content: Buffer, type: string, fileSize: number): void {
   const tables = new Map<string, Buffer>();
   for (let at = 0; at + 8 <= content.length;) {
-    let boxSize = content.readUInt32BE(at);
-    const child = content.toString('latin1', at + 4, at + 8);
-    let headerSize = 8;
-    if (boxSize === 1) {
-      if (at + 16 > content.length) break;
-      boxSize = Number(content.readBigUInt64BE(at + 8));
-      headerSize = 16;
-    } else if (boxSize === 0) boxSize = content.length - at;
-    if (boxSize < headerSize) break;
+    const header = readBoxHeader(content, at, content.length);
+    if (!header) break;
     // A box that claims more than its parent holds is read as far as the parent goes: its counts are still checked against its bytes.
-    const body = content.subarray(at + headerSize, Math.min(at + boxSize, content.length));
-    if (CONTAINERS.has(child)) checkContainer(body, child, fileSize);
-    else if (type === 'stbl' && !tables.has(child)) tables.set(child, body);
-    at += boxSize;
+    const body = content.subarray(at + header.headerSize, Math.min(at + header.size, content.length));
+    if (CONTAINERS.has(header.type)) checkContainer(body, header.type, fileSize);
+    else if (type === 'stbl' && !tables.has(header.type)) tables.set(header.type, body);
+    at += header.size;
   }
   if (type === 'stbl') checkSampleTable(tables, fileSize);
 }

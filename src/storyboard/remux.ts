@@ -1,25 +1,17 @@
-import {
-  EncodedAudioPacketSource,
-  EncodedPacketSink,
-  EncodedVideoPacketSource,
-  FilePathTarget,
-  Mp4OutputFormat,
-  Output,
-  TextSubtitleSource,
-  type EncodedPacket,
-} from 'mediabunny';
+import { EncodedAudioPacketSource, EncodedPacketSink, EncodedVideoPacketSource, FilePathTarget, Mp4OutputFormat, Output, type EncodedPacket } from 'mediabunny';
 
 import { avcParameterSetPrefix } from './avc';
+import { embedMovText, movTextRoom } from './embedSubtitles';
 import { ClipReadError, needsInBandParameterSets, openClip, type ClipMedia } from './probe';
+import type { SubtitleCue } from './srt';
 
 export interface RemuxOptions {
   /** The clips, already checked to be alike (`compareClips`), in film order. */
   clips: readonly ClipMedia[];
   /** Where to write (a temporary file: the caller renames it when everything went well). */
   file: string;
-  /** WebVTT text of the film's subtitles, for a soft subtitle track. */
-  webVtt?: string;
-  subtitleCount?: number;
+  /** The film's subtitles, for a soft subtitle track (mov_text, see embedSubtitles.ts). */
+  subtitles?: readonly SubtitleCue[];
   /** ISO 639-2 language of the subtitle track, e.g. "zho", "eng". */
   subtitleLanguage?: string;
   onProgress?: (seconds: number) => void;
@@ -43,6 +35,10 @@ export interface RemuxOptions {
  *
  * Memory stays flat: one clip is open at a time and packets stream to the file; the sample table
  * is reserved at the start of the file (`fastStart: 'reserve'`), so the film starts playing at once.
+ *
+ * Subtitles: mediabunny writes only WebVTT-in-MP4 (`wvtt`), which ffmpeg-based players show as an
+ * unknown data stream, so the `tx3g` track is added to the finished file (embedSubtitles.ts), in room
+ * reserved for it at the front.
  */
 export async function remuxClips(options: RemuxOptions): Promise<void> {
   const { clips } = options;
@@ -53,26 +49,13 @@ export async function remuxClips(options: RemuxOptions): Promise<void> {
   const video = new EncodedVideoPacketSource(first.video.codec);
   output.addVideoTrack(video, {
     rotation: first.video.rotation,
-    maximumPacketCount: clips.reduce((n, c) => n + c.video.packetCount, 0),
+    maximumPacketCount: clips.reduce((n, c) => n + c.video.packetCount, 0) + subtitleRoomInPackets(options.subtitles),
   });
   const firstAudio = first.audio;
   const audio = firstAudio ? new EncodedAudioPacketSource(firstAudio.codec) : undefined;
   if (audio) output.addAudioTrack(audio, { maximumPacketCount: clips.reduce((n, c) => n + (c.audio?.packetCount ?? 0), 0) });
-  const subtitles = options.webVtt ? new TextSubtitleSource('webvtt') : undefined;
-  if (subtitles) {
-    output.addSubtitleTrack(subtitles, {
-      languageCode: options.subtitleLanguage ?? 'und',
-      // A sample per cue and per gap; overlapping cues are split into more samples.
-      maximumPacketCount: 4 * (options.subtitleCount ?? 0) + 2,
-    });
-  }
   try {
     await output.start();
-    if (subtitles) {
-      // All cues go in first: mediabunny reserves the header once every track has had its first packet.
-      await subtitles.add(options.webVtt!);
-      subtitles.close();
-    }
     let filmStart = 0;
     let audioCursor = 0;
     let firstVideo = true;
@@ -125,10 +108,22 @@ export async function remuxClips(options: RemuxOptions): Promise<void> {
     }
     options.signal?.throwIfAborted();
     await output.finalize();
+    if (options.subtitles?.length) await embedMovText(options.file, options.subtitles, options.subtitleLanguage ?? 'und');
   } catch (error) {
     await output.cancel().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * mediabunny sizes the room it reserves for the header by the packets each track may hold: for each,
+ * the worst case of every sample table (computeSampleTableSizeUpperBound: about 35 bytes a packet).
+ * The subtitle track it does not write asks for its room as that many more video packets, counted at
+ * 32 bytes each. Should the room still fall short, the track goes at the end of the file: the film is
+ * as good, it only waits for its last bytes before playing over a network.
+ */
+function subtitleRoomInPackets(cues: readonly SubtitleCue[] | undefined): number {
+  return cues?.length ? Math.ceil(movTextRoom(cues) / 32) : 0;
 }
 
 function truncated(clip: ClipMedia, index: number, frames: number): ClipReadError {

@@ -121,7 +121,3 @@ function nodes(cues: readonly SubtitleCue[]): NodeCue[] {
 export function formatSrt(cues: readonly SubtitleCue[]): string {
   return stringifySync(nodes(cues), { format: 'SRT' });
 }
-
-export function formatWebVtt(cues: readonly SubtitleCue[]): string {
-  return stringifySync(nodes(cues), { format: 'WebVTT' });
-}

@@ -76,8 +76,10 @@ export class StoryboardPanel extends Disposable {
   private renderedKey = '';
   private ready = false;
   private pendingPlay: ToStoryboardPage | undefined;
-  /** The newest state, for a page that is still loading (sent on its "ready"). */
-  private pendingState: StoryboardPageState | undefined;
+  /** The newest state: sent again on every "ready" (a page that was loading may have missed any message). */
+  private newest: StoryboardPageState | undefined;
+  /** Updates read the document asynchronously: only the last one started may post its state. */
+  private updates = 0;
 
   constructor(
     private readonly documents: StoryboardDocuments,
@@ -107,6 +109,7 @@ export class StoryboardPanel extends Disposable {
   }
 
   async update(): Promise<void> {
+    const mine = ++this.updates;
     let doc: vscode.TextDocument;
     try {
       doc = await this.documents.document(this.uri);
@@ -114,10 +117,12 @@ export class StoryboardPanel extends Disposable {
       this.logger.warn(`the storyboard ${this.uri.fsPath} cannot be read: ${error instanceof Error ? error.message : error}`);
       return;
     }
-    if (this.isDisposed) return;
+    // A newer update started meanwhile: it posts the newer state (this one must not overwrite it).
+    if (this.isDisposed || mine !== this.updates) return;
     const state = this.documents.stateOf(doc);
     const { webview } = this.panel;
     const page = pageState(state, this.uri.fsPath, webview, readSettings().baseUrl);
+    this.newest = page;
     this.panel.title = `${vscode.l10n.t('Storyboard')}: ${page.title || page.fileName}`;
     const roots = resourceRoots(this.extensionUri, pageFiles(state, this.uri.fsPath));
     const images = imageOrigins(page);
@@ -125,12 +130,10 @@ export class StoryboardPanel extends Disposable {
     const key = JSON.stringify([roots.map((r) => r.toString()), images]);
     if (key === this.renderedKey) {
       // A page still loading may not listen yet, and a message it misses is lost (it would show the state
-      // it was made with until the next change): the newest state waits for its "ready".
+      // it was made with until the next change): its "ready" brings it the newest state.
       if (this.ready) void webview.postMessage({ type: 'state', state: page } satisfies ToStoryboardPage);
-      else this.pendingState = page;
       return;
     }
-    this.pendingState = undefined;
     this.renderedKey = key;
     this.ready = false;
     webview.options = { enableScripts: true, localResourceRoots: roots };
@@ -156,9 +159,10 @@ export class StoryboardPanel extends Disposable {
     try {
       switch (message.type) {
         case 'ready':
+          // Every "ready" gets the newest state: it may come from a page replaced since (its successor,
+          // still loading, then misses what is posted until its own "ready", which resends it all).
           this.ready = true;
-          if (this.pendingState) void this.panel.webview.postMessage({ type: 'state', state: this.pendingState } satisfies ToStoryboardPage);
-          this.pendingState = undefined;
+          if (this.newest) void this.panel.webview.postMessage({ type: 'state', state: this.newest } satisfies ToStoryboardPage);
           if (this.pendingPlay) void this.panel.webview.postMessage(this.pendingPlay);
           this.pendingPlay = undefined;
           return;

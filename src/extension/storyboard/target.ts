@@ -56,12 +56,19 @@ export async function applyLineEdits(doc: vscode.TextDocument, edits: readonly T
  */
 export async function prepareForGeneration(documents: StoryboardDocuments, uri: vscode.Uri): Promise<vscode.TextDocument> {
   const doc = await documents.document(uri);
-  const state = documents.stateOf(doc);
-  const edits = ensureClipIdsEdits(doc.getText(), { taken: takenClipIds(state.records) });
-  if (edits.length && !(await applyLineEdits(doc, edits))) {
-    throw new Error(vscode.l10n.t('The clip ids could not be added to {0}: is the file read-only?', path.basename(uri.fsPath)));
+  // A file just written on disk may still be read again by VS Code (its change event comes late on a busy
+  // machine), which takes the edit back: the ids are added and saved until they are there and on disk.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const edits = ensureClipIdsEdits(doc.getText(), { taken: takenClipIds(documents.stateOf(doc).records) });
+    if (!edits.length && !doc.isDirty) return doc;
+    if (edits.length && !(await applyLineEdits(doc, edits))) {
+      throw new Error(vscode.l10n.t('The clip ids could not be added to {0}: is the file read-only?', path.basename(uri.fsPath)));
+    }
+    if (doc.isDirty) await doc.save();
   }
-  if (doc.isDirty) await doc.save();
+  if (doc.isDirty || ensureClipIdsEdits(doc.getText(), { taken: takenClipIds(documents.stateOf(doc).records) }).length) {
+    throw new Error(vscode.l10n.t('{0} could not be saved with its clip ids: save it (Ctrl+S), then generate again.', path.basename(uri.fsPath)));
+  }
   return doc;
 }
 

@@ -9,7 +9,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { AssembleError, assembleFilm, findFfmpeg, parseSrt, type AssembleClip } from '../../../src/storyboard';
 import type { OwnFiles } from '../../../src/util/safeWrite';
 import { WrittenFiles } from '../../../src/core/writtenFiles';
-import { CLIP_LOOK, clipFile, colourAt, craftedClip, decodeErrors, probe, sameColour, subtitlePackets, toneBetween } from './media';
+import { CLIP_LOOK, clipFile, colourAt, craftedClip, decodeErrors, probe, sameColour, subtitleCues, toneBetween, topLevelBoxes, videoPackets } from './media';
 
 type ClipName = keyof typeof CLIP_LOOK;
 
@@ -101,16 +101,26 @@ describe('storyboard: joining clips into a film', function () {
       { start: 23_000, end: 25_000, text: 'cut at the clip end' },
     ]);
     assert.equal(result.softSubtitles, true);
-    const track = info.streams.findIndex((s) => s.codec_tag_string === 'wvtt');
-    assert.ok(track > 0, 'a WebVTT subtitle track');
-    assert.equal(info.streams[track].tags?.language, 'zho');
+    // A mov_text (tx3g) track, the MP4 convention every player shows; no stream ffprobe cannot name.
     assert.deepEqual(
-      subtitlePackets(output, track).filter((p) => p.text),
+      info.streams.map((s) => [s.codec_type, s.codec_name, s.codec_tag_string]),
       [
-        { at: 0.5, text: '雨下了一整夜。' },
-        { at: 11, text: 'Is there coffee left?' },
-        { at: 23, text: 'cut at the clip end' },
+        ['video', 'h264', 'avc1'],
+        ['audio', 'aac', 'mp4a'],
+        ['subtitle', 'mov_text', 'tx3g'],
       ],
+    );
+    assert.equal(info.streams[2].tags?.language, 'zho');
+    assert.deepEqual(subtitleCues(output), parseSrt(readFileSync(result.subtitlesFile!, 'utf8')), 'the track says what the .srt says, when it says it');
+    // Not one video byte changed: every packet of every clip, in order, and the header still before the media.
+    assert.deepEqual(
+      videoPackets(output),
+      names.flatMap((n) => videoPackets(clipFile(n))),
+    );
+    assert.deepEqual(
+      topLevelBoxes(output).filter((type) => type !== 'free'),
+      ['ftyp', 'moov', 'mdat', 'mdat'],
+      'the header, the subtitles, the media',
     );
 
     assert.equal(progress.at(-1), 1);
@@ -235,6 +245,7 @@ describe('storyboard: joining clips into a film', function () {
     assert.equal(info.streams.find((s) => s.codec_type === 'video')!.width, 320);
     const subtitles = info.streams.find((s) => s.codec_name === 'mov_text');
     assert.equal(subtitles?.tags?.language, 'eng');
+    assert.deepEqual(subtitleCues(output), [{ start: 25_500, end: 27_000, text: 'yellow' }]);
     assert.ok(sameColour(colourAt(output, 5), CLIP_LOOK['clip-1'].rgb));
     assert.ok(sameColour(colourAt(output, 17), CLIP_LOOK['clip-2'].rgb));
     assert.ok(sameColour(colourAt(output, 26.5), CLIP_LOOK['clip-other-size'].rgb));
@@ -446,9 +457,11 @@ describe('storyboard: the joined film in a browser (Debian chromium, as in the V
     }
   }
 
-  it('loads, says its full duration, seeks into each clip and plays', async () => {
+  it('loads, says its full duration, seeks into each clip and plays (with its subtitle track)', async () => {
     const film = path.join(dir, 'film.mp4');
-    await assembleFilm({ clips: ['clip-1', 'clip-2', 'clip-3'].map((n) => ({ file: clipFile(n) })), output: film });
+    const subtitles = [{ start: 500, end: 3000, text: '雨下了一整夜。' }];
+    await assembleFilm({ clips: ['clip-1', 'clip-2', 'clip-3'].map((n) => ({ file: clipFile(n), subtitles })), output: film });
+    assert.equal(probe(film).streams.filter((s) => s.codec_name === 'mov_text').length, 1);
     const seen = await watch(film, [5, 17, 30]);
     assert.ok(Math.abs(seen.duration - 35) <= 0.1, `duration ${seen.duration}`);
     assert.equal(seen.width, 320);

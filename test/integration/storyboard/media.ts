@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { readBoxHeader } from '../../../src/storyboard/mp4Box';
+import { parseSrt, type SubtitleCue } from '../../../src/storyboard/srt';
+
 /** Looks at real media files with Debian's ffmpeg/ffprobe (installed by `npm test`: test/vscode/provision.mjs). */
 
 export const CLIPS_DIR = path.join(__dirname, '../../../media/clips');
@@ -77,28 +80,30 @@ export function toneBetween(file: string, from: number, to: number): number {
   return crossings / 2 / (samples.length / 44100);
 }
 
-/** The packets of the soft subtitle track: when each starts and what text it carries. */
-export function subtitlePackets(file: string, stream: number): { at: number; text: string }[] {
-  const json = JSON.parse(
-    execFileSync(
-      'ffprobe',
-      ['-v', 'error', '-select_streams', String(stream), '-show_entries', 'packet=pts_time,duration_time,data', '-show_data', '-of', 'json', file],
-      {
-        encoding: 'utf8',
-      },
-    ),
-  ) as { packets: { pts_time: string; data: string }[] };
-  // A cue sample is boxes (vttc > payl: the text); a gap between cues is an empty vtte box.
-  return json.packets.map((p) => ({ at: Number(p.pts_time), text: /payl([\s\S]*)$/.exec(hexDumpText(p.data))?.[1] ?? '' }));
+/** The film's soft subtitles as ffmpeg reads them (`ffmpeg -i film.mp4 -map 0:s:0 -f srt -`), the way a player would show them. */
+export function subtitleCues(file: string): SubtitleCue[] {
+  return parseSrt(execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', file, '-map', '0:s:0', '-f', 'srt', '-'], { encoding: 'utf8' }));
 }
 
-/** The bytes of an ffprobe `-show_data` hex dump, as UTF-8 (the payload of a WebVTT sample is plain text in boxes). */
-function hexDumpText(dump: string): string {
-  const hex = dump
+/** Each packet of the first video stream as its size and the MD5 of its bytes (ffmpeg's framemd5, packets copied, not decoded). */
+export function videoPackets(file: string): string[] {
+  const out = execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', file, '-map', '0:v:0', '-c', 'copy', '-f', 'framemd5', '-'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  // "stream, dts, pts, duration, size, hash": the times move with the clip's place in the film, the bytes must not.
+  return out
     .split('\n')
-    .map((line) => line.slice(10, 50).replace(/\s/g, ''))
-    .join('');
-  return Buffer.from(hex, 'hex').toString('utf8');
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => line.split(',').slice(4).join(',').replace(/\s/g, ''));
+}
+
+/** The boxes at the top of an MP4 file, in order (moov before the media: the film starts playing before it is all read). */
+export function topLevelBoxes(file: string): string[] {
+  const bytes = readFileSync(file);
+  const types: string[] = [];
+  for (let at = 0, header; (header = readBoxHeader(bytes, at, bytes.length)); at += header.size) types.push(header.type);
+  return types;
 }
 
 /**

@@ -44,6 +44,25 @@ async function ask(page, text) {
   const suggest = page.locator('.interactive-input-part .suggest-widget.visible');
   if (await suggest.count()) await page.keyboard.press('Escape');
   await page.keyboard.press('Enter');
+  // Sent once the input is empty again. On a busy machine a late suggestion list can still take the
+  // Enter (the text stays in the input): then it is closed and Enter pressed again.
+  const tail = text.slice(-20);
+  let pressed = Date.now();
+  await waitUntil(
+    async () => {
+      const left = await chatInput(page).evaluate((editor) => editor.querySelector('.view-lines').textContent);
+      if (!left.includes(tail)) return true;
+      if (Date.now() - pressed > 3_000) {
+        if (await suggest.count()) await page.keyboard.press('Escape');
+        await page.keyboard.press('Enter');
+        pressed = Date.now();
+      }
+      return false;
+    },
+    UI_DEADLINE_MS,
+    `the chat request "${tail}" to be sent`,
+    250,
+  );
 }
 
 /** Runs one of the chat driver's test commands (test/vscode/chat) and waits until it says it is done: a settings write. */
