@@ -108,8 +108,10 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
           const record =
             twin ??
             (await ctx.engine.generate(input, ctx.origin(), { approveSpend, signal: extra.signal }).catch((error: unknown) => {
-              // The relay refused the model: what the key can use changed, and the descriptions follow it.
-              if (error instanceof JuxinError && error.kind === 'model_unavailable') ctx.refreshModels();
+              // The relay refused the model: the error holds what the key can use, read from GET /v1/models just now
+              // (not asked twice); the descriptions follow it.
+              if (error instanceof JuxinError && error.kind === 'model_unavailable' && error.videoModels?.length)
+                ctx.noticeModels({ usable: error.videoModels });
               throw error;
             }));
           created = record.id;
