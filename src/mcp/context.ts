@@ -39,6 +39,11 @@ export interface ToolContext {
   userModel(): string | undefined;
   /** An answer of `GET /v1/models` was read: the tool descriptions follow what the key can use. */
   noticeModels(answer: ModelsAnswer): void;
+  /**
+   * Reads what the key can use again in the background (never awaited: nothing waits on the relay for it)
+   * and updates the descriptions when it changed: at start with a key, and after the relay refused a model.
+   */
+  refreshModels(): void;
   /** This session has said that the user's default model is not usable (said once). */
   settingNoted?: boolean;
   confirm?: Confirm;

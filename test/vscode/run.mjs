@@ -119,9 +119,13 @@ async function main() {
   const suiteFiles = await bundleSuite(suiteFile);
   log(`in-host suite: ${suiteFiles.join(', ')}`);
 
-  const sim = startProcess(process.execPath, [path.join(ROOT, 'dist/simulator.js'), '--port', '0', '--time-scale', String(TIME_SCALE)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const sim = startProcess(
+    process.execPath,
+    [path.join(ROOT, 'dist/simulator.js'), '--port', '0', '--time-scale', String(TIME_SCALE), '--with-sora' /* until the VS Code tests move to Veo */],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let simOut = '';
   sim.stdout.on('data', (c) => (simOut += c));
   const simUrl = await waitUntil(() => simOut.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0], UI_DEADLINE_MS, 'the simulator', 250);

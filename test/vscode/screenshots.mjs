@@ -122,7 +122,11 @@ async function main() {
   execFileSync(codeServer, ['--extensions-dir', extensions, '--install-extension', vsix], { env: nodeEnv, stdio: ['ignore', 'ignore', 'inherit'] });
 
   // A slow simulator: the live generation is still running while the pictures are taken.
-  const sim = start(process.execPath, [path.join(ROOT, 'dist/simulator.js'), '--port', '0', '--time-scale', '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = start(
+    process.execPath,
+    [path.join(ROOT, 'dist/simulator.js'), '--port', '0', '--time-scale', '4', '--with-sora' /* until the VS Code tests move to Veo */],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let simOut = '';
   sim.stdout.on('data', (c) => (simOut += c));
   const simUrl = await until(() => simOut.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0], 20_000, 'the simulator');
