@@ -1,9 +1,10 @@
-import { FAMILIES, OTHER_VIDEO_FAMILIES, veoName } from './families';
+import { FAMILIES, OTHER_VIDEO_FAMILIES, familyOf, veoName } from './families';
 import { choicesOf, type ModelChoices } from './choices';
-import type { ModelFamily, ModelSpec } from './types';
+import type { ModelSpec } from './types';
 
-export { FAMILIES, OTHER_VIDEO_FAMILIES, orientationOf } from './families';
+export { FAMILIES, OTHER_VIDEO_FAMILIES, familyOf, orientationOf } from './families';
 export { catalogAspectRatios, type ModelChoices } from './choices';
+export { modelName, shapeLine, videoShape, type ShapeParams, type VideoShape } from './shape';
 export * from './types';
 
 /**
@@ -26,10 +27,6 @@ export const PREFERRED_MODELS: readonly string[] = [
 
 /** The default when nothing tells us what the key can use (no `GET /v1/models`): the model this program always used. */
 export const FALLBACK_MODEL = 'sora-2';
-
-export function familyOf(modelId: string): ModelFamily | undefined {
-  return FAMILIES.find((family) => family.ids.test(modelId));
-}
 
 /** What the catalog says of this id, or undefined for a model it does not describe. */
 export function describeModel(modelId: string): ModelSpec | undefined {

@@ -42,8 +42,8 @@ const KEY = 'sk-bench-made-up-key-0003';
 const NO_LIMITS = { dailyVideos: 0, dailySeconds: 0, prices: {} };
 const RATE_SCALE = 4;
 
-/** A default 10 s sora-2 job. */
-const params = (prompt: string): GenerationParams => validateGenerationParams({ prompt });
+/** An 8 s veo3.1-fast job, the default model of a key that can use it (the relay carries Sora 2 no more). */
+const params = (prompt: string): GenerationParams => validateGenerationParams({ prompt, model: 'veo3.1-fast' });
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -95,7 +95,7 @@ async function runOnServers(sim: Simulator, clock: Clock, origin: number, count:
       const client = clients[i % processes];
       const made = (await client.callTool({
         name: 'generate_video',
-        arguments: { prompt: p.prompt, model: p.model, duration: p.duration, size: p.size, wait: false },
+        arguments: { prompt: p.prompt, model: p.model, duration: p.duration, wait: false },
       })) as { structuredContent?: { task_id: string }; content: unknown };
       if (!made.structuredContent) throw new Error(`generate_video failed: ${JSON.stringify(made.content)}`);
       const id = made.structuredContent.task_id;

@@ -64,7 +64,7 @@ export async function coldProbe(home: string): Promise<void> {
   const html = renderPage({
     webview: { cspSource: 'https://webview.test' },
     nonce: 'bench',
-    title: 'Sora videos',
+    title: 'AI videos',
     script: 'https://webview.test/sidebar.js',
     style: 'https://webview.test/sidebar.css',
     imgSources: ['https:'],

@@ -31,13 +31,16 @@ const T0 = 1_700_000_000_000;
 /** How long an answer takes to come back, ms: drawn evenly from this range. */
 const LATENCY_MS = [200, 1000] as const;
 
-/** What a user makes: mostly 10 s sora-2 videos, some 15 s, some pro (longer to generate). */
+/**
+ * What a user makes: mostly Veo 3.1 fast (8 s), some 15 s Grok videos, some Veo 3.1 pro (longer to
+ * generate). Models the relay lists since Sora 2 was retired (2026-09-24); the mix had been 10 s sora-2,
+ * some 15 s, some sora-2-pro.
+ */
 export function userParams(random: () => number, i: number): GenerationParams {
   const r = random();
-  if (r < 0.7) return validateGenerationParams({ prompt: `bench ${i}` });
-  if (r < 0.85) return validateGenerationParams({ prompt: `bench ${i}`, duration: 15 });
-  const duration = [10, 15, 25][Math.floor(random() * 3)];
-  return validateGenerationParams({ prompt: `bench ${i}`, model: 'sora-2-pro', duration, size: random() < 0.5 ? 'large' : 'small' });
+  if (r < 0.7) return validateGenerationParams({ prompt: `bench ${i}`, model: 'veo3.1-fast' });
+  if (r < 0.85) return validateGenerationParams({ prompt: `bench ${i}`, model: 'grok-video-3', duration: 15 });
+  return validateGenerationParams({ prompt: `bench ${i}`, model: 'veo3.1-pro' });
 }
 
 /**
@@ -333,7 +336,7 @@ export async function trackingSection(): Promise<void> {
   );
   console.log(`   detection delay: from a job's completion to the first query that reaches the relay after it; beside a fixed 10 s poller on the same jobs`);
   console.log(
-    `   a) one user: ${USER_TASKS} tasks per profile, created 0–${USER_GAP_MS / 1000} s apart (mostly 10 s sora-2, some 15 s and pro), a fresh engine`,
+    `   a) one user: ${USER_TASKS} tasks per profile, created 0–${USER_GAP_MS / 1000} s apart (mostly 8 s veo3.1-fast, some 15 s grok-video-3 and veo3.1-pro), a fresh engine`,
   );
   const user = await Promise.all(PROFILE_NAMES.map((profile) => runTracking({ profile, tasks: USER_TASKS, maxGapMs: USER_GAP_MS, seed: 7 })));
   report(user);

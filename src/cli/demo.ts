@@ -16,9 +16,10 @@ const HELP = `Usage: npm run demo -- "<prompt>" [options]
 
 Options:
   --live                 use the real Juxin API (needs JUXIN_API_KEY) instead of the offline simulator
-  --model <m>            any video model the simulator lists (list_models), e.g. veo3.1-fast, sora-2
+  --model <m>            any video model the relay lists (list_models), e.g. veo3.1-fast (the default), grok-video-3
+                         (the offline simulator, like the real relay, no longer carries Sora 2: retired 2026-09-24)
   --orientation <o>      landscape (default) or portrait
-  --duration <s>         10 (default), 15, or 25 (sora-2-pro)
+  --duration <s>         one of the model's lengths (Veo: 8 s, its only one; Grok: 6, 10 or 15)
   --image <url|path>     animate an image (repeatable)
   --time-scale <n>       offline only: how much faster than real time the simulator runs (default 40)
 

@@ -1,5 +1,6 @@
 // The standalone MCP server (`npx juxin-sora-mcp`): stdio transport, logs on stderr only.
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { describeModel, PREFERRED_MODELS } from '../catalog';
 import { VideoEngine } from '../core/engine';
 import { TaskStore } from '../core/store';
 import { WrittenFiles } from '../core/writtenFiles';
@@ -64,6 +65,15 @@ async function main(): Promise<void> {
   // Answer the client first, then pick up unfinished tasks: tools/list must be fast.
   await server.connect(new StdioServerTransport());
   logger.info(`juxin-sora-mcp ${version} ready (home ${config.home}${client ? '' : '; no API key set'})`);
+  const retired = config.defaultModel ? describeModel(config.defaultModel) : undefined;
+  if (retired?.retiredOn) {
+    // Said once, where the setting lives (the server's configuration): a retired default never fails silently.
+    logger.warn(
+      `JUXIN_DEFAULT_MODEL is ${config.defaultModel}, but ${retired.familyName} was retired upstream on ${retired.retiredOn}: a call that names no model uses ` +
+        `the first model this key can use (${PREFERRED_MODELS[0]} first). Set JUXIN_DEFAULT_MODEL to one list_models shows. ` +
+        `JUXIN_DEFAULT_MODEL 设为 ${config.defaultModel}，但 ${retired.familyName} 已于 ${retired.retiredOn} 被上游下线：未指定模型时将改用此 Key 可用的第一个模型（优先 ${PREFERRED_MODELS[0]}）。请改为 list_models 列出的模型之一。`,
+    );
+  }
   engine.start().catch((error: unknown) => logger.error(`resuming tasks failed: ${error instanceof Error ? error.message : error}`));
 
   let closing = false;

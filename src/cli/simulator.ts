@@ -25,7 +25,9 @@ const USAGE = `Usage: node dist/simulator.js [options]
   --video-urls V         ${VIDEO_PLACES.join(' | ')} | mixed (default: mixed; brochure: signed)
   --storage-port N       port of the storage host that serves finished videos (default 0: any free port)
   --models A,B,…         the key's model whitelist (default: every model the relay carries)
-  --retire-sora          sora-2* answer 503 model_not_found and leave GET /v1/models
+  --with-sora            a relay that still carries Sora 2 (by default sora-2* answer 503 model_not_found and
+                         leave GET /v1/models, as the real relay since 2026-09-24)
+  --retire-sora          the default, kept so scripts written before keep working
   --endpoint-labels L    as-listed | english: endpoint types in GET /v1/models (default as-listed, Chinese labels too)
   --group G              the key's group named in refusals (default "default")
   --refusal-wording R    ${REFUSAL_WORDINGS.join(' | ')}: how "no channel for the model" is worded (default current)
@@ -63,6 +65,7 @@ function main(): void {
         'video-urls': { type: 'string' },
         'storage-port': { type: 'string' },
         models: { type: 'string' },
+        'with-sora': { type: 'boolean', default: false },
         'retire-sora': { type: 'boolean', default: false },
         'endpoint-labels': { type: 'string' },
         group: { type: 'string' },
@@ -112,6 +115,7 @@ function main(): void {
     .filter(Boolean);
   const profile = values.profile as string;
   if (!(PROFILE_NAMES as readonly string[]).includes(profile)) return usageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}, got "${profile}"`);
+  if (values['with-sora'] && values['retire-sora']) return usageError('--with-sora and --retire-sora contradict each other: give one');
   const omit = values['omit-video-url'];
   if (omit !== undefined && omit !== 'detail-url' && omit !== 'downloadable-url') return usageError('--omit-video-url must be detail-url or downloadable-url');
 
@@ -125,7 +129,7 @@ function main(): void {
     queryShape,
     videoUrls,
     models,
-    retireSora: values['retire-sora'],
+    retireSora: !values['with-sora'],
     endpointLabels,
     group: values.group,
     refusalWording,

@@ -115,6 +115,8 @@ export class VideoEngine {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly limiter: RateLimiter;
+  /** The key's turn at the shared rate cap, for the requests the engine does not send itself (the models list, the client's look-up after a refusal). */
+  private readonly turn = (): Promise<void> => this.limiter.acquire(this.lifetime.signal);
   private readonly records: TaskRecords;
   private readonly leases: TaskLeases;
   private readonly tracker: TaskTracker;
@@ -146,7 +148,7 @@ export class VideoEngine {
     this.records = new TaskRecords(store, this.clock, this.logger);
     this.characterStore = new CharacterStore(store.home, this.logger);
     this.spendGate = new SpendGate(store.home, { clock: this.clock, logger: this.logger, staleMs: options.leaseMs });
-    this.modelsCache = new ModelsCache(store.home, options.api, this.clock, this.logger, undefined, () => this.limiter.acquire(this.lifetime.signal));
+    this.modelsCache = new ModelsCache(store.home, options.api, this.clock, this.logger, undefined, this.turn);
     this.leases = new TaskLeases(store.home, { staleMs: options.leaseMs, logger: this.logger });
     const shared = { records: this.records, api: options.api, limiter: this.limiter, clock: this.clock, logger: this.logger, lifetime: this.lifetime.signal };
     this.tracker = new TaskTracker({
@@ -257,7 +259,7 @@ export class VideoEngine {
     const { params, images } = await prepareGeneration(input, this.options.defaults?.(), usable);
     const api = this.options.api();
     try {
-      return await this.order(params, origin, extra, (signal, stopRetries) => api.createVideo(params, { signal, images, stopRetries }), {
+      return await this.order(params, origin, extra, (signal, stopRetries) => api.createVideo(params, { signal, images, stopRetries, turn: this.turn }), {
         storyboard: extra.storyboard,
       });
     } catch (error) {
@@ -305,7 +307,9 @@ export class VideoEngine {
     }
     const params = validateGenerationParams({ ...original.params, prompt, images: original.params.images });
     const api = this.options.api();
-    return this.order(params, origin, extra, (signal, stopRetries) => api.remixVideo(taskId, params.prompt, { signal, stopRetries }), { remixOf: taskId });
+    return this.order(params, origin, extra, (signal, stopRetries) => api.remixVideo(taskId, params.prompt, { signal, stopRetries, turn: this.turn }), {
+      remixOf: taskId,
+    });
   }
 
   /**

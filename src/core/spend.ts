@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { VideoModel, VideoSize } from '../juxin/types';
+import { sameModel } from '../catalog';
 import { dayNumber, dayStart, validTimeZone } from './query';
 
 /**
@@ -22,11 +22,22 @@ export interface SpendLimits {
  */
 export const DEFAULT_LIMITS: SpendLimits = { dailyVideos: 20, dailySeconds: 300, prices: {} };
 
-/** A price: per second of video, per video, or both. Keys: `sora-2`, `sora-2-pro`, or `<model>/<size>` (more specific wins). */
-export type PriceTable = Record<string, { perSecond?: number; perVideo?: number }>;
+/**
+ * A price: per second of video, per video, or both. Keys: any model id (`veo3.1-fast`, `sora-2`, an id
+ * only the relay lists), or `<model>/<resolution>` (`veo3.1/1080p`) or Sora's `<model>/<size>`
+ * (`sora-2-pro/large`): the more specific wins. Veo's clip is always 8 s, so its natural price is per video.
+ */
+export type PriceTable = Record<string, Price>;
+export interface Price {
+  perSecond?: number;
+  perVideo?: number;
+}
+
+/** A model id (as the relay spells ids: letters, digits, `.`, `_`, `-`, `:`), then optionally a resolution or Sora's size. */
+export const PRICE_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}(\/(small|large|720p|1080p|4k))?$/;
 
 const priceSchema = z.record(
-  z.string().regex(/^sora-2(-pro|-all)?(\/(small|large))?$/),
+  z.string().regex(PRICE_KEY, 'a model id such as "veo3.1-fast", or model/resolution such as "sora-2-pro/large" or "veo3.1/1080p"'),
   z.object({ perSecond: z.number().min(0).max(10_000).optional(), perVideo: z.number().min(0).max(100_000).optional() }).strict(),
 );
 
@@ -38,7 +49,10 @@ export function readPrices(value: unknown): { prices: PriceTable; problems: stri
     try {
       raw = JSON.parse(value);
     } catch {
-      return { prices: {}, problems: ['prices must be JSON, e.g. {"sora-2": {"perSecond": 0.1}, "sora-2-pro/large": {"perVideo": 6}}'] };
+      return {
+        prices: {},
+        problems: ['prices must be JSON, e.g. {"veo3.1-fast": {"perVideo": 2}, "sora-2": {"perSecond": 0.1}, "sora-2-pro/large": {"perVideo": 6}}'],
+      };
     }
   }
   const parsed = priceSchema.safeParse(raw);
@@ -46,11 +60,36 @@ export function readPrices(value: unknown): { prices: PriceTable; problems: stri
   return { prices: {}, problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'prices'}: ${i.message}`) };
 }
 
+/** What a price is looked up by: the model, and (when known) its resolution and Sora's size word. */
+export interface PricedVideo {
+  model: string;
+  size?: string;
+  resolution?: string;
+  duration: number;
+}
+
+/**
+ * The user's price for this model (at this resolution or size, when one is set for it): model ids compared
+ * as the catalog compares them (Veo's alias `veo_3_1-fast` is `veo3.1-fast`), the qualifier in any case.
+ */
+export function priceOf(video: Omit<PricedVideo, 'duration'>, prices: PriceTable): Price | undefined {
+  const qualifiers = [video.resolution, video.size].filter((q): q is string => Boolean(q)).map((q) => q.toLowerCase());
+  let general: Price | undefined;
+  let specific: Price | undefined;
+  for (const [key, price] of Object.entries(prices)) {
+    const [model, qualifier] = key.split('/');
+    if (!sameModel(model, video.model)) continue;
+    if (qualifier === undefined) general ??= price;
+    else if (qualifiers.includes(qualifier.toLowerCase())) specific ??= price;
+  }
+  return specific ?? general;
+}
+
 /** What one video is estimated to cost, or undefined when no price applies. */
-export function estimateCost(params: { model: VideoModel | string; size: VideoSize | string; duration: number }, prices: PriceTable): number | undefined {
-  const price = prices[`${params.model}/${params.size}`] ?? prices[params.model];
+export function estimateCost(video: PricedVideo, prices: PriceTable): number | undefined {
+  const price = priceOf(video, prices);
   if (!price || (price.perSecond === undefined && price.perVideo === undefined)) return undefined;
-  return (price.perVideo ?? 0) + (price.perSecond ?? 0) * params.duration;
+  return (price.perVideo ?? 0) + (price.perSecond ?? 0) * video.duration;
 }
 
 export interface SpendTotals {
@@ -82,7 +121,7 @@ export interface SpendLedger {
 interface LedgerTask {
   createdAt: number;
   status: string;
-  params: { model: string; size: string; duration: number };
+  params: PricedVideo;
 }
 
 const zero = (): SpendTotals => ({ videos: 0, seconds: 0, yuan: 0, unpriced: 0 });
@@ -138,7 +177,7 @@ export interface SpendCheck {
 }
 
 /** Today with `requests` added: which limits it would pass. */
-export function checkSpend(ledger: SpendLedger, requests: readonly { model: string; size: string; duration: number }[]): SpendCheck {
+export function checkSpend(ledger: SpendLedger, requests: readonly PricedVideo[]): SpendCheck {
   const { limits } = ledger;
   const videos = ledger.limitUse.videos + requests.length;
   const seconds = ledger.limitUse.seconds + requests.reduce((a, r) => a + r.duration, 0);

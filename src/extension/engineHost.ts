@@ -16,8 +16,8 @@ import { openSpendSettings } from './spendPrompt';
 
 /** How to raise a limit in VS Code: the sentence a refused generation (Copilot's too) ends with. */
 export const SPEND_HELP = {
-  en: 'To allow more, raise the daily limits in the settings (juxinSora.dailyVideoLimit, juxinSora.dailySecondsLimit; 0 = no limit), or run "Sora: Daily Limits and Prices…".',
-  zh: '如需更多，请在设置中提高每日上限（juxinSora.dailyVideoLimit、juxinSora.dailySecondsLimit；0 表示不限），或运行“Sora 视频: 每日上限与价格…”。',
+  en: 'To allow more, raise the daily limits in the settings (juxinSora.dailyVideoLimit, juxinSora.dailySecondsLimit; 0 = no limit), or run "AI Video: Daily Limits and Prices…".',
+  zh: '如需更多，请在设置中提高每日上限（juxinSora.dailyVideoLimit、juxinSora.dailySecondsLimit；0 表示不限），或运行“AI 视频: 每日上限与价格…”。',
 };
 
 /**
@@ -46,7 +46,7 @@ export class EngineHost extends Disposable {
     this.engine = new VideoEngine({
       clock: this.clock,
       api: () => {
-        if (!this.client) throw new JuxinError('config', 'No Juxin API key is set: run "Sora: Set API Key".');
+        if (!this.client) throw new JuxinError('config', 'No Juxin API key is set: run "AI Video: Set API Key".');
         return this.client;
       },
       store: new TaskStore(this.home, logger),
@@ -159,7 +159,7 @@ export class EngineHost extends Disposable {
     if (problem) {
       this.logger.warn(`the juxinSora.baseUrl setting ${problem.en}`);
       void vscode.window.showErrorMessage(
-        vscode.l10n.t('The Sora base URL setting {0}. Nothing is sent to Juxin until it is fixed.', isChinese() ? problem.zh : problem.en),
+        vscode.l10n.t('The Juxin base URL setting {0}. Nothing is sent to Juxin until it is fixed.', isChinese() ? problem.zh : problem.en),
       );
     }
     this.client = key ? new JuxinClient({ apiKey: key, baseUrl, logger: this.logger, clock: this.clock }) : undefined;

@@ -52,7 +52,7 @@ async function follow(services: Services, taskId: string, progress: Progress, to
 async function finish(services: Services, result: { task: TaskRecord; aborted?: boolean; removed?: boolean }): Promise<void> {
   if (result.removed) return;
   if (result.aborted) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Stopped watching. The video keeps generating and will appear in the Sora sidebar.'));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Stopped watching. The video keeps generating and will appear in the AI Video sidebar.'));
     return;
   }
   await announce(services, result.task);
@@ -64,7 +64,7 @@ async function finish(services: Services, result: { task: TaskRecord; aborted?: 
  */
 export async function followWithProgress(services: Services, taskId: string): Promise<void> {
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Sora: ${shortPrompt(services.host.engine.get(taskId)!)}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `AI Video: ${shortPrompt(services.host.engine.get(taskId)!)}`, cancellable: true },
     (progress, token) => follow(services, taskId, progress, token),
   );
   await finish(services, result);
@@ -79,7 +79,7 @@ export async function followWithProgress(services: Services, taskId: string): Pr
 export function createAndFollow(services: Services, prompt: string, create: () => Promise<TaskRecord>): Promise<TaskRecord> {
   return new Promise((resolve, reject) => {
     const watching = vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Sora: ${shorten(prompt)}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `AI Video: ${shorten(prompt)}`, cancellable: true },
       async (progress, token) => {
         progress.report({ message: vscode.l10n.t('creating the task…') });
         let task: TaskRecord;

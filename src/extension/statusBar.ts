@@ -2,15 +2,16 @@ import * as vscode from 'vscode';
 import type { VideoEngine } from '../core/engine';
 import { isActive } from '../core/phase';
 import { Commands } from './commands/ids';
+import { statusBarWords } from './statusWords';
 import { Disposable, toDisposable } from './util/dispose';
 
-/** "$(loading~spin) Sora 1 · 42%" while anything runs; click to show the videos. */
+/** "$(loading~spin) Veo 3.1 Fast · 16:9 · 8 s · 42%" while anything runs (statusWords.ts); click to show the videos. */
 export class SoraStatusBar extends Disposable {
   private readonly item = this._register(vscode.window.createStatusBarItem('juxinSora.status', vscode.StatusBarAlignment.Left, 50));
 
   constructor(private readonly engine: VideoEngine) {
     super();
-    this.item.name = 'Juxin Sora';
+    this.item.name = vscode.l10n.t('Juxin AI Video');
     this.item.command = Commands.showVideos;
     this._register(toDisposable(engine.onDidChange(() => this.update())));
     this._register(toDisposable(engine.onDidRemove(() => this.update())));
@@ -23,11 +24,10 @@ export class SoraStatusBar extends Disposable {
   }
 
   private update(): void {
-    const running = this.engine.list({}).filter(isActive);
-    if (!running.length) return this.item.hide();
-    const avg = Math.round(running.reduce((a, t) => a + (t.status === 'completed' ? 100 : t.progress), 0) / running.length);
-    this.item.text = `$(loading~spin) Sora ${running.length} · ${avg}%`;
-    this.item.tooltip = vscode.l10n.t('{0} video(s) generating — click to show the Sora videos', running.length);
+    const words = statusBarWords(this.engine.list({}).filter(isActive), vscode.l10n);
+    if (!words) return this.item.hide();
+    this.item.text = words.text;
+    this.item.tooltip = words.tooltip;
     this.item.show();
   }
 }

@@ -9,6 +9,7 @@ import { createRequestOf } from './body';
 import { imagesOfParams } from './imageOrder';
 import { ImageError, isHttpUrl, type LocalImage, readLocalImage } from './images';
 import { normalizeCharacter, normalizeModelList, normalizeQueryResponse } from './normalize';
+import { relayScope } from './scope';
 import { DEFAULT_RETRY, type RetryOptions } from './retry';
 import {
   type Character,
@@ -40,8 +41,10 @@ export interface JuxinClientOptions {
 /** The Juxin HTTP API. Only this folder knows its paths and shapes. */
 export class JuxinClient implements JuxinApi {
   private readonly http: JuxinHttp;
+  readonly scope: string;
 
   constructor(options: JuxinClientOptions) {
+    this.scope = relayScope(options.baseUrl?.trim() || DEFAULT_BASE_URL, options.apiKey ?? '');
     this.http = new JuxinHttp({
       apiKey: options.apiKey,
       baseUrl: options.baseUrl?.trim() || DEFAULT_BASE_URL,
@@ -140,6 +143,7 @@ export class JuxinClient implements JuxinApi {
       let access: ModelAccess;
       try {
         // The list may still name the refused model (a relay lists what it prices, not what has a channel).
+        await options.turn?.();
         access = { videoModels: videoModelIds(await this.listModels(options)).filter((id) => id !== refused.model) };
       } catch (listError) {
         if (options.signal?.aborted) throw listError;

@@ -6,8 +6,8 @@ import type { JuxinErrorKind } from './types';
 /** What the user can do next, per kind of error, in both languages the UI speaks. */
 export const NEXT_STEPS: Record<JuxinErrorKind, { en: string; zh: string }> = {
   config: {
-    en: 'Set your Juxin API key (JUXIN_API_KEY, or "Sora: Set API Key" in VS Code) and check the base URL.',
-    zh: '请先设置聚鑫 API Key（环境变量 JUXIN_API_KEY，或在 VS Code 中运行“Sora: 设置 API Key”），并检查 Base URL。',
+    en: 'Set your Juxin API key (JUXIN_API_KEY, or "AI Video: Set API Key" in VS Code) and check the base URL.',
+    zh: '请先设置聚鑫 API Key（环境变量 JUXIN_API_KEY，或在 VS Code 中运行“AI 视频: 设置 API Key”），并检查 Base URL。',
   },
   auth: {
     en: 'The API key was rejected. Copy a valid key from the Juxin console and set it again.',

@@ -111,6 +111,11 @@ export interface RequestOptions {
    * caller gave up: a retry after a 429 would be a new request for a call nobody waits for.
    */
   stopRetries?: AbortSignal;
+  /**
+   * Waits for the key's turn (the caller's rate cap) before any further request this call makes of its
+   * own: the `GET /v1/models` that names what the key can use after a model was refused. Default: none.
+   */
+  turn?: () => Promise<void>;
 }
 
 export interface CreateVideoOptions extends RequestOptions {
@@ -138,4 +143,9 @@ export interface JuxinApi {
    * `/v1/videos/{id}/content`), nothing at all for any other host. The key never leaves this folder otherwise.
    */
   downloadHeaders(url: string): Record<string, string>;
+  /**
+   * Which relay and key answer (`relayScope`: the base URL and a one-way fingerprint of the key, never
+   * the key), so what is kept per key in the shared home is never read for another. Absent: one scope for all.
+   */
+  readonly scope?: string;
 }

@@ -39,6 +39,11 @@ export interface ToolContext {
   userModel(): string | undefined;
   /** An answer of `GET /v1/models` was read: the tool descriptions follow what the key can use. */
   noticeModels(answer: ModelsAnswer): void;
+  /**
+   * Reads what the key can use again in the background (never awaited: nothing waits on the relay for it)
+   * and updates the descriptions when it changed: at start with a key, and after the relay refused a model.
+   */
+  refreshModels(): void;
   /** This session has said that the user's default model is not usable (said once). */
   settingNoted?: boolean;
   confirm?: Confirm;
@@ -56,8 +61,8 @@ export interface ToolContext {
 
 export const NO_KEY_MESSAGE =
   "No Juxin API key is configured, so nothing was sent. Set JUXIN_API_KEY in this MCP server's environment " +
-  '(in VS Code: run "Sora: Set API Key"), then call the tool again. Get a key from the Juxin console (https://api.jxincm.cn).\n' +
-  '未配置聚鑫 API Key，未发送任何请求。请在 MCP 服务器的环境变量中设置 JUXIN_API_KEY（VS Code 中运行“Sora: 设置 API Key”）后重试。';
+  '(in VS Code: run "AI Video: Set API Key"), then call the tool again. Get a key from the Juxin console (https://api.jxincm.cn).\n' +
+  '未配置聚鑫 API Key，未发送任何请求。请在 MCP 服务器的环境变量中设置 JUXIN_API_KEY（VS Code 中运行“AI 视频: 设置 API Key”）后重试。';
 
 const SPEND_REFUSED_NEXT_STEP =
   'Tell the user and do not try again (nor with other parameters) until they raise the limit or ask for it again. 请告知用户；在用户提高上限或再次要求之前，不要重试（也不要换参数重试）。';

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { videoShape } from '../catalog';
 import { originOf } from '../core/origin';
 import { taskPhase } from '../core/phase';
 import type { TaskRecord } from '../core/types';
@@ -29,6 +30,8 @@ const REUSED_NOTE =
 
 export function toTaskOutput(task: TaskRecord, extra: ResultExtra = {}): TaskOutput {
   const p = task.params;
+  // Records from the Sora days have orientation and size only: their aspect ratio and resolution are derived.
+  const shape = videoShape(p);
   return {
     task_id: task.id,
     status: task.status,
@@ -55,8 +58,8 @@ export function toTaskOutput(task: TaskRecord, extra: ResultExtra = {}): TaskOut
       watermark: p.watermark,
       private: p.private,
       images: p.images,
-      aspect_ratio: p.aspectRatio,
-      resolution: p.resolution,
+      aspect_ratio: shape.aspectRatio,
+      resolution: shape.resolution,
       first_frame: p.firstFrame,
       last_frame: p.lastFrame,
       enhance_prompt: p.enhancePrompt,

@@ -105,6 +105,12 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
       usable = answer.usable;
       refreshTools();
     },
+    refreshModels: () => {
+      void options.engine.models().then(
+        (answer) => ctx.noticeModels(answer),
+        (error: unknown) => logger.debug(`models not read: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    },
     confirm: options.confirm,
     clientName,
     generateCalls: new GenerateCalls(),
@@ -121,6 +127,9 @@ export function createSoraMcpServer(options: SoraMcpServerOptions): McpServer & 
     baseUrl: options.baseUrl ?? (() => DEFAULT_BASE_URL),
   });
   const resources = registerTaskResources(server, options.engine);
+  // The descriptions name what this key can use from the start, not only after a first call: read in the
+  // background (initialize and tools/list never wait for the relay), then tools/list_changed when it differs.
+  if (ctx.hasApiKey()) ctx.refreshModels();
 
   const disposeSora = () => {
     resources.stop();

@@ -46,7 +46,8 @@ export interface FileContext {
   tasks: ReadonlyMap<string, SimTask>;
   signer: UrlSigner;
   now(): number;
-  video: VideoSource;
+  /** The video of a job of this many seconds (a sample that lasts as long as the job asked). */
+  video(seconds: number): VideoSource;
   /** The video a `#sim:clip-…` task serves instead. */
   clipVideo(clip: SimClip): VideoSource;
   media: { thumbnail: string; gif: string };
@@ -86,7 +87,7 @@ export function handleFile(ctx: FileContext, req: IncomingMessage, res: ServerRe
 export function serveTaskVideo(ctx: FileContext, req: IncomingMessage, res: ServerResponse, task: SimTask, fault: FaultSpec | undefined): number {
   if (fault?.kind === 'expired_url') return deny(res);
   task.downloads++;
-  const video = task.markers.clip ? ctx.clipVideo(task.markers.clip) : ctx.video;
+  const video = task.markers.clip ? ctx.clipVideo(task.markers.clip) : ctx.video(task.duration);
   const half = Math.floor(sourceSize(video) / 2);
   let cutAfter: number | undefined;
   if (fault?.kind === 'cut_download') cutAfter = fault.afterBytes ?? half;

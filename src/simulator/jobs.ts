@@ -108,7 +108,8 @@ export function createJob(input: JobInput, runTiming: Timing, random: Random = M
   const markers = readMarkers(input.prompt);
   const own = profileMarker(input.prompt);
   const timing = own ? PROFILES[own] : runTiming;
-  const pro = input.model === 'sora-2-pro';
+  // The pro variants (sora-2-pro, veo3.1-pro, veo3.1-pro-4k) take longer, as users report.
+  const pro = /-pro(-|$)/.test(input.model);
   // Longer and better videos take longer, roughly as users report; no two jobs take exactly as long.
   const queueFactor = (markers.slowQueue ? 4 : 1) * (pro ? 1.3 : 1);
   const generateFactor = (pro ? 1.6 : 1) * (input.duration / 10) ** 0.5 * (input.size === 'large' ? 1.2 : 1);

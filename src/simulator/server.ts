@@ -14,7 +14,7 @@ import { createRandom, signingKey } from './random';
 import { RelayErrors, type RefusalWording, type RelayError } from './relayErrors';
 import { HTML_PAGE, renderCreated, renderTask, type ShapeOptions } from './shapes';
 import { handleStorage, isStorageVideo, type StorageContext } from './storage';
-import { findMediaFile, sourceSize, type VideoSource } from './video';
+import { findMediaFile, findSamples, sourceSize, type VideoSource } from './video';
 import { newWireCounters, type RelayTask, type WireOptions } from './wire';
 
 export interface SimulatorOptions extends WireOptions {
@@ -36,7 +36,11 @@ export interface SimulatorOptions extends WireOptions {
   omitTopLevelVideoUrl?: boolean | 'detail-url' | 'downloadable-url';
   /** The models the key may use (its whitelist): `GET /v1/models` lists only these, others answer 403. Default: every model. */
   models?: readonly string[];
-  /** Sora 2 retired: `sora-2*` answer 503 `model_not_found` and leave `GET /v1/models` (default false). */
+  /**
+   * Sora 2 retired, as on the real relay since 2026-09-24: `sora-2*` answer 503 `model_not_found` and
+   * leave `GET /v1/models` (default true). `false` is a relay that still carries Sora (before the
+   * retirement, or a sibling relay with a channel left), for tests about Sora itself.
+   */
   retireSora?: boolean;
   /** Endpoint types in `GET /v1/models`: as the relay lists them (English and its Chinese labels, the default) or English only. */
   endpointLabels?: 'as-listed' | 'english';
@@ -44,7 +48,7 @@ export interface SimulatorOptions extends WireOptions {
   group?: string;
   /** How a refusal for want of a channel is worded (default 'current'). */
   refusalWording?: RefusalWording;
-  /** The MP4 to serve (default media/sample.mp4 of this package). */
+  /** The MP4 to serve for every job (default: media/sample-<N>s.mp4 of this package, as long as the job asked, media/sample.mp4 for 10 s). */
   videoFile?: string;
   /** Serve a synthetic MP4 of this many bytes instead (streamed, never held in memory). */
   videoBytes?: number;
@@ -95,8 +99,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const acceptKey = options.acceptKey ?? defaultAcceptKey;
   const random = createRandom(options.seed);
   const signer = new UrlSigner(signingKey(random, options.seed !== undefined));
-  const video: VideoSource = options.videoBytes !== undefined ? { bytes: options.videoBytes } : { file: options.videoFile ?? findMediaFile('sample.mp4') };
-  sourceSize(video); // fail now, with the path in the message, rather than on the first download
+  const fixed: VideoSource | undefined =
+    options.videoBytes !== undefined ? { bytes: options.videoBytes } : options.videoFile !== undefined ? { file: options.videoFile } : undefined;
+  if (fixed) sourceSize(fixed); // fail now, with the path in the message, rather than on the first download
+  const video: (seconds: number) => VideoSource = fixed ? () => fixed : findSamples().for;
   const media = { thumbnail: findMediaFile('sample-thumbnail.webp'), gif: findMediaFile('sample-preview.gif') };
   const faults = new FaultController();
   const requests: RecordedRequest[] = [];
@@ -106,7 +112,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const lifetimeMs = (options.urlLifetimeSeconds ?? 3600) * 1000;
   const dialect = options.wire ?? 'real';
   const errors = new RelayErrors(now);
-  const models: ModelRules = { whitelist: options.models, retireSora: options.retireSora ?? false, endpointLabels: options.endpointLabels ?? 'as-listed' };
+  const models: ModelRules = { whitelist: options.models, retireSora: options.retireSora ?? true, endpointLabels: options.endpointLabels ?? 'as-listed' };
   const group = options.group ?? 'default';
   let baseUrl = '';
   let storageUrl = '';

@@ -13,6 +13,8 @@ import { Readable } from 'node:stream';
  *   ffmpeg -ss 1 -i media/sample.mp4 -frames:v 1 -c:v libwebp -quality 60 media/sample-thumbnail.webp
  *   ffmpeg -t 1 -i media/sample.mp4 -vf "fps=5,scale=128:-2:flags=lanczos,split[a][b];[a]palettegen=max_colors=16[p];[b][p]paletteuse=dither=none" \
  *     -loop 0 media/sample-preview.gif
+ * media/sample-<N>s.mp4 are the same clip at the other lengths a catalog model makes (5, 6, 8, 15, 25 s), so
+ * a job's video lasts what it asked (Veo's 8 s): the command above with `duration=N` in both inputs.
  * media/clips/*.mp4 (distinct clips served for `#sim:clip-…`) are made as README.md beside this file shows.
  */
 
@@ -29,6 +31,16 @@ export function findMediaFile(name: string): string {
     }
   }
   throw new Error(`media/${name} not found: looked upwards from ${starts.join(', ')}`);
+}
+
+/** The lengths media/ has a sample for, besides sample.mp4 (10 s). */
+const SAMPLE_SECONDS = [5, 6, 8, 15, 25];
+
+/** The samples by length, found once: `for(seconds)` is the one that lasts that long, sample.mp4 (10 s) for a length without one. */
+export function findSamples(): { for(seconds: number): VideoSource } {
+  const fallback: VideoSource = { file: findMediaFile('sample.mp4') };
+  const byLength = new Map(SAMPLE_SECONDS.map((s) => [s, { file: findMediaFile(`sample-${s}s.mp4`) }]));
+  return { for: (seconds) => byLength.get(seconds) ?? fallback };
 }
 
 /** Something to serve: a real file, or a synthetic MP4 of any size that is never held in memory. */

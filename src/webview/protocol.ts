@@ -31,6 +31,10 @@ export interface TaskSnapshot {
     model: string;
     orientation: 'landscape' | 'portrait';
     size: 'small' | 'large';
+    /** "16:9", "9:16", "3:2"…; derived from `orientation` for records from the Sora days (catalog's `videoShape`). */
+    aspectRatio: string;
+    /** "720p", "1080p" or "4k"; derived from `size` for records from the Sora days. */
+    resolution: string;
     duration: number;
     private: boolean;
     watermark: boolean;
@@ -90,10 +94,6 @@ export interface Strings {
   statusReady: string;
   statusNotSaved: string;
   statusFailed: string;
-  landscape: string;
-  portrait: string;
-  sizeSmall: string;
-  sizeLarge: string;
   seconds: string;
   private: string;
   public: string;

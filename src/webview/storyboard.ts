@@ -188,6 +188,15 @@ class ClipCard {
       const frame = el('video', { attrs: { muted: '', preload: 'metadata', playsinline: '', tabindex: '-1' } });
       frame.muted = true;
       frame.src = `${poster.src}#t=1`;
+      // A file that was still being moved into place, or a folder the page was not yet allowed to read,
+      // fails once and would stay blank: it is asked again a few times, a second apart.
+      let retries = 0;
+      frame.addEventListener('error', () => {
+        if (retries++ >= 3 || this.posterKey !== key) return;
+        setTimeout(() => {
+          if (this.posterKey === key) frame.load();
+        }, 1000);
+      });
       this.poster.replaceChildren(frame);
     } else if (poster.kind === 'image') {
       this.poster.replaceChildren(el('img', { attrs: { src: poster.src, alt: '' } }));

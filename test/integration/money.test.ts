@@ -6,6 +6,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { VideoEngine } from '../../src/core/engine';
 import { TaskStore } from '../../src/core/store';
 import { JuxinClient } from '../../src/juxin/client';
+import { relayScope } from '../../src/juxin/scope';
 import { createSoraMcpServer } from '../../src/mcp/server';
 import type { Simulator } from '../../src/simulator';
 import { scaledClock } from '../../src/util/clock';
@@ -117,12 +118,17 @@ describe('money across real processes: nothing paid without a yes, nothing paid 
     writeFileSync(
       path.join(home, 'models.json'),
       JSON.stringify({
-        version: 1,
-        fetchedAt: Date.now(),
-        models: [
-          { id: 'sora-2', endpointTypes: ['openai-video'] },
-          { id: 'veo3.1-fast', endpointTypes: ['openai-video'] },
-        ],
+        version: 2,
+        // Filed under the relay and key the server uses (the base URL and a fingerprint of the key).
+        answers: {
+          [relayScope(relay.url, TEST_KEY)]: {
+            fetchedAt: Date.now(),
+            models: [
+              { id: 'sora-2', endpointTypes: ['openai-video'] },
+              { id: 'veo3.1-fast', endpointTypes: ['openai-video'] },
+            ],
+          },
+        },
       }),
     );
     // One request every 4 s (the shared rate cap), on the real clock: calls 2–4 wait their turn past the client's timeout.

@@ -122,7 +122,11 @@ async function main() {
   execFileSync(codeServer, ['--extensions-dir', extensions, '--install-extension', vsix], { env: nodeEnv, stdio: ['ignore', 'ignore', 'inherit'] });
 
   // A slow simulator: the live generation is still running while the pictures are taken.
-  const sim = start(process.execPath, [path.join(ROOT, 'dist/simulator.js'), '--port', '0', '--time-scale', '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = start(
+    process.execPath,
+    [path.join(ROOT, 'dist/simulator.js'), '--port', '0', '--time-scale', '4', '--with-sora' /* until the VS Code tests move to Veo */],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let simOut = '';
   sim.stdout.on('data', (c) => (simOut += c));
   const simUrl = await until(() => simOut.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0], 20_000, 'the simulator');
@@ -248,12 +252,12 @@ async function main() {
         await page.screenshot({ path: path.join(OUT, `${name}.png`) });
         log(`docs/screenshots/${name}.png`);
       };
-      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`, { timeout: 120_000 });
       await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
       await page.waitForTimeout(4000);
       await setKeyInUi(page).catch(async (error) => {
         await page.keyboard.press('F1');
-        await page.locator('.quick-input-widget input').fill('>Sora');
+        await page.locator('.quick-input-widget input').fill('>AI Video');
         await page.waitForTimeout(1500);
         await page.screenshot({ path: path.join(work, 'failed.png') });
         throw new Error(`${error.message} (the workbench as it was: ${path.join(work, 'failed.png')})`);
@@ -265,7 +269,7 @@ async function main() {
         return undefined;
       };
       {
-        await runCommand(page, 'Sora: Generate Video');
+        await runCommand(page, 'AI Video: Generate Video');
         const input = page.locator('.quick-input-widget input');
         await input.waitFor({ state: 'visible' });
         await input.fill(LIVE_PROMPT);
@@ -302,7 +306,7 @@ async function main() {
         await shot('videos-search-dark');
         await frame.locator('[data-testid="search"] input').fill('');
         await frame.locator('.card:not([hidden]) [data-testid="action-play"]').nth(1).click();
-        await page.locator('.tab', { hasText: 'Sora:' }).first().waitFor();
+        await page.locator('.tab', { hasText: 'AI Video:' }).first().waitFor();
         await page.waitForTimeout(1500);
         await shot('preview');
       }

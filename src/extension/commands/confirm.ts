@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { shapeLine, videoShape } from '../../catalog';
 import type { GenerationParams } from '../../juxin/types';
 import { isHttpUrl } from '../../juxin/images';
 
@@ -13,14 +14,17 @@ export async function confirmPaidGeneration(params: GenerationParams, remixOf?: 
   const go = vscode.l10n.t('Generate (paid)');
   const files = params.images.filter((image) => !isHttpUrl(image));
   const lines = [
-    vscode.l10n.t('Another extension or a link asked for this, not you in the Sora views or the palette.'),
-    vscode.l10n.t('1 video: {0}, {1} s, {2}, {3}.', params.model, params.duration, params.orientation, params.size),
+    vscode.l10n.t('Another extension or a link asked for this, not you in the Videos view or the palette.'),
+    vscode.l10n.t(
+      '1 video: {0}.',
+      shapeLine(videoShape(params), (n) => vscode.l10n.t('{0} s', n)),
+    ),
     remixOf
       ? vscode.l10n.t('Remix of "{0}": "{1}"', short(remixOf.prompt), short(params.prompt, 200))
       : vscode.l10n.t('Prompt: "{0}"', short(params.prompt, 200)),
   ];
   if (files.length) lines.push(vscode.l10n.t('It uploads {0} local image(s): {1}', files.length, files.join(', ')));
-  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Start a paid Sora generation?'), { modal: true, detail: lines.join('\n') }, go);
+  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Start a paid video generation?'), { modal: true, detail: lines.join('\n') }, go);
   return choice === go;
 }
 

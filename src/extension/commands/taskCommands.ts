@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { shapeLine, videoShape } from '../../catalog';
 import type { TaskRecord } from '../../core/types';
 import { parseTimestamps } from '../../juxin/client';
 import { isHttpUrl } from '../../juxin/images';
@@ -26,14 +27,14 @@ async function resolveTask(services: Services, arg: unknown, fits: (t: TaskRecor
   }
   const tasks = engine.list({}).filter(fits);
   if (!tasks.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No matching videos yet. Run "Sora: Generate Video…" to make one.'));
+    void vscode.window.showInformationMessage(vscode.l10n.t('No matching videos yet. Run "AI Video: Generate Video…" to make one.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
     tasks.map((t) => ({
       label: t.params.prompt.slice(0, 80),
       description: statusText(t),
-      detail: `${t.params.model} · ${t.params.orientation} · ${t.params.duration}s · ${new Date(t.createdAt).toLocaleString()}`,
+      detail: `${shapeLine(videoShape(t.params), (n) => vscode.l10n.t('{0} s', n))} · ${new Date(t.createdAt).toLocaleString()}`,
       task: t,
     })),
     { placeHolder: placeholder, matchOnDescription: true, matchOnDetail: true },

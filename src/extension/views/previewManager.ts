@@ -26,7 +26,7 @@ export class PreviewManager extends Disposable implements vscode.WebviewPanelSer
     const existing = this.panels.get(taskId);
     if (existing) return existing.panel.reveal();
     // Options are set again by the panel once it knows which folder holds the video.
-    const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'Sora', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+    const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'AI Video', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
     this.adopt(taskId, panel);
   }
 

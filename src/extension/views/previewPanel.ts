@@ -139,8 +139,8 @@ export class PreviewPanel extends Disposable {
   }
 }
 
-/** "Sora: <start of the prompt>" — the tab title. */
+/** "AI Video: <start of the prompt>" — the tab title. */
 export function previewTitle(task: TaskRecord): string {
   const prompt = task.params.prompt.replace(/\s+/g, ' ').trim();
-  return `Sora: ${prompt.length > 30 ? `${prompt.slice(0, 30)}…` : prompt}`;
+  return `AI Video: ${prompt.length > 30 ? `${prompt.slice(0, 30)}…` : prompt}`;
 }

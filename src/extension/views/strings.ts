@@ -8,7 +8,7 @@ const PLACEHOLDER1 = '{1}';
 /** Every label the pages show, in the UI language (pages cannot call vscode.l10n themselves). */
 export function webviewStrings(): Strings {
   return {
-    videos: vscode.l10n.t('Sora videos'),
+    videos: vscode.l10n.t('AI videos'),
     play: vscode.l10n.t('Play'),
     openFile: vscode.l10n.t('Open File'),
     copyUrl: vscode.l10n.t('Copy URL'),
@@ -33,10 +33,6 @@ export function webviewStrings(): Strings {
     statusReady: vscode.l10n.t('Ready'),
     statusNotSaved: vscode.l10n.t('Ready, but not saved'),
     statusFailed: vscode.l10n.t('Failed'),
-    landscape: vscode.l10n.t('landscape'),
-    portrait: vscode.l10n.t('portrait'),
-    sizeSmall: vscode.l10n.t('small (~720p)'),
-    sizeLarge: vscode.l10n.t('large (~1080p)'),
     seconds: vscode.l10n.t('{0} seconds', PLACEHOLDER),
     private: vscode.l10n.t('private'),
     public: vscode.l10n.t('public'),

@@ -141,7 +141,7 @@ export class VideosViewProvider extends Disposable implements vscode.WebviewView
     return renderPage({
       webview,
       nonce: getNonce(),
-      title: vscode.l10n.t('Sora videos'),
+      title: vscode.l10n.t('AI videos'),
       ...pageFiles(webview, this.services.context.extensionUri, 'sidebar'),
       extraStyles: [codiconStyle(webview, this.services.context.extensionUri)],
       // Thumbnails come from the vendor's https CDNs, or from the configured API (the simulator).

@@ -3,6 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import path from 'node:path';
 import { settingNotUsable, type GenerationInput } from '../../core/params';
+import { JuxinError } from '../../juxin/errors';
 import { isHttpUrl } from '../../juxin/images';
 import { localPathProblem } from '../../util/localPath';
 import { guarded, type ToolContext, toErrorResult } from '../context';
@@ -103,7 +104,15 @@ export function registerGenerateVideo(server: McpServer, ctx: ToolContext): Regi
           // Over a daily limit the person is asked first (elicitation); without a yes nothing is sent. Once the
           // call is cancelled nothing is sent either; a create already on its way lands in the history.
           const approveSpend = ctx.approveSpend({ requestId: extra.requestId, signal: extra.signal });
-          const record = twin ?? (await ctx.engine.generate(input, ctx.origin(), { approveSpend, signal: extra.signal }));
+          const record =
+            twin ??
+            (await ctx.engine.generate(input, ctx.origin(), { approveSpend, signal: extra.signal }).catch((error: unknown) => {
+              // The relay refused the model: the error holds what the key can use, read from GET /v1/models just now
+              // (not asked twice); the descriptions follow it.
+              if (error instanceof JuxinError && error.kind === 'model_unavailable' && error.videoModels?.length)
+                ctx.noticeModels({ usable: error.videoModels });
+              throw error;
+            }));
           created = record.id;
           settingGone = args.model === undefined ? unusableSetting(ctx, record.params.model) : undefined;
           call.created(record.id);

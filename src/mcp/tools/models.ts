@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { describeCapabilities, describeModel, offeredModels } from '../../catalog';
 import type { ModelsAnswer } from '../../core/modelsCache';
 import { defaultModel } from '../../core/params';
-import type { PriceTable } from '../../core/spend';
+import { priceOf, type PriceTable } from '../../core/spend';
 import { guarded, type ToolContext } from '../context';
 
 export const MODELS_URI = 'juxin-sora://models';
@@ -44,7 +44,8 @@ export function modelsOutput(answer: ModelsAnswer, prices: PriceTable, setting?:
   const ids = offeredModels(answer.usable);
   const models = ids.map((id) => {
     const spec = describeModel(id);
-    const price = prices[id];
+    // The model's own price (a key without a resolution), however the user spelled its id.
+    const price = priceOf({ model: id }, prices);
     const priced = price
       ? {
           price: {

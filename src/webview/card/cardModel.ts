@@ -1,6 +1,6 @@
 import { isActive } from '../../core/phase';
 import { fill } from '../model/format';
-import { toTaskModel, type ProgressModel, type Tone } from '../model/taskModel';
+import { shapeSummary, toTaskModel, type ProgressModel, type Tone } from '../model/taskModel';
 import type { CardAction, CardState } from './protocol';
 import type { CardStrings } from './strings';
 
@@ -33,6 +33,7 @@ export interface CallArguments {
   task_id?: unknown;
   prompt?: unknown;
   model?: unknown;
+  aspect_ratio?: unknown;
   orientation?: unknown;
   duration?: unknown;
 }
@@ -69,13 +70,19 @@ export function toCardView(state: CardState | undefined, call: CallArguments, s:
 }
 
 function startingView(state: CardState | undefined, call: CallArguments, s: CardStrings): CardView {
-  const params = [
-    typeof call.model === 'string' ? call.model : '',
-    call.orientation === 'portrait' ? s.portrait : call.orientation === 'landscape' ? s.landscape : '',
-    typeof call.duration === 'number' ? fill(s.seconds, call.duration) : '',
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  // The call's own words until the task exists: what it names of the model, aspect ratio (or the older orientation) and length.
+  const aspectRatio =
+    typeof call.aspect_ratio === 'string'
+      ? call.aspect_ratio
+      : call.orientation === 'portrait'
+        ? '9:16'
+        : call.orientation === 'landscape'
+          ? '16:9'
+          : undefined;
+  const params = shapeSummary(
+    { model: typeof call.model === 'string' ? call.model : '', aspectRatio, duration: typeof call.duration === 'number' ? call.duration : undefined },
+    s,
+  );
   const failed = state?.startError;
   const missing = state?.missing === true;
   const generation = typeof call.task_id !== 'string';

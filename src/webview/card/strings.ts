@@ -44,7 +44,7 @@ export function cardStrings(lang: Lang): CardStrings {
   const t = (english: string) => (lang === 'zh' ? (ZH[english] ?? english) : english);
   return {
     // Shared with the pages (same English keys as the extension's webviewStrings()).
-    videos: t('Sora videos'),
+    videos: t('AI videos'),
     play: t('Play'),
     openFile: t('Open File'),
     copyUrl: t('Copy URL'),
@@ -69,10 +69,6 @@ export function cardStrings(lang: Lang): CardStrings {
     statusReady: t('Ready'),
     statusNotSaved: t('Ready, but not saved'),
     statusFailed: t('Failed'),
-    landscape: t('landscape'),
-    portrait: t('portrait'),
-    sizeSmall: t('small (~720p)'),
-    sizeLarge: t('large (~1080p)'),
     seconds: t('{0} seconds'),
     private: t('private'),
     public: t('public'),

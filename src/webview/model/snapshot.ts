@@ -1,3 +1,4 @@
+import { videoShape } from '../../catalog';
 import { originOf } from '../../core/origin';
 import type { TaskRecord } from '../../core/types';
 import { NEXT_STEPS } from '../../juxin/errors';
@@ -20,6 +21,7 @@ export interface SnapshotContext {
  */
 export function toSnapshot(task: TaskRecord, ctx: SnapshotContext): TaskSnapshot {
   const p = task.params;
+  const shape = videoShape(p);
   return {
     id: task.id,
     prompt: p.prompt,
@@ -30,6 +32,8 @@ export function toSnapshot(task: TaskRecord, ctx: SnapshotContext): TaskSnapshot
       model: p.model,
       orientation: p.orientation,
       size: p.size,
+      aspectRatio: shape.aspectRatio,
+      resolution: shape.resolution,
       duration: p.duration,
       private: p.private,
       watermark: p.watermark,

@@ -1,3 +1,4 @@
+import { describeModel, modelName } from '../../catalog';
 import type { PreviewAction, Strings, TaskAction, TaskSnapshot } from '../protocol';
 import type { TaskOrigin } from '../../core/origin';
 import { isActivePhase, taskPhase, type TaskPhase } from '../../core/phase';
@@ -21,7 +22,7 @@ export interface TaskModel {
   tone: Tone;
   progress: ProgressModel | undefined;
   params: string;
-  /** The short line under the prompt on a card: model · orientation · duration · source. */
+  /** The short line under the prompt on a card: model · aspect ratio · duration · source. */
   summary: string;
   source: string;
   /** What went wrong, as Juxin (or the downloader) said it. */
@@ -103,16 +104,23 @@ export function progressModel(task: TaskSnapshot, s: Strings): ProgressModel | u
   return { value: phase === 'generating' ? clamp(Math.round(task.progress)) : undefined, label: statusText(task, s) };
 }
 
-/** "sora-2 · landscape · small · 10 s · private" in the UI language. */
+/** The model, aspect ratio and length of a video ("Veo 3.1 Fast · 16:9 · 8 s") in the UI language: every summary starts with it. */
+export function shapeSummary(shape: { model: string; aspectRatio?: string; duration?: number }, s: Strings): string {
+  return [modelName(shape.model), shape.aspectRatio, shape.duration === undefined ? undefined : fill(s.seconds, shape.duration)].filter(Boolean).join(' · ');
+}
+
+/** "Veo 3.1 Fast · 16:9 · 720p · 8 s", then Sora's own switches (private, watermark), images, a character, a remix: in the UI language. */
 export function parameterSummary(task: TaskSnapshot, s: Strings): string {
   const p = task.params;
+  // Private and watermark are Sora's switches: other families' records carry them unused.
+  const sora = describeModel(p.model)?.switches.includes('private') === true;
   return [
-    p.model,
-    p.orientation === 'portrait' ? s.portrait : s.landscape,
-    p.size === 'large' ? s.sizeLarge : s.sizeSmall,
+    modelName(p.model),
+    p.aspectRatio,
+    p.resolution,
     fill(s.seconds, p.duration),
-    p.private ? s.private : s.public,
-    p.watermark ? s.watermark : '',
+    sora ? (p.private ? s.private : s.public) : '',
+    sora && p.watermark ? s.watermark : '',
     p.images > 0 ? fill(s.images, p.images) : '',
     p.character ? s.character : '',
     task.remixOf ? s.remixed : '',
@@ -137,10 +145,9 @@ export function sourceLabel(origin: TaskOrigin, s: Strings): string {
   }
 }
 
-/** model · orientation · duration · source: what fits one line of a card. */
+/** model · aspect ratio · duration · source: what fits one line of a card. */
 export function compactSummary(task: TaskSnapshot, s: Strings): string {
-  const p = task.params;
-  return [p.model, p.orientation === 'portrait' ? s.portrait : s.landscape, fill(s.seconds, p.duration), sourceLabel(task.origin, s)].join(' · ');
+  return [shapeSummary(task.params, s), sourceLabel(task.origin, s)].join(' · ');
 }
 
 /** What to do next after a failure (generation or download). */

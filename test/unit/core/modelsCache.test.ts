@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ModelsCache, MODELS_MAX_AGE_MS } from '../../../src/core/modelsCache';
 import { JuxinError } from '../../../src/juxin/errors';
+import { relayScope } from '../../../src/juxin/scope';
 import type { JuxinApi, ListedModel } from '../../../src/juxin/types';
 import { ManualClock } from '../../../src/util/clock';
 import { REAL_DEADLINE_MS } from '../../helpers/clock';
@@ -15,12 +16,14 @@ const LISTED: ListedModel[] = [
   { id: 'grok-video-3', endpointTypes: ['视频统一格式'] },
 ];
 
-/** A relay that answers GET /v1/models with `answer` and counts the questions. */
-function relay(answer: () => ListedModel[]) {
+/** A relay that answers GET /v1/models with `answer` and counts the questions (for the key and relay of `scope`). */
+function relay(answer: () => ListedModel[], scope?: string) {
   const asked = { count: 0 };
-  const api = { listModels: async () => (asked.count++, answer()) } as unknown as JuxinApi;
+  const api = { scope, listModels: async () => (asked.count++, answer()) } as unknown as JuxinApi;
   return { api, asked };
 }
+
+const readCache = (home: string) => JSON.parse(readFileSync(path.join(home, 'models.json'), 'utf8'));
 
 describe('core/modelsCache: what the key can use, one answer for every process', () => {
   let home: string;
@@ -36,11 +39,7 @@ describe('core/modelsCache: what the key can use, one answer for every process',
     assert.deepEqual((await first.models()).usable, ['veo3.1-fast', 'grok-video-3']);
     assert.deepEqual((await second.models()).usable, ['veo3.1-fast', 'grok-video-3']);
     assert.deepEqual([a.asked.count, b.asked.count], [1, 0]);
-    assert.equal(
-      JSON.parse(readFileSync(path.join(home, 'models.json'), 'utf8')).models.length,
-      3,
-      'every listed model is kept (list_models shows the video ones)',
-    );
+    assert.equal(readCache(home).answers[''].models.length, 3, 'every listed model is kept (list_models shows the video ones)');
     await Promise.all([first.models(), first.models()]);
     assert.equal(a.asked.count, 1, 'fresh in memory: not asked again');
     await clock.advance(MODELS_MAX_AGE_MS);
@@ -108,5 +107,53 @@ describe('core/modelsCache: what the key can use, one answer for every process',
     assert.equal(cache.current(), undefined);
     await cache.models();
     assert.equal(a.asked.count, 2);
+  });
+
+  it("two keys (or two relays) in one home never read each other's answer, and the file holds neither key", async () => {
+    const clock = new ManualClock(1_000_000);
+    const keyA = 'sk-test-models-key-aaaaaaaaaaaaaaaaaaaaaaaaaa';
+    const keyB = 'sk-test-models-key-bbbbbbbbbbbbbbbbbbbbbbbbbb';
+    const a = relay(() => LISTED, relayScope('http://127.0.0.1:9001', keyA));
+    const b = relay(() => [{ id: 'jimeng-video-3.0', endpointTypes: ['视频统一格式'] }], relayScope('http://127.0.0.1:9001', keyB));
+    const otherRelay = relay(() => [{ id: 'veo3.1', endpointTypes: ['视频统一格式'] }], relayScope('http://127.0.0.1:9002', keyA));
+    assert.deepEqual((await new ModelsCache(home, () => a.api, clock).models()).usable, ['veo3.1-fast', 'grok-video-3']);
+    assert.deepEqual((await new ModelsCache(home, () => b.api, clock).models()).usable, ['jimeng-video-3.0'], "key B asks for its own, never reads A's");
+    assert.deepEqual((await new ModelsCache(home, () => otherRelay.api, clock).models()).usable, ['veo3.1'], 'the same key on another relay too');
+    assert.deepEqual([a.asked.count, b.asked.count, otherRelay.asked.count], [1, 1, 1]);
+    // Each key's answer stays shared with the other processes of that key.
+    const againA = relay(() => [], a.api.scope);
+    assert.deepEqual((await new ModelsCache(home, () => againA.api, clock).models()).usable, ['veo3.1-fast', 'grok-video-3']);
+    assert.equal(againA.asked.count, 0);
+    const text = readFileSync(path.join(home, 'models.json'), 'utf8');
+    assert.equal(Object.keys(readCache(home).answers).length, 3);
+    for (const key of [keyA, keyB]) {
+      assert.ok(!text.includes(key), 'never the key');
+      assert.ok(!text.includes(key.slice(0, 12)) && !text.includes(key.slice(-12)), 'nor a part of it');
+    }
+  });
+
+  it("a refusal asks again for that key only: another key's answer stays", async () => {
+    const clock = new ManualClock(0);
+    const a = relay(() => LISTED, 'relay key:a');
+    const b = relay(() => LISTED, 'relay key:b');
+    const cacheA = new ModelsCache(home, () => a.api, clock);
+    await cacheA.models();
+    await new ModelsCache(home, () => b.api, clock).models();
+    await cacheA.invalidate();
+    assert.deepEqual(Object.keys(readCache(home).answers), ['relay key:b']);
+    await new ModelsCache(home, () => b.api, clock).models();
+    assert.equal(b.asked.count, 1, "B's answer was kept");
+  });
+
+  it("a process whose key changes stops using the old key's answer at once", async () => {
+    const clock = new ManualClock(0);
+    let api = relay(() => LISTED, 'relay key:a').api;
+    const cache = new ModelsCache(home, () => api, clock);
+    await cache.models();
+    const b = relay(() => [{ id: 'veo3.1', endpointTypes: ['视频统一格式'] }], 'relay key:b');
+    api = b.api;
+    assert.equal(cache.current(), undefined, 'what key A could use is not what key B can');
+    assert.deepEqual((await cache.models()).usable, ['veo3.1']);
+    assert.equal(b.asked.count, 1);
   });
 });

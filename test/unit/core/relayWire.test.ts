@@ -18,9 +18,10 @@ import { TestClock } from '../../helpers/clock';
  */
 
 const KEY = 'sk-test-not-a-real-key-0001';
-const SAMPLE = readFileSync(path.join(__dirname, '../../../media/sample.mp4'));
-/** A 10 s sora-2 job with no jitter: queued 150 s, generating 90 s. */
-const JOB_MS = 240_000;
+/** The simulator's 8 s sample: a Veo job's video lasts 8 s. */
+const SAMPLE = readFileSync(path.join(__dirname, '../../../media/sample-8s.mp4'));
+/** An 8 s veo3.1-fast job with no jitter: queued 150 s, generating 90 s × √(8/10) (ported from a 10 s sora-2 job: 150 + 90 s). */
+const JOB_MS = 150_000 + 90_000 * Math.sqrt(0.8);
 
 describe('core: the engine on the real wire (client + simulator)', function () {
   this.timeout(60_000);
@@ -29,7 +30,7 @@ describe('core: the engine on the real wire (client + simulator)', function () {
   let engine: VideoEngine;
   let clock: TestClock;
 
-  async function start(options: SimulatorOptions = {}): Promise<void> {
+  async function start(options: SimulatorOptions = {}, rateCap = 50): Promise<void> {
     clock = new TestClock();
     sim = await startSimulator({ clock, quiet: true, timingJitter: 0, ...options });
     const api = new JuxinClient({ apiKey: KEY, baseUrl: sim.url, clock, random: () => 0.5 });
@@ -39,9 +40,9 @@ describe('core: the engine on the real wire (client + simulator)', function () {
       videosDir: path.join(home, 'videos'),
       clock,
       minPollIntervalMs: 5000,
-      maxRequestsPerSecond: 50,
-      // Written for sora-2: a user whose setting is sora-2 (else the key's Veo 3.1 fast would be the default).
-      defaults: () => ({ model: 'sora-2' }),
+      maxRequestsPerSecond: rateCap,
+      // Veo 3.1 fast, the key's default too (Sora 2 is retired: tests about it opt in and name it).
+      defaults: () => ({ model: 'veo3.1-fast' }),
     });
     await engine.start();
   }
@@ -71,7 +72,7 @@ describe('core: the engine on the real wire (client + simulator)', function () {
       }
     }
     ids['veo ids'] = (await engine.generate({ prompt: 'a fox #sim:id-veo' }, 'test')).id;
-    assert.match(ids['veo ids'], /^sora-2:\d+-[A-Za-z0-9]{10}$/);
+    assert.match(ids['veo ids'], /^veo3\.1-fast:\d+-[A-Za-z0-9]{10}$/);
     await until(() => Object.values(ids).every(saved), 'every video saved');
     for (const [dress, id] of Object.entries(ids)) {
       const record = task(id);
@@ -166,7 +167,8 @@ describe('core: the engine on the real wire (client + simulator)', function () {
   });
 
   it('a model the key cannot use after all: one create, never retried, the error names the video models from GET /v1/models, every process asks again', async () => {
-    await start({ models: ['sora-2', 'veo3.1-fast', 'grok-video-3', 'gpt-4o-mini'] });
+    // About Sora's refusal (its retirement named): a relay that still lists it.
+    await start({ retireSora: false, models: ['sora-2', 'veo3.1-fast', 'grok-video-3', 'gpt-4o-mini'] });
     const error = await engine.generate({ prompt: 'a cat #sim:model-not-found', model: 'sora-2' }, 'test').then(
       () => assert.fail('expected a refusal'),
       (e: unknown) => e,
@@ -182,5 +184,26 @@ describe('core: the engine on the real wire (client + simulator)', function () {
     );
     assert.equal(engine.list({ limit: 100 }).length, 0);
     assert.equal(existsSync(path.join(home, 'models.json')), false, 'the shared answer is dropped: the next call reads the list again');
+  });
+
+  it('the look-up of what the key can use after a refusal waits its turn at the rate cap, like every other request', async () => {
+    // One request every 2.1 s (0.5 a second): each request of the call, the one after the refusal too, gets its own slot.
+    await start({ retireSora: false, models: ['sora-2', 'veo3.1-fast', 'gpt-4o-mini'] }, 0.5);
+    let outcome: unknown;
+    void engine.generate({ prompt: 'a cat #sim:model-not-found', model: 'sora-2' }, 'test').then(
+      () => (outcome = 'made'),
+      (e: unknown) => (outcome = e),
+    );
+    await until(() => outcome !== undefined, 'the refusal');
+    assert.ok(outcome instanceof JuxinError && outcome.kind === 'model_unavailable', String(outcome));
+    assert.deepEqual(outcome.videoModels, ['veo3.1-fast']);
+    const sent = sim.requests.filter((r) => r.origin === 'relay');
+    assert.deepEqual(
+      sent.map((r) => `${r.method} ${r.path} ${r.status}`),
+      ['GET /v1/models 200', 'POST /v1/video/create 503', 'GET /v1/models 200'],
+    );
+    for (let i = 1; i < sent.length; i++) {
+      assert.ok(sent[i].at - sent[i - 1].at >= 2000, `request ${i + 1} came ${sent[i].at - sent[i - 1].at} ms after the one before: inside the cap`);
+    }
   });
 });

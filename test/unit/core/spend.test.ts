@@ -34,8 +34,48 @@ describe('core/spend: daily limits an agent cannot run past', () => {
     assert.equal(estimateCost({ model: 'sora-2-pro', size: 'small', duration: 10 }, limits.prices), undefined);
     assert.deepEqual(readPrices('{"sora-2": {"perSecond": 0.2}}'), { prices: { 'sora-2': { perSecond: 0.2 } }, problems: [] });
     assert.match(readPrices('not json').problems[0], /must be JSON/);
-    assert.equal(readPrices({ 'gpt-4': { perVideo: 1 } }).problems.length, 1, 'an unknown model is refused, not guessed');
+    assert.equal(readPrices({ 'sora-2/huge': { perVideo: 1 } }).problems.length, 1, 'a size or resolution no model has is refused, not guessed');
+    assert.equal(readPrices({ 'veo 3.1': { perVideo: 1 } }).problems.length, 1, 'not an id');
     assert.equal(readPrices({ 'sora-2': { perSecond: -1 } }).problems.length, 1);
+  });
+
+  it('prices any model the catalog or the relay knows: Veo per video (its clip is always 8 s), Sora per second, by resolution, the old keys as before', () => {
+    const { prices, problems } = readPrices({
+      'veo3.1-fast': { perVideo: 2 },
+      'veo3.1': { perSecond: 0.5 },
+      'jimeng-video-3.0': { perSecond: 0.2 },
+      'jimeng-video-3.0/1080p': { perSecond: 0.3 },
+      'hunyuan-video-x': { perVideo: 1.5 },
+      'sora-2': { perSecond: 0.1 },
+      'sora-2-pro/large': { perVideo: 6 },
+    });
+    assert.deepEqual(problems, []);
+    assert.equal(estimateCost({ model: 'veo3.1-fast', size: 'small', resolution: '720p', duration: 8 }, prices), 2);
+    assert.equal(estimateCost({ model: 'veo_3_1-fast', size: 'small', resolution: '720p', duration: 8 }, prices), 2, "Veo's alias is the same model");
+    assert.equal(estimateCost({ model: 'veo3.1', size: 'small', resolution: '720p', duration: 8 }, prices), 4);
+    assert.equal(
+      estimateCost({ model: 'veo3.1-pro', size: 'small', resolution: '720p', duration: 8 }, prices),
+      undefined,
+      'another Veo model has its own price',
+    );
+    assert.equal(estimateCost({ model: 'jimeng-video-3.0', size: 'small', resolution: '720p', duration: 10 }, prices), 2);
+    assert.equal(estimateCost({ model: 'jimeng-video-3.0', size: 'large', resolution: '1080p', duration: 10 }, prices), 3, 'the price of its resolution wins');
+    assert.equal(estimateCost({ model: 'hunyuan-video-x', size: 'small', resolution: '720p', duration: 5 }, prices), 1.5, 'a model only the relay lists');
+    // Records from the Sora days have no resolution: their size finds the old keys.
+    assert.equal(estimateCost({ model: 'sora-2', size: 'small', duration: 15 }, prices), 1.5);
+    assert.equal(estimateCost({ model: 'sora-2-pro', size: 'large', duration: 25 }, prices), 6);
+    assert.equal(
+      estimateCost({ model: 'sora-2-pro', size: 'large', resolution: '1080p', duration: 15 }, prices),
+      6,
+      'a new Sora record finds the old size key',
+    );
+    const ledger = spendLedger(
+      [task('2026-11-02T03:00:00Z', 'completed', { model: 'veo3.1-fast', duration: 8 }), task('2026-11-02T04:00:00Z', 'completed', { duration: 10 })],
+      { dailyVideos: 0, dailySeconds: 0, prices },
+      at('2026-11-02T10:00:00Z'),
+      'UTC',
+    );
+    assert.deepEqual([ledger.today.videos, ledger.today.yuan, ledger.today.unpriced], [2, 3, 0], 'the ledger prices each video by its own model');
   });
 
   it("counts the user's calendar day and month, failed tasks apart", () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { catalogAspectRatios, catalogModelIds, describeModel, RESOLUTIONS } from '../../../src/catalog';
-import { DEFAULT_LIMITS, readPrices } from '../../../src/core/spend';
+import { DEFAULT_LIMITS, PRICE_KEY, readPrices } from '../../../src/core/spend';
 import { baseUrlProblem } from '../../../src/juxin/http';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -43,7 +43,19 @@ describe('extension settings', () => {
     // A workspace's settings must not lift the limits.
     for (const key of ['dailyVideoLimit', 'dailySecondsLimit', 'prices']) assert.equal(props[`juxinSora.${key}`].scope, 'machine', key);
     const pattern = new RegExp(props['juxinSora.prices'].propertyNames!.pattern);
-    for (const key of ['sora-2', 'sora-2-pro', 'sora-2-all', 'sora-2/small', 'sora-2-pro/large', 'sora-3', 'gpt-4', 'sora-2/medium', 'Sora-2', 'sora-2-pro/']) {
+    assert.equal(pattern.source, PRICE_KEY.source, 'one rule for a price key');
+    const keys = ['sora-2', 'sora-2-pro', 'sora-2-all', 'sora-2/small', 'sora-2-pro/large', 'sora-3', 'gpt-4', 'sora-2/medium', 'Sora-2', 'sora-2-pro/'];
+    for (const key of [
+      ...keys,
+      'veo3.1-fast',
+      'veo_3_1-fast',
+      'veo3.1/1080p',
+      'veo3.1-4k/4k',
+      'jimeng-video-3.0/1080p',
+      'veo 3.1',
+      '/720p',
+      'grok-video-3/8k',
+    ]) {
       assert.equal(pattern.test(key), readPrices({ [key]: { perVideo: 1 } }).problems.length === 0, key);
     }
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { prepareGeneration } from '../../../src/core/params';
 import { JuxinClient } from '../../../src/juxin/client';
 import { JuxinError } from '../../../src/juxin/errors';
-import { startSimulator, type Simulator } from '../../../src/simulator';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../../src/simulator';
 import { ManualClock } from '../../../src/util/clock';
 import { IMAGES, imageBytes } from '../../fixtures/images';
 import { TEST_KEY } from '../simulator/helpers';
@@ -11,11 +11,12 @@ import { TEST_KEY } from '../simulator/helpers';
 describe('JuxinClient: one body per family, built from the catalog', () => {
   let sim: Simulator;
   let api: JuxinClient;
-  beforeEach(async () => {
+  const open = async (options: SimulatorOptions = {}) => {
     const clock = new ManualClock();
-    sim = await startSimulator({ clock, quiet: true, timingJitter: 0 });
+    sim = await startSimulator({ clock, quiet: true, timingJitter: 0, ...options });
     api = new JuxinClient({ apiKey: TEST_KEY, baseUrl: sim.url, clock, timeoutClock: new ManualClock(), retry: { maxAttempts: 1 } });
-  });
+  };
+  beforeEach(() => open());
   afterEach(() => sim.close());
 
   const send = async (input: Parameters<typeof prepareGeneration>[0]) => {
@@ -48,6 +49,9 @@ describe('JuxinClient: one body per family, built from the catalog', () => {
   });
 
   it('Sora keeps its own body, and its multipart route for local files', async () => {
+    // About Sora's body: a relay that still carries it (retired by default).
+    await sim.close();
+    await open({ retireSora: false });
     const sora = await send({ prompt: 'a cat', model: 'sora-2-pro', aspectRatio: '9:16', resolution: '1080p', duration: 25 });
     assert.deepEqual([sora.orientation, sora.size, sora.duration], ['portrait', 'large', 25]);
     await send({ prompt: 'a cat', model: 'sora-2', images: [IMAGES.png.path] });

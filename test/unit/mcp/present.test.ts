@@ -66,4 +66,13 @@ describe('mcp/present', () => {
     assert.equal(out.progress, 42);
     assert.equal(out.params.duration, 15);
   });
+
+  it('gives a record from the Sora days its aspect ratio and resolution, derived from orientation and size; a new record keeps its own', () => {
+    const old = toTaskOutput(base).params;
+    assert.deepEqual([old.model, old.aspect_ratio, old.resolution, old.duration], ['sora-2', '9:16', '720p', 15]);
+    const veo = toTaskOutput(
+      task({ params: { ...base.params, model: 'veo3.1-4k', orientation: 'landscape', size: 'large', aspectRatio: '16:9', resolution: '4k', duration: 8 } }),
+    ).params;
+    assert.deepEqual([veo.model, veo.aspect_ratio, veo.resolution, veo.duration], ['veo3.1-4k', '16:9', '4k', 8]);
+  });
 });

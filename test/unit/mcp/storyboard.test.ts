@@ -52,6 +52,9 @@ describe('mcp: storyboard tools (create, generate, assemble) end to end', functi
       version: 'test',
       host: 'stdio',
       keepAliveMs: 60_000,
+      // Written for sora-2: a user whose setting is sora-2. Without one, the default follows the models the key
+      // can use once the server has read them (in the background, at start): Veo 3.1 fast on the simulator.
+      defaults: { model: 'sora-2' },
       storyboards: { defaultDirectory: () => work, maxConcurrentClips: () => 2 },
     });
     const [a, b] = InMemoryTransport.createLinkedPair();
@@ -256,6 +259,7 @@ describe('mcp: storyboard tools (create, generate, assemble) end to end', functi
     assert.match(text(missing), /There is no storyboard/);
 
     const created = await call<{ path: string }>('create_storyboard', threeClips);
+    assert.notEqual(created.isError, true, text(created));
     const unknown = await call('generate_storyboard', { file: created.structuredContent.path, clip_ids: ['c9'] });
     assert.equal(unknown.isError, true);
     assert.match(text(unknown), /no clip c9: its clips are c1, c2, c3/);

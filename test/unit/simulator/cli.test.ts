@@ -38,14 +38,15 @@ describe('simulator: the CLI (node dist/simulator.js)', function () {
       child.on('exit', () => reject(new Error('exited before listening')));
     });
     const agent = new Agent();
-    const created = await send(agent, `${url}/v1/video/create`, 'POST', { json: { prompt: 'a cat', images: [] } });
+    // Veo 3.1 fast (Sora 2 is retired by default, as on the real relay): an 8 s job, a little under 4 minutes.
+    const created = await send(agent, `${url}/v1/video/create`, 'POST', { json: { prompt: 'a cat', model: 'veo3.1-fast', images: [] } });
     assert.equal(created.status, 200);
     assert.match(created.json.id, /^video_/);
     // 6000×: simulated time runs 6000 ms per real ms. Measured between two answers of its clock, with the
     // real times around each request as bounds: exact, however long the requests themselves take.
     const simulatedNow = async () => (await send(agent, `${url}/__sim/tasks`, 'GET')).json.now as number;
     const [before1, sim1, after1] = [Date.now(), await simulatedNow(), Date.now()];
-    // The 4-minute job takes about 40 ms of real time: ask until it is done.
+    // The job takes about 40 ms of real time: ask until it is done.
     await waitUntil(
       async () => (await send(agent, `${url}/v1/videos/${created.json.id}`, 'GET')).json.status === 'completed',
       30_000,
@@ -78,8 +79,8 @@ describe('simulator: the CLI (node dist/simulator.js)', function () {
     assert.match(result.stderr, /#sim:model-not-found/);
   });
 
-  it("serves the key's whitelist and retires Sora when told to", async () => {
-    const child = run(['--port', '0', '--models', 'sora-2,veo3.1-fast,gpt-4o-mini', '--retire-sora', '--refusal-wording', 'chinese']);
+  it("serves the key's whitelist and retires Sora by default (as the real relay since 2026-09-24)", async () => {
+    const child = run(['--port', '0', '--models', 'sora-2,veo3.1-fast,gpt-4o-mini', '--refusal-wording', 'chinese']);
     children.push(child);
     const exited = output(child);
     const url = await new Promise<string>((resolve, reject) => {
@@ -101,6 +102,33 @@ describe('simulator: the CLI (node dist/simulator.js)', function () {
     await agent.destroy();
     child.kill('SIGTERM');
     assert.equal((await exited).code, 0);
+  });
+
+  it('--with-sora: a relay that still carries Sora; --retire-sora (the default) is still taken, but not with it', async () => {
+    const child = run(['--port', '0', '--models', 'sora-2,veo3.1-fast', '--with-sora']);
+    children.push(child);
+    const exited = output(child);
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (c: Buffer) => {
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(c.toString());
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', () => reject(new Error('exited before listening')));
+    });
+    const agent = new Agent();
+    const listed = await send(agent, `${url}/v1/models`, 'GET');
+    assert.deepEqual(
+      listed.json.data.map((m: { id: string }) => m.id),
+      ['sora-2', 'veo3.1-fast'],
+    );
+    const created = await send(agent, `${url}/v1/video/create`, 'POST', { json: { prompt: 'a cat', model: 'sora-2', images: [] } });
+    assert.equal(created.status, 200);
+    await agent.destroy();
+    child.kill('SIGTERM');
+    assert.equal((await exited).code, 0);
+    const both = await output(run(['--with-sora', '--retire-sora']));
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--with-sora and --retire-sora contradict each other/);
   });
 
   it('refuses an unknown timing profile, naming the ones there are', async () => {

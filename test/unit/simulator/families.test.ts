@@ -1,5 +1,21 @@
 import assert from 'node:assert/strict';
-import { harness, type Harness } from './helpers';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { download, harness, type Harness } from './helpers';
+
+/** The length of an MP4 as ffprobe reads it (Debian's ffmpeg: installed for the tests, as for CI), seconds. */
+function probedSeconds(mp4: Buffer): number {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sim-length-'));
+  try {
+    const file = path.join(dir, 'video.mp4');
+    writeFileSync(file, mp4);
+    return Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('not really the rest of a png')]);
 const pngUri = `data:image/png;base64,${PNG.toString('base64')}`;
@@ -62,5 +78,32 @@ describe('simulator: the unified format serves Veo, Grok and Jimeng (§2)', () =
     const remix = await h.call('POST', `/v1/videos/${encodeURIComponent(id)}/remix`, { json: { prompt: 'again' } });
     assert.equal(remix.status, 400);
     assert.match(remix.json.error.message, /only Sora videos can be remixed/);
+  });
+
+  it("serves a video as long as the job asked: Veo's 8 s, Grok's 6 and 15 s, Jimeng's 5 s, Sora's 10, 15 and 25 s", async () => {
+    h = await harness({ queryShape: 'openai', videoUrls: 'storage' });
+    const jobs = [
+      [{ model: 'veo3.1-fast' }, 8],
+      [{ model: 'grok-video-3', aspect_ratio: '2:3', size: '720P', duration: 6 }, 6],
+      [{ model: 'grok-video-3', aspect_ratio: '2:3', size: '720P', duration: 15 }, 15],
+      [{ model: 'jimeng-video-3.0', aspect_ratio: '16:9', size: '720P', duration: 5 }, 5],
+      [{ model: 'sora-2' }, 10],
+      [{ model: 'sora-2', duration: 15 }, 15],
+      [{ model: 'sora-2-pro', duration: 25 }, 25],
+    ] as const;
+    const ids: string[] = [];
+    for (const [body] of jobs) {
+      const r = await h.create(body);
+      assert.equal(r.status, 200, r.text);
+      ids.push(r.json.id as string);
+    }
+    await h.advance(2 * 60 * 60 * 1000);
+    for (const [i, [body, seconds]] of jobs.entries()) {
+      const done = (await h.query(ids[i])).json;
+      assert.equal(done.status, 'completed', JSON.stringify(body));
+      const video = await download(done.video_url as string);
+      assert.equal(video.status, 200);
+      assert.ok(Math.abs(probedSeconds(video.body) - seconds) < 0.1, `${JSON.stringify(body)}: ${probedSeconds(video.body)} s, asked ${seconds} s`);
+    }
   });
 });

@@ -23,7 +23,9 @@ describe('webview/card/cardModel: what the chat card shows', () => {
     const starting = toCardView(undefined, { prompt: 'a boat', model: 'sora-2-pro', orientation: 'portrait', duration: 15 }, en, playsAll);
     assert.equal(starting.statusText, 'Starting the generation…');
     assert.equal(starting.prompt, 'a boat');
-    assert.equal(starting.params, 'sora-2-pro · portrait · 15 seconds');
+    assert.equal(starting.params, 'Sora 2 Pro · 9:16 · 15 seconds', 'the older orientation reads as its aspect ratio');
+    const veo = toCardView(undefined, { prompt: 'a boat', model: 'veo3.1-fast', aspect_ratio: '9:16', duration: 8 }, en, playsAll);
+    assert.equal(veo.params, 'Veo 3.1 Fast · 9:16 · 8 seconds');
     assert.deepEqual(starting.progress, { value: undefined, label: 'Starting the generation…' });
     assert.equal(starting.settled, false);
     assert.equal(toCardView(undefined, { task_id: 'x' }, en, playsAll).statusText, 'Loading…', 'wait_for_video knows its task, it is not starting one');

@@ -147,7 +147,7 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
     const html = renderPage({
       webview: { cspSource: ORIGIN },
       nonce: 'testnonce123',
-      title: 'Sora videos',
+      title: 'AI videos',
       script: `${ORIGIN}/dist/webview/sidebar.js`,
       style: `${ORIGIN}/media/webview/sidebar.css`,
       extraStyles: [{ id: 'vscode-codicon-stylesheet', href: `${ORIGIN}/dist/webview/codicon.css` }],
@@ -434,7 +434,7 @@ describe('the Videos view in a real browser: a virtualized gallery under the rea
     }));
     assert.deepEqual([card.role, card.pos, card.size], ['listitem', '1', '500']);
     assert.match(card.name!, /paper boat/);
-    assert.match(card.description, /^Ready \| sora-2 · landscape · 10 seconds · Command Palette · /);
+    assert.match(card.description, /^Ready \| Sora 2 · 16:9 · 10 seconds · Command Palette · /);
     await page.keyboard.press('Shift+F10');
     const menu = (await menus()).at(-1)!;
     assert.equal(menu.context.taskId, 'sora-2:task_00000');

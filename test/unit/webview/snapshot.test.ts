@@ -59,6 +59,8 @@ describe('extension/views/snapshot: what a page may see of a task', () => {
       model: 'sora-2-pro',
       orientation: 'portrait',
       size: 'large',
+      aspectRatio: '9:16',
+      resolution: '1080p',
       duration: 25,
       private: false,
       watermark: true,
@@ -69,6 +71,34 @@ describe('extension/views/snapshot: what a page may see of a task', () => {
     assert.equal(s.remixOf, 'sora-2:task_0');
     assert.equal(s.source, 'mcp');
     assert.ok(!JSON.stringify(s).includes('/tmp/a.png'), 'no local image path');
+  });
+
+  it('gives a new record its own aspect ratio and resolution, and derives them for a record from the Sora days', () => {
+    const veo = toSnapshot(
+      taskRecord({
+        params: {
+          prompt: 'p',
+          model: 'veo3.1-4k',
+          orientation: 'portrait',
+          size: 'large',
+          aspectRatio: '9:16',
+          resolution: '4k',
+          duration: 8,
+          watermark: false,
+          private: true,
+          images: [],
+        },
+      }),
+      en,
+    );
+    assert.deepEqual([veo.params.model, veo.params.aspectRatio, veo.params.resolution, veo.params.duration], ['veo3.1-4k', '9:16', '4k', 8]);
+    const old = toSnapshot(
+      taskRecord({
+        params: { prompt: 'p', model: 'sora-2', orientation: 'landscape', size: 'small', duration: 15, watermark: false, private: true, images: [] },
+      }),
+      en,
+    );
+    assert.deepEqual([old.params.aspectRatio, old.params.resolution, old.params.duration], ['16:9', '720p', 15]);
   });
 
   it('reports the failure reason only for a failed task, and 100% once completed', () => {

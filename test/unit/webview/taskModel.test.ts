@@ -39,13 +39,59 @@ describe('webview/model/taskModel: a task as an item shows it', () => {
     assert.equal(progressModel(snapshot({ status: 'failed' }), S), undefined);
   });
 
-  it('summarizes the parameters in the UI language', () => {
-    assert.equal(parameterSummary(snapshot(), S), 'sora-2 · landscape · small (~720p) · 10 seconds · private');
+  it("summarizes the parameters in the UI language: the model by name, aspect ratio, resolution, length, then Sora's switches", () => {
+    assert.equal(parameterSummary(snapshot(), S), 'Sora 2 · 16:9 · 720p · 10 seconds · private');
     const all = snapshot({
-      params: { model: 'sora-2-pro', orientation: 'portrait', size: 'large', duration: 25, private: false, watermark: true, images: 2, character: true },
+      params: {
+        model: 'sora-2-pro',
+        orientation: 'portrait',
+        size: 'large',
+        aspectRatio: '9:16',
+        resolution: '1080p',
+        duration: 25,
+        private: false,
+        watermark: true,
+        images: 2,
+        character: true,
+      },
       remixOf: 'sora-2:task_0',
     });
-    assert.equal(parameterSummary(all, S), 'sora-2-pro · portrait · large (~1080p) · 25 seconds · public · watermark · 2 image(s) · with a character · remix');
+    assert.equal(parameterSummary(all, S), 'Sora 2 Pro · 9:16 · 1080p · 25 seconds · public · watermark · 2 image(s) · with a character · remix');
+  });
+
+  it("summarizes a Veo video without Sora's switches (its record carries them unused), and an unknown family by its id", () => {
+    const veo = snapshot({
+      params: {
+        model: 'veo3.1-fast',
+        orientation: 'portrait',
+        size: 'small',
+        aspectRatio: '9:16',
+        resolution: '720p',
+        duration: 8,
+        private: true,
+        watermark: false,
+        images: 2,
+        character: false,
+      },
+    });
+    assert.equal(parameterSummary(veo, S), 'Veo 3.1 Fast · 9:16 · 720p · 8 seconds · 2 image(s)');
+    assert.equal(compactSummary(veo, S), 'Veo 3.1 Fast · 9:16 · 8 seconds · Command Palette');
+    const unknown = snapshot({
+      params: {
+        model: 'hunyuan-video-x',
+        orientation: 'landscape',
+        size: 'small',
+        aspectRatio: '16:9',
+        resolution: '720p',
+        duration: 5,
+        private: true,
+        watermark: false,
+        images: 0,
+        character: false,
+      },
+    });
+    assert.equal(parameterSummary(unknown, S), 'hunyuan-video-x · 16:9 · 720p · 5 seconds');
+    assert.equal(compactSummary(unknown, S), 'hunyuan-video-x · 16:9 · 5 seconds · Command Palette');
   });
 
   it('names where a task came from: the palette, Copilot, another app by its name, a storyboard by its file', () => {
@@ -56,7 +102,7 @@ describe('webview/model/taskModel: a task as an item shows it', () => {
     assert.equal(sourceLabel({ kind: 'mcp', host: 'stdio' }, S), 'Other AI apps');
     assert.equal(sourceLabel({ kind: 'storyboard', storyboard: 'stories/boat.storyboard.md' }, S), 'boat.storyboard.md');
     assert.equal(sourceLabel({ kind: 'cli' }, S), 'Command line');
-    assert.equal(compactSummary(snapshot({ origin: { kind: 'mcp', client: 'Cursor' } }), S), 'sora-2 · landscape · 10 seconds · Cursor');
+    assert.equal(compactSummary(snapshot({ origin: { kind: 'mcp', client: 'Cursor' } }), S), 'Sora 2 · 16:9 · 10 seconds · Cursor');
   });
 
   it('puts at most two actions on a card as icons, the rest in its menus', () => {

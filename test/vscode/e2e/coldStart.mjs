@@ -1,4 +1,4 @@
-// The Videos view opened right after VS Code starts, on a history of 10,000 videos: "Sora: Show Videos"
+// The Videos view opened right after VS Code starts, on a history of 10,000 videos: "AI Video: Show Videos"
 // a few seconds after the workbench appears, timed to the first card drawn. Every run is a fresh
 // window: a new code-server (a new extension host that activates the extension anew) on the same
 // profile and history, as when a person restarts VS Code. Optionally with CPU hogs beside it.
@@ -45,7 +45,7 @@ async function waitFor(check, timeoutMs, what) {
 }
 
 /**
- * Types "Sora: Show Videos" into the palette and waits until it is listed, without running it: the
+ * Types "AI Video: Show Videos" into the palette and waits until it is listed, without running it: the
  * Enter is pressed at a chosen moment. Like runCommand (workbench.mjs), it starts again if the
  * workbench takes the focus while it is still opening.
  */
@@ -206,7 +206,7 @@ export async function measureColdStart({ runs = 5, hogs = 0, delayMs = 3000, ind
       const w = await openWindow();
       await w.page.waitForTimeout(3000);
       await setKeyInUi(w.page);
-      await runCommand(w.page, 'Sora: Show Videos');
+      await runCommand(w.page, 'AI Video: Show Videos');
       await videosFrame(w.page, '.card[data-task-id]', 120_000);
       await runCommand(w.page, 'View: Show Explorer');
       await w.page.waitForTimeout(2000);
@@ -226,7 +226,7 @@ export async function measureColdStart({ runs = 5, hogs = 0, delayMs = 3000, ind
           .catch(() => '')) ?? ''
       )
         .toLowerCase()
-        .includes('sora');
+        .includes('ai video');
       await preparePalette(w.page, title);
       await w.page.waitForTimeout(Math.max(0, appeared + delayMs - Date.now()));
       // Still the palette's choice (the workbench may have taken the focus meanwhile)?
@@ -264,7 +264,7 @@ export async function measureColdStart({ runs = 5, hogs = 0, delayMs = 3000, ind
       try {
         // The bare webview first on odd runs, second on even ones: neither always has the warmer machine.
         const bare = baseline && run % 2 === 1 ? await measureOnce('Cold Baseline: Show Bare Webview') : undefined;
-        const ours = await measureOnce('Sora: Show Videos');
+        const ours = await measureOnce('AI Video: Show Videos');
         const bareAfter = baseline && run % 2 === 0 ? await measureOnce('Cold Baseline: Show Bare Webview') : undefined;
         const b = bare ?? bareAfter;
         results.push({ run, ...ours, ...(b ? { baselineMs: b.firstCardMs, baselinePageMs: b.pageMs } : {}) });

@@ -76,7 +76,7 @@ async function hideVideos(page) {
 async function openAndMeasure(page) {
   await hideVideos(page);
   const started = Date.now();
-  await runCommand(page, 'Sora: Show Videos');
+  await runCommand(page, 'AI Video: Show Videos');
   const typed = Date.now();
   const frame = await videosFrame(page, '.card[data-task-id]');
   const endToEnd = Date.now() - typed;
@@ -269,7 +269,7 @@ export const galleryTests = [
       const prompt = await first.locator('.prompt').textContent();
       await first.locator('[data-testid="action-play"]').click();
       await page
-        .locator('.tab', { hasText: `Sora: ${prompt.slice(0, 20)}` })
+        .locator('.tab', { hasText: `AI Video: ${prompt.slice(0, 20)}` })
         .first()
         .waitFor({ timeout: UI_DEADLINE_MS });
       // Right click the second card: VS Code's own menu, with the card's actions.
@@ -308,9 +308,13 @@ export const galleryTests = [
       assert.deepEqual(await unnamedControls(frame), []);
       const tree = await frame.locator('body').ariaSnapshot();
       assert.match(tree, /- search:/);
-      assert.match(tree, /- list "Sora videos"/);
+      assert.match(tree, /- list "AI videos"/);
       assert.match(tree, /- listitem/);
       assert.match(tree, /- button "More Actions…"/);
+      // The seeded history is from the Sora days (orientation and size only): a ready card names the model,
+      // the aspect ratio derived from the orientation, and the length (a failed card says what to do there instead).
+      const meta = await frame.locator('.card:not([hidden])[data-tone="ready"] .meta').first().textContent();
+      assert.match(meta, /^Sora 2( Pro)? · (16:9|9:16) · (10|15) seconds · /, meta);
     },
   },
   {
@@ -318,23 +322,34 @@ export const galleryTests = [
     async run(ctx) {
       const { page } = ctx;
       await hideVideos(page);
-      // Sora notifications on screen, sampled during the first generation (the second one overlaps it).
+      // Generation notifications on screen, sampled during the first generation (the second one overlaps it).
       let toasts = [];
       const firstRun = toasts;
       const texts = [];
+      const statusBar = [];
       const watch = setInterval(async () => {
         const shown = await page
           .locator('.notifications-toasts .notification-toast')
           .allTextContents()
           .catch(() => []);
         texts.push(...shown);
-        toasts.push(shown.filter((t) => /Sora|creating the task/i.test(t)).length);
+        toasts.push(shown.filter((t) => /AI Video|creating the task/i.test(t)).length);
+        statusBar.push(
+          ...(await page
+            .locator('.part.statusbar .statusbar-item')
+            .allTextContents()
+            .catch(() => [])),
+        );
       }, 150);
       try {
         await generateFromPalette(page, 'a red fox crossing a frozen lake at dawn, gallery test');
         // The view opens by itself, and the new task is at the top.
         const frame = await videosFrame(page, '.card[data-task-id]');
-        await frame.locator('.card', { hasText: 'gallery test' }).first().waitFor({ timeout: UI_DEADLINE_MS });
+        const fresh = frame.locator('.card', { hasText: 'gallery test' }).first();
+        await fresh.waitFor({ timeout: UI_DEADLINE_MS });
+        // A new record: its card names the model by its name (never a bare id of a known family), its aspect ratio and length.
+        const meta = await fresh.locator('.meta').textContent();
+        assert.match(meta, /^(Veo|Sora|Grok|Jimeng) [^·]+ · \d+:\d+ · \d+ seconds · Command Palette · /, meta);
         toasts = [];
         // Scrolled down, a second generation arrives above what is on screen: nothing on screen moves.
         // The list has drawn the new position once two frames have been painted after the scroll.
@@ -374,7 +389,12 @@ export const galleryTests = [
         clearInterval(watch);
       }
       assert.ok(firstRun.length > 5, 'notifications were watched');
-      assert.equal(Math.max(...firstRun), 1, `one Sora notification from create to finish; saw ${Math.max(...firstRun)} at once`);
+      // While the first video generated alone, the status bar named its model, aspect ratio and length.
+      assert.ok(
+        statusBar.some((t) => /(Veo|Sora|Grok|Jimeng) [^·]+ · \d+:\d+ · \d+ s · \d+%/.test(t)),
+        `the status bar while generating: ${[...new Set(statusBar.filter((t) => /%/.test(t)))].join(' | ')}`,
+      );
+      assert.equal(Math.max(...firstRun), 1, `one generation notification from create to finish; saw ${Math.max(...firstRun)} at once`);
       assert.ok(!texts.some((t) => t.includes('Creating the Sora task')), 'no separate "creating" notification');
       ctx.metrics['gallery: Sora notifications on screen at once, one generation (max)'] = Math.max(...firstRun);
     },
@@ -382,7 +402,7 @@ export const galleryTests = [
 ];
 
 /** Sets the key through the UI, as a person would (a fresh window of the seeded history has none). */
-export async function setKeyInUi(page, title = 'Sora: Set API Key') {
+export async function setKeyInUi(page, title = 'AI Video: Set API Key') {
   await runCommand(page, title);
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: UI_DEADLINE_MS });

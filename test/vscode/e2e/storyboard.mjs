@@ -113,7 +113,7 @@ export const storyboardTests = [
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'rain-cafe.srt' }).first().waitFor({ timeout: UI_DEADLINE_MS });
       await page.keyboard.press('Enter');
       await page.locator('.tab', { hasText: 'rain-cafe.srt' }).first().waitFor({ timeout: UI_DEADLINE_MS });
-      await runCommand(page, 'Sora: New Storyboard from Subtitles');
+      await runCommand(page, 'AI Video: New Storyboard from Subtitles');
       // The model step: the default (Veo 3.1 fast, 8 s clips) first, each model saying what it takes.
       const first = page.locator('.quick-input-list .monaco-list-row.focused').first();
       await first.waitFor({ timeout: UI_DEADLINE_MS });
@@ -142,7 +142,7 @@ export const storyboardTests = [
       await waitForLenses(page, (t) => t.some((x) => /generating \d+%/.test(x)), VIDEO_DEADLINE_MS, 'a clip generating with its percentage');
       await shot(ctx, 'storyboard-codelens');
 
-      await runCommand(page, 'Sora: Open Storyboard View');
+      await runCommand(page, 'AI Video: Open Storyboard View');
       const { value: ids } = await inView(
         page,
         () => {
@@ -162,6 +162,15 @@ export const storyboardTests = [
         'a clip progressing',
       );
       await shot(ctx, 'storyboard-filmstrip-progress');
+      const clipsNow = () => {
+        const statuses = [...document.querySelectorAll('[data-testid="clip-status"]')].map((e) => e.textContent);
+        const posters = [...document.querySelectorAll('.poster video')].map((v) => ({
+          readyState: v.readyState,
+          error: v.error?.code ?? null,
+          src: v.src.slice(-60),
+        }));
+        return { statuses, posters };
+      };
       await inView(
         page,
         () => {
@@ -172,7 +181,10 @@ export const storyboardTests = [
         undefined,
         2 * VIDEO_DEADLINE_MS,
         'three clips ready, each with a frame of its video',
-      );
+      ).catch(async (error) => {
+        const frame = await webviewFrame(page, '[data-testid="filmstrip"]', UI_DEADLINE_MS).catch(() => undefined);
+        throw new Error(`${error.message}; the clips: ${JSON.stringify(await frame?.evaluate(clipsNow).catch(() => undefined))}`);
+      });
       // (A lens below the visible lines keeps its old text until it is scrolled into view: VS Code draws only what shows.)
       await waitForLenses(
         page,

@@ -23,7 +23,7 @@ export const windowsTests = [
       const { page, simUrl } = ctx;
       const second = await ctx.openWindow();
       try {
-        await runCommand(second.page, 'Sora: Show Videos');
+        await runCommand(second.page, 'AI Video: Show Videos');
         const other = await webviewFrame(second.page, '[data-testid="task-list"]', UI_DEADLINE_MS);
 
         // Generated from the first window's palette (answers: the prompt, then the defaults), each step

@@ -65,7 +65,7 @@ export const GENERATE_TITLE = 'Generate a video';
  * fixed, so the steps are prompt, model, aspect ratio, its switches (enhance_prompt, enable_upsample), images.
  */
 export async function generateFromPalette(page, prompt) {
-  await runCommand(page, 'Sora: Generate Video');
+  await runCommand(page, 'AI Video: Generate Video');
   await answerSteps(page, GENERATE_TITLE, [prompt, undefined, undefined, undefined, undefined]);
 }
 
@@ -94,11 +94,11 @@ async function shot(page, ctx, name) {
 export const e2eTests = [
   {
     title:
-      'Sora: Generate Video… from the command palette: a model the key can use (Veo 3.1 fast by default, its capabilities beside it), then only what it takes',
+      'AI Video: Generate Video… from the command palette: a model the key can use (Veo 3.1 fast by default, its capabilities beside it), then only what it takes',
     async run(ctx) {
       const { page } = ctx;
       const prompt = 'a paper boat drifting down a rainy street at night, neon reflections';
-      await runCommand(page, 'Sora: Generate Video');
+      await runCommand(page, 'AI Video: Generate Video');
       await page.locator('.quick-input-widget', { hasText: GENERATE_TITLE }).waitFor({ timeout: UI_DEADLINE_MS });
       await shot(page, ctx, 'palette-generate');
       await answerStep(page, `${GENERATE_TITLE} (1/5)`, prompt);
@@ -148,7 +148,7 @@ export const e2eTests = [
       await answerStep(page, `${GENERATE_TITLE} (4/5)`);
       await answerStep(page, `${GENERATE_TITLE} (5/5)`);
       await widget.waitFor({ state: 'hidden', timeout: UI_DEADLINE_MS });
-      await page.locator('.notifications-toasts', { hasText: 'Sora:' }).first().waitFor({ timeout: UI_DEADLINE_MS });
+      await page.locator('.notifications-toasts', { hasText: 'AI Video:' }).first().waitFor({ timeout: UI_DEADLINE_MS });
     },
   },
   {
@@ -157,7 +157,7 @@ export const e2eTests = [
       const { page } = ctx;
       // About Sora itself: chosen at the model step (typed to filter). Its steps: ratio, duration (10 or 15),
       // watermark and private; one resolution (no step). Before the model is chosen the count is the default's.
-      await runCommand(page, 'Sora: Generate Video');
+      await runCommand(page, 'AI Video: Generate Video');
       await answerSteps(
         page,
         GENERATE_TITLE,
@@ -179,7 +179,7 @@ export const e2eTests = [
     title: 'the Videos sidebar shows live progress, and a prompt with HTML renders as text',
     async run(ctx) {
       const { page } = ctx;
-      await runCommand(page, 'Sora: Show Videos');
+      await runCommand(page, 'AI Video: Show Videos');
       const frame = await webviewFrame(page, '[data-testid="task-list"]');
       await frame.waitForSelector('[data-testid="progress"]', { timeout: UI_DEADLINE_MS });
       // Live: once generation starts the bar carries a percentage, and it moves on (or the task

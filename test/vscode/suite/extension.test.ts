@@ -134,8 +134,8 @@ describe('Juxin Sora in a real VS Code', function () {
     );
     assert.equal(result, undefined);
     assert.equal(dialogs.length, 1, 'one modal question');
-    assert.match(dialogs[0].message, /paid Sora generation/);
-    assert.match(dialogs[0].detail, /1 video: sora-2-pro, 25 s/);
+    assert.match(dialogs[0].message, /paid video generation/);
+    assert.match(dialogs[0].detail, /1 video: Sora 2 Pro · 16:9 · 25 s\./, 'the model by name, its aspect ratio and length');
     assert.match(dialogs[0].detail, /a command: link asked for this/);
     assert.equal(api.engine.list({}).length, before, 'no task');
     assert.equal(await simRequests(), sent, 'nothing sent');
@@ -154,7 +154,7 @@ describe('Juxin Sora in a real VS Code', function () {
     );
     assert.equal(dialogs.length, 1, 'confirmed first: the call came from another extension (this test)');
     // No model named: the default, the first of the preference list this key can use (Veo 3.1 fast, 8 s fixed).
-    assert.match(dialogs[0].detail, /1 video: veo3\.1-fast, 8 s, portrait/);
+    assert.match(dialogs[0].detail, /1 video: Veo 3\.1 Fast · 9:16 · 8 s\./, 'the model by name, the portrait aspect ratio and the length');
     assert.ok(task?.id, 'the command returns the task');
     const done = await waitUntil(
       () => {
@@ -170,9 +170,9 @@ describe('Juxin Sora in a real VS Code', function () {
     await vscode.commands.executeCommand('juxinSora.openVideo', task.id);
     await waitUntil(() => api.openPreviewIds().includes(task.id), UI_DEADLINE_MS, 'the preview panel');
     const tab = await waitUntil(
-      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.startsWith('Sora: a lighthouse')),
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.startsWith('AI Video: a lighthouse')),
       UI_DEADLINE_MS,
-      'a Sora preview tab',
+      'a preview tab',
     );
     assert.ok(tab.input instanceof vscode.TabInputWebview, 'the preview is a webview tab');
     // (Reading the clipboard back needs a browser permission headless chromium never grants.)

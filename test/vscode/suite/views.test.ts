@@ -170,9 +170,9 @@ describe('Sora views in a real VS Code', function () {
   });
 });
 
-/** The preview's tab title: "Sora: " and the start of the prompt. */
+/** The preview's tab title: "AI Video: " and the start of the prompt. */
 function tabTitle(prompt: string): string {
-  return `Sora: ${prompt.length > 30 ? `${prompt.slice(0, 30)}…` : prompt}`;
+  return `AI Video: ${prompt.length > 30 ? `${prompt.slice(0, 30)}…` : prompt}`;
 }
 
 /** Whether a host source of a CSP list (e.g. `'self' https://*.vscode-cdn.net`) allows the URL. */
