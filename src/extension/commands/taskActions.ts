@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeModel } from '../../catalog';
 import type { TaskRecord } from '../../core/types';
 import { followWithProgress } from '../progress';
 import type { Services } from '../services';
@@ -30,10 +31,21 @@ export async function removeTask(services: Services, taskId: string): Promise<st
   return task.id;
 }
 
-/** A remix of a public video; without `prompt` the user types the change. */
+/** Only Sora remixes (the engine refuses the rest): said before the user types a change that could not be used. */
+export function remixable(task: TaskRecord): boolean {
+  return describeModel(task.params.model)?.family === 'sora';
+}
+
+/** A remix of a public Sora video; without `prompt` the user types the change. */
 export async function remixTask(services: Services, taskId: string, prompt?: string): Promise<string | undefined> {
   const task = known(services, taskId);
   if (!task) return undefined;
+  if (!remixable(task)) {
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('This video was made with {0}: only Sora videos can be remixed. Generate a new video instead.', task.params.model),
+    );
+    return undefined;
+  }
   if (task.params.private) {
     void vscode.window.showWarningMessage(
       vscode.l10n.t('This video was generated as private, and Juxin cannot remix private videos. Generate it again with "private" off to remix it.'),

@@ -13,7 +13,7 @@ import { generateArg, parseArg, remixArg, taskRefArg } from './args';
 import { confirmPaidGeneration, refuseArgument } from './confirm';
 import { generateVideo } from './generate';
 import { Commands } from './ids';
-import { remixTask, removeTask, retryTask } from './taskActions';
+import { remixable, remixTask, removeTask, retryTask } from './taskActions';
 
 /** The task named by the argument (an id or `{ taskId }`), or a quick pick of the tasks that fit. */
 async function resolveTask(services: Services, arg: unknown, fits: (t: TaskRecord) => boolean, placeholder: string): Promise<TaskRecord | undefined> {
@@ -116,7 +116,7 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
         const { taskId, prompt } = parsed.value;
         const task = engine.get(taskId);
         // A change nobody typed here is confirmed; otherwise the user types it in the input box.
-        if (task && prompt !== undefined && !task.params.private) {
+        if (task && prompt !== undefined && remixable(task) && !task.params.private) {
           const params = validateGenerationParams({ ...task.params, prompt });
           if (!(await confirmPaidGeneration(params, { prompt: task.params.prompt }))) return undefined;
         }
@@ -125,8 +125,8 @@ export function registerTaskCommands(services: Services): vscode.Disposable[] {
       const task = await resolveTask(
         services,
         undefined,
-        (t) => done(t) && !t.params.private,
-        vscode.l10n.t('Remix which video? (only public videos can be remixed)'),
+        (t) => done(t) && remixable(t) && !t.params.private,
+        vscode.l10n.t('Remix which video? (only public Sora videos can be remixed)'),
       );
       return task && remixTask(services, task.id);
     }),

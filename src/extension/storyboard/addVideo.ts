@@ -1,5 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { modelName, sameModel } from '../../catalog';
 import type { TaskRecord } from '../../core/types';
 import {
   appendClipEdits,
@@ -88,6 +89,18 @@ export async function addVideoToStoryboard(
   const doc = await documents.document(uri);
   const state = documents.stateOf(doc);
   const { defaults } = state.parsed.storyboard;
+  // Every clip of a storyboard is of its model: a video of another one could never be that clip (never ready).
+  if (!sameModel(defaults.model, task.params.model)) {
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t(
+        'This video was made with {0}; the clips of {1} are made with {2}. Pick a storyboard of the same model, or make a new one with this video.',
+        modelName(task.params.model),
+        path.basename(uri.fsPath),
+        modelName(defaults.model),
+      ),
+    );
+    return undefined;
+  }
   if (defaults.orientation !== task.params.orientation || defaults.size !== task.params.size) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t(

@@ -114,7 +114,9 @@ export const storyboardTests = [
       await page.keyboard.press('Enter');
       await page.locator('.tab', { hasText: 'rain-cafe.srt' }).first().waitFor({ timeout: UI_DEADLINE_MS });
       await runCommand(page, 'AI Video: New Storyboard from Subtitles');
-      // The model step: the default (Veo 3.1 fast, 8 s clips) first, each model saying what it takes.
+      // The model step: the default (Veo 3.1 fast, 8 s clips) first, each model saying what it takes. Its
+      // question shown first: until then the focused row can still be the palette's own.
+      await page.locator('.quick-input-widget input[placeholder^="Which model?"]').waitFor({ timeout: UI_DEADLINE_MS });
       const first = page.locator('.quick-input-list .monaco-list-row.focused').first();
       await first.waitFor({ timeout: UI_DEADLINE_MS });
       assert.match(await first.textContent(), /veo3\.1-fast\s*Veo 3\.x.*8 s \(fixed\)/);

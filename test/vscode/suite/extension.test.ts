@@ -128,6 +128,9 @@ describe('Juxin Sora in a real VS Code', function () {
 
   it('asks before a paid generation another extension or a link requests, naming what it costs; Cancel sends nothing', async () => {
     const before = api.engine.list({}).length;
+    // The command checks the model against the relay's list of what this key can use (free, cached for
+    // minutes) before it asks: read here first, so that what follows sends nothing at all.
+    await api.engine.models();
     const sent = await simRequests();
     const { result, dialogs } = await answering('Cancel', () =>
       vscode.commands.executeCommand('juxinSora.generateVideo', { prompt: 'a command: link asked for this', model: 'sora-2-pro', duration: 25 }),
@@ -352,10 +355,15 @@ describe('Juxin Sora in a real VS Code', function () {
     assert.equal(saved, api.engine.get(done.id)?.download.localPath);
     assert.ok(saved && existsSync(saved));
 
-    // A private video can't be remixed: the command says so and creates nothing.
+    // The palette's default model is Veo 3.1 fast, and only Sora videos can be remixed: the command says so
+    // before asking for a change, and creates nothing.
+    assert.equal(done.params.model, 'veo3.1-fast');
     const count = api.engine.list({}).length;
+    const sentBefore = await simRequests();
     assert.equal(await vscode.commands.executeCommand('juxinSora.remixVideo', done.id), undefined);
+    assert.equal(await vscode.commands.executeCommand('juxinSora.remixVideo', { taskId: done.id, prompt: 'make it purple' }), undefined);
     assert.equal(api.engine.list({}).length, count);
+    assert.equal(await simRequests(), sentBefore, 'nothing sent');
 
     const {
       result: retried,

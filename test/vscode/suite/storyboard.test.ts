@@ -200,7 +200,7 @@ describe('storyboards in a real VS Code', function () {
     const file = path.join(folder, 'lighthouse.storyboard.md');
     writeFileSync(
       file,
-      '---\ntitle: Lighthouse\nmodel: sora-2\nduration: 10\nstyle: "cinematic #sim:clip-3"\n---\n## Dusk\nShot 1 (0–2 s, wide): a lighthouse at dusk.\n\n> 00:01.000 --> 00:03.000 The light came on.\n',
+      '---\ntitle: Lighthouse\nmodel: veo3.1-fast\naspect_ratio: "16:9"\nstyle: "cinematic #sim:clip-3"\n---\n## Dusk\nShot 1 (0–2 s, wide): a lighthouse at dusk.\n\n> 00:01.000 --> 00:03.000 The light came on.\n',
     );
     const uri = vscode.Uri.file(file);
     opened.push(uri);
@@ -248,9 +248,15 @@ describe('storyboards in a real VS Code', function () {
     const video = api.engine
       .list({})
       .find(
-        (t) => t.status === 'completed' && t.download.state === 'done' && !t.storyboard && t.params.orientation === 'landscape' && t.params.size === 'small',
+        (t) =>
+          t.status === 'completed' &&
+          t.download.state === 'done' &&
+          !t.storyboard &&
+          t.params.model === 'veo3.1-fast' &&
+          t.params.orientation === 'landscape' &&
+          t.params.size === 'small',
       );
-    assert.ok(video, 'a finished landscape video made by the earlier suites');
+    assert.ok(video, "a finished landscape video of the storyboard's model (veo3.1-fast) made by the earlier suites");
     const firstFilm = statSync(path.join(folder, 'lighthouse.film.mp4')).size;
     const added = await vscode.commands.executeCommand<{ file: string; clipId: string }>('juxinSora.storyboard.addVideo', video.id, uri);
     assert.deepEqual(added, { file, clipId: 'c2' });

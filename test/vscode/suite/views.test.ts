@@ -87,7 +87,8 @@ describe('Sora views in a real VS Code', function () {
 
   it('opens the preview of a completed task: local file only, the prompt escaped in the initial data', async () => {
     const { result: created } = await answering('Generate (paid)', () =>
-      vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', { prompt: MALICIOUS, duration: 10 }),
+      // The default model (Veo 3.1 fast): its one length, 8 s.
+      vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', { prompt: MALICIOUS }),
     );
     assert.ok(created?.id);
     const task = await waitUntil(
@@ -136,7 +137,6 @@ describe('Sora views in a real VS Code', function () {
     const { result: created } = await answering('Generate (paid)', () =>
       vscode.commands.executeCommand<{ id: string }>('juxinSora.generateVideo', {
         prompt: 'a snail racing a leaf, views test',
-        duration: 10,
       }),
     );
     assert.ok(created?.id);
