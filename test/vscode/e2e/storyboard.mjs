@@ -21,10 +21,14 @@ The bell rang.
 Just the last cup.
 `;
 
-/** What a person (or Copilot) writes over each draft prompt. `#sim:clip-N` makes the simulator serve clip N. */
+/**
+ * What a person (or Copilot) writes over each draft prompt. `#sim:clip-N` makes the simulator serve clip N;
+ * the first clip's progress rises smoothly (`#sim:progress-smooth`), so the view's progress is seen whatever
+ * the others draw from the real wire's mix (most sit at 0 and jump to 90 late, some never report any).
+ */
 const SHOTS = {
   'It rained all night.':
-    'Shot 1 (0–1.5 s, wide): a rainy street corner at night, neon in the puddles, a small café glowing. Shot 2 (1.5–8 s, medium): a woman alone by the window, a cold cup in front of her. #sim:clip-1',
+    'Shot 1 (0–1.5 s, wide): a rainy street corner at night, neon in the puddles, a small café glowing. Shot 2 (1.5–8 s, medium): a woman alone by the window, a cold cup in front of her. #sim:clip-1 #sim:progress-smooth',
   'The bell rang.':
     'Shot 1 (0–1.5 s, wide): the café door from outside, rain on the awning. Shot 2 (1.5–8 s, medium): the bell rings and a man in a soaked coat steps in. #sim:clip-2',
   'Just the last cup.': 'Shot 1 (0–1.5 s, close-up): two cups on the counter. Shot 2 (1.5–8 s, medium): she smiles and pours the last cup. #sim:clip-3',
