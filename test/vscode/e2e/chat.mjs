@@ -26,8 +26,29 @@ async function shot(page, ctx, name) {
 /** The chat's input editor (the Monaco editor inside the chat view). */
 const chatInput = (page) => page.locator('.interactive-input-part .monaco-editor').first();
 
-/** Sends a chat request by typing it, as a person would: Enter only once the input holds the whole text. */
+/** Whether the chat shows a request with `tail` in it (the list is virtualized: the newest turns are drawn). */
+const requestShown = (page, tail) =>
+  page.evaluate((tail) => [...document.querySelectorAll('.interactive-request')].some((r) => r.textContent.includes(tail)), tail);
+
+/**
+ * Sends a chat request by typing it, as a person would: Enter only once the input holds the whole text;
+ * done once the chat shows the request. On a busy machine a late suggestion list can take the Enter: it
+ * keeps the text (closed, and Enter pressed again) or puts its own choice in its place (typed again).
+ */
 async function ask(page, text) {
+  const tail = text.slice(-20);
+  for (let attempt = 1; ; attempt++) {
+    await typeRequest(page, text, tail);
+    const shown = await waitUntil(() => requestShown(page, tail), 30_000, `the chat to show the request "${tail}"`, 250).then(
+      () => true,
+      () => false,
+    );
+    if (shown) return;
+    if (attempt === 3) throw new Error(`the chat request "${tail}" was typed three times and never sent`);
+  }
+}
+
+async function typeRequest(page, text, tail) {
   await chatInput(page).click({ timeout: UI_DEADLINE_MS });
   // After a turn the chat keeps its participant in the input ("@sora "): start from an empty input, or
   // the request would read "@sora @sora …" and the participant suggestion could take the Enter.
@@ -39,14 +60,12 @@ async function ask(page, text) {
     'an empty chat input',
   );
   await page.keyboard.type(text, { delay: 5 });
-  await page.locator('.interactive-input-part', { hasText: text.slice(-20) }).waitFor({ timeout: UI_DEADLINE_MS });
+  await page.locator('.interactive-input-part', { hasText: tail }).waitFor({ timeout: UI_DEADLINE_MS });
   // A suggestion list still open (the participant's, after "@sora") would take the Enter: close it first.
   const suggest = page.locator('.interactive-input-part .suggest-widget.visible');
   if (await suggest.count()) await page.keyboard.press('Escape');
   await page.keyboard.press('Enter');
-  // Sent once the input is empty again. On a busy machine a late suggestion list can still take the
-  // Enter (the text stays in the input): then it is closed and Enter pressed again.
-  const tail = text.slice(-20);
+  // The text leaves the input once sent (or once a suggestion took its place); while it stays, Enter again.
   let pressed = Date.now();
   await waitUntil(
     async () => {
@@ -60,7 +79,7 @@ async function ask(page, text) {
       return false;
     },
     UI_DEADLINE_MS,
-    `the chat request "${tail}" to be sent`,
+    `the chat request "${tail}" to leave the input`,
     250,
   );
 }
