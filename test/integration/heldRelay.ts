@@ -1,5 +1,6 @@
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwarder } from './slowRelay';
 
 /** A proxy in front of the simulator that holds the requests of one path until the test lets them go. */
 export interface HeldRelay {
@@ -12,21 +13,10 @@ export interface HeldRelay {
 }
 
 export async function heldRelay(upstream: string, heldPath: string): Promise<HeldRelay> {
-  const target = new URL(upstream);
   let count = 0;
   let released = false;
   const waiting: (() => void)[] = [];
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const out = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    out.on('error', () => res.destroy());
-    out.end(body);
-  };
+  const forward = forwarder(upstream);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

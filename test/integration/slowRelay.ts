@@ -13,15 +13,10 @@ export interface SlowRelay {
 
 const CREATE_PATHS = new Set(['/v1/video/create', '/v1/videos']);
 
-/**
- * A relay slow to create: a proxy in front of the simulator that holds each create for `createDelayMs`
- * before passing it on (everything else goes straight through). The simulator itself stays untouched.
- */
-export async function slowRelay(upstream: string, createDelayMs: number): Promise<SlowRelay> {
-  const creates: string[] = [];
-  let inFlight = 0;
+/** Passes a request (its body already read) on to `upstream`, and its answer back: the proxies' one way through. */
+export function forwarder(upstream: string): (req: IncomingMessage, res: ServerResponse, body: Buffer) => void {
   const target = new URL(upstream);
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+  return (req, res, body) => {
     const out = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
       (answer) => {
@@ -32,6 +27,16 @@ export async function slowRelay(upstream: string, createDelayMs: number): Promis
     out.on('error', () => res.destroy());
     out.end(body);
   };
+}
+
+/**
+ * A relay slow to create: a proxy in front of the simulator that holds each create for `createDelayMs`
+ * before passing it on (everything else goes straight through). The simulator itself stays untouched.
+ */
+export async function slowRelay(upstream: string, createDelayMs: number): Promise<SlowRelay> {
+  const creates: string[] = [];
+  let inFlight = 0;
+  const forward = forwarder(upstream);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
