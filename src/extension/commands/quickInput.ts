@@ -21,23 +21,7 @@ export function pickOne<T>(step: Step, placeholder: string, items: PickItem<T>[]
     pick.buttons = step.step > 1 ? [vscode.QuickInputButtons.Back] : [];
     const current = items.find((i) => i.value === active);
     if (current) pick.activeItems = [current];
-    let done = false;
-    pick.onDidTriggerButton(() => {
-      done = true;
-      pick.hide();
-      reject(new Back());
-    });
-    pick.onDidAccept(() => {
-      done = true;
-      const [chosen] = pick.selectedItems;
-      pick.hide();
-      resolve(chosen?.value);
-    });
-    pick.onDidHide(() => {
-      pick.dispose();
-      if (!done) resolve(undefined);
-    });
-    pick.show();
+    runStep(pick, () => pick.selectedItems[0]?.value, resolve, reject);
   });
 }
 
@@ -94,22 +78,27 @@ export function pickSome<T>(step: Step, placeholder: string, items: PickItem<T>[
     pick.buttons = step.step > 1 ? [vscode.QuickInputButtons.Back] : [];
     pick.selectedItems = items.filter((i) => ticked.includes(i.value));
     if (items.length) pick.activeItems = [items[0]];
-    let done = false;
-    pick.onDidTriggerButton(() => {
-      done = true;
-      pick.hide();
-      reject(new Back());
-    });
-    pick.onDidAccept(() => {
-      done = true;
-      const chosen = pick.selectedItems.map((i) => i.value);
-      pick.hide();
-      resolve(chosen);
-    });
-    pick.onDidHide(() => {
-      pick.dispose();
-      if (!done) resolve(undefined);
-    });
-    pick.show();
+    runStep(pick, () => pick.selectedItems.map((i) => i.value), resolve, reject);
   });
+}
+
+/** Shows a quick pick step: Back rejects with `Back`, accept resolves what `chosen` reads, hiding resolves undefined. */
+function runStep<T, R>(pick: vscode.QuickPick<PickItem<T>>, chosen: () => R, resolve: (value: R | undefined) => void, reject: (error: Back) => void): void {
+  let done = false;
+  pick.onDidTriggerButton(() => {
+    done = true;
+    pick.hide();
+    reject(new Back());
+  });
+  pick.onDidAccept(() => {
+    done = true;
+    const value = chosen();
+    pick.hide();
+    resolve(value);
+  });
+  pick.onDidHide(() => {
+    pick.dispose();
+    if (!done) resolve(undefined);
+  });
+  pick.show();
 }
